@@ -1,0 +1,113 @@
+# zscan: one `make` builds common/ as a static library and every tool into bin/.
+#   make            release build into bin/
+#   make asan       the same tools built with ASan+UBSan into build/asan/bin/
+#   make test       both builds, then unit tests (sanitized) and end-to-end tests
+#   make bench      benchmarks in bench/ (see bench/README.md)
+#   make install    PREFIX=/usr/local DESTDIR= : binaries, man pages, conf/
+#   make deps       install the Debian packages the project needs (as root)
+#   make format     clang-format every C file
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+TOOLS   := zgen zblacklist
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+BASE    := -std=c11 -D_GNU_SOURCE -g -pthread -Icommon -Ibuild/gen $(WARN)
+RELFLAGS  := $(BASE) -O2
+ASANFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+LDLIBS  := -lgmp -pthread
+
+# Debian packages needed to build, test and benchmark (see README).
+DEPS := build-essential clang clang-format libgmp-dev libsodium-dev libpcap-dev \
+	libnet1-dev iproute2 nftables tcpdump tshark netsniff-ng zmap masscan hyperfine \
+	valgrind linux-perf
+
+COMMON_SRC := $(wildcard common/*.c)
+GEN_SRC    := build/gen/default_blocklist.c
+LIB_SRC    := $(COMMON_SRC) $(GEN_SRC)
+REL_OBJ    := $(patsubst %.c,build/rel/%.o,$(LIB_SRC))
+ASAN_OBJ   := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
+UNIT_SRC   := $(wildcard tests/unit/*.c)
+TESTTOOL_SRC := $(wildcard tests/tools/*.c)
+
+.PHONY: all asan test unit e2e bench install uninstall deps format clean demo
+all: $(addprefix bin/,$(TOOLS)) $(patsubst tests/tools/%.c,build/tools/%,$(TESTTOOL_SRC))
+
+build/gen/default_blocklist.c: conf/blocklist.conf
+	@mkdir -p $(@D)
+	awk 'BEGIN { print "/* generated from conf/blocklist.conf by the Makefile */"; \
+	       print "#include <stddef.h>"; \
+	       print "const char listfile_default_blocklist[] =" } \
+	     { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "\t\"%s\\n\"\n", $$0 } \
+	     END { print "\t\"\";"; \
+	           print "const size_t listfile_default_blocklist_len = sizeof listfile_default_blocklist - 1;" }' \
+	     $< > $@.tmp && mv $@.tmp $@
+
+build/rel/%.o: %.c $(wildcard common/*.h) $(GEN_SRC)
+	@mkdir -p $(@D)
+	$(CC) $(RELFLAGS) -c -o $@ $<
+
+build/asan/%.o: %.c $(wildcard common/*.h) $(GEN_SRC)
+	@mkdir -p $(@D)
+	$(CC) $(ASANFLAGS) -c -o $@ $<
+
+build/rel/libzscan.a: $(REL_OBJ)
+	ar rcs $@ $^
+
+build/asan/libzscan.a: $(ASAN_OBJ)
+	ar rcs $@ $^
+
+bin/%: build/rel/%/main.o build/rel/libzscan.a
+	@mkdir -p $(@D)
+	$(CC) $(RELFLAGS) -o $@ $^ $(LDLIBS)
+
+build/asan/bin/%: build/asan/%/main.o build/asan/libzscan.a
+	@mkdir -p $(@D)
+	$(CC) $(ASANFLAGS) -o $@ $^ $(LDLIBS)
+
+build/asan/unit: $(patsubst %.c,build/asan/%.o,$(UNIT_SRC)) build/asan/libzscan.a
+	$(CC) $(ASANFLAGS) -o $@ $^ $(LDLIBS)
+
+build/tools/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(RELFLAGS) -o $@ $< -lm
+
+asan: $(addprefix build/asan/bin/,$(TOOLS)) build/asan/unit
+
+test: all asan
+	tests/run
+
+bench: all
+	bench/run
+
+demo: all
+	@echo '# 10 random targets on ports 80 and 443 from all of IPv4 minus the default blocklist:'
+	bin/zgen -p 80,443 -n 10
+	@echo '# how many addresses the default blocklist allows:'
+	bin/zblacklist --count
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/etc/zscan
+	install -m 755 $(addprefix bin/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(foreach t,$(TOOLS),$(t)/$(t).1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 conf/blocklist.conf $(DESTDIR)$(PREFIX)/etc/zscan/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(TOOLS)) \
+	      $(foreach t,$(TOOLS),$(DESTDIR)$(PREFIX)/share/man/man1/$(t).1) \
+	      $(DESTDIR)$(PREFIX)/etc/zscan/blocklist.conf
+
+deps:
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEPS)
+
+format:
+	clang-format -i $(wildcard common/*.[ch] */main.c tests/unit/*.[ch] tests/tools/*.c)
+
+clean:
+	rm -rf bin build
+
+.SECONDARY:

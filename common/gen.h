@@ -1,0 +1,32 @@
+/* gen: writes one shard of a permutation of (address, port) targets as text
+ * lines, "a.b.c.d" or "a.b.c.d,port".
+ * The shard's positions are cut into fixed blocks; worker threads format
+ * blocks round-robin and the caller's thread writes them in block order, so
+ * the bytes out depend on the seed and the shard, never on the thread count. */
+#ifndef ZSCAN_GEN_H
+#define ZSCAN_GEN_H
+
+#include <stdint.h>
+
+#include "constraint.h"
+#include "perm.h"
+#include "ports.h"
+#include "zerr.h"
+
+struct gen_config {
+	const struct constraint *allowed;
+	const struct ports *ports; /* n == 0: lines carry no port */
+	const struct perm *perm;   /* over constraint_count * max(1, ports->n) */
+	uint64_t limit;            /* the scan covers positions [0, limit) */
+	uint64_t shards, shard;    /* this process emits positions = shard mod shards */
+	unsigned threads;
+	int fd;
+};
+
+/* How many lines gen_run will write. */
+uint64_t gen_count(const struct gen_config *cfg);
+
+/* Writes the shard's lines to cfg->fd. Returns -1 with e set on a write error. */
+int gen_run(const struct gen_config *cfg, struct zerr *e);
+
+#endif

@@ -1,0 +1,25 @@
+/* numparse: strict, bounded decimal parsing for option values. */
+#include "numparse.h"
+
+int parse_u64(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
+              struct zerr *e)
+{
+	uint64_t v = 0;
+	const char *p = s;
+	if (*p == '\0')
+		return zerr_set(e, "%s: empty value", what);
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return zerr_set(e, "%s: '%s' is not a non-negative integer", what, s);
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return zerr_set(e, "%s: '%s' is too large (at most %llu)", what, s,
+			                (unsigned long long)max);
+		v = v * 10 + d;
+	}
+	if (v < min || v > max)
+		return zerr_set(e, "%s: '%s' is out of range %llu-%llu", what, s,
+		                (unsigned long long)min, (unsigned long long)max);
+	*out = v;
+	return 0;
+}

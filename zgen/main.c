@@ -1,0 +1,199 @@
+/* zgen: print a random permutation of the allowed targets, one per line.
+ * Options are parsed and checked here; the work is in common/ (targetspace,
+ * perm, gen). Nothing is written unless every option is valid. */
+#include <err.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "constraint.h"
+#include "gen.h"
+#include "limit.h"
+#include "numparse.h"
+#include "perm.h"
+#include "ports.h"
+#include "rng.h"
+#include "targetspace.h"
+#include "version.h"
+
+#define MAX_THREADS 256
+#define MAX_SHARDS 65536
+
+static void usage(FILE *f)
+{
+	fputs("usage: zgen [-v] [--count] [-b file] [-e seed] [-n count|percent%] [-o file]\n"
+	      "            [-p ports] [-T threads] [-w file] [--shards n --shard i]\n"
+	      "            [address|cidr ...]\n",
+	      f);
+}
+
+static void help(void)
+{
+	usage(stdout);
+	fputs("\nPrint every allowed target once, in a random order, one per line:\n"
+	      "\"a.b.c.d\", or \"a.b.c.d,port\" with -p. Targets are the addresses and\n"
+	      "CIDR blocks given as arguments and in -w (default: all of IPv4), minus\n"
+	      "the blocklist, times the ports.\n\n"
+	      "  -p, --ports LIST       ports, e.g. 80,443,8000-8100 or '*' (all)\n"
+	      "  -n, --max-targets N    stop after N targets, or P% of them (e.g. 1%)\n"
+	      "  -e, --seed N           seed the permutation (same seed, same order)\n"
+	      "      --shards N         split the scan into N disjoint shards (needs --seed)\n"
+	      "      --shard I          emit shard I, 0 <= I < N (default 0)\n"
+	      "  -T, --threads N        generator threads; output is the same for any N\n"
+	      "  -b, --blocklist FILE   addresses never to emit (default: built-in IANA\n"
+	      "                         special-purpose list; -b /dev/null for none)\n"
+	      "  -w, --allowlist FILE   only these addresses (with CIDR arguments: union)\n"
+	      "  -o, --output FILE      write to FILE instead of standard output\n"
+	      "      --count            print how many targets would be written, and exit\n"
+	      "  -v, --verbose          print the seed and group parameters on stderr\n"
+	      "  -h, --help             this help\n"
+	      "  -V, --version          print the version\n",
+	      stdout);
+}
+
+enum { OPT_SHARDS = 256, OPT_SHARD, OPT_COUNT };
+
+static const struct option longopts[] = {
+    {"ports", required_argument, NULL, 'p'},       {"max-targets", required_argument, NULL, 'n'},
+    {"seed", required_argument, NULL, 'e'},        {"shards", required_argument, NULL, OPT_SHARDS},
+    {"shard", required_argument, NULL, OPT_SHARD}, {"threads", required_argument, NULL, 'T'},
+    {"blocklist", required_argument, NULL, 'b'},   {"allowlist", required_argument, NULL, 'w'},
+    {"output", required_argument, NULL, 'o'},      {"count", no_argument, NULL, OPT_COUNT},
+    {"verbose", no_argument, NULL, 'v'},           {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0},
+};
+
+static void die_usage(const struct zerr *e)
+{
+	errx(ZS_EXIT_USAGE, "%s", e->msg);
+}
+
+int main(int argc, char **argv)
+{
+	struct targetspace_opts ts = {0};
+	struct ports ports = {0};
+	struct limit limit = {0};
+	struct zerr e;
+	uint64_t seed = 0, shards = 1, shard = 0, threads = 1;
+	int have_seed = 0, count_only = 0, verbose = 0;
+	const char *outpath = NULL;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "p:n:e:T:b:w:o:vhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			ports_free(&ports);
+			if (ports_parse(optarg, &ports, &e) < 0)
+				errx(ZS_EXIT_USAGE, "-p: %s", e.msg);
+			break;
+		case 'n':
+			if (limit_parse(optarg, &limit, &e) < 0)
+				die_usage(&e);
+			break;
+		case 'e':
+			if (parse_u64(optarg, 0, UINT64_MAX, "--seed", &seed, &e) < 0)
+				die_usage(&e);
+			have_seed = 1;
+			break;
+		case OPT_SHARDS:
+			if (parse_u64(optarg, 1, MAX_SHARDS, "--shards", &shards, &e) < 0)
+				die_usage(&e);
+			break;
+		case OPT_SHARD:
+			if (parse_u64(optarg, 0, MAX_SHARDS - 1, "--shard", &shard, &e) < 0)
+				die_usage(&e);
+			break;
+		case 'T':
+			if (parse_u64(optarg, 1, MAX_THREADS, "-T", &threads, &e) < 0)
+				die_usage(&e);
+			break;
+		case 'b':
+			ts.blocklist = optarg;
+			break;
+		case 'w':
+			ts.allowlist = optarg;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case OPT_COUNT:
+			count_only = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			help();
+			return ZS_EXIT_OK;
+		case 'V':
+			printf("zgen (zscan) %s\n", ZSCAN_VERSION);
+			return ZS_EXIT_OK;
+		default:
+			usage(stderr);
+			return ZS_EXIT_USAGE;
+		}
+	}
+	if (shard >= shards)
+		errx(ZS_EXIT_USAGE, "--shard %" PRIu64 " must be below --shards %" PRIu64, shard,
+		     shards);
+	if (shards > 1 && !have_seed)
+		errx(ZS_EXIT_USAGE, "--shards needs --seed, so that every shard permutes alike");
+	ts.cidrs = argv + optind;
+	ts.ncidrs = argc - optind;
+
+	struct constraint *allowed = targetspace_build(&ts, &e);
+	if (!allowed)
+		die_usage(&e);
+	uint64_t naddr = constraint_count(allowed);
+	if (naddr == 0)
+		errx(ZS_EXIT_USAGE, "no address is allowed: the allowed set minus the "
+		                    "blocklist is empty");
+	uint64_t total = naddr * (ports.n ? ports.n : 1);
+	uint64_t n = limit_resolve(&limit, total);
+	if (n == 0)
+		warnx("-n leaves no target out of %" PRIu64, total);
+	if (!have_seed && rng_fresh_seed(&seed) < 0)
+		err(ZS_EXIT_FAIL, "getrandom");
+
+	struct perm pm;
+	perm_init(&pm, total, seed);
+	struct gen_config cfg = {
+	    .allowed = allowed,
+	    .ports = &ports,
+	    .perm = &pm,
+	    .limit = n,
+	    .shards = shards,
+	    .shard = shard,
+	    .threads = (unsigned)threads,
+	    .fd = STDOUT_FILENO,
+	};
+	if (verbose)
+		fprintf(stderr,
+		        "zgen: seed %" PRIu64 ", %" PRIu64 " addresses x %u ports = %" PRIu64
+		        " targets, limit %" PRIu64 "; p %" PRIu64 ", g %" PRIu64 ", start %" PRIu64
+		        "; shard %" PRIu64 "/%" PRIu64 " emits %" PRIu64 "\n",
+		        seed, naddr, ports.n ? ports.n : 1, total, n, pm.group.p, pm.g, pm.a0,
+		        shard, shards, gen_count(&cfg));
+	if (count_only) {
+		printf("%" PRIu64 "\n", gen_count(&cfg));
+		if (fflush(stdout) == EOF || ferror(stdout))
+			err(ZS_EXIT_FAIL, "stdout");
+		return ZS_EXIT_OK;
+	}
+	if (outpath) {
+		cfg.fd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (cfg.fd < 0)
+			err(ZS_EXIT_USAGE, "%s", outpath);
+	}
+	if (gen_run(&cfg, &e) < 0)
+		errx(ZS_EXIT_FAIL, "%s", e.msg);
+	if (outpath && close(cfg.fd) < 0)
+		err(ZS_EXIT_FAIL, "%s", outpath);
+	constraint_free(allowed);
+	ports_free(&ports);
+	return ZS_EXIT_OK;
+}
