@@ -84,6 +84,7 @@ void constraint_free(struct constraint *c)
 	free(c->radix16);
 	free(c->radix20);
 	free(c->slash20);
+	free(c->slash16);
 	free(c);
 }
 
@@ -177,8 +178,21 @@ int constraint_finish(struct constraint *c)
 		c->radix20 = malloc(sizeof(uint32_t) << S20_BITS);
 	if (!c->slash20 || !c->radix16 || !c->radix20)
 		return -1;
+	if (!c->slash16)
+		c->slash16 = malloc((size_t)1 << S16_BITS);
+	if (!c->slash16)
+		return -1;
 	c->nradix16 = c->nradix20 = 0;
 	index_tree(c, 0, 0, 0);
+	for (uint32_t b16 = 0; b16 < 1u << S16_BITS; b16++) {
+		const uint32_t *s20 = &c->slash20[b16 << (S20_BITS - S16_BITS)];
+		uint8_t st =
+		    s20[0] <= CONSTRAINT_S20_ALLOWED ? (uint8_t)s20[0] : CONSTRAINT_S16_MIXED;
+		for (uint32_t k = 1; k < 1u << (S20_BITS - S16_BITS); k++)
+			if (s20[k] != s20[0])
+				st = CONSTRAINT_S16_MIXED;
+		c->slash16[b16] = st;
+	}
 	c->span16 = (uint64_t)c->nradix16 << 16;
 	c->span20 = (uint64_t)c->nradix20 << 12;
 	c->count = c->span16 + c->span20 + c->nodes[0].tail;

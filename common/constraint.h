@@ -30,6 +30,7 @@ struct constraint_node {
  * of the depth-20 node to walk from. */
 #define CONSTRAINT_S20_BLOCKED 0u
 #define CONSTRAINT_S20_ALLOWED 1u
+#define CONSTRAINT_S16_MIXED 2u
 
 struct constraint {
 	struct constraint_node *nodes;
@@ -45,6 +46,8 @@ struct constraint {
 	uint32_t nradix20;
 	uint64_t span20;   /* nradix20 * 4096 */
 	uint32_t *slash20; /* 2^20 entries, see CONSTRAINT_S20_* */
+	uint8_t *slash16;  /* 2^16 entries: CONSTRAINT_S20_* or CONSTRAINT_S16_MIXED; 64 KiB,
+	                      so a random lookup rarely misses the cache */
 };
 
 /* All addresses start allowed or blocked. Returns NULL when out of memory. */
@@ -67,7 +70,10 @@ bool constraint_allowed_slow(const struct constraint *c, uint32_t addr, uint32_t
 
 static inline bool constraint_allowed(const struct constraint *c, uint32_t addr)
 {
-	uint32_t s = c->slash20[addr >> 12];
+	uint32_t s = c->slash16[addr >> 16];
+	if (s != CONSTRAINT_S16_MIXED)
+		return s == CONSTRAINT_S20_ALLOWED;
+	s = c->slash20[addr >> 12];
 	if (s <= CONSTRAINT_S20_ALLOWED)
 		return s == CONSTRAINT_S20_ALLOWED;
 	return constraint_allowed_slow(c, addr, s);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "outbuf.h"
 
 #define BLOCK_POSITIONS 16384u
 #define SLOTS_PER_WORKER 4
@@ -117,21 +118,6 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t r = write(fd, p, n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* Writes blocks 0, 1, 2... taking block b from worker b mod threads. */
 static int write_in_order(struct shared *sh, struct worker *ws, unsigned nw, struct zerr *e)
 {
@@ -142,7 +128,7 @@ static int write_in_order(struct shared *sh, struct worker *ws, unsigned nw, str
 			pthread_cond_wait(&w->cv, &w->mu);
 		pthread_mutex_unlock(&w->mu);
 		unsigned slot = (unsigned)(w->consumed % SLOTS_PER_WORKER);
-		if (write_all(sh->cfg->fd, w->buf[slot], w->len[slot]) < 0)
+		if (write_full(sh->cfg->fd, w->buf[slot], w->len[slot]) < 0)
 			return zerr_set(e, "write error: %s", strerror(errno));
 		pthread_mutex_lock(&w->mu);
 		w->consumed++;

@@ -1,0 +1,101 @@
+/* linereader: block-buffered line splitting. */
+#include "linereader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define INITIAL_CAP (1u << 20)
+
+int linereader_init(struct linereader *r, int fd)
+{
+	*r = (struct linereader){.fd = fd, .cap = INITIAL_CAP};
+	r->buf = malloc(r->cap);
+	return r->buf ? 0 : -1;
+}
+
+void linereader_free(struct linereader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
+/* Moves the unread tail to the front, grows the buffer if a single line
+ * fills it, and reads more. Returns bytes read, 0 at EOF, -1 on error. */
+static ssize_t refill(struct linereader *r)
+{
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->end + 1 >= r->cap) { /* room for a supplied final '\n' */
+		char *nb = realloc(r->buf, r->cap * 2);
+		if (!nb)
+			return -1;
+		r->buf = nb;
+		r->cap *= 2;
+	}
+	for (;;) {
+		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0)
+			r->end += (size_t)n;
+		return n;
+	}
+}
+
+int linereader_next(struct linereader *r, const char **line, size_t *len)
+{
+	for (;;) {
+		char *s = r->buf + r->start;
+		char *nl = memchr(s, '\n', r->end - r->start);
+		if (nl || (r->eof && r->end > r->start)) {
+			size_t n = nl ? (size_t)(nl - s) : r->end - r->start;
+			r->start += nl ? n + 1 : n;
+			if (n > 0 && s[n - 1] == '\r')
+				n--;
+			*line = s;
+			*len = n;
+			r->lineno++;
+			return 1;
+		}
+		if (r->eof)
+			return 0;
+		ssize_t got = refill(r);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			r->eof = 1;
+	}
+}
+
+int linereader_chunk(struct linereader *r, const char **p, size_t *len, unsigned long *first_lineno)
+{
+	for (;;) {
+		size_t avail = r->end - r->start;
+		char *s = r->buf + r->start;
+		char *last = avail ? memrchr(s, '\n', avail) : NULL;
+		if (!last && r->eof && avail > 0) {
+			r->buf[r->end++] = '\n';
+			continue;
+		}
+		if (last) {
+			size_t n = (size_t)(last - s) + 1;
+			r->start += n;
+			*p = s;
+			*len = n;
+			*first_lineno = r->lineno + 1;
+			return 1;
+		}
+		if (r->eof)
+			return 0;
+		ssize_t got = refill(r);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			r->eof = 1;
+	}
+}
