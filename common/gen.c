@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "fastdiv.h"
 #include "outbuf.h"
 
 #define BLOCK_POSITIONS 16384u
@@ -74,7 +75,7 @@ static size_t fill(const struct shared *sh, uint64_t x, uint64_t count, char *ou
 			if (__builtin_expect(y >= n, 0))
 				y = perm_walk(pm, y);
 			x = mont_mul(&m, x, stepm);
-			uint64_t ai = (uint64_t)(((u128)y * magic) >> 64);
+			uint64_t ai = fastdiv(y, magic);
 			uint64_t pi = y - ai * nports;
 			out = addr_format(out, constraint_lookup_index(c, ai));
 			memcpy(out, sh->suffixes[pi].text, 8);
@@ -188,7 +189,7 @@ int gen_run(const struct gen_config *cfg, struct zerr *e)
 	uint64_t jump = (uint64_t)((u128)cfg->shards * BLOCK_POSITIONS * nw % order);
 	sh.jumpm = mont_to(&pm->m, mont_pow(&pm->m, pm->g, jump));
 	if (cfg->ports->n > 1)
-		sh.div_magic = UINT64_MAX / cfg->ports->n + 1;
+		sh.div_magic = fastdiv_magic(cfg->ports->n);
 	atomic_init(&sh.stop, false);
 	if (make_suffixes(&sh, cfg->ports) < 0)
 		return zerr_set(e, "out of memory");

@@ -1,0 +1,64 @@
+/* The unit test runner: runs every test in the table, prints one line each
+ * and a final "N passed, N failed". Optional argument: a name substring. */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+struct harness harness_state;
+
+#define TESTS(X)                                                                                   \
+	X(addr_parse_accepts_and_rejects)                                                          \
+	X(addr_format_roundtrip_all_octets)                                                        \
+	X(addr_scan_matches_addr_parse)                                                            \
+	X(cidr_parse_cases)                                                                        \
+	X(constraint_default_list_count)                                                           \
+	X(constraint_index_is_bijection_random_sets)                                               \
+	X(constraint_allowed_matches_brute_force)                                                  \
+	X(constraint_cidrs_minimal_cover)                                                          \
+	X(constraint_later_paint_wins)                                                             \
+	X(listfile_errors_name_file_and_line)                                                      \
+	X(factor_random_numbers)                                                                   \
+	X(cyclic_generator_has_full_order)                                                         \
+	X(perm_visits_every_element_once)                                                          \
+	X(perm_shards_partition_positions)                                                         \
+	X(perm_shard_sizes_sum_exactly)                                                            \
+	X(fastdiv_exact_at_edges)                                                                  \
+	X(limit_parse_and_resolve)                                                                 \
+	X(ports_parse_cases)                                                                       \
+	X(numparse_bounds)                                                                         \
+	X(gen_output_independent_of_threads)                                                       \
+	X(gen_shards_partition_output)                                                             \
+	X(gen_product_space_exact)
+
+#define DECLARE(name) void test_##name(void);
+TESTS(DECLARE)
+
+struct test {
+	const char *name;
+	void (*fn)(void);
+};
+
+#define ENTRY(name) {#name, test_##name},
+static const struct test tests[] = {TESTS(ENTRY)};
+
+int main(int argc, char **argv)
+{
+	int passed = 0, failed = 0;
+	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+		if (argc > 1 && !strstr(tests[i].name, argv[1]))
+			continue;
+		harness_state.failed = 0;
+		tests[i].fn();
+		if (harness_state.failed) {
+			printf("FAIL unit/%s\n", tests[i].name);
+			failed++;
+		} else {
+			printf("ok   unit/%s\n", tests[i].name);
+			passed++;
+		}
+		fflush(stdout);
+	}
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

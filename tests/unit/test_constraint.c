@@ -1,0 +1,185 @@
+/* Unit tests: the constraint tree against brute force. Random sets live in
+ * 10.0.0.0/12 (2^20 addresses) so a plain bitmap can check every address,
+ * and mix prefix lengths 12-32 so the /16 array, the /20 array and the tree
+ * walk are all exercised. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "constraint.h"
+#include "harness.h"
+#include "listfile.h"
+#include "rng.h"
+#include "zerr.h"
+
+void test_constraint_default_list_count(void);
+void test_constraint_index_is_bijection_random_sets(void);
+void test_constraint_allowed_matches_brute_force(void);
+void test_constraint_cidrs_minimal_cover(void);
+void test_constraint_later_paint_wins(void);
+void test_listfile_errors_name_file_and_line(void);
+
+#define REGION 0x0a000000u
+#define REGION_BITS 20
+
+struct model {
+	struct constraint *c;
+	uint8_t *bits; /* 1 = allowed, per address of the region */
+};
+
+/* Paints the same random prefixes into a tree and a bitmap. */
+static struct model random_model(uint64_t seed, int npaint)
+{
+	struct rng r;
+	rng_seed(&r, seed);
+	struct model m = {constraint_new(false), calloc(1u << REGION_BITS, 1)};
+	for (int i = 0; i < npaint; i++) {
+		int len = 12 + (int)rng_below(&r, 21);
+		uint32_t off = (uint32_t)rng_below(&r, 1u << REGION_BITS);
+		uint32_t size = 1u << (32 - len);
+		off &= ~(size - 1);
+		int allowed = rng_below(&r, 3) != 0;
+		constraint_paint(m.c, REGION + off, len, allowed);
+		memset(m.bits + off, allowed, size);
+	}
+	constraint_finish(m.c);
+	return m;
+}
+
+void test_constraint_index_is_bijection_random_sets(void)
+{
+	for (uint64_t seed = 1; seed <= 40; seed++) {
+		struct model m = random_model(seed, 1 + (int)(seed % 13) * 5);
+		uint64_t want = 0;
+		for (uint32_t i = 0; i < 1u << REGION_BITS; i++)
+			want += m.bits[i];
+		CHECKF(constraint_count(m.c) == want, "seed %llu: count %llu want %llu",
+		       (unsigned long long)seed, (unsigned long long)constraint_count(m.c),
+		       (unsigned long long)want);
+		uint8_t *seen = calloc(1u << REGION_BITS, 1);
+		for (uint64_t i = 0; i < want; i++) {
+			uint32_t a = constraint_lookup_index(m.c, i);
+			uint32_t off = a - REGION;
+			CHECKF(off < (1u << REGION_BITS) && m.bits[off] && !seen[off],
+			       "seed %llu: index %llu -> %08x", (unsigned long long)seed,
+			       (unsigned long long)i, a);
+			seen[off] = 1;
+		}
+		free(seen);
+		constraint_free(m.c);
+		free(m.bits);
+	}
+}
+
+void test_constraint_allowed_matches_brute_force(void)
+{
+	for (uint64_t seed = 100; seed < 110; seed++) {
+		struct model m = random_model(seed, 60);
+		for (uint32_t i = 0; i < 1u << REGION_BITS; i++)
+			CHECKF(constraint_allowed(m.c, REGION + i) == m.bits[i], "%08x",
+			       REGION + i);
+		CHECK(!constraint_allowed(m.c, REGION - 1));
+		CHECK(!constraint_allowed(m.c, REGION + (1u << REGION_BITS)));
+		constraint_free(m.c);
+		free(m.bits);
+	}
+}
+
+struct cover {
+	uint8_t *bits;
+	int ok;
+	uint32_t prev_end;
+	int have_prev;
+	int prev_len;
+	uint32_t prev_base;
+};
+
+static int check_block(void *ctx, uint32_t prefix, int len)
+{
+	struct cover *cv = ctx;
+	uint32_t size = 1u << (32 - len), off = prefix - REGION;
+	for (uint32_t k = 0; k < size; k++)
+		if (!cv->bits[off + k])
+			cv->ok = 0;
+	for (uint32_t k = 0; k < size; k++)
+		cv->bits[off + k] = 2; /* covered */
+	/* minimal: a block and its buddy are never both emitted */
+	if (cv->have_prev && cv->prev_len == len && (cv->prev_base ^ prefix) == size)
+		cv->ok = 0;
+	cv->have_prev = 1;
+	cv->prev_len = len;
+	cv->prev_base = prefix;
+	return 0;
+}
+
+void test_constraint_cidrs_minimal_cover(void)
+{
+	for (uint64_t seed = 200; seed < 220; seed++) {
+		struct model m = random_model(seed, 40);
+		struct cover cv = {.bits = m.bits, .ok = 1};
+		constraint_each_cidr(m.c, 0, -1, check_block, &cv);
+		CHECK(cv.ok);
+		for (uint32_t i = 0; i < 1u << REGION_BITS; i++)
+			CHECKF(m.bits[i] != 1, "allowed %08x not covered", REGION + i);
+		constraint_free(m.c);
+		free(m.bits);
+	}
+}
+
+void test_constraint_later_paint_wins(void)
+{
+	struct constraint *c = constraint_new(true);
+	constraint_paint(c, 0x0a000000u, 8, false);
+	constraint_paint(c, 0x0a010000u, 16, true);
+	constraint_paint(c, 0x0a010100u, 24, false);
+	constraint_finish(c);
+	CHECK(!constraint_allowed(c, 0x0a000001u));
+	CHECK(constraint_allowed(c, 0x0a010001u));
+	CHECK(!constraint_allowed(c, 0x0a010101u));
+	CHECK(constraint_count(c) == (1ull << 32) - (1u << 24) + (1u << 16) - 256);
+	CHECK(constraint_count_in(c, 0x0a000000u, 8) == (1u << 16) - 256);
+	constraint_free(c);
+}
+
+/* Counted by hand from conf/blocklist.conf, entry by entry (none overlap). */
+void test_constraint_default_list_count(void)
+{
+	struct zerr e;
+	struct constraint *c = constraint_new(true);
+	CHECK(listfile_paint_text(c, "default", listfile_default_blocklist,
+	                          listfile_default_blocklist_len, false, NULL, &e) == 0);
+	constraint_finish(c);
+	uint64_t blocked = 3 * (1ull << 24)    /* 0/8, 10/8, 127/8 */
+	                   + (1ull << 22)      /* 100.64/10 */
+	                   + (1ull << 16) * 2  /* 169.254/16, 192.168/16 */
+	                   + (1ull << 20)      /* 172.16/12 */
+	                   + 256 * 5           /* five /24s */
+	                   + (1ull << 17)      /* 198.18/15 */
+	                   + 2 * (1ull << 28); /* 224/4, 240/4 */
+	/* 255.255.255.255 lies inside 240/4, so it adds nothing */
+	CHECK(constraint_count(c) == (1ull << 32) - blocked);
+	CHECK(constraint_count(c) == 3702258432ull);
+	constraint_free(c);
+}
+
+void test_listfile_errors_name_file_and_line(void)
+{
+	struct zerr e;
+	struct constraint *c = constraint_new(true);
+	const char *t1 = "# comment\n1.2.3.0/24\n\n  5.6.7.8  # trailing\n1.2.3.4/33\n";
+	CHECK(listfile_paint_text(c, "my.list", t1, strlen(t1), false, NULL, &e) < 0);
+	CHECKF(strcmp(e.msg, "my.list:5: bad prefix length (0-32) in '1.2.3.4/33'") == 0, "%s",
+	       e.msg);
+	const char *t2 = "1.2.3.4\n300.1.1.1\n";
+	CHECK(listfile_paint_text(c, "x", t2, strlen(t2), false, NULL, &e) < 0);
+	CHECKF(strcmp(e.msg, "x:2: not an IPv4 address or CIDR: '300.1.1.1'") == 0, "%s", e.msg);
+	/* nothing of a bad list is applied */
+	constraint_finish(c);
+	CHECK(constraint_count(c) == 1ull << 32);
+	struct listfile_stats st = {0};
+	const char *t3 = "2001:db8::/32\n9.9.9.9\r\n";
+	CHECK(listfile_paint_text(c, "y", t3, strlen(t3), false, &st, &e) == 0);
+	CHECK(st.entries == 1 && st.skipped_ipv6 == 1);
+	CHECK(listfile_paint_file(c, "/nonexistent/zscan.list", false, NULL, &e) < 0);
+	CHECKF(strstr(e.msg, "/nonexistent/zscan.list") != NULL, "%s", e.msg);
+	constraint_free(c);
+}
