@@ -67,6 +67,37 @@ static const struct option longopts[] = {
     {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0},
 };
 
+static int print_count(uint64_t n)
+{
+	printf("%" PRIu64 "\n", n);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warn("write error");
+		return ZS_EXIT_FAIL;
+	}
+	return ZS_EXIT_OK;
+}
+
+static int generate(struct gen_config *cfg, const char *outpath)
+{
+	struct zerr e;
+	if (outpath) {
+		cfg->fd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (cfg->fd < 0) {
+			warn("%s", outpath);
+			return ZS_EXIT_USAGE;
+		}
+	}
+	if (gen_run(cfg, &e) < 0) {
+		warnx("%s", e.msg);
+		return ZS_EXIT_FAIL;
+	}
+	if (outpath && close(cfg->fd) < 0) {
+		warn("%s", outpath);
+		return ZS_EXIT_FAIL;
+	}
+	return ZS_EXIT_OK;
+}
+
 static void die_usage(const struct zerr *e)
 {
 	errx(ZS_EXIT_USAGE, "%s", e->msg);
@@ -178,22 +209,8 @@ int main(int argc, char **argv)
 		        "; shard %" PRIu64 "/%" PRIu64 " emits %" PRIu64 "\n",
 		        seed, naddr, ports.n ? ports.n : 1, total, n, pm.group.p, pm.g, pm.a0,
 		        shard, shards, gen_count(&cfg));
-	if (count_only) {
-		printf("%" PRIu64 "\n", gen_count(&cfg));
-		if (fflush(stdout) == EOF || ferror(stdout))
-			err(ZS_EXIT_FAIL, "stdout");
-		return ZS_EXIT_OK;
-	}
-	if (outpath) {
-		cfg.fd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		if (cfg.fd < 0)
-			err(ZS_EXIT_USAGE, "%s", outpath);
-	}
-	if (gen_run(&cfg, &e) < 0)
-		errx(ZS_EXIT_FAIL, "%s", e.msg);
-	if (outpath && close(cfg.fd) < 0)
-		err(ZS_EXIT_FAIL, "%s", outpath);
+	int status = count_only ? print_count(gen_count(&cfg)) : generate(&cfg, outpath);
 	constraint_free(allowed);
 	ports_free(&ports);
-	return ZS_EXIT_OK;
+	return status;
 }

@@ -59,47 +59,53 @@ static struct constraint *test_space(void)
 	return c;
 }
 
+struct inv {
+	uint32_t addr;
+	uint64_t index;
+};
+
+static int inv_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct inv *)a)->addr, y = ((const struct inv *)b)->addr;
+	return x < y ? -1 : x > y;
+}
+
 /* Marks each line's (address, port) in seen[address index * nports + port
  * index]; fails on a line outside the space or seen twice. */
 static int mark(const struct out *o, const struct constraint *c, const struct ports *ports,
                 uint8_t *seen, uint64_t *nlines)
 {
 	const char *p = o->text, *end = o->text + o->len;
-	/* address -> index via brute force over the small space */
+	/* address -> index: the inverse of constraint_lookup_index, sorted */
+	uint64_t n = constraint_count(c);
+	struct inv *inv = malloc(n * sizeof *inv);
+	for (uint64_t i = 0; i < n; i++)
+		inv[i] = (struct inv){constraint_lookup_index(c, i), i};
+	qsort(inv, n, sizeof *inv, inv_cmp);
+	int rc = 0;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			return -1;
 		uint32_t a;
 		size_t al = addr_scan(p, &a);
-		if (!al)
-			return -1;
-		uint64_t ai = UINT64_MAX;
-		for (uint64_t i = 0; i < constraint_count(c); i++)
-			if (constraint_lookup_index(c, i) == a) {
-				ai = i;
-				break;
-			}
-		if (ai == UINT64_MAX)
-			return -1;
+		struct inv key = {a, 0},
+		           *hit = al ? bsearch(&key, inv, n, sizeof *inv, inv_cmp) : NULL;
 		uint64_t pi = 0;
-		if (ports->n) {
-			if (p[al] != ',')
-				return -1;
+		if (ports->n && hit && p[al] == ',') {
 			long port = strtol(p + al + 1, NULL, 10);
 			for (pi = 0; pi < ports->n && ports->ports[pi] != port; pi++)
 				;
-			if (pi == ports->n)
-				return -1;
 		}
-		uint64_t slot = ai * (ports->n ? ports->n : 1) + pi;
-		if (seen[slot])
-			return -1;
+		uint64_t slot = hit ? hit->index * (ports->n ? ports->n : 1) + pi : 0;
+		if (!nl || !hit || pi == (ports->n ? ports->n : 1) || seen[slot]) {
+			rc = -1;
+			break;
+		}
 		seen[slot] = 1;
 		(*nlines)++;
 		p = nl + 1;
 	}
-	return 0;
+	free(inv);
+	return rc;
 }
 
 void test_gen_output_independent_of_threads(void)

@@ -1,0 +1,174 @@
+# End-to-end tests of zgen, checked against Python's ipaddress module.
+
+# The expected target set for allow entries minus block entries, times ports.
+expected_set() { # allow-file block-file [ports]
+	python3 - "$@" <<'PY'
+import ipaddress, sys
+allow = [ipaddress.ip_network(l.split('#')[0].strip(), strict=False)
+         for l in open(sys.argv[1]) if l.split('#')[0].strip()]
+block = [ipaddress.ip_network(l.split('#')[0].strip(), strict=False)
+         for l in open(sys.argv[2]) if l.split('#')[0].strip()]
+ports = sys.argv[3].split(',') if len(sys.argv) > 3 else None
+out = []
+for net in allow:
+    for a in net:
+        if not any(a in b for b in block):
+            if ports:
+                out.extend('%s,%s' % (a, p) for p in ports)
+            else:
+                out.append(str(a))
+print('\n'.join(sorted(set(out))))
+PY
+}
+
+setup_space() {
+	printf '10.0.0.0/22\n# comment\n\n198.18.3.0/24   # lab\n1.2.3.4\n' >"$T/allow"
+	printf '10.0.1.0/25\n10.0.2.17\n198.18.3.128/26\n' >"$T/block"
+}
+
+test_zgen_set_equals_independent_expansion() {
+	setup_space
+	"$ZS_BIN/zgen" -w "$T/allow" -b "$T/block" | sorted >"$T/got"
+	expected_set "$T/allow" "$T/block" >"$T/want"
+	expect_eq "lines" "$(wc -l <"$T/got")" "$(wc -l <"$T/want")"
+	cmp -s "$T/got" "$T/want" || fail "set differs: $(diff "$T/got" "$T/want" | head)"
+	# the same space given as arguments instead of -w
+	"$ZS_BIN/zgen" -b "$T/block" 10.0.0.0/22 198.18.3.0/24 1.2.3.4 | sorted >"$T/got2"
+	cmp -s "$T/got2" "$T/want" || fail "arguments and -w differ"
+	# --count agrees
+	expect_eq "--count" "$("$ZS_BIN/zgen" -w "$T/allow" -b "$T/block" --count)" "$(wc -l <"$T/want")"
+}
+
+test_zgen_ports_give_exact_product() {
+	setup_space
+	"$ZS_BIN/zgen" -w "$T/allow" -b "$T/block" -p 443,80,8000-8002 | sorted >"$T/got"
+	expected_set "$T/allow" "$T/block" 80,443,8000,8001,8002 >"$T/want"
+	cmp -s "$T/got" "$T/want" || fail "product differs: $(diff "$T/got" "$T/want" | head)"
+	# the product is permuted, not an inner loop over ports
+	"$ZS_BIN/zgen" -w "$T/allow" -b "$T/block" -p 80,443 -e 1 | head -1000 | cut -d, -f1 >"$T/firsts"
+	adjacent=$(uniq -d "$T/firsts" | wc -l)
+	[ "$adjacent" -lt 50 ] || fail "$adjacent addresses repeat on adjacent lines: ports look nested"
+}
+
+test_zgen_seed_fixes_order() {
+	a=$("$ZS_BIN/zgen" -e 42 -n 100000 | md5sum)
+	b=$("$ZS_BIN/zgen" -e 42 -n 100000 -T 3 | md5sum)
+	c=$("$ZS_BIN/zgen" -e 43 -n 100000 | md5sum)
+	d=$("$ZS_BIN/zgen" -n 100000 | md5sum)
+	e=$("$ZS_BIN/zgen" -n 100000 | md5sum)
+	expect_eq "same seed, other -T" "$b" "$a"
+	[ "$a" != "$c" ] || fail "seeds 42 and 43 gave the same order"
+	[ "$d" != "$e" ] || fail "two unseeded runs gave the same order"
+	# the same set in another order
+	"$ZS_BIN/zgen" -e 1 198.18.0.0/20 -b /dev/null >"$T/s1"
+	"$ZS_BIN/zgen" -e 2 198.18.0.0/20 -b /dev/null >"$T/s2"
+	cmp -s "$T/s1" "$T/s2" && fail "seeds 1 and 2 gave the same order"
+	cmp -s <(sorted "$T/s1") <(sorted "$T/s2") || fail "seeds 1 and 2 gave different sets"
+}
+
+test_zgen_shards_partition() {
+	for spec in "100%" "12345"; do
+		"$ZS_BIN/zgen" -e 9 -n "$spec" -p 22,80 198.18.0.0/17 -b /dev/null | sorted >"$T/all"
+		for i in 0 1 2 3 4; do
+			"$ZS_BIN/zgen" -e 9 -n "$spec" -p 22,80 --shards 5 --shard $i -T $((i % 3 + 1)) \
+				198.18.0.0/17 -b /dev/null >"$T/shard$i"
+			n=$(wc -l <"$T/shard$i")
+			c=$("$ZS_BIN/zgen" -e 9 -n "$spec" -p 22,80 --shards 5 --shard $i 198.18.0.0/17 -b /dev/null --count)
+			expect_eq "shard $i --count" "$c" "$n"
+		done
+		cat "$T"/shard? | sorted >"$T/union"
+		expect_eq "duplicates across shards" "$(uniq -d "$T/union" | wc -l)" 0
+		cmp -s "$T/union" "$T/all" || fail "-n $spec: union of shards differs from the unsharded scan"
+	done
+	expect_eq "-n 12345 total" "$(wc -l <"$T/union")" 12345
+}
+
+test_zgen_max_targets_exact() {
+	expect_eq "-n 1000" "$("$ZS_BIN/zgen" -n 1000 | wc -l)" 1000
+	# a percentage is of the allowed targets (addresses x ports), rounded down
+	expect_eq "-n 10% of 4096 x 3" "$("$ZS_BIN/zgen" -b /dev/null -n 10% -p 1-3 198.18.0.0/20 | wc -l)" 1228
+	expect_eq "-n above the space" "$("$ZS_BIN/zgen" -b /dev/null -n 999999 198.18.0.0/24 | wc -l)" 256
+	expect_eq "-n 1% --count" "$("$ZS_BIN/zgen" -n 1% --count)" 37022584
+}
+
+test_zgen_samples_an_allowlist_of_addresses() {
+	python3 -c 'import random; r = random.Random(5)
+for _ in range(1000): print(".".join(str(r.randrange(1, 224)) for _ in range(4)))' | sorted -u >"$T/list"
+	total=$(wc -l <"$T/list")
+	"$ZS_BIN/zgen" -b /dev/null -w "$T/list" -n 100 -e 1 | sorted >"$T/s1"
+	"$ZS_BIN/zgen" -b /dev/null -w "$T/list" -n 100 -e 2 | sorted >"$T/s2"
+	expect_eq "sample size" "$(sorted -u "$T/s1" | wc -l)" 100
+	expect_eq "outside the list" "$(comm -23 "$T/s1" "$T/list" | wc -l)" 0
+	cmp -s "$T/s1" "$T/s2" && fail "two seeds drew the same sample"
+	expect_eq "10% sample" "$("$ZS_BIN/zgen" -b /dev/null -w "$T/list" -n 10% | wc -l)" $((total / 10))
+	# everything, once
+	"$ZS_BIN/zgen" -b /dev/null -w "$T/list" | sorted >"$T/all"
+	cmp -s "$T/all" "$T/list" || fail "full allowlist differs"
+}
+
+test_zgen_default_blocklist_applies() {
+	# the default list blocks 198.18.0.0/15, 10/8 and others, so these are empty
+	expect_error "no address is allowed" "$ZS_BIN/zgen" 198.18.0.0/15 10.0.0.0/8
+	# and a sample of everything never hits a blocked range
+	"$ZS_BIN/zgen" -n 200000 -e 3 >"$T/sample"
+	python3 - "$T/sample" <<'PY'
+import ipaddress, sys
+blocked = [ipaddress.ip_network(n) for n in """0.0.0.0/8 10.0.0.0/8 100.64.0.0/10
+127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.0.0.0/24 192.0.2.0/24 192.88.99.0/24
+192.168.0.0/16 198.18.0.0/15 198.51.100.0/24 203.0.113.0/24 224.0.0.0/4 240.0.0.0/4
+255.255.255.255/32""".split()]
+ranges = [(int(b.network_address), int(b.broadcast_address)) for b in blocked]
+def num(l):
+    a, b, c, d = map(int, l.split('.'))
+    return a << 24 | b << 16 | c << 8 | d
+bad = [l for l in open(sys.argv[1]) if any(lo <= num(l) <= hi for lo, hi in ranges)]
+sys.exit('blocked addresses emitted: %s' % bad[:5] if bad else 0)
+PY
+}
+
+test_zgen_first_percent_is_uniform_over_slash8() {
+	# expected share of each /8: its allowed addresses under the default list
+	for i in $(seq 0 255); do
+		echo "$i $("$ZS_BIN/zblacklist" --count "$i.0.0.0/8")"
+	done >"$T/weights"
+	"$ZS_BIN/zgen" -n 1% -e 2026 -T 2 | build/tools/octet_chisq "$T/weights"
+}
+
+test_zgen_rejects_bad_input() {
+	printf '1.2.3.0/24\n\n5.6.7.8/40\n' >"$T/badlist"
+	printf '5.6.7.8/32\n' >"$T/only"
+	expect_error "'1\.2\.3\.4/33'.*prefix length|prefix length.*'1\.2\.3\.4/33'" "$ZS_BIN/zgen" 1.2.3.4/33
+	expect_error "'300\.1\.1\.1'" "$ZS_BIN/zgen" 300.1.1.1
+	expect_error "/nonexistent/list.*No such file" "$ZS_BIN/zgen" -b /nonexistent/list
+	expect_error "/nonexistent/allow.*No such file" "$ZS_BIN/zgen" -w /nonexistent/allow
+	expect_error "$T/badlist:3: .*'5\.6\.7\.8/40'" "$ZS_BIN/zgen" -b "$T/badlist"
+	expect_error "'70000'" "$ZS_BIN/zgen" -p 70000
+	expect_error "'80-'" "$ZS_BIN/zgen" -p 80-
+	expect_error "--shard 3 must be below --shards 3" "$ZS_BIN/zgen" -e 1 --shards 3 --shard 3
+	expect_error "--shards needs --seed" "$ZS_BIN/zgen" --shards 2 --shard 1
+	expect_error "-n: '-5'" "$ZS_BIN/zgen" -n -5
+	expect_error "-n: '0'" "$ZS_BIN/zgen" -n 0
+	expect_error "-n: '101%'" "$ZS_BIN/zgen" -n 101%
+	expect_error "-T: '0'" "$ZS_BIN/zgen" -T 0
+	expect_error "--seed: 'abc'" "$ZS_BIN/zgen" -e abc
+	expect_error "no address is allowed" "$ZS_BIN/zgen" -b "$T/only" 5.6.7.8
+	# an unknown option: getopt's line, then the usage synopsis, exit 2
+	rc=0
+	"$ZS_BIN/zgen" --bogus >"$T/o" 2>"$T/e" || rc=$?
+	expect_eq "--bogus exit" "$rc" 2
+	[ ! -s "$T/o" ] || fail "--bogus wrote to stdout"
+	grep -q "unrecognized option '--bogus'" "$T/e" && grep -q "^usage: zgen" "$T/e" ||
+		fail "--bogus: $(cat "$T/e")"
+	# a failed write is an error, not a silent exit 0
+	rc=0
+	"$ZS_BIN/zgen" -n 100000 >/dev/full 2>"$T/full.err" || rc=$?
+	[ "$rc" -eq 1 ] || fail "write to /dev/full: exit $rc"
+	grep -q "No space left" "$T/full.err" || fail "write to /dev/full: $(cat "$T/full.err")"
+}
+
+test_zgen_help_and_version() {
+	"$ZS_BIN/zgen" --help | grep -q -- "--shards" || fail "--help lacks --shards"
+	"$ZS_BIN/zgen" --version | grep -Eq "^zgen \(zscan\) [0-9]+\.[0-9]+" || fail "--version"
+	expect_eq "-o FILE" "$("$ZS_BIN/zgen" -e 1 -n 10 -o "$T/o" && cat "$T/o" | md5sum)" \
+		"$("$ZS_BIN/zgen" -e 1 -n 10 | md5sum)"
+}
