@@ -21,7 +21,7 @@ LDLIBS  := -lgmp -pthread
 
 # Debian packages needed to build, test and benchmark (see README).
 DEPS := build-essential clang clang-format libgmp-dev libsodium-dev libpcap-dev \
-	libnet1-dev python3 iproute2 nftables tcpdump tshark netsniff-ng zmap masscan hyperfine \
+	libnet1-dev python3 man-db groff-base iproute2 nftables tcpdump tshark netsniff-ng zmap masscan hyperfine \
 	valgrind linux-perf
 
 COMMON_SRC := $(wildcard common/*.c)
