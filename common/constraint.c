@@ -91,7 +91,6 @@ void constraint_free(struct constraint *c)
 int constraint_paint(struct constraint *c, uint32_t prefix, int len, bool allowed)
 {
 	uint32_t n = 0;
-	c->finished = false;
 	for (int depth = 0; depth < len; depth++) {
 		if (is_leaf(&c->nodes[n])) {
 			if (c->nodes[n].allowed == allowed)
@@ -196,7 +195,6 @@ int constraint_finish(struct constraint *c)
 	c->span16 = (uint64_t)c->nradix16 << 16;
 	c->span20 = (uint64_t)c->nradix20 << 12;
 	c->count = c->span16 + c->span20 + c->nodes[0].tail;
-	c->finished = true;
 	return 0;
 }
 

@@ -37,7 +37,6 @@ struct constraint {
 	uint32_t nnodes, cap;
 	uint32_t *free_list; /* reusable node slots freed by painting over subtrees */
 	uint32_t nfree, free_cap;
-	bool finished;
 	uint64_t count;    /* allowed addresses in total */
 	uint32_t *radix16; /* base addresses of whole allowed /16 blocks, ascending */
 	uint32_t nradix16;

@@ -47,31 +47,6 @@ static ssize_t refill(struct linereader *r)
 	}
 }
 
-int linereader_next(struct linereader *r, const char **line, size_t *len)
-{
-	for (;;) {
-		char *s = r->buf + r->start;
-		char *nl = memchr(s, '\n', r->end - r->start);
-		if (nl || (r->eof && r->end > r->start)) {
-			size_t n = nl ? (size_t)(nl - s) : r->end - r->start;
-			r->start += nl ? n + 1 : n;
-			if (n > 0 && s[n - 1] == '\r')
-				n--;
-			*line = s;
-			*len = n;
-			r->lineno++;
-			return 1;
-		}
-		if (r->eof)
-			return 0;
-		ssize_t got = refill(r);
-		if (got < 0)
-			return -1;
-		if (got == 0)
-			r->eof = 1;
-	}
-}
-
 int linereader_chunk(struct linereader *r, const char **p, size_t *len, unsigned long *first_lineno)
 {
 	for (;;) {

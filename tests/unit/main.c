@@ -29,7 +29,8 @@ struct harness harness_state;
 	X(numparse_bounds)                                                                         \
 	X(gen_output_independent_of_threads)                                                       \
 	X(gen_shards_partition_output)                                                             \
-	X(gen_product_space_exact)
+	X(gen_product_space_exact)                                                                 \
+	X(linereader_chunks_are_whole_lines)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)
