@@ -22,7 +22,8 @@ static int paint_args(struct constraint *c, char *const *cidrs, int n, struct ze
 	return 0;
 }
 
-struct constraint *targetspace_build(const struct targetspace_opts *o, struct zerr *e)
+struct constraint *targetspace_build(const struct targetspace_opts *o, struct listfile_stats *st,
+                                     struct zerr *e)
 {
 	bool have_allow = o->allowlist || o->ncidrs > 0;
 	struct constraint *c = constraint_new(!have_allow);
@@ -32,10 +33,10 @@ struct constraint *targetspace_build(const struct targetspace_opts *o, struct ze
 	}
 	if (paint_args(c, o->cidrs, o->ncidrs, e) < 0)
 		goto fail;
-	if (o->allowlist && listfile_paint_file(c, o->allowlist, true, NULL, e) < 0)
+	if (o->allowlist && listfile_paint_file(c, o->allowlist, true, st, e) < 0)
 		goto fail;
 	if (o->blocklist) {
-		if (listfile_paint_file(c, o->blocklist, false, NULL, e) < 0)
+		if (listfile_paint_file(c, o->blocklist, false, st, e) < 0)
 			goto fail;
 	} else if (listfile_paint_text(c, "built-in blocklist", listfile_default_blocklist,
 	                               listfile_default_blocklist_len, false, NULL, e) < 0) {

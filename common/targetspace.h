@@ -8,6 +8,7 @@
 #define ZSCAN_TARGETSPACE_H
 
 #include "constraint.h"
+#include "listfile.h"
 #include "zerr.h"
 
 struct targetspace_opts {
@@ -17,7 +18,9 @@ struct targetspace_opts {
 	int ncidrs;
 };
 
-/* Returns a finished constraint, or NULL with e set. */
-struct constraint *targetspace_build(const struct targetspace_opts *o, struct zerr *e);
+/* Returns a finished constraint, or NULL with e set. st (may be NULL)
+ * receives what the list files held, e.g. IPv6 entries skipped. */
+struct constraint *targetspace_build(const struct targetspace_opts *o, struct listfile_stats *st,
+                                     struct zerr *e);
 
 #endif

@@ -115,9 +115,12 @@ int main(int argc, char **argv)
 	}
 	ts.cidrs = argv + optind;
 	ts.ncidrs = argc - optind;
-	struct constraint *c = targetspace_build(&ts, &e);
+	struct listfile_stats lst = {0};
+	struct constraint *c = targetspace_build(&ts, &lst, &e);
 	if (!c)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	if (lst.skipped_ipv6 && !quiet)
+		warnx("skipped %lu IPv6 list entries (IPv4 only)", lst.skipped_ipv6);
 
 	int status = ZS_EXIT_OK;
 	if (mode == OPT_COUNT) {

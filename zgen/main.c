@@ -176,9 +176,12 @@ int main(int argc, char **argv)
 	ts.cidrs = argv + optind;
 	ts.ncidrs = argc - optind;
 
-	struct constraint *allowed = targetspace_build(&ts, &e);
+	struct listfile_stats lst = {0};
+	struct constraint *allowed = targetspace_build(&ts, &lst, &e);
 	if (!allowed)
 		die_usage(&e);
+	if (lst.skipped_ipv6)
+		warnx("skipped %lu IPv6 list entries (zgen is IPv4 only)", lst.skipped_ipv6);
 	uint64_t naddr = constraint_count(allowed);
 	if (naddr == 0)
 		errx(ZS_EXIT_USAGE, "no address is allowed: the allowed set minus the "

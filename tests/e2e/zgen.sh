@@ -172,3 +172,11 @@ test_zgen_help_and_version() {
 	expect_eq "-o FILE" "$("$ZS_BIN/zgen" -e 1 -n 10 -o "$T/o" && cat "$T/o" | md5sum)" \
 		"$("$ZS_BIN/zgen" -e 1 -n 10 | md5sum)"
 }
+
+test_zgen_skips_ipv6_list_entries_with_a_warning() {
+	printf '2001:db8::/32\n198.18.0.0/30\nfe80::1\n' >"$T/allow"
+	"$ZS_BIN/zgen" -b /dev/null -w "$T/allow" 2>"$T/err" | sorted >"$T/got"
+	printf '198.18.0.0\n198.18.0.1\n198.18.0.2\n198.18.0.3\n' >"$T/want"
+	cmp -s "$T/got" "$T/want" || fail "got $(cat "$T/got")"
+	grep -q "^zgen: skipped 2 IPv6 list entries" "$T/err" || fail "no warning: $(cat "$T/err")"
+}
