@@ -1,0 +1,123 @@
+# The lab: a simulated Internet in network namespaces, inside 198.18.0.0/15.
+# Source this file, call lab_up, and make sure lab_down runs on exit (trap).
+#
+#   <id>s  scanner: its only links are veth zs0 (198.18.0.1/30, default route
+#          via 198.18.0.2) into the net namespace, and veth zk0 into the sink
+#   <id>n  net: zn0 198.18.0.2/30; live prefixes are local routes, so the
+#          kernel answers for every address in them; lab_listen holds the open
+#          TCP ports; an nftables set picks the live hosts, a numgen rule
+#          drops a share at random; prohibit/unreachable routes give ICMP errors
+#   <id>k  sink: zk1 has no address, so frames sent there are dropped on arrival
+# The net namespace has no other link: nothing sent in the lab can leave it.
+#
+# Configuration (environment, read by lab_up):
+#   LAB_LIVE      "PREFIX[:PERCENT] ...", live prefixes and the share of their
+#                 addresses that answer (default 100); e.g. "198.18.16.0/20:5"
+#   LAB_TCP_PORTS open TCP ports (default "80")
+#   LAB_PROHIBIT  prefixes answered with ICMP administratively prohibited
+#   LAB_UNREACH   prefixes answered with ICMP host unreachable
+#   LAB_LOSS      percent of packets to the lab dropped at random (default 0)
+#   LAB_SEED      seed of the live-host choice (default 1)
+# After lab_up: LAB_SCAN/LAB_NET/LAB_SINK are the namespace names, and
+# $LAB_DIR/live.txt holds the live addresses, one per line, sorted.
+
+LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+lab_up() { # ID DIR
+	LAB_ID=$1
+	LAB_DIR=$2
+	LAB_SCAN=${LAB_ID}s
+	LAB_NET=${LAB_ID}n
+	LAB_SINK=${LAB_ID}k
+	mkdir -p "$LAB_DIR"
+	local s=$LAB_SCAN n=$LAB_NET k=$LAB_SINK
+	ip netns add "$s"
+	ip netns add "$n"
+	ip netns add "$k"
+	ip link add zs0 netns "$s" type veth peer name zn0 netns "$n"
+	ip link add zk0 netns "$s" type veth peer name zk1 netns "$k"
+	ip -n "$s" addr add 198.18.0.1/30 dev zs0
+	ip -n "$n" addr add 198.18.0.2/30 dev zn0
+	for ns in "$s" "$n" "$k"; do
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$s" link set zs0 up
+	ip -n "$n" link set zn0 up
+	ip -n "$s" link set zk0 up
+	ip -n "$k" link set zk1 up
+	ip -n "$s" route add default via 198.18.0.2 dev zs0
+	ip netns exec "$n" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+		net.ipv4.icmp_ratelimit=0 net.ipv4.tcp_max_syn_backlog=65536 net.ipv4.ip_forward=1
+	ip netns exec "$n" sysctl -qw net.core.somaxconn=65536 2>/dev/null || true
+	ip netns exec "$s" sysctl -qw net.ipv4.icmp_ratelimit=0
+
+	local entry prefix pct
+	: >"$LAB_DIR/live.txt"
+	for entry in ${LAB_LIVE:-}; do
+		prefix=${entry%%:*}
+		pct=100
+		[ "$entry" = "$prefix" ] || pct=${entry#*:}
+		ip -n "$n" route add local "$prefix" dev lo
+		python3 - "$prefix" "$pct" "${LAB_SEED:-1}" >>"$LAB_DIR/live.txt" <<'PY'
+import ipaddress, random, sys
+net, pct, seed = ipaddress.ip_network(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+r = random.Random(seed + sys.argv[1])
+for a in net:
+    if r.random() * 100 < pct:
+        print(a)
+PY
+	done
+	for prefix in ${LAB_PROHIBIT:-}; do ip -n "$n" route add prohibit "$prefix"; done
+	for prefix in ${LAB_UNREACH:-}; do ip -n "$n" route add unreachable "$prefix"; done
+	LC_ALL=C sort -u -o "$LAB_DIR/live.txt" "$LAB_DIR/live.txt"
+
+	{
+		echo "table ip lab {"
+		echo "  set live { type ipv4_addr; flags interval; }"
+		echo "  chain pre {"
+		echo "    type filter hook prerouting priority raw; policy accept;"
+		for entry in ${LAB_LIVE:-}; do
+			echo "    ip daddr ${entry%%:*} ip daddr != @live drop"
+		done
+		[ "${LAB_LOSS:-0}" = 0 ] || echo "    ip daddr 198.18.0.0/15 numgen random mod 100 < $LAB_LOSS drop"
+		echo "  }"
+		echo "}"
+		if [ -s "$LAB_DIR/live.txt" ]; then
+			printf 'add element ip lab live { '
+			paste -sd, "$LAB_DIR/live.txt"
+			echo ' }'
+		fi
+	} >"$LAB_DIR/lab.nft"
+	ip netns exec "$n" nft -f "$LAB_DIR/lab.nft"
+
+	ip netns exec "$n" "$LAB_ROOT/build/tools/lab_listen" ${LAB_TCP_PORTS:-80} >"$LAB_DIR/listen.out" 2>&1 &
+	LAB_LISTEN_PID=$!
+	local i
+	for i in $(seq 50); do
+		grep -q listening "$LAB_DIR/listen.out" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "lab: lab_listen did not start: $(cat "$LAB_DIR/listen.out")" >&2
+	return 1
+}
+
+# Tears everything down; safe to call twice, after a half-built lab, and
+# under `set -e` (it runs in a subshell that ignores failures).
+lab_down() (
+	set +e
+	if [ -n "${LAB_LISTEN_PID:-}" ]; then
+		kill "$LAB_LISTEN_PID" 2>/dev/null
+		wait "$LAB_LISTEN_PID" 2>/dev/null
+	fi
+	local ns
+	for ns in "${LAB_SCAN:-}" "${LAB_NET:-}" "${LAB_SINK:-}"; do
+		[ -n "$ns" ] || continue
+		# end anything still running inside before the namespace goes
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+)
+
+in_scan() { ip netns exec "$LAB_SCAN" "$@"; }
+in_net() { ip netns exec "$LAB_NET" "$@"; }
