@@ -17,7 +17,7 @@ BASE    := -std=c11 -D_GNU_SOURCE -g -pthread -Icommon -Ibuild/gen $(WARN)
 RELFLAGS  := $(BASE) -O2
 ASANFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
-LDLIBS  := -lgmp -pthread
+LDLIBS  := -lgmp -lsodium -lnet -pthread
 
 # Debian packages needed to build, test and benchmark (see README).
 DEPS := build-essential clang clang-format libgmp-dev libsodium-dev libpcap-dev \

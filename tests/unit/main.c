@@ -30,7 +30,11 @@ struct harness harness_state;
 	X(gen_output_independent_of_threads)                                                       \
 	X(gen_shards_partition_output)                                                             \
 	X(gen_product_space_exact)                                                                 \
-	X(linereader_chunks_are_whole_lines)
+	X(linereader_chunks_are_whole_lines)                                                       \
+	X(secret_key_files)                                                                        \
+	X(tcp_syn_frame_and_validation)                                                            \
+	X(icmp_echo_frame_and_validation)                                                          \
+	X(probe_sport_window)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)

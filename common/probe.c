@@ -1,0 +1,64 @@
+/* probe: the module registry and what all modules share. */
+#include "probe.h"
+
+#include <string.h>
+
+#include "probe_util.h"
+
+const struct probe_module *const probe_modules[] = {&probe_tcp_syn, &probe_icmp_echo, NULL};
+
+const struct probe_module *probe_find(const char *name)
+{
+	for (int i = 0; probe_modules[i]; i++)
+		if (strcmp(probe_modules[i]->name, name) == 0)
+			return probe_modules[i];
+	return NULL;
+}
+
+const uint8_t *probe_icmp_error(const uint8_t *ip, size_t len, size_t *inner_len,
+                                struct probe_result *r)
+{
+	size_t pl, ihl = ipv4_header(ip, len, &pl);
+	if (!ihl || ip[9] != IPPROTO_ICMP_ || pl < 8 + 20 + 8)
+		return NULL;
+	const uint8_t *icmp = ip + ihl;
+	switch (icmp[0]) {
+	case 3:
+		r->classification = "unreach";
+		break;
+	case 4:
+		r->classification = "sourcequench";
+		break;
+	case 5:
+		r->classification = "redirect";
+		break;
+	case 11:
+		r->classification = "timxceed";
+		break;
+	default:
+		return NULL;
+	}
+	const uint8_t *inner = icmp + 8;
+	size_t ipl, iihl = ipv4_header(inner, pl - 8, &ipl);
+	if (!iihl || ipl < 8)
+		return NULL;
+	r->icmp_type = icmp[0];
+	r->icmp_code = icmp[1];
+	r->icmp_responder = rd32(ip + 12);
+	r->ttl = ip[8];
+	r->ipid = rd16(ip + 4);
+	r->saddr = rd32(inner + 16); /* the target the quoted probe went to */
+	r->daddr = rd32(inner + 12);
+	r->success = false;
+	*inner_len = pl - 8;
+	return inner;
+}
+
+void probe_ip_fill(uint8_t *ip, uint32_t saddr, uint32_t daddr, uint16_t id)
+{
+	wr16(ip + 4, id);
+	wr32(ip + 12, saddr);
+	wr32(ip + 16, daddr);
+	ip[10] = ip[11] = 0;
+	wr16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+}

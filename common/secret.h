@@ -1,0 +1,33 @@
+/* secret: the per-scan key that makes validation stateless.
+ * A key file is one line of hex, at least 128 bits, mode 0600: a user can
+ * make one with `openssl rand -hex 16 > scan.key; chmod 600 scan.key`. A
+ * file readable by group or others is refused. The MAC of a probe is
+ * SipHash-2-4 (libsodium) over (target address, target port, source
+ * address); sender and receiver compute it alike, no state in between. */
+#ifndef ZSCAN_SECRET_H
+#define ZSCAN_SECRET_H
+
+#include <stdint.h>
+
+#include "zerr.h"
+
+#define SECRET_MIN_BYTES 16
+#define SECRET_MAX_BYTES 64
+
+struct secret {
+	uint8_t siphash_key[16]; /* the key itself if 16 bytes, else BLAKE2b-128 of it */
+	char fingerprint[17];    /* 64 bits of BLAKE2b of the key, hex: safe to print */
+};
+
+/* Loads and checks a key file. Errors name the file and what is wrong. */
+int secret_load(const char *path, struct secret *s, struct zerr *e);
+
+/* Writes a fresh random 128-bit key to path, mode 0600, atomically (a
+ * temporary file renamed into place), so a reader never sees half a key.
+ * Fails if path exists. */
+int secret_create(const char *path, struct secret *s, struct zerr *e);
+
+/* The 64-bit MAC of one probe; all addresses host order. */
+uint64_t secret_mac(const struct secret *s, uint32_t daddr, uint16_t dport, uint32_t saddr);
+
+#endif
