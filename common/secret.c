@@ -114,6 +114,17 @@ int secret_create(const char *path, struct secret *s, struct zerr *e)
 	return 0;
 }
 
+int secret_random(struct secret *s, struct zerr *e)
+{
+	if (sodium_init() < 0)
+		return zerr_set(e, "libsodium cannot initialise");
+	uint8_t key[SECRET_MIN_BYTES];
+	randombytes_buf(key, sizeof key);
+	derive(s, key, sizeof key);
+	sodium_memzero(key, sizeof key);
+	return 0;
+}
+
 uint64_t secret_mac(const struct secret *s, uint32_t daddr, uint16_t dport, uint32_t saddr)
 {
 	uint8_t in[10] = {(uint8_t)(daddr >> 24), (uint8_t)(daddr >> 16), (uint8_t)(daddr >> 8),

@@ -27,6 +27,9 @@ int secret_load(const char *path, struct secret *s, struct zerr *e);
  * Fails if path exists. */
 int secret_create(const char *path, struct secret *s, struct zerr *e);
 
+/* A fresh random key kept in memory only (for --dryrun without -k). */
+int secret_random(struct secret *s, struct zerr *e);
+
 /* The 64-bit MAC of one probe; all addresses host order. */
 uint64_t secret_mac(const struct secret *s, uint32_t daddr, uint16_t dport, uint32_t saddr);
 

@@ -15,4 +15,5 @@ check_manpage() { # TOOL
 test_manpages_document_every_option() {
 	check_manpage zgen
 	check_manpage zblacklist
+	check_manpage zsend
 }

@@ -1,0 +1,47 @@
+/* sendscan: zsend's work. Reads target lines, refuses blocked targets
+ * whatever arrives, fills each probe into a frame from the module's
+ * template for its source address, and sends at the asked rate. Status goes
+ * to a stream as JSON lines (a "start" record with what a receiver must
+ * agree on, "status" every second, and "done"), for zrecv or a person. */
+#ifndef ZSCAN_SENDSCAN_H
+#define ZSCAN_SENDSCAN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "constraint.h"
+#include "probe.h"
+#include "rawsend.h"
+#include "zerr.h"
+
+#define SENDSCAN_MAX_SOURCES 256
+
+struct sendscan_config {
+	const struct probe_module *mod;
+	struct probe_params pp;
+	uint32_t sources[SENDSCAN_MAX_SOURCES];
+	unsigned nsources;
+	const struct constraint *allowed;
+	int default_port; /* for lines without one; -1: none */
+	double rate;      /* packets/s, 0 = unlimited */
+	const char *ifname;
+	int in_fd;
+	FILE *status;                /* JSON lines, or NULL */
+	bool human;                  /* a status line on stderr every second */
+	volatile sig_atomic_t *stop; /* set by a signal handler to end early */
+};
+
+struct sendscan_stats {
+	uint64_t lines, targets, blocked, bad, probes, failed;
+	bool interrupted;
+};
+
+typedef void (*sendscan_bad_fn)(unsigned long lineno, const char *why, const char *line,
+                                size_t len);
+
+int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_fn bad,
+                 struct sendscan_stats *st, struct zerr *e);
+
+#endif

@@ -1,0 +1,336 @@
+/* zsend: read targets on stdin and send probes as raw Ethernet frames at an
+ * exact rate. Options are checked here; the work is in common/sendscan.c. */
+#include <err.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "netif.h"
+#include "numparse.h"
+#include "probe.h"
+#include "rawsend.h"
+#include "secret.h"
+#include "sendscan.h"
+#include "targetspace.h"
+#include "version.h"
+
+#define MAX_REPORTED 100
+#define DEFAULT_RATE 10000
+
+static void usage(FILE *f)
+{
+	fputs(
+	    "usage: zsend [-q] [--dryrun] [-b file] [-B bps] [-G mac] [-i interface] [-k keyfile]\n"
+	    "             [-M module] [-p port] [-P probes] [-r pps] [-s ports] [-S addresses]\n"
+	    "       zsend --list-modules\n",
+	    f);
+}
+
+static void help(void)
+{
+	usage(stdout);
+	fputs("\nRead targets on stdin (\"a.b.c.d\" or \"a.b.c.d,port\", '#' comments) and send\n"
+	      "one probe frame per target (-P per target). Blocked targets are never probed.\n"
+	      "Status records (JSON lines) go to stdout for zrecv.\n\n"
+	      "  -i, --interface IFACE     send on IFACE (default: the default route's)\n"
+	      "  -S, --source-ip LIST      source addresses, e.g. 10.0.0.1,10.0.0.5-10.0.0.8\n"
+	      "                            (default: the interface's address)\n"
+	      "  -G, --gateway-mac MAC     next-hop MAC (default: the gateway's, from the\n"
+	      "                            kernel's neighbour table)\n"
+	      "  -M, --probe-module NAME   tcp_syn (default) or icmp_echo; see --list-modules\n"
+	      "  -p, --target-port PORT    port for lines without one\n"
+	      "  -P, --probes N            probes per target (default 1)\n"
+	      "  -r, --rate PPS            packets per second (default 10000; 0: as fast as\n"
+	      "                            possible)\n"
+	      "  -B, --bandwidth BPS       rate as bits per second, K/M/G suffixes\n"
+	      "  -s, --source-port RANGE   source ports, e.g. 40000-40999 (default 32768-61000)\n"
+	      "  -k, --key FILE            the scan key shared with zrecv (hex, mode 0600)\n"
+	      "  -b, --blocklist FILE      never probe these (default: built-in IANA list)\n"
+	      "      --dryrun              print each frame as a hex dump; send nothing\n"
+	      "      --list-modules        list the probe modules\n"
+	      "  -q, --quiet               no status line on stderr\n"
+	      "  -h, --help                this help\n"
+	      "  -V, --version             print the version\n",
+	      stdout);
+}
+
+enum { OPT_DRYRUN = 256, OPT_LIST_MODULES };
+
+static const struct option longopts[] = {
+    {"interface", required_argument, NULL, 'i'},
+    {"source-ip", required_argument, NULL, 'S'},
+    {"gateway-mac", required_argument, NULL, 'G'},
+    {"probe-module", required_argument, NULL, 'M'},
+    {"target-port", required_argument, NULL, 'p'},
+    {"probes", required_argument, NULL, 'P'},
+    {"rate", required_argument, NULL, 'r'},
+    {"bandwidth", required_argument, NULL, 'B'},
+    {"source-port", required_argument, NULL, 's'},
+    {"key", required_argument, NULL, 'k'},
+    {"blocklist", required_argument, NULL, 'b'},
+    {"dryrun", no_argument, NULL, OPT_DRYRUN},
+    {"list-modules", no_argument, NULL, OPT_LIST_MODULES},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Set by SIGINT/SIGTERM: the send loop stops at the next line and reports. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static unsigned long bad_reported;
+
+static void report_bad(unsigned long lineno, const char *why, const char *line, size_t len)
+{
+	if (bad_reported++ < MAX_REPORTED)
+		warnx("stdin:%lu: %s '%.*s'", lineno, why, (int)(len > 64 ? 64 : len), line);
+}
+
+/* "a,b-c,..." into cfg->sources. */
+static void parse_sources(const char *arg, struct sendscan_config *cfg)
+{
+	const char *p = arg;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		const char *dash = memchr(p, '-', n);
+		uint32_t lo, hi;
+		if (addr_parse(p, dash ? (size_t)(dash - p) : n, &lo) != ADDR_OK ||
+		    (dash && addr_parse(dash + 1, n - (size_t)(dash - p) - 1, &hi) != ADDR_OK))
+			errx(ZS_EXIT_USAGE, "-S: '%.*s' is not an address or a range a-b", (int)n,
+			     p);
+		if (!dash)
+			hi = lo;
+		if (hi < lo)
+			errx(ZS_EXIT_USAGE, "-S: '%.*s': range runs backwards", (int)n, p);
+		for (uint64_t a = lo; a <= hi; a++) {
+			if (cfg->nsources == SENDSCAN_MAX_SOURCES)
+				errx(ZS_EXIT_USAGE, "-S: at most %d source addresses",
+				     SENDSCAN_MAX_SOURCES);
+			cfg->sources[cfg->nsources++] = (uint32_t)a;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+}
+
+/* Bits per second with an optional K, M or G suffix. */
+static double parse_bandwidth(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	double mult = 1;
+	if (*end == 'K' || *end == 'k')
+		mult = 1e3, end++;
+	else if (*end == 'M' || *end == 'm')
+		mult = 1e6, end++;
+	else if (*end == 'G' || *end == 'g')
+		mult = 1e9, end++;
+	if (end == s || *end || !(v > 0) || !isfinite(v))
+		errx(ZS_EXIT_USAGE, "-B: '%s' is not a bandwidth like 100M", s);
+	return v * mult;
+}
+
+int main(int argc, char **argv)
+{
+	struct sendscan_config cfg = {.default_port = -1, .in_fd = STDIN_FILENO};
+	struct targetspace_opts ts = {0};
+	const char *ifname = NULL, *keyfile = NULL, *gwmac = NULL;
+	uint64_t v, sport_lo = 32768, sport_hi = 61000, probes = 1;
+	double rate = DEFAULT_RATE, bandwidth = 0;
+	int dryrun = 0, quiet = 0, have_rate = 0, ch;
+	struct zerr e;
+
+	cfg.mod = &probe_tcp_syn;
+	while ((ch = getopt_long(argc, argv, "i:S:G:M:p:P:r:B:s:k:b:qhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			ifname = optarg;
+			break;
+		case 'S':
+			parse_sources(optarg, &cfg);
+			break;
+		case 'G':
+			gwmac = optarg;
+			if (netif_parse_mac(gwmac, cfg.pp.dst_mac) < 0)
+				errx(ZS_EXIT_USAGE, "-G: '%s' is not a MAC like 02:00:00:00:00:01",
+				     gwmac);
+			break;
+		case 'M':
+			if (!(cfg.mod = probe_find(optarg)))
+				errx(ZS_EXIT_USAGE, "-M: no probe module '%s' (see --list-modules)",
+				     optarg);
+			break;
+		case 'p':
+			if (parse_u64(optarg, 0, 65535, "-p", &v, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			cfg.default_port = (int)v;
+			break;
+		case 'P':
+			if (parse_u64(optarg, 1, 255, "-P", &probes, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			break;
+		case 'r':
+			if (parse_u64(optarg, 0, 100000000, "-r", &v, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			rate = (double)v;
+			have_rate = 1;
+			break;
+		case 'B':
+			bandwidth = parse_bandwidth(optarg);
+			break;
+		case 's': {
+			const char *dash = strchr(optarg, '-');
+			char lo[8] = "";
+			if (dash && (size_t)(dash - optarg) < sizeof lo)
+				memcpy(lo, optarg, (size_t)(dash - optarg));
+			if (!dash || parse_u64(lo, 1, 65535, "-s", &sport_lo, &e) < 0 ||
+			    parse_u64(dash + 1, 1, 65535, "-s", &sport_hi, &e) < 0 ||
+			    sport_hi < sport_lo)
+				errx(ZS_EXIT_USAGE, "-s: '%s' is not a port range like 40000-40999",
+				     optarg);
+			break;
+		}
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 'b':
+			ts.blocklist = optarg;
+			break;
+		case OPT_DRYRUN:
+			dryrun = 1;
+			break;
+		case OPT_LIST_MODULES:
+			for (int i = 0; probe_modules[i]; i++)
+				printf("%-12s %s\n", probe_modules[i]->name,
+				       probe_modules[i]->description);
+			return ZS_EXIT_OK;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			help();
+			return ZS_EXIT_OK;
+		case 'V':
+			printf("zsend (zscan) %s\n", ZSCAN_VERSION);
+			return ZS_EXIT_OK;
+		default:
+			usage(stderr);
+			return ZS_EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		errx(ZS_EXIT_USAGE, "unexpected argument '%s': targets come on stdin",
+		     argv[optind]);
+	if (have_rate && bandwidth > 0)
+		errx(ZS_EXIT_USAGE, "-r and -B exclude each other");
+	if (bandwidth > 0) {
+		double frame_bits = 8.0 * fmax((double)cfg.mod->frame_len + 24, 84);
+		rate = floor(bandwidth / frame_bits);
+		if (rate < 1)
+			errx(ZS_EXIT_USAGE, "-B: below one packet per second");
+	}
+	if (!keyfile && !dryrun)
+		errx(ZS_EXIT_USAGE, "-k FILE is needed: the key shared with zrecv");
+	if (sport_hi - sport_lo + 1 < probes)
+		errx(ZS_EXIT_USAGE, "-P %llu needs at least as many source ports (-s)",
+		     (unsigned long long)probes);
+
+	struct secret secret;
+	if ((keyfile ? secret_load(keyfile, &secret, &e) : secret_random(&secret, &e)) < 0)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	cfg.allowed = targetspace_build(&ts, NULL, &e);
+	if (!cfg.allowed)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
+
+	char defif[16];
+	uint32_t gateway = 0;
+	struct netif nif = {0};
+	if (!ifname && netif_default_route(defif, &gateway, &e) == 0)
+		ifname = defif;
+	if (ifname && netif_get(ifname, &nif, &e) < 0)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	if (!ifname && !dryrun)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	if (cfg.nsources == 0) {
+		if (!nif.addr)
+			errx(ZS_EXIT_USAGE, "no source address: %s has none, give -S",
+			     ifname ? ifname : "no interface");
+		cfg.sources[cfg.nsources++] = nif.addr;
+	}
+	memcpy(cfg.pp.src_mac, nif.mac, 6);
+	if (!gwmac && !dryrun) {
+		if (!gateway)
+			errx(ZS_EXIT_USAGE, "no default gateway on %s: give its MAC with -G",
+			     ifname);
+		if (netif_gateway_mac(ifname, gateway, cfg.pp.dst_mac, 1000, &e) < 0)
+			errx(ZS_EXIT_USAGE, "%s", e.msg);
+	}
+	cfg.pp.secret = &secret;
+	cfg.pp.sport_first = (uint16_t)sport_lo;
+	cfg.pp.sport_count = (uint32_t)(sport_hi - sport_lo + 1);
+	cfg.pp.probes = (unsigned)probes;
+	cfg.pp.ttl = 255;
+	cfg.rate = rate;
+	cfg.ifname = ifname ? ifname : "";
+	cfg.stop = &stop_requested;
+
+	struct rawsend *rs = malloc(sizeof *rs);
+	if (!rs)
+		errx(ZS_EXIT_FAIL, "out of memory");
+	if (dryrun) {
+		rawsend_open_dry(rs, stdout);
+	} else {
+		if (rawsend_open(rs, nif.ifindex, &e) < 0)
+			errx(ZS_EXIT_FAIL, "%s", e.msg);
+		cfg.status = stdout;
+		cfg.human = !quiet && isatty(STDOUT_FILENO);
+	}
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	struct sendscan_stats st = {0};
+	int rc = sendscan_run(&cfg, rs, report_bad, &st, &e);
+	rawsend_close(rs);
+	int status = ZS_EXIT_OK;
+	if (rc < 0) {
+		warnx("%s", e.msg);
+		status = ZS_EXIT_FAIL;
+	}
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warn("write error");
+		status = ZS_EXIT_FAIL;
+	}
+	if (st.bad) {
+		if (!quiet)
+			warnx("%llu bad line%s skipped (of %llu)", (unsigned long long)st.bad,
+			      st.bad == 1 ? "" : "s", (unsigned long long)st.lines);
+		status = ZS_EXIT_FAIL;
+	}
+	if (st.failed) {
+		warnx("%llu probes could not be sent (%s)", (unsigned long long)st.failed,
+		      strerror(rs->last_errno));
+		status = ZS_EXIT_FAIL;
+	}
+	if (st.blocked && !quiet)
+		warnx("%llu blocked target%s skipped", (unsigned long long)st.blocked,
+		      st.blocked == 1 ? "" : "s");
+	if (st.interrupted)
+		status = ZS_EXIT_FAIL;
+	free(rs);
+	constraint_free((struct constraint *)cfg.allowed);
+	return status;
+}
