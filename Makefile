@@ -10,14 +10,14 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-TOOLS   := zgen zblacklist zsend
+TOOLS   := zgen zblacklist zsend zrecv
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 BASE    := -std=c11 -D_GNU_SOURCE -g -pthread -Icommon -Ibuild/gen $(WARN)
 RELFLAGS  := $(BASE) -O2
 ASANFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
-LDLIBS  := -lgmp -lsodium -lnet -lm -pthread
+LDLIBS  := -lgmp -lsodium -lnet -lpcap -lm -pthread
 
 # Debian packages needed to build, test and benchmark (see README).
 DEPS := build-essential clang clang-format libgmp-dev libsodium-dev libpcap-dev \

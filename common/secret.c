@@ -7,7 +7,9 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int hexval(char c)
@@ -112,6 +114,32 @@ int secret_create(const char *path, struct secret *s, struct zerr *e)
 	sodium_memzero(key, sizeof key);
 	sodium_memzero(text, sizeof text);
 	return 0;
+}
+
+void secret_default_path(char *buf, size_t size)
+{
+	const char *dir = getenv("XDG_RUNTIME_DIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	snprintf(buf, size, "%s/zscan-%ld-%ld.key", dir, (long)getuid(), (long)getpgrp());
+}
+
+int secret_wait_fresh(const char *path, uint64_t since, int timeout_ms, struct secret *s,
+                      struct zerr *e)
+{
+	for (int waited = 0;; waited += 10) {
+		struct stat st;
+		if (stat(path, &st) == 0 &&
+		    (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec >=
+		        since)
+			return secret_load(path, s, e);
+		if (waited >= timeout_ms)
+			return zerr_set(e,
+			                "no fresh key at %s after %d s: start zrecv in the same "
+			                "pipeline, or give -k FILE",
+			                path, timeout_ms / 1000);
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	}
 }
 
 int secret_random(struct secret *s, struct zerr *e)

@@ -7,6 +7,7 @@
 #ifndef ZSCAN_SECRET_H
 #define ZSCAN_SECRET_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "zerr.h"
@@ -26,6 +27,17 @@ int secret_load(const char *path, struct secret *s, struct zerr *e);
  * temporary file renamed into place), so a reader never sees half a key.
  * Fails if path exists. */
 int secret_create(const char *path, struct secret *s, struct zerr *e);
+
+/* The key path of a pipeline started without -k: the members of one shell
+ * pipeline share a process group, so zsend and zrecv agree on
+ * $XDG_RUNTIME_DIR (or /tmp)/zscan-UID-PGID.key without being told. */
+void secret_default_path(char *buf, size_t size);
+
+/* zsend's side of the handshake: waits up to timeout_ms for a key file at
+ * path modified at or after `since` (CLOCK_REALTIME ns), so a key left by an
+ * earlier scan is never picked up, then loads it. */
+int secret_wait_fresh(const char *path, uint64_t since, int timeout_ms, struct secret *s,
+                      struct zerr *e);
 
 /* A fresh random key kept in memory only (for --dryrun without -k). */
 int secret_random(struct secret *s, struct zerr *e);

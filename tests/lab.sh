@@ -6,7 +6,9 @@
 #   <id>n  net: zn0 198.18.0.2/30; live prefixes are local routes, so the
 #          kernel answers for every address in them; lab_listen holds the open
 #          TCP ports; an nftables set picks the live hosts, a numgen rule
-#          drops a share at random; prohibit/unreachable routes give ICMP errors
+#          drops a share at random; nftables rejects give ICMP errors (not
+#          prohibit routes: the kernel limits route errors to one a second
+#          per peer, globally, and that limit cannot be lifted in a namespace)
 #   <id>k  sink: zk1 has no address, so frames sent there are dropped on arrival
 # The net namespace has no other link: nothing sent in the lab can leave it.
 #
@@ -16,6 +18,8 @@
 #   LAB_TCP_PORTS open TCP ports (default "80")
 #   LAB_PROHIBIT  prefixes answered with ICMP administratively prohibited
 #   LAB_UNREACH   prefixes answered with ICMP host unreachable
+#                 (addresses with no route at all get ICMP net unreachable,
+#                 but the kernel sends at most one a second of those)
 #   LAB_LOSS      percent of packets to the lab dropped at random (default 0)
 #   LAB_SEED      seed of the live-host choice (default 1)
 # After lab_up: LAB_SCAN/LAB_NET/LAB_SINK are the namespace names, and
@@ -49,6 +53,7 @@ lab_up() { # ID DIR
 	ip netns exec "$n" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
 		net.ipv4.icmp_ratelimit=0 net.ipv4.tcp_max_syn_backlog=65536 net.ipv4.ip_forward=1
 	ip netns exec "$n" sysctl -qw net.core.somaxconn=65536 2>/dev/null || true
+	ip netns exec "$n" sysctl -qw net.ipv4.icmp_msgs_per_sec=10000000 net.ipv4.icmp_msgs_burst=10000000
 	ip netns exec "$s" sysctl -qw net.ipv4.icmp_ratelimit=0
 
 	local entry prefix pct
@@ -67,8 +72,9 @@ for a in net:
         print(a)
 PY
 	done
-	for prefix in ${LAB_PROHIBIT:-}; do ip -n "$n" route add prohibit "$prefix"; done
-	for prefix in ${LAB_UNREACH:-}; do ip -n "$n" route add unreachable "$prefix"; done
+	for prefix in ${LAB_PROHIBIT:-} ${LAB_UNREACH:-}; do
+		ip -n "$n" route add local "$prefix" dev lo
+	done
 	LC_ALL=C sort -u -o "$LAB_DIR/live.txt" "$LAB_DIR/live.txt"
 
 	{
@@ -80,6 +86,15 @@ PY
 			echo "    ip daddr ${entry%%:*} ip daddr != @live drop"
 		done
 		[ "${LAB_LOSS:-0}" = 0 ] || echo "    ip daddr 198.18.0.0/15 numgen random mod 100 < $LAB_LOSS drop"
+		echo "  }"
+		echo "  chain in {"
+		echo "    type filter hook input priority filter; policy accept;"
+		for prefix in ${LAB_PROHIBIT:-}; do
+			echo "    ip daddr $prefix reject with icmp type admin-prohibited"
+		done
+		for prefix in ${LAB_UNREACH:-}; do
+			echo "    ip daddr $prefix reject with icmp type host-unreachable"
+		done
 		echo "  }"
 		echo "}"
 		if [ -s "$LAB_DIR/live.txt" ]; then

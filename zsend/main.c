@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -150,7 +151,7 @@ int main(int argc, char **argv)
 	const char *ifname = NULL, *keyfile = NULL, *gwmac = NULL;
 	uint64_t v, sport_lo = 32768, sport_hi = 61000, probes = 1;
 	double rate = DEFAULT_RATE, bandwidth = 0;
-	int dryrun = 0, quiet = 0, have_rate = 0, ch;
+	int dryrun = 0, quiet = 0, have_rate = 0, rc_key, ch;
 	struct zerr e;
 
 	cfg.mod = &probe_tcp_syn;
@@ -242,14 +243,27 @@ int main(int argc, char **argv)
 		if (rate < 1)
 			errx(ZS_EXIT_USAGE, "-B: below one packet per second");
 	}
-	if (!keyfile && !dryrun)
-		errx(ZS_EXIT_USAGE, "-k FILE is needed: the key shared with zrecv");
 	if (sport_hi - sport_lo + 1 < probes)
 		errx(ZS_EXIT_USAGE, "-P %llu needs at least as many source ports (-s)",
 		     (unsigned long long)probes);
 
+	/* without -k: the pipeline's zrecv creates a fresh key once it is armed;
+	 * the margin covers file timestamps' coarse clock */
+	struct timespec started;
+	clock_gettime(CLOCK_REALTIME, &started);
+	uint64_t since =
+	    (uint64_t)started.tv_sec * 1000000000u + (uint64_t)started.tv_nsec - 50000000u;
 	struct secret secret;
-	if ((keyfile ? secret_load(keyfile, &secret, &e) : secret_random(&secret, &e)) < 0)
+	char defkey[256];
+	if (keyfile)
+		rc_key = secret_load(keyfile, &secret, &e);
+	else if (dryrun)
+		rc_key = secret_random(&secret, &e);
+	else {
+		secret_default_path(defkey, sizeof defkey);
+		rc_key = secret_wait_fresh(defkey, since, 10000, &secret, &e);
+	}
+	if (rc_key < 0)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
 	cfg.allowed = targetspace_build(&ts, NULL, &e);
 	if (!cfg.allowed)

@@ -16,4 +16,5 @@ test_manpages_document_every_option() {
 	check_manpage zgen
 	check_manpage zblacklist
 	check_manpage zsend
+	check_manpage zrecv
 }

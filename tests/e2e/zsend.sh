@@ -90,5 +90,7 @@ test_zsend_rejects_bad_input() {
 	expect_error "-M: no probe module 'udpx'" "$ZS_BIN/zsend" -M udpx
 	expect_error "-G: 'zz' is not a MAC" "$ZS_BIN/zsend" -G zz
 	expect_error "-r and -B exclude each other" "$ZS_BIN/zsend" -r 5 -B 1M --dryrun
-	expect_error "-k FILE is needed" "$ZS_BIN/zsend" -i lo
+	# without -k zsend waits (10 s) for the pipeline's zrecv to create a fresh key
+	expect_error "no fresh key at .*zscan-.*\.key after 10 s: start zrecv in the same pipeline, or give -k FILE" \
+		"$ZS_BIN/zsend" -i lo
 }

@@ -1,0 +1,53 @@
+/* recvscan: zrecv's work. Captures with libpcap (the module's BPF filter,
+ * inbound only, a large ring) or reads a pcap file, validates each frame
+ * with the module and the key alone, and writes one record per validated
+ * answer. In a pipeline it reads zsend's status records: the "start" record
+ * must carry the same key fingerprint and sets the module, source ports and
+ * probes; "done" or end of input starts the cooldown. */
+#ifndef ZSCAN_RECVSCAN_H
+#define ZSCAN_RECVSCAN_H
+
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fields.h"
+#include "probe.h"
+#include "zerr.h"
+
+struct recvscan_config {
+	const struct probe_module *mod; /* NULL: from the start record */
+	struct probe_params pp;
+	bool pp_from_flags;     /* -s/-P given: the start record must agree */
+	const char *ifname;     /* live capture, or */
+	const char *pcapfile;   /* offline */
+	int status_fd;          /* zsend's records, or -1 */
+	double cooldown;        /* seconds after done/EOF */
+	double max_runtime;     /* seconds, 0 = none */
+	const char *field_list; /* -f, or NULL for the module's default */
+	enum fields_format format;
+	FILE *out;
+	bool human; /* status line on stderr each second */
+	volatile sig_atomic_t *stop;
+};
+
+struct recvscan_stats {
+	uint64_t frames, valid, success, unique_success, bad_mac, not_ours;
+	uint64_t pcap_drop, pcap_ifdrop;
+	uint64_t sent; /* from zsend's records */
+	bool interrupted, saw_done;
+};
+
+struct recvscan;
+
+/* Opens and arms the capture: afterwards nothing sent is missed. */
+struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e);
+
+/* Runs until the cooldown ends, the file ends, a signal, or max_runtime. */
+int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e);
+
+void recvscan_close(struct recvscan *rs);
+
+#endif

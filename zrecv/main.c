@@ -1,0 +1,257 @@
+/* zrecv: capture answers to zsend's probes, validate them with the scan key
+ * alone, print one record per answer. Options are checked here; the work is
+ * in common/recvscan.c. */
+#include <err.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fields.h"
+#include "netif.h"
+#include "numparse.h"
+#include "probe.h"
+#include "recvscan.h"
+#include "secret.h"
+#include "version.h"
+
+static void usage(FILE *f)
+{
+	fputs(
+	    "usage: zrecv [-q] [-c seconds] [-f fields] [-i interface | -r file.pcap] [-k "
+	    "keyfile]\n"
+	    "             [-M module] [-o file] [-O csv|json] [-P probes] [-s ports] [-t seconds]\n"
+	    "       zrecv --list-fields [-M module]\n",
+	    f);
+}
+
+static void help(void)
+{
+	usage(stdout);
+	fputs("\nCapture answers to zsend's probes, validate each with the scan key alone and\n"
+	      "print one record per valid answer (CSV with a header, or JSON lines). In a\n"
+	      "pipeline (zsend ... | zrecv) it reads zsend's status records on stdin, needs\n"
+	      "no repeated flags, and ends a cooldown after zsend is done.\n\n"
+	      "  -i, --interface IFACE    capture on IFACE (default: the default route's)\n"
+	      "  -r, --read FILE          read a pcap file instead\n"
+	      "  -k, --key FILE           the scan key (default in a pipeline: a fresh key,\n"
+	      "                           created once the capture is armed, then removed)\n"
+	      "  -M, --probe-module NAME  module (default: zsend's, else tcp_syn)\n"
+	      "  -s, --source-port RANGE  zsend's source ports (default 32768-61000)\n"
+	      "  -P, --probes N           zsend's probes per target (default 1)\n"
+	      "  -c, --cooldown SECONDS   keep receiving after zsend is done (default 8)\n"
+	      "  -t, --max-runtime SECS   stop after this long\n"
+	      "  -O, --output-format FMT  csv (default) or json\n"
+	      "  -f, --output-fields LIST fields to print, '*' for all; see --list-fields\n"
+	      "  -o, --output-file FILE   write records to FILE\n"
+	      "      --list-fields        list the module's fields\n"
+	      "  -q, --quiet              no status line on stderr\n"
+	      "  -h, --help               this help\n"
+	      "  -V, --version            print the version\n",
+	      stdout);
+}
+
+enum { OPT_LIST_FIELDS = 256 };
+
+static const struct option longopts[] = {
+    {"interface", required_argument, NULL, 'i'},
+    {"read", required_argument, NULL, 'r'},
+    {"key", required_argument, NULL, 'k'},
+    {"probe-module", required_argument, NULL, 'M'},
+    {"source-port", required_argument, NULL, 's'},
+    {"probes", required_argument, NULL, 'P'},
+    {"cooldown", required_argument, NULL, 'c'},
+    {"max-runtime", required_argument, NULL, 't'},
+    {"output-format", required_argument, NULL, 'O'},
+    {"output-fields", required_argument, NULL, 'f'},
+    {"output-file", required_argument, NULL, 'o'},
+    {"list-fields", no_argument, NULL, OPT_LIST_FIELDS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Set by SIGINT/SIGTERM: the capture loop ends, everything is flushed. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct recvscan_config cfg = {.status_fd = -1, .cooldown = 8, .format = FIELDS_CSV};
+	const char *keyfile = NULL, *outpath = NULL;
+	uint64_t v, sport_lo = 32768, sport_hi = 61000, probes = 1;
+	int quiet = 0, list_fields = 0, ch;
+	struct zerr e;
+
+	while ((ch = getopt_long(argc, argv, "i:r:k:M:s:P:c:t:O:f:o:qhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			cfg.ifname = optarg;
+			break;
+		case 'r':
+			cfg.pcapfile = optarg;
+			break;
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 'M':
+			if (!(cfg.mod = probe_find(optarg)))
+				errx(ZS_EXIT_USAGE, "-M: no probe module '%s'", optarg);
+			break;
+		case 's': {
+			const char *dash = strchr(optarg, '-');
+			char lo[8] = "";
+			if (dash && (size_t)(dash - optarg) < sizeof lo)
+				memcpy(lo, optarg, (size_t)(dash - optarg));
+			if (!dash || parse_u64(lo, 1, 65535, "-s", &sport_lo, &e) < 0 ||
+			    parse_u64(dash + 1, 1, 65535, "-s", &sport_hi, &e) < 0 ||
+			    sport_hi < sport_lo)
+				errx(ZS_EXIT_USAGE, "-s: '%s' is not a port range like 40000-40999",
+				     optarg);
+			cfg.pp_from_flags = true;
+			break;
+		}
+		case 'P':
+			if (parse_u64(optarg, 1, 255, "-P", &probes, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			cfg.pp_from_flags = true;
+			break;
+		case 'c':
+			if (parse_u64(optarg, 0, 86400, "-c", &v, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			cfg.cooldown = (double)v;
+			break;
+		case 't':
+			if (parse_u64(optarg, 1, 86400 * 365, "-t", &v, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			cfg.max_runtime = (double)v;
+			break;
+		case 'O':
+			if (strcmp(optarg, "csv") == 0)
+				cfg.format = FIELDS_CSV;
+			else if (strcmp(optarg, "json") == 0)
+				cfg.format = FIELDS_JSON;
+			else
+				errx(ZS_EXIT_USAGE, "-O: '%s' is not csv or json", optarg);
+			break;
+		case 'f':
+			cfg.field_list = optarg;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case OPT_LIST_FIELDS:
+			list_fields = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			help();
+			return ZS_EXIT_OK;
+		case 'V':
+			printf("zrecv (zscan) %s\n", ZSCAN_VERSION);
+			return ZS_EXIT_OK;
+		default:
+			usage(stderr);
+			return ZS_EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		errx(ZS_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+	if (list_fields) {
+		fields_list(stdout, cfg.mod ? cfg.mod : &probe_tcp_syn);
+		return ZS_EXIT_OK;
+	}
+	if (cfg.ifname && cfg.pcapfile)
+		errx(ZS_EXIT_USAGE, "-i and -r exclude each other");
+	if (cfg.field_list) { /* check the names now, before anything is captured */
+		struct fields f;
+		const struct probe_module *m = cfg.mod ? cfg.mod : &probe_tcp_syn;
+		if (strcmp(cfg.field_list, "*") && fields_select(&f, m, cfg.field_list, &e) < 0)
+			errx(ZS_EXIT_USAGE, "%s", e.msg);
+	}
+	cfg.pp.sport_first = (uint16_t)sport_lo;
+	cfg.pp.sport_count = (uint32_t)(sport_hi - sport_lo + 1);
+	cfg.pp.probes = (unsigned)probes;
+	/* a pipe or a file on stdin is zsend's status stream; a terminal or
+	 * /dev/null means a split setup: run until a signal or -t */
+	struct stat in;
+	if (!cfg.pcapfile && fstat(STDIN_FILENO, &in) == 0 &&
+	    (S_ISFIFO(in.st_mode) || S_ISREG(in.st_mode)))
+		cfg.status_fd = STDIN_FILENO;
+	else if (!cfg.mod)
+		cfg.mod = &probe_tcp_syn;
+	char defif[16];
+	uint32_t gw;
+	if (!cfg.ifname && !cfg.pcapfile) {
+		if (netif_default_route(defif, &gw, &e) < 0)
+			errx(ZS_EXIT_USAGE, "%s", e.msg);
+		cfg.ifname = defif;
+	}
+
+	struct secret secret;
+	char defkey[256] = "";
+	if (keyfile) {
+		if (secret_load(keyfile, &secret, &e) < 0)
+			errx(ZS_EXIT_USAGE, "%s", e.msg);
+	} else if (cfg.pcapfile) {
+		errx(ZS_EXIT_USAGE, "-r FILE needs the scan's key: -k FILE");
+	} else {
+		secret_default_path(defkey, sizeof defkey);
+		unlink(defkey); /* an earlier scan's key is never reused */
+	}
+	cfg.pp.secret = &secret;
+	FILE *out = stdout;
+	if (outpath && !(out = fopen(outpath, "w")))
+		err(ZS_EXIT_USAGE, "%s", outpath);
+	static char outbuf[1 << 20];
+	setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
+	cfg.out = out;
+	cfg.human = !quiet;
+	cfg.stop = &stop_requested;
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	struct recvscan *rs = recvscan_open(&cfg, &e);
+	if (!rs)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	/* armed: now the key may appear, and with it zsend's first probe */
+	if (defkey[0] && secret_create(defkey, &secret, &e) < 0) {
+		recvscan_close(rs);
+		errx(ZS_EXIT_FAIL, "%s", e.msg);
+	}
+	struct recvscan_stats st = {0};
+	int rc = recvscan_run(rs, &st, &e);
+	recvscan_close(rs);
+	if (defkey[0])
+		unlink(defkey);
+	int status = ZS_EXIT_OK;
+	if (rc < 0) {
+		warnx("%s", e.msg);
+		status = ZS_EXIT_FAIL;
+	}
+	if (outpath && fclose(out) == EOF) {
+		warn("%s", outpath);
+		status = ZS_EXIT_FAIL;
+	}
+	if (!quiet)
+		warnx("%" PRIu64 " valid answers (%" PRIu64 " hosts up); %" PRIu64
+		      " failed validation, %" PRIu64 " other frames; drops: %" PRIu64
+		      " kernel, %" PRIu64 " interface%s",
+		      st.valid, st.unique_success, st.bad_mac, st.not_ours, st.pcap_drop,
+		      st.pcap_ifdrop, st.interrupted ? "; interrupted" : "");
+	return status;
+}
