@@ -83,10 +83,7 @@ bench: all
 	bench/run
 
 demo: all
-	@echo '# 10 random targets on ports 80 and 443 from all of IPv4 minus the default blocklist:'
-	bin/zgen -p 80,443 -n 10
-	@echo '# how many addresses the default blocklist allows:'
-	bin/zblacklist --count
+	tests/demo
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
