@@ -10,7 +10,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-TOOLS   := zgen zblacklist zsend zrecv
+TOOLS   := zgen zblacklist zsend zrecv zfilter
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 BASE    := -std=c11 -D_GNU_SOURCE -g -pthread -Icommon -Ibuild/gen $(WARN)

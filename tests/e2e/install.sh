@@ -3,7 +3,7 @@
 
 test_make_install_layout() {
 	make -s install DESTDIR="$T/root" PREFIX=/opt/zs >"$T/make.log" 2>&1 || fail "make install: $(cat "$T/make.log")"
-	for f in bin/zgen bin/zblacklist bin/zsend bin/zrecv share/man/man1/zgen.1 share/man/man1/zblacklist.1 share/man/man1/zsend.1 share/man/man1/zrecv.1 \
+	for f in bin/zgen bin/zblacklist bin/zsend bin/zrecv bin/zfilter share/man/man1/zgen.1 share/man/man1/zblacklist.1 share/man/man1/zsend.1 share/man/man1/zrecv.1 share/man/man1/zfilter.1 \
 		etc/zscan/blocklist.conf; do
 		[ -f "$T/root/opt/zs/$f" ] || fail "missing $f"
 	done

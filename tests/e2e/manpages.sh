@@ -17,4 +17,5 @@ test_manpages_document_every_option() {
 	check_manpage zblacklist
 	check_manpage zsend
 	check_manpage zrecv
+	check_manpage zfilter
 }

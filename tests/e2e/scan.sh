@@ -131,3 +131,10 @@ test_scan_agrees_with_debian_zmap() {
 	cmp -s "$T/zscan" <(sorted "$LAB_DIR/live.txt") || fail "both differ from the ground truth"
 	echo "  zmap and zscan both found the $(wc -l <"$T/zscan") live hosts"
 }
+
+test_scan_four_stage_pipeline_with_zfilter() {
+	LAB_LIVE="198.18.16.0/22:10" LAB_TCP_PORTS="80 443" scan_lab_up
+	# two ports: zfilter prints each live host once
+	in_scan bash -c "'$ZS_BIN/zgen' -b /dev/null -p 80,443 198.18.16.0/22 | '$ZS_BIN/zsend' -b /dev/null -q | '$ZS_BIN/zrecv' -q -c 1 | '$ZS_BIN/zfilter'" | sorted >"$T/found"
+	cmp -s "$T/found" <(sorted "$LAB_DIR/live.txt") || fail "found $(wc -l <"$T/found") of $(wc -l <"$LAB_DIR/live.txt")"
+}
