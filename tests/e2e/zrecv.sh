@@ -1,0 +1,44 @@
+# zrecv's answers to bad input, and a pipeline interrupted by Ctrl-C.
+
+make_key() { # FILE
+	(umask 077 && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$1" && echo >>"$1")
+}
+
+test_zrecv_rejects_bad_input() {
+	make_key "$T/key"
+	expect_error "/nonexistent.pcap" "$ZS_BIN/zrecv" -q -k "$T/key" -r /nonexistent.pcap
+	printf 'not a capture\n' >"$T/junk.pcap"
+	expect_error "format|magic|capture file" "$ZS_BIN/zrecv" -q -k "$T/key" -r "$T/junk.pcap"
+	expect_error "-r FILE needs the scan's key" "$ZS_BIN/zrecv" -q -r "$T/junk.pcap"
+	expect_error "capture on nosuch0" "$ZS_BIN/zrecv" -q -k "$T/key" -i nosuch0 -t 1
+	chmod 640 "$T/key"
+	expect_error "mode 0640 lets group or others read the key" "$ZS_BIN/zrecv" -q -k "$T/key" -t 1
+	expect_error "-O: 'xml' is not csv or json" "$ZS_BIN/zrecv" -O xml
+	expect_error "-f: no field 'bogus' in module tcp_syn" "$ZS_BIN/zrecv" -f saddr,bogus
+	expect_error "-f: no field 'window' in module icmp_echo" "$ZS_BIN/zrecv" -M icmp_echo -f window
+	"$ZS_BIN/zrecv" --list-fields -M icmp_echo | grep -q '^icmp_id ' || fail "--list-fields"
+}
+
+test_pipeline_interrupted_by_ctrl_c_writes_whole_lines() {
+	source tests/lab.sh
+	trap lab_down EXIT
+	LAB_LIVE="198.18.16.0/20:50" lab_up "zt$$" "$T/lab"
+	# 4096 targets at 500 probes/s: about 8 s; interrupted after 2 s
+	in_scan setsid bash -c "'$ZS_BIN/zgen' -b /dev/null -p 80 198.18.16.0/20 |
+		'$ZS_BIN/zsend' -b /dev/null -q -r 500 | '$ZS_BIN/zrecv' -c 8 >'$T/out.csv' 2>'$T/recv.err'" &
+	scan=$!
+	sleep 2
+	pgid=$(ps -o pgid= -p "$(pgrep -f "$ZS_BIN/zrecv" | head -1)" | tr -d ' ')
+	[ -n "$pgid" ] || fail "pipeline not running"
+	kill -INT -- "-$pgid"
+	start=$SECONDS
+	wait $scan || true
+	[ $((SECONDS - start)) -le 3 ] || fail "took $((SECONDS - start)) s to stop after Ctrl-C"
+	rows=$(($(wc -l <"$T/out.csv") - 1))
+	[ "$rows" -gt 100 ] && [ "$rows" -lt 2000 ] || fail "$rows rows: not interrupted half-way?"
+	bad=$(awk -F, 'NF != 15 || (NR > 1 && $0 !~ /,[0-9]+$/)' "$T/out.csv" | wc -l)
+	expect_eq "torn lines" "$bad" 0
+	[ "$(tail -c1 "$T/out.csv" | od -An -c | tr -d ' ')" = '\n' ] || fail "output does not end in a newline"
+	grep -q "interrupted" "$T/recv.err" || fail "zrecv did not say it was interrupted: $(tail -1 "$T/recv.err")"
+	[ ! -e "${XDG_RUNTIME_DIR:-/tmp}/zscan-0-$pgid.key" ] || fail "the pipeline's key was left behind"
+}
