@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,9 +52,9 @@ static void status_line(const struct sendscan_config *cfg, const struct sendscan
 }
 
 /* Queues the probes to one target. */
-static int send_target(const struct sendscan_config *cfg,
-                       const uint8_t (*templates)[PROBE_MAX_FRAME], struct rawsend *rs,
-                       struct ratelimit *rl, unsigned batch, uint32_t daddr, uint16_t dport)
+static void send_target(const struct sendscan_config *cfg,
+                        const uint8_t (*templates)[PROBE_MAX_FRAME], struct rawsend *rs,
+                        struct ratelimit *rl, unsigned batch, uint32_t daddr, uint16_t dport)
 {
 	for (unsigned k = 0; k < cfg->pp.probes; k++) {
 		unsigned si = (daddr + k) % cfg->nsources;
@@ -61,39 +63,177 @@ static int send_target(const struct sendscan_config *cfg,
 		uint8_t *f = rawsend_next(rs);
 		memcpy(f, templates[si], cfg->mod->frame_len);
 		cfg->mod->fill(&cfg->pp, f, cfg->sources[si], daddr, dport, k);
-		if (rawsend_queue(rs, (uint16_t)cfg->mod->frame_len, batch) < 0)
-			return -1;
+		rawsend_queue(rs, (uint16_t)cfg->mod->frame_len, batch);
 	}
-	return 0;
+}
+
+#define JOB_TARGETS 1024
+#define QUEUE_JOBS 16
+
+struct job {
+	unsigned n;
+	uint32_t daddr[JOB_TARGETS];
+	uint16_t dport[JOB_TARGETS];
+};
+
+/* Jobs from the reader to the senders: a bounded ring under one mutex. A
+ * job is a thousand targets, so the lock is taken rarely. */
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t not_empty, not_full;
+	struct job *slot[QUEUE_JOBS];
+	unsigned head, count;
+	bool closed;
+};
+
+struct sender {
+	pthread_t thread;
+	const struct sendscan_config *cfg;
+	const uint8_t (*templates)[PROBE_MAX_FRAME];
+	struct queue *q;
+	struct rawsend *rs;
+	_Atomic uint64_t sent; /* published after each job, read for status */
+};
+
+static struct job *queue_pop(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->count == 0 && !q->closed)
+		pthread_cond_wait(&q->not_empty, &q->mu);
+	struct job *j = NULL;
+	if (q->count > 0) {
+		j = q->slot[q->head];
+		q->head = (q->head + 1) % QUEUE_JOBS;
+		q->count--;
+		pthread_cond_signal(&q->not_full);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return j;
+}
+
+/* Waits at most 100 ms for room, so the reader can still report status. */
+static bool queue_push(struct queue *q, struct job *j)
+{
+	pthread_mutex_lock(&q->mu);
+	if (q->count == QUEUE_JOBS) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&q->not_full, &q->mu, &ts);
+	}
+	bool pushed = q->count < QUEUE_JOBS;
+	if (pushed) {
+		q->slot[(q->head + q->count) % QUEUE_JOBS] = j;
+		q->count++;
+		pthread_cond_signal(&q->not_empty);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return pushed;
+}
+
+static void *sender_main(void *arg)
+{
+	struct sender *s = arg;
+	const struct sendscan_config *cfg = s->cfg;
+	double rate = cfg->rate / cfg->threads;
+	unsigned batch = ratelimit_batch(rate, RAWSEND_BATCH);
+	struct ratelimit rl;
+	ratelimit_init(&rl, rate);
+	struct job *j;
+	while ((j = queue_pop(s->q))) {
+		for (unsigned i = 0; i < j->n && !*cfg->stop; i++)
+			send_target(cfg, s->templates, s->rs, &rl, batch, j->daddr[i], j->dport[i]);
+		free(j);
+		atomic_store(&s->sent, s->rs->sent);
+	}
+	rawsend_flush(s->rs);
+	atomic_store(&s->sent, s->rs->sent);
+	return NULL;
+}
+
+/* Sums what the senders have sent so far into a rawsend for reporting. */
+static void totals(struct sender *snd, unsigned n, struct rawsend *sum)
+{
+	sum->sent = sum->failed = 0;
+	for (unsigned i = 0; i < n; i++) {
+		sum->sent += atomic_load(&snd[i].sent);
+		sum->failed += snd[i].rs->failed;
+	}
+}
+
+struct reporter {
+	const struct sendscan_config *cfg;
+	const struct sendscan_stats *st;
+	struct sender *snd;
+	unsigned nsenders;
+	struct rawsend *sum;
+	uint64_t t0, next, sent_at_last;
+};
+
+/* A status record (and line) once a second. */
+static void report(struct reporter *r)
+{
+	uint64_t now = ratelimit_now_ns();
+	if (now < r->next)
+		return;
+	totals(r->snd, r->nsenders, r->sum);
+	status_line(r->cfg, r->st, r->sum, "status", (double)(now - r->t0) / 1e9,
+	            (double)(r->sum->sent - r->sent_at_last));
+	r->sent_at_last = r->sum->sent;
+	r->next += 1000000000u;
 }
 
 int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_fn bad,
                  struct sendscan_stats *st, struct zerr *e)
 {
+	unsigned nthreads = cfg->threads ? cfg->threads : 1;
 	uint8_t(*templates)[PROBE_MAX_FRAME] = calloc(cfg->nsources, PROBE_MAX_FRAME);
-	if (!templates)
-		return zerr_set(e, "out of memory");
-	for (unsigned i = 0; i < cfg->nsources; i++) {
-		if (cfg->mod->make_template(&cfg->pp, cfg->sources[i], templates[i], e) < 0) {
-			free(templates);
-			return -1;
-		}
-	}
+	struct sender *snd = calloc(nthreads, sizeof *snd);
+	struct queue q = {.closed = false};
 	struct linereader lr;
-	if (linereader_init(&lr, cfg->in_fd) < 0) {
+	if (!templates || !snd || linereader_init(&lr, cfg->in_fd) < 0) {
 		free(templates);
+		free(snd);
 		return zerr_set(e, "out of memory");
 	}
-	unsigned batch = ratelimit_batch(cfg->rate, RAWSEND_BATCH);
-	struct ratelimit rl;
-	ratelimit_init(&rl, cfg->rate);
-	uint64_t t0 = rl.start_ns, next_status = t0 + 1000000000u, sent_at_last = 0;
+	int rc = 0;
+	for (unsigned i = 0; i < cfg->nsources && rc == 0; i++)
+		rc = cfg->mod->make_template(&cfg->pp, cfg->sources[i], templates[i], e);
+	if (rc < 0) {
+		free(templates);
+		free(snd);
+		linereader_free(&lr);
+		return -1;
+	}
+	pthread_mutex_init(&q.mu, NULL);
+	pthread_cond_init(&q.not_empty, NULL);
+	pthread_cond_init(&q.not_full, NULL);
+	unsigned started = 0;
+	for (unsigned i = 0; i < nthreads; i++) {
+		snd[i] = (struct sender){.cfg = cfg,
+		                         .templates = (const uint8_t(*)[PROBE_MAX_FRAME])templates,
+		                         .q = &q,
+		                         .rs = &rs[i]};
+		if (pthread_create(&snd[i].thread, NULL, sender_main, &snd[i]) != 0) {
+			rc = zerr_set(e, "cannot start a sender thread: %s", strerror(errno));
+			break;
+		}
+		started++;
+	}
+	struct rawsend sum = {0};
+	uint64_t t0 = ratelimit_now_ns();
+	struct reporter rep = {cfg, st, snd, started, &sum, t0, t0 + 1000000000u, 0};
 	status_start(cfg);
 	const char *p;
 	size_t len;
 	unsigned long first;
-	int got, rc = 0;
-	while (rc == 0 && (got = linereader_chunk(&lr, &p, &len, &first)) > 0) {
+	int got = 0;
+	struct job *job = NULL;
+	while (rc == 0 && !*cfg->stop && (got = linereader_chunk(&lr, &p, &len, &first)) > 0) {
 		const char *end = p + len;
 		unsigned long n = 0;
 		for (; p < end && !*cfg->stop; n++) {
@@ -118,37 +258,56 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 				st->blocked++;
 			} else if (ts == TL_OK) {
 				st->targets++;
-				if (send_target(cfg, (const uint8_t(*)[PROBE_MAX_FRAME])templates,
-				                rs, &rl, batch, daddr,
-				                (uint16_t)(port < 0 ? 0 : port)) < 0) {
-					rc = zerr_set(e, "write error in dry run");
-					break;
+				if (!job) {
+					if (!(job = malloc(sizeof *job))) {
+						rc = zerr_set(e, "out of memory");
+						break;
+					}
+					job->n = 0;
 				}
+				job->daddr[job->n] = daddr;
+				job->dport[job->n++] = (uint16_t)(port < 0 ? 0 : port);
 			}
 			p = nl + 1;
-			uint64_t now = ratelimit_now_ns();
-			if (now >= next_status) {
-				double secs = (double)(now - t0) / 1e9;
-				status_line(cfg, st, rs, "status", secs,
-				            (double)(rs->sent - sent_at_last));
-				sent_at_last = rs->sent;
-				next_status += 1000000000u;
+			/* hand over a full job; retry while the senders are busy,
+			 * reporting status meanwhile */
+			while (job && job->n == JOB_TARGETS && !*cfg->stop) {
+				if (queue_push(&q, job))
+					job = NULL;
+				report(&rep);
 			}
+			if ((st->lines & 1023) == 0)
+				report(&rep);
 		}
 		linereader_count(&lr, n);
-		if (*cfg->stop)
-			break;
 	}
 	if (rc == 0 && got < 0)
 		rc = zerr_set(e, "read error on stdin: %s", strerror(errno));
-	if (rawsend_flush(rs) < 0 && rc == 0)
+	while (job && job->n > 0 && !*cfg->stop && !queue_push(&q, job))
+		;
+	if (job && (job->n == 0 || *cfg->stop))
+		free(job);
+	pthread_mutex_lock(&q.mu);
+	q.closed = true;
+	pthread_cond_broadcast(&q.not_empty);
+	pthread_mutex_unlock(&q.mu);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(snd[i].thread, NULL);
+	for (unsigned i = 0; i < q.count; i++) /* left over after a stop */
+		free(q.slot[(q.head + i) % QUEUE_JOBS]);
+	totals(snd, started, &sum);
+	if (rs[0].dry && ferror(rs[0].dry) && rc == 0)
 		rc = zerr_set(e, "write error in dry run");
 	st->interrupted = *cfg->stop != 0;
-	st->probes = rs->sent;
-	st->failed = rs->failed;
+	st->probes = sum.sent;
+	st->failed = sum.failed;
 	double secs = (double)(ratelimit_now_ns() - t0) / 1e9;
-	status_line(cfg, st, rs, "done", secs, secs > 0 ? (double)rs->sent / secs : 0);
+	status_line(cfg, st, &sum, "done", secs, secs > 0 ? (double)sum.sent / secs : 0);
+	pthread_mutex_destroy(&q.mu);
+	pthread_cond_destroy(&q.not_empty);
+	pthread_cond_destroy(&q.not_full);
 	linereader_free(&lr);
 	free(templates);
+	free(snd);
 	return rc;
 }

@@ -1,6 +1,8 @@
-/* sendscan: zsend's work. Reads target lines, refuses blocked targets
- * whatever arrives, fills each probe into a frame from the module's
- * template for its source address, and sends at the asked rate. Status goes
+/* sendscan: zsend's work. The calling thread reads target lines, refuses
+ * blocked targets whatever arrives, and queues the rest in jobs; sender
+ * threads, each with its own socket, batch and share of the rate, fill each
+ * probe into a frame from the module's template for its source address and
+ * send it. Status goes
  * to a stream as JSON lines (a "start" record with what a receiver must
  * agree on, "status" every second, and "done"), for zrecv or a person. */
 #ifndef ZSCAN_SENDSCAN_H
@@ -31,6 +33,7 @@ struct sendscan_config {
 	FILE *status;                /* JSON lines, or NULL */
 	bool human;                  /* a status line on stderr every second */
 	volatile sig_atomic_t *stop; /* set by a signal handler to end early */
+	unsigned threads;            /* sender threads, each with a socket in rs[] */
 };
 
 struct sendscan_stats {

@@ -28,6 +28,7 @@ static void usage(FILE *f)
 	fputs(
 	    "usage: zsend [-q] [--dryrun] [-b file] [-B bps] [-G mac] [-i interface] [-k keyfile]\n"
 	    "             [-M module] [-p port] [-P probes] [-r pps] [-s ports] [-S addresses]\n"
+	    "             [-T threads]\n"
 	    "       zsend --list-modules\n",
 	    f);
 }
@@ -51,6 +52,8 @@ static void help(void)
 	      "  -B, --bandwidth BPS       rate as bits per second, K/M/G suffixes\n"
 	      "  -s, --source-port RANGE   source ports, e.g. 40000-40999 (default 32768-61000)\n"
 	      "  -k, --key FILE            the scan key shared with zrecv (hex, mode 0600)\n"
+	      "  -T, --threads N           sender threads, each with its own socket and\n"
+	      "                            an equal share of the rate (default 1)\n"
 	      "  -b, --blocklist FILE      never probe these (default: built-in IANA list)\n"
 	      "      --dryrun              print each frame as a hex dump; send nothing\n"
 	      "      --list-modules        list the probe modules\n"
@@ -73,6 +76,7 @@ static const struct option longopts[] = {
     {"bandwidth", required_argument, NULL, 'B'},
     {"source-port", required_argument, NULL, 's'},
     {"key", required_argument, NULL, 'k'},
+    {"threads", required_argument, NULL, 'T'},
     {"blocklist", required_argument, NULL, 'b'},
     {"dryrun", no_argument, NULL, OPT_DRYRUN},
     {"list-modules", no_argument, NULL, OPT_LIST_MODULES},
@@ -149,13 +153,14 @@ int main(int argc, char **argv)
 	struct sendscan_config cfg = {.default_port = -1, .in_fd = STDIN_FILENO};
 	struct targetspace_opts ts = {0};
 	const char *ifname = NULL, *keyfile = NULL, *gwmac = NULL;
-	uint64_t v, sport_lo = 32768, sport_hi = 61000, probes = 1;
+	uint64_t v, sport_lo = 32768, sport_hi = 61000, probes = 1, threads = 1;
 	double rate = DEFAULT_RATE, bandwidth = 0;
 	int dryrun = 0, quiet = 0, have_rate = 0, rc_key, ch;
 	struct zerr e;
 
 	cfg.mod = &probe_tcp_syn;
-	while ((ch = getopt_long(argc, argv, "i:S:G:M:p:P:r:B:s:k:b:qhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "i:S:G:M:p:P:r:B:s:k:b:T:qhV", longopts, NULL)) !=
+	       -1) {
 		switch (ch) {
 		case 'i':
 			ifname = optarg;
@@ -206,6 +211,10 @@ int main(int argc, char **argv)
 		}
 		case 'k':
 			keyfile = optarg;
+			break;
+		case 'T':
+			if (parse_u64(optarg, 1, 64, "-T", &threads, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
 			break;
 		case 'b':
 			ts.blocklist = optarg;
@@ -301,14 +310,17 @@ int main(int argc, char **argv)
 	cfg.ifname = ifname ? ifname : "";
 	cfg.stop = &stop_requested;
 
-	struct rawsend *rs = malloc(sizeof *rs);
+	/* a dry run prints frames in order, so it keeps one sender */
+	cfg.threads = dryrun ? 1 : (unsigned)threads;
+	struct rawsend *rs = calloc(cfg.threads, sizeof *rs);
 	if (!rs)
 		errx(ZS_EXIT_FAIL, "out of memory");
 	if (dryrun) {
 		rawsend_open_dry(rs, stdout);
 	} else {
-		if (rawsend_open(rs, nif.ifindex, &e) < 0)
-			errx(ZS_EXIT_FAIL, "%s", e.msg);
+		for (unsigned i = 0; i < cfg.threads; i++)
+			if (rawsend_open(&rs[i], nif.ifindex, &e) < 0)
+				errx(ZS_EXIT_FAIL, "%s", e.msg);
 		cfg.status = stdout;
 		cfg.human = !quiet && isatty(STDOUT_FILENO);
 	}
@@ -318,7 +330,12 @@ int main(int argc, char **argv)
 
 	struct sendscan_stats st = {0};
 	int rc = sendscan_run(&cfg, rs, report_bad, &st, &e);
-	rawsend_close(rs);
+	int last_errno = 0;
+	for (unsigned i = 0; i < cfg.threads; i++) {
+		if (rs[i].last_errno)
+			last_errno = rs[i].last_errno;
+		rawsend_close(&rs[i]);
+	}
 	int status = ZS_EXIT_OK;
 	if (rc < 0) {
 		warnx("%s", e.msg);
@@ -336,7 +353,7 @@ int main(int argc, char **argv)
 	}
 	if (st.failed) {
 		warnx("%llu probes could not be sent (%s)", (unsigned long long)st.failed,
-		      strerror(rs->last_errno));
+		      strerror(last_errno));
 		status = ZS_EXIT_FAIL;
 	}
 	if (st.blocked && !quiet)

@@ -138,3 +138,13 @@ test_scan_four_stage_pipeline_with_zfilter() {
 	in_scan bash -c "'$ZS_BIN/zgen' -b /dev/null -p 80,443 198.18.16.0/22 | '$ZS_BIN/zsend' -b /dev/null -q | '$ZS_BIN/zrecv' -q -c 1 | '$ZS_BIN/zfilter'" | sorted >"$T/found"
 	cmp -s "$T/found" <(sorted "$LAB_DIR/live.txt") || fail "found $(wc -l <"$T/found") of $(wc -l <"$LAB_DIR/live.txt")"
 }
+
+test_scan_with_sender_threads_finds_the_same_hosts() {
+	LAB_LIVE="198.18.16.0/20:20" scan_lab_up
+	for t in 2 4; do
+		ZSEND_ARGS="-T $t -r 40000" pipeline -p 80 198.18.16.0/20 |
+			awk -F, 'NR > 1 && $11 == 1 {print $1}' | sorted >"$T/found$t"
+		cmp -s "$T/found$t" <(sorted "$LAB_DIR/live.txt") ||
+			fail "-T $t found $(wc -l <"$T/found$t") of $(wc -l <"$LAB_DIR/live.txt")"
+	done
+}
