@@ -25,6 +25,7 @@ struct recvscan {
 	char line[4096]; /* partial status record */
 	size_t linelen;
 	double sender_rate;
+	double progress; /* of zsend's input, 0..1; < 0 unknown */
 	bool header_done;
 	struct timeval done_at; /* when zsend's done record (or EOF) arrived */
 	struct zerr *err;       /* set by a failing stream record */
@@ -254,6 +255,9 @@ static int read_status(struct recvscan *rs, struct zerr *e)
 		} else if (strstr(start, "\"type\":\"status\"") ||
 		           strstr(start, "\"type\":\"done\"")) {
 			long sent = json_num(start, "sent"), rate = json_num(start, "rate");
+			const char *pr = strstr(start, "\"progress\":");
+			if (pr)
+				rs->progress = strtod(pr + 11, NULL);
 			if (sent >= 0)
 				rs->st.sent = (uint64_t)sent;
 			if (rate >= 0)
@@ -277,13 +281,19 @@ static void status_line(struct recvscan *rs, double elapsed, double recv_rate)
 	struct pcap_stat ps = {0};
 	if (!rs->cfg.pcapfile)
 		pcap_stats(rs->pcap, &ps);
-	double hit = rs->st.sent ? 100.0 * (double)rs->st.unique_success / (double)rs->st.sent : 0;
+	/* per target probed, not per packet: -P 3 must not cut the rate by 3 */
+	double targets = (double)rs->st.sent / (rs->cfg.pp.probes ? rs->cfg.pp.probes : 1);
+	double hit = targets > 0 ? 100.0 * (double)rs->st.unique_success / targets : 0;
+	char eta[48] = "";
+	if (rs->progress > 0 && !rs->st.saw_done)
+		snprintf(eta, sizeof eta, "; %.0f%% sent, ETA %.0fs", 100 * rs->progress,
+		         elapsed * (1 - rs->progress) / rs->progress + rs->cfg.cooldown);
 	fprintf(stderr,
 	        "zrecv: %.0fs: sent %" PRIu64 " (%.0f p/s); answers %" PRIu64
 	        " valid (%.0f/s), %" PRIu64 " hosts up, hit rate %.2f%%; failed validation %" PRIu64
-	        "; drops %u\n",
+	        "; drops %u%s\n",
 	        elapsed, rs->st.sent, rs->sender_rate, rs->st.valid, recv_rate,
-	        rs->st.unique_success, hit, rs->st.bad_mac, ps.ps_drop + ps.ps_ifdrop);
+	        rs->st.unique_success, hit, rs->st.bad_mac, ps.ps_drop + ps.ps_ifdrop, eta);
 }
 
 int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)

@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <string.h>
 
 #include "addr.h"
@@ -35,12 +37,21 @@ static void status_line(const struct sendscan_config *cfg, const struct sendscan
                         const struct rawsend *rs, const char *type, double secs, double rate)
 {
 	if (cfg->status) {
+		/* probes sent over the probes the whole input will make, estimated
+		 * from the targets found in the part read so far */
+		char progress[32] = "";
+		if (st->input_size > 0 && st->input_read > 0 && st->targets > 0) {
+			double total = (double)st->targets * (double)st->input_size /
+			               (double)st->input_read * cfg->pp.probes;
+			double f = (double)rs->sent / total;
+			snprintf(progress, sizeof progress, ",\"progress\":%.4f", f > 1 ? 1 : f);
+		}
 		fprintf(cfg->status,
 		        "{\"type\":\"%s\",\"time\":%.3f,\"sent\":%" PRIu64
 		        ",\"send_failures\":%" PRIu64 ",\"rate\":%.0f,\"targets\":%" PRIu64
-		        ",\"blocked\":%" PRIu64 ",\"bad_lines\":%" PRIu64 "%s}\n",
+		        ",\"blocked\":%" PRIu64 ",\"bad_lines\":%" PRIu64 "%s%s}\n",
 		        type, secs, rs->sent, rs->failed, rate, st->targets, st->blocked, st->bad,
-		        st->interrupted ? ",\"interrupted\":true" : "");
+		        progress, st->interrupted ? ",\"interrupted\":true" : "");
 		fflush(cfg->status);
 	}
 	if (cfg->human)
@@ -93,6 +104,7 @@ struct sender {
 	struct queue *q;
 	struct rawsend *rs;
 	_Atomic uint64_t sent; /* published after each job, read for status */
+	_Atomic bool finished;
 };
 
 static struct job *queue_pop(struct queue *q)
@@ -145,13 +157,17 @@ static void *sender_main(void *arg)
 	ratelimit_init(&rl, rate);
 	struct job *j;
 	while ((j = queue_pop(s->q))) {
-		for (unsigned i = 0; i < j->n && !*cfg->stop; i++)
+		for (unsigned i = 0; i < j->n && !*cfg->stop; i++) {
 			send_target(cfg, s->templates, s->rs, &rl, batch, j->daddr[i], j->dport[i]);
+			if (s->rs->n == 0) /* a batch just went out */
+				atomic_store_explicit(&s->sent, s->rs->sent, memory_order_relaxed);
+		}
 		free(j);
 		atomic_store(&s->sent, s->rs->sent);
 	}
 	rawsend_flush(s->rs);
 	atomic_store(&s->sent, s->rs->sent);
+	atomic_store(&s->finished, true);
 	return NULL;
 }
 
@@ -227,6 +243,9 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 	struct rawsend sum = {0};
 	uint64_t t0 = ratelimit_now_ns();
 	struct reporter rep = {cfg, st, snd, started, &sum, t0, t0 + 1000000000u, 0};
+	struct stat in;
+	if (fstat(cfg->in_fd, &in) == 0 && S_ISREG(in.st_mode)) /* progress is known */
+		st->input_size = (uint64_t)in.st_size;
 	status_start(cfg);
 	const char *p;
 	size_t len;
@@ -236,6 +255,7 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 	while (rc == 0 && !*cfg->stop && (got = linereader_chunk(&lr, &p, &len, &first)) > 0) {
 		const char *end = p + len;
 		unsigned long n = 0;
+		st->input_read += len;
 		for (; p < end && !*cfg->stop; n++) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			uint32_t daddr;
@@ -291,8 +311,14 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 	q.closed = true;
 	pthread_cond_broadcast(&q.not_empty);
 	pthread_mutex_unlock(&q.mu);
-	for (unsigned i = 0; i < started; i++)
+	/* keep reporting while the senders work through the queue */
+	for (unsigned i = 0; i < started; i++) {
+		while (!atomic_load(&snd[i].finished)) {
+			nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+			report(&rep);
+		}
 		pthread_join(snd[i].thread, NULL);
+	}
 	for (unsigned i = 0; i < q.count; i++) /* left over after a stop */
 		free(q.slot[(q.head + i) % QUEUE_JOBS]);
 	totals(snd, started, &sum);

@@ -38,6 +38,7 @@ struct sendscan_config {
 
 struct sendscan_stats {
 	uint64_t lines, targets, blocked, bad, probes, failed;
+	uint64_t input_size, input_read; /* bytes, when stdin is a regular file */
 	bool interrupted;
 };
 

@@ -148,3 +148,14 @@ test_scan_with_sender_threads_finds_the_same_hosts() {
 			fail "-T $t found $(wc -l <"$T/found$t") of $(wc -l <"$LAB_DIR/live.txt")"
 	done
 }
+
+test_scan_probes_per_target_count_hosts_once() {
+	LAB_LIVE="198.18.16.0/22:30" scan_lab_up
+	ZSEND_ARGS="-P 3" ZRECV_ARGS="-f saddr,dport,success,repeat" pipeline -p 80 198.18.16.0/22 >"$T/res.csv" 2>"$T/err"
+	live=$(wc -l <"$LAB_DIR/live.txt")
+	expect_eq "answers" "$(awk -F, 'NR > 1 && $3 == 1' "$T/res.csv" | wc -l)" $((3 * live))
+	expect_eq "first answers" "$(awk -F, 'NR > 1 && $4 == 0' "$T/res.csv" | wc -l)" "$live"
+	expect_eq "source ports per host" "$(awk -F, 'NR > 1 {print $1 "," $2}' "$T/res.csv" | sort -u | wc -l)" $((3 * live))
+	awk -F, 'NR > 1 && $4 == 0 {print $1}' "$T/res.csv" | sorted | cmp -s - <(sorted "$LAB_DIR/live.txt") ||
+		fail "hosts differ from the ground truth"
+}
