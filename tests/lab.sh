@@ -10,6 +10,9 @@
 #          prohibit routes: the kernel limits route errors to one a second
 #          per peer, globally, and that limit cannot be lifted in a namespace)
 #   <id>k  sink: zk1 has no address, so frames sent there are dropped on arrival
+#   <id>r  receiver (LAB_RECEIVER=1): zr0 198.18.1.1/24, veth to the net side's
+#          zn1 198.18.1.254/24: answers to probes sent from 198.18.1.1 (zsend
+#          -S 198.18.1.1 in the scanner) arrive here, for a split setup
 # The net namespace has no other link: nothing sent in the lab can leave it.
 #
 # Configuration (environment, read by lab_up):
@@ -22,6 +25,7 @@
 #                 but the kernel sends at most one a second of those)
 #   LAB_LOSS      percent of packets to the lab dropped at random (default 0)
 #   LAB_SEED      seed of the live-host choice (default 1)
+#   LAB_RECEIVER  1: also build the receiver namespace
 # After lab_up: LAB_SCAN/LAB_NET/LAB_SINK are the namespace names, and
 # $LAB_DIR/live.txt holds the live addresses, one per line, sorted.
 
@@ -50,6 +54,17 @@ lab_up() { # ID DIR
 	ip -n "$s" link set zk0 up
 	ip -n "$k" link set zk1 up
 	ip -n "$s" route add default via 198.18.0.2 dev zs0
+	if [ "${LAB_RECEIVER:-0}" = 1 ]; then
+		LAB_RECV=${LAB_ID}r
+		ip netns add "$LAB_RECV"
+		ip link add zr0 netns "$LAB_RECV" type veth peer name zn1 netns "$n"
+		ip -n "$LAB_RECV" addr add 198.18.1.1/24 dev zr0
+		ip -n "$n" addr add 198.18.1.254/24 dev zn1
+		ip -n "$LAB_RECV" link set lo up
+		ip -n "$LAB_RECV" link set zr0 up
+		ip -n "$n" link set zn1 up
+		ip -n "$LAB_RECV" route add default via 198.18.1.254 dev zr0
+	fi
 	ip netns exec "$n" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
 		net.ipv4.icmp_ratelimit=0 net.ipv4.tcp_max_syn_backlog=65536 net.ipv4.ip_forward=1
 	ip netns exec "$n" sysctl -qw net.core.somaxconn=65536 2>/dev/null || true
@@ -125,7 +140,7 @@ lab_down() (
 		wait "$LAB_LISTEN_PID" 2>/dev/null
 	fi
 	local ns
-	for ns in "${LAB_SCAN:-}" "${LAB_NET:-}" "${LAB_SINK:-}"; do
+	for ns in "${LAB_SCAN:-}" "${LAB_NET:-}" "${LAB_SINK:-}" "${LAB_RECV:-}"; do
 		[ -n "$ns" ] || continue
 		# end anything still running inside before the namespace goes
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
@@ -136,3 +151,4 @@ lab_down() (
 
 in_scan() { ip netns exec "$LAB_SCAN" "$@"; }
 in_net() { ip netns exec "$LAB_NET" "$@"; }
+in_recv() { ip netns exec "$LAB_RECV" "$@"; }

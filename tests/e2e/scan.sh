@@ -101,16 +101,19 @@ CFG
 }
 
 test_scan_split_setup_with_a_key_file() {
-	LAB_LIVE="198.18.16.0/24:30" scan_lab_up
+	# the Zippier ZMap split: the sender in one namespace sends from an
+	# address that lives in another, where the receiver captures the answers
+	LAB_LIVE="198.18.16.0/24:30" LAB_RECEIVER=1 scan_lab_up
 	make_key "$T/key"
-	# zrecv first, on its own: no status stream, runs for -t seconds
-	in_scan "$ZS_BIN/zrecv" -q -k "$T/key" -t 4 </dev/null >"$T/res.csv" 2>"$T/recv.err" &
+	in_recv "$ZS_BIN/zrecv" -q -k "$T/key" -i zr0 -t 4 </dev/null >"$T/res.csv" 2>"$T/recv.err" &
 	recv=$!
 	sleep 1
-	"$ZS_BIN/zgen" -b /dev/null -p 80 198.18.16.0/24 | in_scan "$ZS_BIN/zsend" -b /dev/null -q -k "$T/key" >/dev/null
+	"$ZS_BIN/zgen" -b /dev/null -p 80 198.18.16.0/24 |
+		in_scan "$ZS_BIN/zsend" -b /dev/null -q -k "$T/key" -S 198.18.1.1 >/dev/null
 	wait $recv
 	awk -F, 'NR > 1 && $11 == 1 {print $1}' "$T/res.csv" | sorted >"$T/found"
 	cmp -s "$T/found" <(sorted "$LAB_DIR/live.txt") || fail "split setup found $(wc -l <"$T/found") of $(wc -l <"$LAB_DIR/live.txt")"
+	expect_eq "answers to the receiver's address" "$(awk -F, 'NR > 1 {print $2}' "$T/res.csv" | sort -u)" 198.18.1.1
 	# a conflicting flag is refused with a clear message
 	rc=0
 	in_scan bash -c "'$ZS_BIN/zgen' -b /dev/null -p 80 198.18.16.0/30 | '$ZS_BIN/zsend' -b /dev/null -q -k '$T/key' | '$ZS_BIN/zrecv' -q -k '$T/key' -M icmp_echo" >/dev/null 2>"$T/conflict.err" || rc=$?
