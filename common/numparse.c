@@ -1,6 +1,8 @@
 /* numparse: strict, bounded decimal parsing for option values. */
 #include "numparse.h"
 
+#include <string.h>
+
 int parse_u64(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
               struct zerr *e)
 {
@@ -21,5 +23,21 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, const char *what, uint6
 		return zerr_set(e, "%s: '%s' is out of range %llu-%llu", what, s,
 		                (unsigned long long)min, (unsigned long long)max);
 	*out = v;
+	return 0;
+}
+
+int parse_port_range(const char *s, const char *what, uint16_t *first, uint16_t *last,
+                     struct zerr *e)
+{
+	const char *dash = strchr(s, '-');
+	char lo[8] = "";
+	uint64_t a, b;
+	if (dash && (size_t)(dash - s) < sizeof lo)
+		memcpy(lo, s, (size_t)(dash - s));
+	if (!dash || parse_u64(lo, 1, 65535, what, &a, e) < 0 ||
+	    parse_u64(dash + 1, 1, 65535, what, &b, e) < 0 || b < a)
+		return zerr_set(e, "%s: '%s' is not a port range like 40000-40999", what, s);
+	*first = (uint16_t)a;
+	*last = (uint16_t)b;
 	return 0;
 }

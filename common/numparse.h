@@ -11,4 +11,8 @@
 int parse_u64(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
               struct zerr *e);
 
+/* Parses "first-last" (1-65535, first <= last), naming `what` in errors. */
+int parse_port_range(const char *s, const char *what, uint16_t *first, uint16_t *last,
+                     struct zerr *e);
+
 #endif

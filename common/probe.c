@@ -1,6 +1,7 @@
 /* probe: the module registry and what all modules share. */
 #include "probe.h"
 
+#include <libnet.h>
 #include <string.h>
 
 #include "probe_util.h"
@@ -61,4 +62,21 @@ void probe_ip_fill(uint8_t *ip, uint32_t saddr, uint32_t daddr, uint16_t id)
 	wr32(ip + 16, daddr);
 	ip[10] = ip[11] = 0;
 	wr16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+}
+
+int probe_libnet_finish(libnet_t *l, uint8_t *frame, uint32_t len, struct zerr *e)
+{
+	uint8_t *pkt = NULL;
+	uint32_t n = 0;
+	/* libnet_adv_cull_packet wants a link-layer handle; under LIBNET_NONE
+	 * libnet_pblock_coalesce assembles the frame and fills the checksums */
+	int ok = libnet_pblock_coalesce(l, &pkt, &n) != -1 && n == len;
+	if (ok)
+		memcpy(frame, pkt, n);
+	else
+		zerr_set(e, "libnet: %s", libnet_geterror(l));
+	if (pkt)
+		libnet_adv_free_packet(l, pkt);
+	libnet_destroy(l);
+	return ok ? 0 : -1;
 }

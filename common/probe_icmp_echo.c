@@ -12,27 +12,19 @@ static int make_template(const struct probe_params *pp, uint32_t saddr, uint8_t 
                          struct zerr *e)
 {
 	char errbuf[LIBNET_ERRBUF_SIZE];
-	/* LIBNET_NONE: build only; libnet_pblock_coalesce assembles the frame and
-	 * fills the checksums (libnet_adv_cull_packet wants a link-layer handle) */
+	/* LIBNET_NONE: build only, no interface */
 	libnet_t *l = libnet_init(LIBNET_NONE, NULL, errbuf);
 	if (!l)
 		return zerr_set(e, "libnet: %s", errbuf);
-	uint8_t *pkt = NULL;
-	uint32_t n = 0;
-	int ok =
-	    libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, 0, 0, NULL, 0, l, 0) != -1 &&
-	    libnet_build_ipv4(20 + ICMP_LEN, 0, 0, 0, pp->ttl, IPPROTO_ICMP, 0, htonl(saddr), 0,
-	                      NULL, 0, l, 0) != -1 &&
-	    libnet_build_ethernet(pp->dst_mac, pp->src_mac, ETHERTYPE_IP, NULL, 0, l, 0) != -1 &&
-	    libnet_pblock_coalesce(l, &pkt, &n) != -1 && n == ICMP_OFF + ICMP_LEN;
-	if (ok)
-		memcpy(frame, pkt, n);
-	else
+	if (!(libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, 0, 0, NULL, 0, l, 0) != -1 &&
+	      libnet_build_ipv4(20 + ICMP_LEN, 0, 0, 0, pp->ttl, IPPROTO_ICMP, 0, htonl(saddr), 0,
+	                        NULL, 0, l, 0) != -1 &&
+	      libnet_build_ethernet(pp->dst_mac, pp->src_mac, ETHERTYPE_IP, NULL, 0, l, 0) != -1)) {
 		zerr_set(e, "libnet: %s", libnet_geterror(l));
-	if (pkt)
-		libnet_adv_free_packet(l, pkt);
-	libnet_destroy(l);
-	return ok ? 0 : -1;
+		libnet_destroy(l);
+		return -1;
+	}
+	return probe_libnet_finish(l, frame, ICMP_OFF + ICMP_LEN, e);
 }
 
 static void fill(const struct probe_params *pp, uint8_t *frame, uint32_t saddr, uint32_t daddr,

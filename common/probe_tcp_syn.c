@@ -13,29 +13,21 @@ static int make_template(const struct probe_params *pp, uint32_t saddr, uint8_t 
                          struct zerr *e)
 {
 	char errbuf[LIBNET_ERRBUF_SIZE];
-	/* LIBNET_NONE: build only; libnet_pblock_coalesce assembles the frame and
-	 * fills the checksums (libnet_adv_cull_packet wants a link-layer handle) */
+	/* LIBNET_NONE: build only, no interface */
 	libnet_t *l = libnet_init(LIBNET_NONE, NULL, errbuf);
 	if (!l)
 		return zerr_set(e, "libnet: %s", errbuf);
 	const uint8_t mss[4] = {2, 4, 1460 >> 8, 1460 & 0xff};
-	uint8_t *pkt = NULL;
-	uint32_t n = 0;
-	int ok =
-	    libnet_build_tcp_options(mss, sizeof mss, l, 0) != -1 &&
-	    libnet_build_tcp(0, 0, 0, 0, TH_SYN, 65535, 0, 0, TCP_LEN, NULL, 0, l, 0) != -1 &&
-	    libnet_build_ipv4(20 + TCP_LEN, 0, 0, 0, pp->ttl, IPPROTO_TCP, 0, htonl(saddr), 0, NULL,
-	                      0, l, 0) != -1 &&
-	    libnet_build_ethernet(pp->dst_mac, pp->src_mac, ETHERTYPE_IP, NULL, 0, l, 0) != -1 &&
-	    libnet_pblock_coalesce(l, &pkt, &n) != -1 && n == TCP_OFF + TCP_LEN;
-	if (ok)
-		memcpy(frame, pkt, n);
-	else
+	if (!(libnet_build_tcp_options(mss, sizeof mss, l, 0) != -1 &&
+	      libnet_build_tcp(0, 0, 0, 0, TH_SYN, 65535, 0, 0, TCP_LEN, NULL, 0, l, 0) != -1 &&
+	      libnet_build_ipv4(20 + TCP_LEN, 0, 0, 0, pp->ttl, IPPROTO_TCP, 0, htonl(saddr), 0,
+	                        NULL, 0, l, 0) != -1 &&
+	      libnet_build_ethernet(pp->dst_mac, pp->src_mac, ETHERTYPE_IP, NULL, 0, l, 0) != -1)) {
 		zerr_set(e, "libnet: %s", libnet_geterror(l));
-	if (pkt)
-		libnet_adv_free_packet(l, pkt);
-	libnet_destroy(l);
-	return ok ? 0 : -1;
+		libnet_destroy(l);
+		return -1;
+	}
+	return probe_libnet_finish(l, frame, TCP_OFF + TCP_LEN, e);
 }
 
 static void fill(const struct probe_params *pp, uint8_t *frame, uint32_t saddr, uint32_t daddr,

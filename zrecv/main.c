@@ -89,7 +89,8 @@ int main(int argc, char **argv)
 {
 	struct recvscan_config cfg = {.status_fd = -1, .cooldown = 8, .format = FIELDS_CSV};
 	const char *keyfile = NULL, *outpath = NULL;
-	uint64_t v, sport_lo = 32768, sport_hi = 61000, probes = 1;
+	uint64_t v, probes = 1;
+	uint16_t sport_lo = 32768, sport_hi = 61000;
 	int quiet = 0, list_fields = 0, ch;
 	struct zerr e;
 
@@ -108,19 +109,11 @@ int main(int argc, char **argv)
 			if (!(cfg.mod = probe_find(optarg)))
 				errx(ZS_EXIT_USAGE, "-M: no probe module '%s'", optarg);
 			break;
-		case 's': {
-			const char *dash = strchr(optarg, '-');
-			char lo[8] = "";
-			if (dash && (size_t)(dash - optarg) < sizeof lo)
-				memcpy(lo, optarg, (size_t)(dash - optarg));
-			if (!dash || parse_u64(lo, 1, 65535, "-s", &sport_lo, &e) < 0 ||
-			    parse_u64(dash + 1, 1, 65535, "-s", &sport_hi, &e) < 0 ||
-			    sport_hi < sport_lo)
-				errx(ZS_EXIT_USAGE, "-s: '%s' is not a port range like 40000-40999",
-				     optarg);
+		case 's':
+			if (parse_port_range(optarg, "-s", &sport_lo, &sport_hi, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
 			cfg.pp_from_flags = true;
 			break;
-		}
 		case 'P':
 			if (parse_u64(optarg, 1, 255, "-P", &probes, &e) < 0)
 				errx(ZS_EXIT_USAGE, "%s", e.msg);

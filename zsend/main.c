@@ -153,7 +153,8 @@ int main(int argc, char **argv)
 	struct sendscan_config cfg = {.default_port = -1, .in_fd = STDIN_FILENO};
 	struct targetspace_opts ts = {0};
 	const char *ifname = NULL, *keyfile = NULL, *gwmac = NULL;
-	uint64_t v, sport_lo = 32768, sport_hi = 61000, probes = 1, threads = 1;
+	uint64_t v, probes = 1, threads = 1;
+	uint16_t sport_lo = 32768, sport_hi = 61000;
 	double rate = DEFAULT_RATE, bandwidth = 0;
 	int dryrun = 0, quiet = 0, have_rate = 0, rc_key, ch;
 	struct zerr e;
@@ -197,18 +198,10 @@ int main(int argc, char **argv)
 		case 'B':
 			bandwidth = parse_bandwidth(optarg);
 			break;
-		case 's': {
-			const char *dash = strchr(optarg, '-');
-			char lo[8] = "";
-			if (dash && (size_t)(dash - optarg) < sizeof lo)
-				memcpy(lo, optarg, (size_t)(dash - optarg));
-			if (!dash || parse_u64(lo, 1, 65535, "-s", &sport_lo, &e) < 0 ||
-			    parse_u64(dash + 1, 1, 65535, "-s", &sport_hi, &e) < 0 ||
-			    sport_hi < sport_lo)
-				errx(ZS_EXIT_USAGE, "-s: '%s' is not a port range like 40000-40999",
-				     optarg);
+		case 's':
+			if (parse_port_range(optarg, "-s", &sport_lo, &sport_hi, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
 			break;
-		}
 		case 'k':
 			keyfile = optarg;
 			break;
@@ -252,7 +245,7 @@ int main(int argc, char **argv)
 		if (rate < 1)
 			errx(ZS_EXIT_USAGE, "-B: below one packet per second");
 	}
-	if (sport_hi - sport_lo + 1 < probes)
+	if ((uint64_t)(sport_hi - sport_lo) + 1 < probes)
 		errx(ZS_EXIT_USAGE, "-P %llu needs at least as many source ports (-s)",
 		     (unsigned long long)probes);
 
