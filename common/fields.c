@@ -8,6 +8,32 @@
 
 enum kind { K_ADDR, K_UINT, K_BOOL, K_STR };
 
+/* One per row of defs[], in the same order. */
+enum field_id {
+	F_SADDR,
+	F_DADDR,
+	F_SPORT,
+	F_DPORT,
+	F_SEQNUM,
+	F_ACKNUM,
+	F_WINDOW,
+	F_TYPE,
+	F_CODE,
+	F_ICMP_ID,
+	F_SEQ,
+	F_TTL,
+	F_IPID,
+	F_ICMP_RESPONDER,
+	F_ICMP_TYPE,
+	F_ICMP_CODE,
+	F_CLASSIFICATION,
+	F_SUCCESS,
+	F_REPEAT,
+	F_COOLDOWN,
+	F_TIMESTAMP_TS,
+	F_TIMESTAMP_US,
+};
+
 struct field_def {
 	const char *name;
 	const char *help;
@@ -43,6 +69,7 @@ static const struct field_def defs[] = {
     {"timestamp_us", "capture time, microseconds part", K_UINT, TCP | ICMP},
 };
 #define NDEFS (int)(sizeof defs / sizeof defs[0])
+_Static_assert(NDEFS == F_TIMESTAMP_US + 1, "defs[] and enum field_id must match");
 
 static unsigned module_bit(const struct probe_module *m)
 {
@@ -103,53 +130,59 @@ void fields_header(const struct fields *f, FILE *out)
 	fputc('\n', out);
 }
 
-/* The value of field i as an integer, an address, a flag or a string. */
+/* The value of field i as an integer, an address, a flag or a string. The
+ * switch is on the row's position, fixed when the fields were selected, so
+ * writing a record compares no names. */
 static uint64_t value(int i, const struct record *rec, const char **str)
 {
 	const struct probe_result *r = &rec->r;
 	*str = NULL;
-	const char *name = defs[i].name;
-	if (!strcmp(name, "saddr"))
+	switch ((enum field_id)i) {
+	case F_SADDR:
 		return r->saddr;
-	if (!strcmp(name, "daddr"))
+	case F_DADDR:
 		return r->daddr;
-	if (!strcmp(name, "sport"))
+	case F_SPORT:
 		return r->sport;
-	if (!strcmp(name, "dport"))
+	case F_DPORT:
 		return r->dport;
-	if (!strcmp(name, "seqnum"))
+	case F_SEQNUM:
 		return r->seqnum;
-	if (!strcmp(name, "acknum"))
+	case F_ACKNUM:
 		return r->acknum;
-	if (!strcmp(name, "window"))
+	case F_WINDOW:
 		return r->window;
-	if (!strcmp(name, "type") || !strcmp(name, "icmp_type"))
+	case F_TYPE:
+	case F_ICMP_TYPE:
 		return r->icmp_type;
-	if (!strcmp(name, "code") || !strcmp(name, "icmp_code"))
+	case F_CODE:
+	case F_ICMP_CODE:
 		return r->icmp_code;
-	if (!strcmp(name, "icmp_id"))
+	case F_ICMP_ID:
 		return r->echo_id;
-	if (!strcmp(name, "seq"))
+	case F_SEQ:
 		return r->echo_seq;
-	if (!strcmp(name, "ttl"))
+	case F_TTL:
 		return r->ttl;
-	if (!strcmp(name, "ipid"))
+	case F_IPID:
 		return r->ipid;
-	if (!strcmp(name, "icmp_responder"))
+	case F_ICMP_RESPONDER:
 		return r->icmp_responder;
-	if (!strcmp(name, "classification")) {
+	case F_CLASSIFICATION:
 		*str = r->classification;
 		return 0;
-	}
-	if (!strcmp(name, "success"))
+	case F_SUCCESS:
 		return r->success;
-	if (!strcmp(name, "repeat"))
+	case F_REPEAT:
 		return rec->repeat;
-	if (!strcmp(name, "cooldown"))
+	case F_COOLDOWN:
 		return rec->cooldown;
-	if (!strcmp(name, "timestamp_ts"))
+	case F_TIMESTAMP_TS:
 		return rec->ts_sec;
-	return rec->ts_usec;
+	case F_TIMESTAMP_US:
+		return rec->ts_usec;
+	}
+	return 0;
 }
 
 void fields_write(const struct fields *f, const struct record *rec, FILE *out)
