@@ -124,22 +124,37 @@ void secret_default_path(char *buf, size_t size)
 	snprintf(buf, size, "%s/zscan-%ld-%ld.key", dir, (long)getuid(), (long)getpgrp());
 }
 
-int secret_wait_fresh(const char *path, uint64_t since, int timeout_ms, struct secret *s,
-                      struct zerr *e)
+void secret_ready_path(char *buf, size_t size)
+{
+	secret_default_path(buf, size);
+	size_t n = strlen(buf);
+	if (n > 4 && n + 3 < size)
+		strcpy(buf + n - 4, ".ready");
+}
+
+int secret_wait_file(const char *path, uint64_t since, int timeout_ms)
 {
 	for (int waited = 0;; waited += 10) {
 		struct stat st;
 		if (stat(path, &st) == 0 &&
 		    (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec >=
 		        since)
-			return secret_load(path, s, e);
+			return 0;
 		if (waited >= timeout_ms)
-			return zerr_set(e,
-			                "no fresh key at %s after %d s: start zrecv in the same "
-			                "pipeline, or give -k FILE",
-			                path, timeout_ms / 1000);
+			return -1;
 		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 	}
+}
+
+int secret_wait_fresh(const char *path, uint64_t since, int timeout_ms, struct secret *s,
+                      struct zerr *e)
+{
+	if (secret_wait_file(path, since, timeout_ms) < 0)
+		return zerr_set(e,
+		                "no fresh key at %s after %d s: start zrecv in the same pipeline, "
+		                "or give -k FILE",
+		                path, timeout_ms / 1000);
+	return secret_load(path, s, e);
 }
 
 int secret_random(struct secret *s, struct zerr *e)

@@ -33,6 +33,14 @@ int secret_create(const char *path, struct secret *s, struct zerr *e);
  * $XDG_RUNTIME_DIR (or /tmp)/zscan-UID-PGID.key without being told. */
 void secret_default_path(char *buf, size_t size);
 
+/* The same with ".ready": zrecv touches it once armed when the key came from
+ * -k, so a zsend with -k in the same pipeline can wait for it too. */
+void secret_ready_path(char *buf, size_t size);
+
+/* Waits up to timeout_ms for a file at path modified at or after `since`
+ * (CLOCK_REALTIME ns). Returns 0 when it appeared, -1 otherwise. */
+int secret_wait_file(const char *path, uint64_t since, int timeout_ms);
+
 /* zsend's side of the handshake: waits up to timeout_ms for a key file at
  * path modified at or after `since` (CLOCK_REALTIME ns), so a key left by an
  * earlier scan is never picked up, then loads it. */

@@ -2,6 +2,7 @@
  * alone, print one record per answer. Options are checked here; the work is
  * in common/recvscan.c. */
 #include <err.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -221,16 +222,28 @@ int main(int argc, char **argv)
 	struct recvscan *rs = recvscan_open(&cfg, &e);
 	if (!rs)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
-	/* armed: now the key may appear, and with it zsend's first probe */
+	/* armed: now the key may appear, and with it zsend's first probe; with
+	 * -k in a pipeline, a readiness file tells zsend the same */
+	char ready[256] = "";
 	if (defkey[0] && secret_create(defkey, &secret, &e) < 0) {
 		recvscan_close(rs);
 		errx(ZS_EXIT_FAIL, "%s", e.msg);
+	}
+	if (!defkey[0] && cfg.status_fd >= 0) {
+		secret_ready_path(ready, sizeof ready);
+		int fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+		else
+			ready[0] = '\0';
 	}
 	struct recvscan_stats st = {0};
 	int rc = recvscan_run(rs, &st, &e);
 	recvscan_close(rs);
 	if (defkey[0])
 		unlink(defkey);
+	if (ready[0])
+		unlink(ready);
 	int status = ZS_EXIT_OK;
 	if (rc < 0) {
 		warnx("%s", e.msg);

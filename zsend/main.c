@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -257,9 +258,17 @@ int main(int argc, char **argv)
 	    (uint64_t)started.tv_sec * 1000000000u + (uint64_t)started.tv_nsec - 50000000u;
 	struct secret secret;
 	char defkey[256];
-	if (keyfile)
+	if (keyfile) {
 		rc_key = secret_load(keyfile, &secret, &e);
-	else if (dryrun)
+		/* in a pipeline, give its zrecv (if any) time to arm its capture */
+		struct stat out;
+		char ready[256];
+		secret_ready_path(ready, sizeof ready);
+		if (rc_key == 0 && !dryrun && fstat(STDOUT_FILENO, &out) == 0 &&
+		    S_ISFIFO(out.st_mode) && secret_wait_file(ready, since, 3000) < 0)
+			warnx("no zrecv in this pipeline said it was ready within 3 s; sending "
+			      "anyway");
+	} else if (dryrun)
 		rc_key = secret_random(&secret, &e);
 	else {
 		secret_default_path(defkey, sizeof defkey);
