@@ -5,6 +5,7 @@
 #   make bench      benchmarks in bench/ (see bench/README.md)
 #   make install    PREFIX=/usr/local DESTDIR= : binaries, man pages, conf/
 #   make deps       install the Debian packages the project needs (as root)
+#   make fuzz       run the libFuzzer harness for FUZZ_SECONDS (default 60)
 #   make format     clang-format every C file
 
 PREFIX  ?= /usr/local
@@ -20,7 +21,7 @@ ASANFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 LDLIBS  := -lgmp -lsodium -lnet -lpcap -lm -pthread
 
 # Debian packages needed to build, test and benchmark (see README).
-DEPS := build-essential clang clang-format libgmp-dev libsodium-dev libpcap-dev \
+DEPS := build-essential clang libclang-rt-14-dev clang-format libgmp-dev libsodium-dev libpcap-dev \
 	libnet1-dev python3 man-db groff-base iproute2 nftables tcpdump tshark netsniff-ng zmap masscan hyperfine \
 	valgrind linux-perf
 
@@ -32,7 +33,7 @@ ASAN_OBJ   := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 TESTTOOL_SRC := $(wildcard tests/tools/*.c)
 
-.PHONY: all asan test unit e2e bench install uninstall deps format clean demo
+.PHONY: all asan test unit e2e bench install uninstall deps format clean demo fuzz
 all: $(addprefix bin/,$(TOOLS)) $(patsubst tests/tools/%.c,build/tools/%,$(TESTTOOL_SRC))
 
 build/gen/default_blocklist.c: conf/blocklist.conf
@@ -74,7 +75,20 @@ build/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(RELFLAGS) -o $@ $< -lm
 
-asan: $(addprefix build/asan/bin/,$(TOOLS)) build/asan/unit
+asan: $(addprefix build/asan/bin/,$(TOOLS)) build/asan/unit build/fuzz/fuzz_parse
+
+# libFuzzer over everything parsed from outside (clang, ASan+UBSan)
+FUZZFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -Ibuild/gen -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -pthread
+build/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(LIB_SRC) $(wildcard common/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZFLAGS) -o $@ tests/fuzz/fuzz_parse.c $(LIB_SRC) $(LDLIBS)
+
+FUZZ_SECONDS ?= 60
+fuzz: build/fuzz/fuzz_parse
+	@mkdir -p build/fuzz/corpus
+	cp tests/fuzz/corpus/* build/fuzz/corpus/
+	build/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -timeout=5 build/fuzz/corpus
 
 test: all asan
 	tests/run
@@ -102,7 +116,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEPS)
 
 format:
-	clang-format -i $(wildcard common/*.[ch] */main.c tests/unit/*.[ch] tests/tools/*.c)
+	clang-format -i $(wildcard common/*.[ch] */main.c tests/unit/*.[ch] tests/tools/*.c tests/fuzz/*.c)
 
 clean:
 	rm -rf bin build
