@@ -30,3 +30,28 @@ expect_error() {
 sorted() {
 	LC_ALL=C sort "$@"
 }
+
+# A fresh 128-bit key file, mode 0600, as a user makes one.
+make_key() { # FILE
+	(umask 077 && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$1" && echo >>"$1")
+}
+
+# Starts tcpdump writing $T/cap.pcap in a namespace (run by ip netns exec
+# directly, not through a shell function, so that $! is tcpdump itself) and
+# waits until it listens; stop_capture ends it and flushes the file.
+start_capture() { # NAMESPACE IFACE FILTER
+	ip netns exec "$1" tcpdump --immediate-mode -Z root -i "$2" -U -n -w "$T/cap.pcap" "$3" \
+		2>"$T/tcpdump.err" &
+	CAP_PID=$!
+	for _ in $(seq 50); do
+		grep -q "listening on" "$T/tcpdump.err" && return 0
+		sleep 0.1
+	done
+	fail "tcpdump did not start: $(cat "$T/tcpdump.err")"
+}
+
+stop_capture() {
+	sleep 0.5
+	kill -TERM "$CAP_PID" # SIGINT is ignored by background jobs of a script
+	wait "$CAP_PID" || true
+}

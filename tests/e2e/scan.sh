@@ -1,10 +1,6 @@
 # End-to-end scans of the lab with the real pipeline, checked against the
 # lab's ground truth, a replayed capture, injected forgeries and Debian's zmap.
 
-make_key() { # FILE
-	(umask 077 && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$1" && echo >>"$1")
-}
-
 scan_lab_up() { # extra LAB_* settings come from the caller's environment
 	source tests/lab.sh
 	trap lab_down EXIT
@@ -63,18 +59,14 @@ test_scan_rejects_stale_key_and_forged_answers() {
 	make_key "$T/keyA"
 	make_key "$T/keyB"
 	# capture what a scan with key A receives...
-	ip netns exec "$LAB_SCAN" tcpdump --immediate-mode -Z root -i zs0 -U -n -w "$T/cap.pcap" \
-		"tcp and src net 198.18.16.0/24" 2>"$T/tcpdump.err" &
-	cap=$!
-	for _ in $(seq 50); do grep -q "listening on" "$T/tcpdump.err" && break; sleep 0.1; done
+	start_capture "$LAB_SCAN" zs0 "tcp and src net 198.18.16.0/24"
 	# with -k the receiver must be armed before the sender starts: start it first
 	in_scan "$ZS_BIN/zrecv" -q -k "$T/keyA" -t 3 </dev/null >"$T/live.csv" &
 	recv=$!
 	sleep 1
 	in_scan bash -c "'$ZS_BIN/zgen' -b /dev/null -p 80 198.18.16.0/24 | '$ZS_BIN/zsend' -b /dev/null -q -k '$T/keyA'" >/dev/null
 	wait $recv
-	kill -TERM $cap
-	wait $cap || true
+	stop_capture
 	live=$(wc -l <"$LAB_DIR/live.txt")
 	expect_eq "live scan" "$(awk -F, 'NR > 1 && $11 == 1' "$T/live.csv" | wc -l)" "$live"
 	# ...replayed: valid under key A, all rejected and counted under key B

@@ -1,9 +1,5 @@
 # zrecv's answers to bad input, and a pipeline interrupted by Ctrl-C.
 
-make_key() { # FILE
-	(umask 077 && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$1" && echo >>"$1")
-}
-
 test_zrecv_rejects_bad_input() {
 	make_key "$T/key"
 	expect_error "/nonexistent.pcap" "$ZS_BIN/zrecv" -q -k "$T/key" -r /nonexistent.pcap

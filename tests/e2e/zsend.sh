@@ -2,28 +2,6 @@
 # (text2pcap + tshark), and what reaches the lab's net side checked by a
 # capture there.
 
-make_key() { # FILE
-	(umask 077 && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$1" && echo >>"$1")
-}
-
-# Starts tcpdump in the net namespace (not through the in_net function, so
-# that $! is tcpdump itself); stop_capture ends it.
-start_capture() { # FILTER
-	ip netns exec "$LAB_NET" tcpdump --immediate-mode -Z root -i zn0 -U -n -w "$T/cap.pcap" "$1" 2>"$T/tcpdump.err" &
-	CAP_PID=$!
-	for _ in $(seq 50); do
-		grep -q "listening on" "$T/tcpdump.err" && return 0
-		sleep 0.1
-	done
-	fail "tcpdump did not start: $(cat "$T/tcpdump.err")"
-}
-
-stop_capture() {
-	sleep 0.5
-	kill -TERM "$CAP_PID" # SIGINT is ignored by background jobs of a script
-	wait "$CAP_PID" || true
-}
-
 test_zsend_dryrun_frames_decode_with_tshark() {
 	printf '198.18.16.5,80\n# comment\n198.18.16.6\n198.18.99.1,443\n' |
 		"$ZS_BIN/zsend" --dryrun -S 198.18.0.1 -p 22 -P 2 -b /dev/null >"$T/dry.txt"
@@ -50,7 +28,7 @@ test_zsend_sends_exactly_the_unblocked_targets() {
 	make_key "$T/key"
 	printf '198.18.16.64/26\n' >"$T/block"
 	"$ZS_BIN/zgen" -b /dev/null -e 4 198.18.16.0/24 >"$T/targets"
-	start_capture "tcp[13] == 2 and src host 198.18.0.1"
+	start_capture "$LAB_NET" zn0 "tcp[13] == 2 and src host 198.18.0.1"
 	in_scan "$ZS_BIN/zsend" -k "$T/key" -b "$T/block" -p 80 -r 5000 <"$T/targets" >"$T/status" 2>"$T/err"
 	stop_capture
 	tshark -r "$T/cap.pcap" -T fields -e ip.dst 2>/dev/null | sorted >"$T/probed"
@@ -63,7 +41,7 @@ for a in ipaddress.ip_network("198.18.16.0/24"):
 		fail "done record: $(tail -1 "$T/status")"
 	grep -q "64 blocked targets skipped" "$T/err" || fail "no blocked count: $(cat "$T/err")"
 	# with the default blocklist nothing in 198.18.0.0/15 is ever probed
-	start_capture "src host 198.18.0.1 and not arp"
+	start_capture "$LAB_NET" zn0 "src host 198.18.0.1 and not arp"
 	in_scan "$ZS_BIN/zsend" -k "$T/key" -p 80 <"$T/targets" >"$T/status2" 2>"$T/err2"
 	stop_capture
 	expect_eq "probes under the default blocklist" "$(tshark -r "$T/cap.pcap" 2>/dev/null | wc -l)" 0
