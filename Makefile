@@ -32,6 +32,7 @@ REL_OBJ    := $(patsubst %.c,build/rel/%.o,$(LIB_SRC))
 ASAN_OBJ   := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 TESTTOOL_SRC := $(wildcard tests/tools/*.c)
+UDP_PROBES := $(wildcard conf/udp-probes/*.pkt)
 
 .PHONY: all asan test unit e2e bench install uninstall deps format clean demo fuzz
 all: $(addprefix bin/,$(TOOLS)) $(patsubst tests/tools/%.c,build/tools/%,$(TESTTOOL_SRC))
@@ -55,10 +56,10 @@ build/asan/%.o: %.c $(wildcard common/*.h) $(GEN_SRC)
 	$(CC) $(ASANFLAGS) -c -o $@ $<
 
 build/rel/libzscan.a: $(REL_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 build/asan/libzscan.a: $(ASAN_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 bin/%: build/rel/%/main.o build/rel/libzscan.a
 	@mkdir -p $(@D)
@@ -101,15 +102,17 @@ demo: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/etc/zscan
+		$(DESTDIR)$(PREFIX)/etc/zscan $(DESTDIR)$(PREFIX)/share/zscan/udp-probes
 	install -m 755 $(addprefix bin/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(foreach t,$(TOOLS),$(t)/$(t).1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 conf/blocklist.conf $(DESTDIR)$(PREFIX)/etc/zscan/
+	install -m 644 $(UDP_PROBES) $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(TOOLS)) \
 	      $(foreach t,$(TOOLS),$(DESTDIR)$(PREFIX)/share/man/man1/$(t).1) \
-	      $(DESTDIR)$(PREFIX)/etc/zscan/blocklist.conf
+	      $(DESTDIR)$(PREFIX)/etc/zscan/blocklist.conf \
+	      $(addprefix $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/,$(notdir $(UDP_PROBES)))
 
 deps:
 	apt-get update -q

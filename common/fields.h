@@ -30,7 +30,8 @@ struct fields {
 };
 
 /* Parses a comma-separated list ("*" = every field of the module) or, for
- * NULL, the module's default list. Unknown names are an error naming them. */
+ * NULL, the module's default list. Unknown names are an error naming them.
+ * With m NULL (module not known yet) a name of any module passes. */
 int fields_select(struct fields *f, const struct probe_module *m, const char *list, struct zerr *e);
 
 /* Prints the field names valid for a module, one per line with a description. */

@@ -6,7 +6,8 @@
 
 #include "probe_util.h"
 
-const struct probe_module *const probe_modules[] = {&probe_tcp_syn, &probe_icmp_echo, NULL};
+const struct probe_module *const probe_modules[] = {
+    &probe_tcp_syn, &probe_tcp_ack, &probe_icmp_echo, &probe_icmp_echo_time, &probe_udp, NULL};
 
 const struct probe_module *probe_find(const char *name)
 {
@@ -14,6 +15,25 @@ const struct probe_module *probe_find(const char *name)
 		if (strcmp(probe_modules[i]->name, name) == 0)
 			return probe_modules[i];
 	return NULL;
+}
+
+int probe_setup(const struct probe_module *m, struct probe_params *pp, const char *args,
+                struct zerr *e)
+{
+	pp->template_len = m->frame_len;
+	pp->mod_state = NULL;
+	if (m->setup)
+		return m->setup(pp, args, e);
+	if (args)
+		return zerr_set(e, "--probe-args: module %s takes no arguments", m->name);
+	return 0;
+}
+
+void probe_teardown(const struct probe_module *m, struct probe_params *pp)
+{
+	if (m->teardown)
+		m->teardown(pp);
+	pp->mod_state = NULL;
 }
 
 const uint8_t *probe_icmp_error(const uint8_t *ip, size_t len, size_t *inner_len,
@@ -25,7 +45,7 @@ const uint8_t *probe_icmp_error(const uint8_t *ip, size_t len, size_t *inner_len
 	const uint8_t *icmp = ip + ihl;
 	switch (icmp[0]) {
 	case 3:
-		r->classification = "unreach";
+		r->classification = icmp[1] == 3 ? "port-unreachable" : "unreach";
 		break;
 	case 4:
 		r->classification = "sourcequench";

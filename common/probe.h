@@ -13,7 +13,8 @@
 #include "secret.h"
 #include "zerr.h"
 
-#define PROBE_MAX_FRAME 128
+#define PROBE_MAX_FRAME 1516   /* an Ethernet frame without FCS, and a NUL of slack */
+#define PROBE_MAX_PAYLOAD 1472 /* UDP payload in a 1500-byte IP packet */
 
 /* What both sides must agree on (carried in zsend's status stream). */
 struct probe_params {
@@ -23,6 +24,10 @@ struct probe_params {
 	uint32_t sport_count;
 	unsigned probes; /* per target (-P); each uses its own source port */
 	uint8_t ttl;
+	/* set by probe_setup: bytes of the template that fill starts from, and
+	 * what the module parsed from --probe-args (owned by the module) */
+	size_t template_len;
+	const void *mod_state;
 };
 
 /* A validated response, in host order. */
@@ -36,8 +41,22 @@ struct probe_result {
 	uint8_t icmp_type, icmp_code;
 	uint16_t echo_id, echo_seq;
 	uint32_t icmp_responder; /* for ICMP errors: who sent it */
+	uint64_t sent_sec;       /* icmp_echo_time: when the probe left (echoed) */
+	uint32_t sent_usec;
+	uint16_t udp_len;    /* udp: UDP length of the answer */
+	uint16_t data_len;   /* udp: payload bytes captured, at data */
+	const uint8_t *data; /* points into the captured frame */
 	const char *classification;
 	bool success;
+};
+
+/* Groups of output fields (see fields.c) a module's results fill in. */
+enum probe_field_group {
+	PROBE_F_TCP = 1,      /* sport, dport, seqnum, acknum, window */
+	PROBE_F_ECHO = 2,     /* type, code, icmp_id, seq */
+	PROBE_F_ICMP_ERR = 4, /* icmp_responder, icmp_type, icmp_code */
+	PROBE_F_UDP = 8,      /* sport, dport, udp_pkt_size, data */
+	PROBE_F_TIME = 16,    /* sent_timestamp_ts/_us, rtt_us */
 };
 
 enum probe_verdict {
@@ -49,26 +68,41 @@ enum probe_verdict {
 struct probe_module {
 	const char *name;
 	const char *description;
-	bool needs_port; /* targets carry a port (-p or addr,port lines) */
-	size_t frame_len;
+	const char *args_help; /* what --probe-args takes, or NULL: none */
+	bool needs_port;       /* targets carry a port (-p or addr,port lines) */
+	size_t frame_len;      /* of the template (and of every probe, unless fill says) */
+	unsigned field_groups; /* enum probe_field_group */
+	const char *default_fields;
 	const char *bpf; /* capture filter for zrecv */
+	/* Parses --probe-args (args may be NULL) into pp->mod_state and may set
+	 * pp->template_len; NULL for modules without arguments. */
+	int (*setup)(struct probe_params *pp, const char *args, struct zerr *e);
+	void (*teardown)(struct probe_params *pp);
 	/* Builds the frame for one source address (libnet computes the checksums). */
 	int (*make_template)(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
 	                     struct zerr *e);
-	/* Patches one target into a copy of the template; recomputes checksums. */
-	void (*fill)(const struct probe_params *pp, uint8_t *frame, uint32_t saddr, uint32_t daddr,
-	             uint16_t dport, unsigned probe_num);
+	/* Patches one target into a copy of the template (template_len bytes);
+	 * recomputes checksums; returns the frame's length. */
+	size_t (*fill)(const struct probe_params *pp, uint8_t *frame, uint32_t saddr,
+	               uint32_t daddr, uint16_t dport, unsigned probe_num);
 	/* Checks a frame from its IPv4 header on (len bytes captured). */
 	enum probe_verdict (*validate)(const struct probe_params *pp, const uint8_t *ip, size_t len,
 	                               struct probe_result *r);
 };
 
-extern const struct probe_module probe_tcp_syn, probe_icmp_echo;
+extern const struct probe_module probe_tcp_syn, probe_tcp_ack, probe_icmp_echo,
+    probe_icmp_echo_time, probe_udp;
 
 /* The module called name, or NULL. */
 const struct probe_module *probe_find(const char *name);
 /* NULL-terminated list of all modules. */
 extern const struct probe_module *const probe_modules[];
+
+/* Readies pp for module m with its --probe-args (NULL: none given); a
+ * module without arguments refuses them. probe_teardown frees the state. */
+int probe_setup(const struct probe_module *m, struct probe_params *pp, const char *args,
+                struct zerr *e);
+void probe_teardown(const struct probe_module *m, struct probe_params *pp);
 
 /* The source port of probe k to a target whose MAC is mac. */
 static inline uint16_t probe_sport(const struct probe_params *pp, uint64_t mac, unsigned k)

@@ -13,6 +13,7 @@
 
 #include "bitmap.h"
 #include "packet.h"
+#include "pairset.h"
 
 struct recvscan {
 	struct recvscan_config cfg;
@@ -20,7 +21,11 @@ struct recvscan {
 	int linktype;
 	struct fields fields;
 	bool have_params; /* module and ports known: frames may be handled */
+	/* answered before: a bit per address for the first port that answers
+	 * (all of a one-port scan), pairs for the others */
 	struct bitmap *seen;
+	struct pairset seen_pairs;
+	int seen_port; /* -1 until the first answer */
 	struct recvscan_stats st;
 	char line[4096]; /* partial status record */
 	size_t linelen;
@@ -49,6 +54,9 @@ struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e
 		return NULL;
 	}
 	rs->cfg = *cfg;
+	rs->seen_port = -1;
+	if (cfg->mod && probe_setup(cfg->mod, &rs->cfg.pp, NULL, e) < 0)
+		goto fail;
 	if (cfg->pcapfile) {
 		rs->pcap = pcap_open_offline(cfg->pcapfile, errbuf);
 		if (!rs->pcap) {
@@ -61,7 +69,7 @@ struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e
 			zerr_set(e, "%s", errbuf);
 			goto fail;
 		}
-		pcap_set_snaplen(rs->pcap, 256);
+		pcap_set_snaplen(rs->pcap, 2048); /* UDP answers are kept whole */
 		pcap_set_buffer_size(rs->pcap, 64 << 20);
 		pcap_set_timeout(rs->pcap, 100);
 		int rc = pcap_activate(rs->pcap);
@@ -110,8 +118,11 @@ void recvscan_close(struct recvscan *rs)
 		return;
 	if (rs->pcap)
 		pcap_close(rs->pcap);
+	if (rs->cfg.mod)
+		probe_teardown(rs->cfg.mod, &rs->cfg.pp);
 	if (rs->seen)
 		bitmap_free(rs->seen);
+	pairset_free(&rs->seen_pairs);
 	free(rs->seen);
 	free(rs);
 }
@@ -160,7 +171,13 @@ static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *
 		return;
 	}
 	rs->st.valid++;
-	int was = bitmap_test_and_set(rs->seen, rec.r.saddr);
+	/* ICMP probes have no port: their sport is 0 */
+	if (rs->seen_port < 0)
+		rs->seen_port = rec.r.sport;
+	int was =
+	    rec.r.sport == rs->seen_port
+	        ? bitmap_test_and_set(rs->seen, rec.r.saddr)
+	        : pairset_test_and_set(&rs->seen_pairs, (uint64_t)rec.r.saddr << 16 | rec.r.sport);
 	rec.repeat = was == 1;
 	if (rec.r.success) {
 		rs->st.success++;
@@ -223,6 +240,8 @@ static int take_start(struct recvscan *rs, const char *rec, struct zerr *e)
 	     rs->cfg.pp.probes != (unsigned)probes))
 		return zerr_set(e, "-s/-P conflict with zsend's source ports %ld-%ld and -P %ld",
 		                first, first + count - 1, probes);
+	if (!rs->cfg.mod && probe_setup(m, &rs->cfg.pp, NULL, e) < 0)
+		return -1;
 	rs->cfg.mod = m;
 	rs->cfg.pp.sport_first = (uint16_t)first;
 	rs->cfg.pp.sport_count = (uint32_t)count;
@@ -290,8 +309,8 @@ static void status_line(struct recvscan *rs, double elapsed, double recv_rate)
 		         elapsed * (1 - rs->progress) / rs->progress + rs->cfg.cooldown);
 	fprintf(stderr,
 	        "zrecv: %.0fs: sent %" PRIu64 " (%.0f p/s); answers %" PRIu64
-	        " valid (%.0f/s), %" PRIu64 " hosts up, hit rate %.2f%%; failed validation %" PRIu64
-	        "; drops %u%s\n",
+	        " valid (%.0f/s), %" PRIu64
+	        " targets up, hit rate %.2f%%; failed validation %" PRIu64 "; drops %u%s\n",
 	        elapsed, rs->st.sent, rs->sender_rate, rs->st.valid, recv_rate,
 	        rs->st.unique_success, hit, rs->st.bad_mac, ps.ps_drop + ps.ps_ifdrop, eta);
 }

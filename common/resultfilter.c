@@ -7,13 +7,19 @@
 #include <string.h>
 
 #include "addr.h"
+#include "filterexpr.h"
 #include "bitmap.h"
 #include "linereader.h"
 #include "outbuf.h"
 
-struct span {
-	const char *p;
-	size_t n;
+#define MAX_COLS 64
+
+/* Where each needed field comes from. */
+struct row {
+	struct fspan v[MAX_COLS]; /* values of the columns of this line */
+	bool quoted[MAX_COLS];    /* JSON: was a string */
+	struct fspan name[MAX_COLS];
+	int n;
 };
 
 /* A set of byte strings: open addressing on a 64-bit FNV-1a hash. */
@@ -77,85 +83,273 @@ static void strset_free(struct strset *s)
 	free(s->keys);
 }
 
-/* The value of "name" in a flat JSON object line: strings without their
- * quotes, other values as written. */
-static bool json_field(const char *line, size_t len, const char *name, struct span *out)
+/* Splits a flat JSON object line into names and values (strings without
+ * their quotes). False if it is not one. */
+static bool json_split(const char *line, size_t len, struct row *r)
 {
-	size_t nl = strlen(name);
-	for (size_t i = 0; i + nl + 3 <= len; i++) {
-		if (line[i] != '"' || memcmp(line + i + 1, name, nl) != 0 ||
-		    line[i + 1 + nl] != '"')
-			continue;
-		size_t j = i + nl + 2;
-		while (j < len && (line[j] == ' ' || line[j] == ':'))
-			j++;
-		if (j < len && line[j] == '"') {
-			const char *end = memchr(line + j + 1, '"', len - j - 1);
-			if (!end)
+	size_t i = 0;
+	r->n = 0;
+	while (i < len && line[i] != '{')
+		i++;
+	for (i++; i < len;) {
+		while (i < len && (line[i] == ' ' || line[i] == ','))
+			i++;
+		if (i < len && line[i] == '}')
+			return true;
+		if (i >= len || line[i] != '"' || r->n == MAX_COLS)
+			return false;
+		const char *ne = memchr(line + i + 1, '"', len - i - 1);
+		if (!ne)
+			return false;
+		r->name[r->n] = (struct fspan){line + i + 1, (size_t)(ne - line - i - 1)};
+		i = (size_t)(ne - line) + 1;
+		while (i < len && (line[i] == ' ' || line[i] == ':'))
+			i++;
+		if (i < len && line[i] == '"') {
+			size_t j = i + 1;
+			while (j < len && line[j] != '"')
+				j += line[j] == '\\' ? 2 : 1;
+			if (j >= len)
 				return false;
-			*out = (struct span){line + j + 1, (size_t)(end - line - j - 1)};
+			r->v[r->n] = (struct fspan){line + i + 1, j - i - 1};
+			r->quoted[r->n] = true;
+			i = j + 1;
 		} else {
-			size_t k = j;
+			size_t k = i;
 			while (k < len && line[k] != ',' && line[k] != '}')
 				k++;
-			*out = (struct span){line + j, k - j};
+			size_t e = k;
+			while (e > i && line[e - 1] == ' ')
+				e--;
+			r->v[r->n] = (struct fspan){line + i, e - i};
+			r->quoted[r->n] = false;
+			i = k;
 		}
-		return true;
+		r->n++;
 	}
 	return false;
 }
 
-/* Splits a CSV line into at most max fields (no quoting: zrecv never quotes). */
-static int csv_split(const char *line, size_t len, struct span *f, int max)
+/* Splits a CSV line (zrecv never quotes) into its fields. Fields are a few
+ * bytes long, so rather than a call per field this marks the commas of
+ * eight bytes at once (an exact zero-byte test of the word xor ',') and
+ * walks the marks. */
+static int csv_split(const char *line, size_t len, struct row *r)
 {
+	const uint64_t commas = 0x2c2c2c2c2c2c2c2cull, low7 = 0x7f7f7f7f7f7f7f7full;
 	int n = 0;
-	size_t start = 0;
-	for (size_t i = 0; i <= len && n < max; i++) {
-		if (i == len || line[i] == ',') {
-			f[n++] = (struct span){line + start, i - start};
-			start = i + 1;
+	size_t start = 0, i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, line + i, 8);
+		w ^= commas;
+		uint64_t m = ~(((w & low7) + low7) | w | low7); /* 0x80 where a comma is */
+		while (m) {
+			size_t at = i + (size_t)__builtin_ctzll(m) / 8;
+			m &= m - 1;
+			if (n == MAX_COLS - 1)
+				return -1;
+			r->v[n] = (struct fspan){line + start, at - start};
+			r->quoted[n++] = false;
+			start = at + 1;
 		}
 	}
+	for (; i < len; i++) {
+		if (line[i] != ',')
+			continue;
+		if (n == MAX_COLS - 1)
+			return -1;
+		r->v[n] = (struct fspan){line + start, i - start};
+		r->quoted[n++] = false;
+		start = i + 1;
+	}
+	r->v[n] = (struct fspan){line + start, len - start};
+	r->quoted[n++] = false;
+	r->n = n;
 	return n;
 }
 
-static bool is_true(struct span s)
+/* A list of field names ("a,b,c") into names[]; returns the count or -1. */
+static int split_names(const char *list, char *buf, size_t size, char **names, int max,
+                       const char *opt, struct zerr *e)
 {
-	return (s.n == 1 && s.p[0] == '1') || (s.n == 4 && memcmp(s.p, "true", 4) == 0);
+	int n = 0;
+	snprintf(buf, size, "%s", list);
+	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+		if (n == max)
+			return zerr_set(e, "%s: at most %d fields", opt, max);
+		names[n++] = tok;
+	}
+	if (n == 0)
+		return zerr_set(e, "%s: empty field list", opt);
+	return n;
 }
 
-#define MAX_COLS 64
+static bool span_is(struct fspan s, const char *name)
+{
+	return s.n == strlen(name) && memcmp(s.p, name, s.n) == 0;
+}
+
+/* The state of one run: the options resolved against the input's columns. */
+struct run {
+	const struct resultfilter_config *cfg;
+	struct filterexpr *where;
+	char keybuf[256], outbuf_names[256];
+	char *key[RESULTFILTER_MAX_KEYS], *outn[MAX_COLS];
+	int nkey, nout;
+	bool out_all;  /* -f '*': every column of the input */
+	bool addr_key; /* one address field: dedup in a bitmap */
+	enum { UNKNOWN, CSV, JSON } fmt;
+	struct row header; /* CSV: the column names */
+	char *header_copy;
+	/* per needed name: its column (CSV), or its last position (JSON) */
+	int kcol[RESULTFILTER_MAX_KEYS], ocol[MAX_COLS], wcol[32];
+	int ncols;
+};
+
+/* Column of name in r's names, trying hint first (JSON lines of one
+ * writer list their names in the same order). */
+static int find_col(const struct row *names, const char *name, int hint)
+{
+	if (hint >= 0 && hint < names->n && span_is(names->name[hint], name))
+		return hint;
+	for (int c = 0; c < names->n; c++)
+		if (span_is(names->name[c], name))
+			return c;
+	return -1;
+}
+
+/* Checks that the input has every field the options name; for CSV the
+ * header row, for JSON the first line. */
+static int bind_columns(struct run *ru, const struct row *names, struct zerr *e)
+{
+	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
+	for (int k = 0; k < ru->nkey; k++)
+		if ((ru->kcol[k] = find_col(names, ru->key[k], -1)) < 0)
+			return zerr_set(e, "-u: no column '%s' in the input", ru->key[k]);
+	for (int k = 0; k < ru->nout; k++)
+		if ((ru->ocol[k] = find_col(names, ru->outn[k], -1)) < 0)
+			return zerr_set(e, "-f: no column '%s' in the input", ru->outn[k]);
+	for (size_t k = 0; k < nw; k++)
+		if ((ru->wcol[k] = find_col(names, filterexpr_field(ru->where, k), -1)) < 0)
+			return zerr_set(
+			    e, "%sno column '%s' in the input%s", ru->cfg->where ? "--where: " : "",
+			    filterexpr_field(ru->where, k),
+			    ru->cfg->where ? ""
+			                   : " (rows with success = 1 are kept; -a keeps "
+			                     "every row)");
+	return 0;
+}
+
+/* Writes a value as JSON: strings quoted (escaping what needs it). */
+static int put_json_value(struct outbuf *out, struct fspan v, bool quoted)
+{
+	size_t digits = 0;
+	while (digits < v.n && v.p[digits] >= '0' && v.p[digits] <= '9')
+		digits++;
+	bool number = v.n > 0 && digits == v.n;
+	bool literal = !quoted && (number || span_is(v, "true") || span_is(v, "false"));
+	if (literal)
+		return outbuf_put(out, v.p, v.n);
+	if (outbuf_put(out, "\"", 1) < 0)
+		return -1;
+	for (size_t i = 0; i < v.n; i++) {
+		char c = v.p[i];
+		if ((c == '"' || c == '\\') && !quoted && outbuf_put(out, "\\", 1) < 0)
+			return -1;
+		if (outbuf_put(out, &c, 1) < 0)
+			return -1;
+	}
+	return outbuf_put(out, "\"", 1);
+}
+
+static int write_row(struct run *ru, struct outbuf *out, const struct row *r)
+{
+	const struct resultfilter_config *cfg = ru->cfg;
+	int n = ru->out_all ? r->n : ru->nout;
+	bool json = cfg->format == RESULTFILTER_JSON;
+	if (json && outbuf_put(out, "{", 1) < 0)
+		return -1;
+	for (int k = 0; k < n; k++) {
+		int c = ru->out_all ? k : ru->ocol[k];
+		if (k && outbuf_put(out, ",", 1) < 0)
+			return -1;
+		if (json) {
+			struct fspan name = ru->out_all
+			                        ? (ru->fmt == CSV ? ru->header.v[k] : r->name[k])
+			                        : (struct fspan){ru->outn[k], strlen(ru->outn[k])};
+			if (outbuf_put(out, "\"", 1) < 0 || outbuf_put(out, name.p, name.n) < 0 ||
+			    outbuf_put(out, "\":", 2) < 0 ||
+			    put_json_value(out, r->v[c], r->quoted[c]) < 0)
+				return -1;
+		} else if (outbuf_put(out, r->v[c].p, r->v[c].n) < 0) {
+			return -1;
+		}
+	}
+	return outbuf_put(out, json ? "}\n" : "\n", json ? 2 : 1);
+}
+
+static int write_header(struct run *ru, struct outbuf *out, const struct row *names)
+{
+	int n = ru->out_all ? names->n : ru->nout;
+	for (int k = 0; k < n; k++) {
+		struct fspan s = ru->out_all ? (ru->fmt == CSV ? names->v[k] : names->name[k])
+		                             : (struct fspan){ru->outn[k], strlen(ru->outn[k])};
+		if ((k && outbuf_put(out, ",", 1) < 0) || outbuf_put(out, s.p, s.n) < 0)
+			return -1;
+	}
+	return outbuf_put(out, "\n", 1);
+}
+
+static int setup(struct run *ru, const struct resultfilter_config *cfg, struct zerr *e)
+{
+	ru->cfg = cfg;
+	const char *outl = cfg->fields ? cfg->fields : cfg->key ? cfg->key : "saddr";
+	ru->out_all = strcmp(outl, "*") == 0;
+	if (!ru->out_all && (ru->nout = split_names(outl, ru->outbuf_names, sizeof ru->outbuf_names,
+	                                            ru->outn, MAX_COLS, "-f", e)) < 0)
+		return RESULTFILTER_USAGE;
+	if (cfg->key || !ru->out_all) {
+		const char *keyl = cfg->key ? cfg->key : outl;
+		if ((ru->nkey = split_names(keyl, ru->keybuf, sizeof ru->keybuf, ru->key,
+		                            RESULTFILTER_MAX_KEYS, "-u", e)) < 0)
+			return RESULTFILTER_USAGE;
+	}
+	ru->addr_key =
+	    ru->nkey == 1 && (!strcmp(ru->key[0], "saddr") || !strcmp(ru->key[0], "daddr"));
+	const char *where = cfg->where ? cfg->where : cfg->all ? NULL : "success = 1";
+	if (where && !(ru->where = filterexpr_parse(where, e)))
+		return RESULTFILTER_USAGE;
+	return 0;
+}
 
 int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn bad,
                      struct resultfilter_stats *st, struct zerr *e)
 {
-	char keybuf[256], *names[RESULTFILTER_MAX_KEYS];
-	int nkeys = 0;
-	snprintf(keybuf, sizeof keybuf, "%s", cfg->key);
-	for (char *tok = strtok(keybuf, ","); tok; tok = strtok(NULL, ",")) {
-		if (nkeys == RESULTFILTER_MAX_KEYS)
-			return zerr_set(e, "-u: at most %d fields", RESULTFILTER_MAX_KEYS);
-		names[nkeys++] = tok;
+	struct run ru = {0};
+	int rc = setup(&ru, cfg, e);
+	if (rc < 0) {
+		filterexpr_free(ru.where);
+		return rc;
 	}
-	if (nkeys == 0)
-		return zerr_set(e, "-u: empty field list");
-	bool addr_key = nkeys == 1 && strcmp(names[0], "saddr") == 0;
-	struct bitmap *bm = addr_key ? calloc(1, sizeof *bm) : NULL;
+	struct bitmap *bm = ru.addr_key && !cfg->no_dedup ? calloc(1, sizeof *bm) : NULL;
 	struct strset set = {0};
 	struct linereader lr;
 	struct outbuf out;
-	if ((addr_key && !bm) || linereader_init(&lr, cfg->in_fd) < 0) {
+	if ((ru.addr_key && !cfg->no_dedup && !bm) || linereader_init(&lr, cfg->in_fd) < 0) {
 		free(bm);
+		filterexpr_free(ru.where);
 		return zerr_set(e, "out of memory");
 	}
 	if (outbuf_init(&out, cfg->out_fd) < 0) {
 		free(bm);
+		filterexpr_free(ru.where);
 		linereader_free(&lr);
 		return zerr_set(e, "out of memory");
 	}
-	int col[RESULTFILTER_MAX_KEYS], success_col = -1, ncols = 0;
-	enum { UNKNOWN, CSV, JSON } fmt = UNKNOWN;
-	int rc = 0, got;
+	size_t nw = ru.where ? filterexpr_nfields(ru.where) : 0;
+	struct row r;
+	int got;
 	const char *p;
 	size_t len;
 	unsigned long first;
@@ -170,82 +364,101 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 				ll--;
 			if (ll == 0)
 				continue;
-			if (fmt == UNKNOWN) {
-				fmt = line[0] == '{' ? JSON : CSV;
-				if (fmt == CSV) { /* the header row names the columns */
-					struct span h[MAX_COLS];
-					ncols = csv_split(line, ll, h, MAX_COLS);
-					for (int k = 0; k < nkeys; k++) {
-						col[k] = -1;
-						for (int c = 0; c < ncols; c++)
-							if (h[c].n == strlen(names[k]) &&
-							    !memcmp(h[c].p, names[k], h[c].n))
-								col[k] = c;
-						if (col[k] < 0) {
-							zerr_set(e, "no column '%s' in the header",
-							         names[k]);
-							rc = RESULTFILTER_USAGE;
-						}
+			if (ru.fmt == UNKNOWN) {
+				ru.fmt = line[0] == '{' ? JSON : CSV;
+				if (ru.fmt == CSV) { /* the header row names the columns */
+					if (!(ru.header_copy = strndup(line, ll))) {
+						rc = zerr_set(e, "out of memory");
+						break;
 					}
-					for (int c = 0; c < ncols; c++)
-						if (h[c].n == 7 && !memcmp(h[c].p, "success", 7))
-							success_col = c;
-					if (rc == 0 && success_col < 0 && !cfg->all) {
-						zerr_set(e, "no column 'success' in the header (-a "
-						            "keeps every row)");
+					if (csv_split(ru.header_copy, ll, &ru.header) < 0) {
+						rc = zerr_set(e, "more than %d columns", MAX_COLS);
+						break;
+					}
+					for (int c = 0; c < ru.header.n; c++)
+						ru.header.name[c] = ru.header.v[c];
+					ru.ncols = ru.header.n;
+					if ((rc = bind_columns(&ru, &ru.header, e)) < 0) {
 						rc = RESULTFILTER_USAGE;
+						break;
 					}
+					if (cfg->format == RESULTFILTER_CSV &&
+					    write_header(&ru, &out, &ru.header) < 0)
+						rc =
+						    zerr_set(e, "write error: %s", strerror(errno));
 					continue;
 				}
 			}
 			st->rows++;
-			struct span key[RESULTFILTER_MAX_KEYS], succ = {0};
-			bool ok = true;
-			if (fmt == CSV) {
-				struct span f[MAX_COLS];
-				if (csv_split(line, ll, f, MAX_COLS) != ncols) {
-					ok = false;
-				} else {
-					for (int k = 0; k < nkeys; k++)
-						key[k] = f[col[k]];
-					if (success_col >= 0)
-						succ = f[success_col];
+			bool ok;
+			if (ru.fmt == CSV) {
+				ok = csv_split(line, ll, &r) == ru.ncols;
+			} else if ((ok = json_split(line, ll, &r))) {
+				if (st->rows == 1) {
+					if ((rc = bind_columns(&ru, &r, e)) < 0) {
+						rc = RESULTFILTER_USAGE;
+						break;
+					}
+					if (cfg->format == RESULTFILTER_CSV &&
+					    write_header(&ru, &out, &r) < 0)
+						rc =
+						    zerr_set(e, "write error: %s", strerror(errno));
 				}
-			} else {
-				for (int k = 0; k < nkeys && ok; k++)
-					ok = json_field(line, ll, names[k], &key[k]);
-				if (ok && !cfg->all)
-					ok = json_field(line, ll, "success", &succ);
+				/* names may move or be missing from line to line */
+				for (int k = 0; k < ru.nkey && ok; k++)
+					ok =
+					    (ru.kcol[k] = find_col(&r, ru.key[k], ru.kcol[k])) >= 0;
+				for (int k = 0; k < ru.nout && ok; k++)
+					ok = (ru.ocol[k] = find_col(&r, ru.outn[k], ru.ocol[k])) >=
+					     0;
+				for (size_t k = 0; k < nw; k++)
+					ru.wcol[k] =
+					    find_col(&r, filterexpr_field(ru.where, k), ru.wcol[k]);
 			}
 			if (!ok) {
 				st->bad++;
 				bad(first + n,
-				    fmt == CSV ? "wrong number of fields:" : "missing a field:",
+				    ru.fmt == CSV ? "wrong number of fields:" : "missing a field:",
 				    line, ll);
 				continue;
 			}
-			if (!cfg->all && !is_true(succ))
-				continue;
+			if (ru.where) {
+				struct fspan wv[32];
+				for (size_t k = 0; k < nw; k++)
+					wv[k] = ru.wcol[k] >= 0 ? r.v[ru.wcol[k]]
+					                        : (struct fspan){NULL, 0};
+				if (!filterexpr_eval(ru.where, wv))
+					continue;
+			}
 			st->passed++;
 			int fresh = 1;
 			if (cfg->no_dedup) {
 				fresh = 1;
-			} else if (addr_key) {
+			} else if (ru.addr_key) {
 				uint32_t a;
-				if (addr_parse(key[0].p, key[0].n, &a) != ADDR_OK) {
+				struct fspan k = r.v[ru.kcol[0]];
+				if (addr_parse(k.p, k.n, &a) != ADDR_OK) {
+					char why[64];
+					snprintf(why, sizeof why,
+					         "%s is not an IPv4 address:", ru.key[0]);
 					st->bad++;
-					bad(first + n, "saddr is not an IPv4 address:", line, ll);
+					bad(first + n, why, line, ll);
 					continue;
 				}
 				fresh = !bitmap_test_and_set(bm, a);
 			} else {
-				char joined[512];
+				char joined[1024];
 				size_t jl = 0;
-				for (int k = 0; k < nkeys; k++) {
-					size_t kn = key[k].n < 128 ? key[k].n : 128;
+				const struct fspan *kv = r.v;
+				int nk = ru.nkey ? ru.nkey : r.n; /* no key: the whole row */
+				for (int k = 0; k < nk; k++) {
+					struct fspan v = kv[ru.nkey ? ru.kcol[k] : k];
+					size_t kn = v.n < 128 ? v.n : 128;
+					if (jl + kn + 1 > sizeof joined)
+						break;
 					if (k)
-						joined[jl++] = ',';
-					memcpy(joined + jl, key[k].p, kn);
+						joined[jl++] = '\x1f';
+					memcpy(joined + jl, v.p, kn);
 					jl += kn;
 				}
 				fresh = strset_add(&set, joined, jl);
@@ -257,11 +470,7 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 			if (!fresh)
 				continue;
 			st->unique++;
-			for (int k = 0; k < nkeys; k++)
-				if ((k && outbuf_put(&out, ",", 1) < 0) ||
-				    outbuf_put(&out, key[k].p, key[k].n) < 0)
-					rc = zerr_set(e, "write error: %s", strerror(errno));
-			if (outbuf_put(&out, "\n", 1) < 0)
+			if (write_row(&ru, &out, &r) < 0)
 				rc = zerr_set(e, "write error: %s", strerror(errno));
 		}
 		linereader_count(&lr, n);
@@ -273,6 +482,8 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 	if (bm)
 		bitmap_free(bm);
 	free(bm);
+	free(ru.header_copy);
+	filterexpr_free(ru.where);
 	strset_free(&set);
 	linereader_free(&lr);
 	outbuf_free(&out);

@@ -1,7 +1,8 @@
 /* resultfilter: zfilter's work. Reads result lines (CSV with a header row,
  * or JSON lines; told apart by the first line), keeps the rows that pass
- * (success = 1 unless told otherwise), and prints each distinct key once:
- * the key's fields, comma-separated, no header. A key that is one IPv4
+ * (--where, or success = 1 unless told otherwise), and prints the first row
+ * of each distinct key: its output fields as plain comma-separated values
+ * (no header), CSV with a header, or JSON lines. A key that is one IPv4
  * field is deduplicated in a lazily allocated bitmap (at most 512 MiB);
  * other keys in a hash set that grows with the number of distinct keys. */
 #ifndef ZSCAN_RESULTFILTER_H
@@ -15,10 +16,15 @@
 
 #define RESULTFILTER_MAX_KEYS 8
 
+enum resultfilter_format { RESULTFILTER_TEXT, RESULTFILTER_CSV, RESULTFILTER_JSON };
+
 struct resultfilter_config {
-	const char *key; /* comma-separated field names */
-	bool all;        /* keep every row, not only success = 1 */
-	bool no_dedup;   /* print every passing row's key */
+	const char *key;    /* -u: the dedup key's fields; NULL: the output fields */
+	const char *fields; /* -f: output fields, "*" all; NULL: the key, or saddr */
+	const char *where;  /* --where expression; NULL: success = 1 */
+	bool all;           /* no --where: keep every row, not only success = 1 */
+	bool no_dedup;      /* print every passing row */
+	enum resultfilter_format format;
 	int in_fd, out_fd;
 };
 

@@ -72,9 +72,9 @@ static void send_target(const struct sendscan_config *cfg,
 		if (rs->n == 0)
 			ratelimit_wait(rl, batch);
 		uint8_t *f = rawsend_next(rs);
-		memcpy(f, templates[si], cfg->mod->frame_len);
-		cfg->mod->fill(&cfg->pp, f, cfg->sources[si], daddr, dport, k);
-		rawsend_queue(rs, (uint16_t)cfg->mod->frame_len, batch);
+		memcpy(f, templates[si], cfg->pp.template_len);
+		size_t len = cfg->mod->fill(&cfg->pp, f, cfg->sources[si], daddr, dport, k);
+		rawsend_queue(rs, (uint16_t)len, batch);
 	}
 }
 

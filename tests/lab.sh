@@ -19,6 +19,10 @@
 #   LAB_LIVE      "PREFIX[:PERCENT] ...", live prefixes and the share of their
 #                 addresses that answer (default 100); e.g. "198.18.16.0/20:5"
 #   LAB_TCP_PORTS open TCP ports (default "80")
+#   LAB_OPEN      "PREFIX=PORT,PORT ...": in PREFIX only these of LAB_TCP_PORTS
+#                 are open (the others answer RST), for multi-port scans
+#   LAB_UDP_PORTS open UDP ports (lab_udp answers there; other ports give
+#                 ICMP port unreachable)
 #   LAB_PROHIBIT  prefixes answered with ICMP administratively prohibited
 #   LAB_UNREACH   prefixes answered with ICMP host unreachable
 #                 (addresses with no route at all get ICMP net unreachable,
@@ -26,8 +30,9 @@
 #   LAB_LOSS      percent of packets to the lab dropped at random (default 0)
 #   LAB_SEED      seed of the live-host choice (default 1)
 #   LAB_RECEIVER  1: also build the receiver namespace
-# After lab_up: LAB_SCAN/LAB_NET/LAB_SINK are the namespace names, and
-# $LAB_DIR/live.txt holds the live addresses, one per line, sorted.
+# After lab_up: LAB_SCAN/LAB_NET/LAB_SINK are the namespace names,
+# $LAB_DIR/live.txt holds the live addresses, one per line, sorted, and
+# $LAB_DIR/open_pairs.txt the open TCP (address,port) pairs of live hosts.
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -91,6 +96,7 @@ PY
 		ip -n "$n" route add local "$prefix" dev lo
 	done
 	LC_ALL=C sort -u -o "$LAB_DIR/live.txt" "$LAB_DIR/live.txt"
+	lab_open_pairs >"$LAB_DIR/open_pairs.txt"
 
 	{
 		echo "table ip lab {"
@@ -110,6 +116,9 @@ PY
 		for prefix in ${LAB_UNREACH:-}; do
 			echo "    ip daddr $prefix reject with icmp type host-unreachable"
 		done
+		for entry in ${LAB_OPEN:-}; do
+			echo "    ip daddr ${entry%%=*} tcp dport != { ${entry#*=} } reject with tcp reset"
+		done
 		echo "  }"
 		echo "}"
 		if [ -s "$LAB_DIR/live.txt" ]; then
@@ -122,23 +131,52 @@ PY
 
 	ip netns exec "$n" "$LAB_ROOT/build/tools/lab_listen" ${LAB_TCP_PORTS:-80} >"$LAB_DIR/listen.out" 2>&1 &
 	LAB_LISTEN_PID=$!
+	if [ -n "${LAB_UDP_PORTS:-}" ]; then
+		ip netns exec "$n" "$LAB_ROOT/build/tools/lab_udp" $LAB_UDP_PORTS >"$LAB_DIR/udp.out" 2>&1 &
+		LAB_UDP_PID=$!
+	fi
 	local i
 	for i in $(seq 50); do
-		grep -q listening "$LAB_DIR/listen.out" 2>/dev/null && return 0
+		if grep -q listening "$LAB_DIR/listen.out" 2>/dev/null &&
+			{ [ -z "${LAB_UDP_PID:-}" ] || grep -q listening "$LAB_DIR/udp.out" 2>/dev/null; }; then
+			return 0
+		fi
 		sleep 0.1
 	done
-	echo "lab: lab_listen did not start: $(cat "$LAB_DIR/listen.out")" >&2
+	echo "lab: listeners did not start: $(cat "$LAB_DIR"/*.out)" >&2
 	return 1
+}
+
+# The open (address,port) pairs of the live hosts, sorted: every port of
+# LAB_TCP_PORTS, or LAB_OPEN's ports within its prefixes.
+lab_open_pairs() {
+	python3 - "$LAB_DIR/live.txt" "${LAB_TCP_PORTS:-80}" "${LAB_OPEN:-}" <<'PY'
+import ipaddress, sys
+ports = [int(p) for p in sys.argv[2].split()]
+rules = [(ipaddress.ip_network(e.split("=")[0]), {int(p) for p in e.split("=")[1].split(",")})
+         for e in sys.argv[3].split()]
+out = []
+for line in open(sys.argv[1]):
+    a = ipaddress.ip_address(line.strip())
+    open_ports = set(ports)
+    for net, allowed in rules:
+        if a in net:
+            open_ports &= allowed
+    out += ["%s,%d" % (a, p) for p in open_ports]
+print("\n".join(sorted(out)))
+PY
 }
 
 # Tears everything down; safe to call twice, after a half-built lab, and
 # under `set -e` (it runs in a subshell that ignores failures).
 lab_down() (
 	set +e
-	if [ -n "${LAB_LISTEN_PID:-}" ]; then
-		kill "$LAB_LISTEN_PID" 2>/dev/null
-		wait "$LAB_LISTEN_PID" 2>/dev/null
-	fi
+	local pid
+	for pid in "${LAB_LISTEN_PID:-}" "${LAB_UDP_PID:-}"; do
+		[ -n "$pid" ] || continue
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
 	local ns
 	for ns in "${LAB_SCAN:-}" "${LAB_NET:-}" "${LAB_SINK:-}" "${LAB_RECV:-}"; do
 		[ -n "$ns" ] || continue

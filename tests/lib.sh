@@ -55,3 +55,18 @@ stop_capture() {
 	kill -TERM "$CAP_PID" # SIGINT is ignored by background jobs of a script
 	wait "$CAP_PID" || true
 }
+
+# A lab for this test (LAB_* settings from the caller), torn down on exit.
+scan_lab_up() { # extra LAB_* settings come from the caller's environment
+	source tests/lab.sh
+	trap lab_down EXIT
+	lab_up "zt$$" "$T/lab"
+}
+
+# The default pipeline, no key flags, inside the scanner namespace. The
+# scanner-net link (198.18.0.0/30) is not a target: its net side is a real
+# host that answers too.
+pipeline() { # ZGEN-ARGS... ; env ZSEND_ARGS, ZRECV_ARGS
+	echo 198.18.0.0/30 >"$T/link.block"
+	in_scan bash -c "'$ZS_BIN/zgen' -b '$T/link.block' $* | '$ZS_BIN/zsend' -b /dev/null -q ${ZSEND_ARGS:-} | '$ZS_BIN/zrecv' -q -c 1 ${ZRECV_ARGS:-}"
+}

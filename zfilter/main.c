@@ -3,6 +3,7 @@
 #include <err.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "resultfilter.h"
@@ -12,19 +13,29 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: zfilter [-a] [-q] [--no-dedup] [-u fields]\n", f);
+	fputs("usage: zfilter [-a] [-q] [--no-dedup] [-f fields] [-O text|csv|json] [-u fields]\n"
+	      "               [--where expression]\n",
+	      f);
 }
 
 static void help(void)
 {
 	usage(stdout);
 	fputs("\nRead zrecv's results on stdin (CSV with a header row, or JSON lines) and\n"
-	      "print each distinct key of the rows with success = 1 once: by default the\n"
-	      "address (saddr), one per line, as ZMap prints by default. The output of\n"
-	      "-u saddr,sport is target lines zsend reads back.\n\n"
-	      "  -u, --unique FIELDS  the key, e.g. saddr,sport (default saddr)\n"
-	      "  -a, --all            every row, not only success = 1\n"
-	      "      --no-dedup       print the key of every passing row\n"
+	      "print the first row of each distinct key among the rows that pass: by\n"
+	      "default the address (saddr) of rows with success = 1, one per line.\n"
+	      "-f saddr,sport prints target lines zsend reads back.\n\n"
+	      "  -f, --output-fields F   fields to print, '*' for all (default: the key)\n"
+	      "  -u, --unique FIELDS     the key, e.g. saddr,sport (default: the output\n"
+	      "                          fields, or saddr)\n"
+	      "  -O, --output-format FMT text (values only, default), csv (with a header)\n"
+	      "                          or json (JSON lines)\n"
+	      "  -w, --where EXPR        keep rows where EXPR holds (instead of success = 1),\n"
+	      "                          e.g. 'success = 1 && (sport = 80 || sport = 443)'\n"
+	      "                          with = != < <= > >= && || ! ( ), numbers, \"strings\",\n"
+	      "                          addresses\n"
+	      "  -a, --all               every row, not only success = 1\n"
+	      "      --no-dedup          print every passing row\n"
 	      "  -q, --quiet          no summary of skipped lines on stderr\n"
 	      "  -h, --help           this help\n"
 	      "  -V, --version        print the version\n\n"
@@ -38,6 +49,9 @@ enum { OPT_NO_DEDUP = 256 };
 
 static const struct option longopts[] = {
     {"unique", required_argument, NULL, 'u'},
+    {"output-fields", required_argument, NULL, 'f'},
+    {"output-format", required_argument, NULL, 'O'},
+    {"where", required_argument, NULL, 'w'},
     {"all", no_argument, NULL, 'a'},
     {"no-dedup", no_argument, NULL, OPT_NO_DEDUP},
     {"quiet", no_argument, NULL, 'q'},
@@ -56,13 +70,28 @@ static void report_bad(unsigned long lineno, const char *why, const char *line, 
 
 int main(int argc, char **argv)
 {
-	struct resultfilter_config cfg = {
-	    .key = "saddr", .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO};
+	struct resultfilter_config cfg = {.in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO};
 	int quiet = 0, ch;
-	while ((ch = getopt_long(argc, argv, "u:aqhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "u:f:O:w:aqhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'u':
 			cfg.key = optarg;
+			break;
+		case 'f':
+			cfg.fields = optarg;
+			break;
+		case 'O':
+			if (strcmp(optarg, "text") == 0)
+				cfg.format = RESULTFILTER_TEXT;
+			else if (strcmp(optarg, "csv") == 0)
+				cfg.format = RESULTFILTER_CSV;
+			else if (strcmp(optarg, "json") == 0)
+				cfg.format = RESULTFILTER_JSON;
+			else
+				errx(2, "-O: '%s' is not text, csv or json", optarg);
+			break;
+		case 'w':
+			cfg.where = optarg;
 			break;
 		case 'a':
 			cfg.all = true;
@@ -86,6 +115,8 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		errx(2, "unexpected argument '%s': results come on stdin", argv[optind]);
+	if (cfg.all && cfg.where)
+		errx(2, "-a and --where exclude each other");
 	struct resultfilter_stats st = {0};
 	struct zerr e;
 	int rc = resultfilter_run(&cfg, report_bad, &st, &e);

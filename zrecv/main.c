@@ -171,8 +171,8 @@ int main(int argc, char **argv)
 		errx(ZS_EXIT_USAGE, "-i and -r exclude each other");
 	if (cfg.field_list) { /* check the names now, before anything is captured */
 		struct fields f;
-		const struct probe_module *m = cfg.mod ? cfg.mod : &probe_tcp_syn;
-		if (strcmp(cfg.field_list, "*") && fields_select(&f, m, cfg.field_list, &e) < 0)
+		if (strcmp(cfg.field_list, "*") &&
+		    fields_select(&f, cfg.mod, cfg.field_list, &e) < 0)
 			errx(ZS_EXIT_USAGE, "%s", e.msg);
 	}
 	cfg.pp.sport_first = (uint16_t)sport_lo;
@@ -254,7 +254,7 @@ int main(int argc, char **argv)
 		status = ZS_EXIT_FAIL;
 	}
 	if (!quiet)
-		warnx("%" PRIu64 " valid answers (%" PRIu64 " hosts up); %" PRIu64
+		warnx("%" PRIu64 " valid answers (%" PRIu64 " targets up); %" PRIu64
 		      " failed validation, %" PRIu64 " other frames; drops: %" PRIu64
 		      " kernel, %" PRIu64 " interface%s",
 		      st.valid, st.unique_success, st.bad_mac, st.not_ours, st.pcap_drop,

@@ -29,7 +29,7 @@ static void usage(FILE *f)
 	fputs(
 	    "usage: zsend [-q] [--dryrun] [-b file] [-B bps] [-G mac] [-i interface] [-k keyfile]\n"
 	    "             [-M module] [-p port] [-P probes] [-r pps] [-s ports] [-S addresses]\n"
-	    "             [-T threads]\n"
+	    "             [-T threads] [--probe-args args]\n"
 	    "       zsend --list-modules\n",
 	    f);
 }
@@ -45,7 +45,10 @@ static void help(void)
 	      "                            (default: the interface's address)\n"
 	      "  -G, --gateway-mac MAC     next-hop MAC (default: the gateway's, from the\n"
 	      "                            kernel's neighbour table)\n"
-	      "  -M, --probe-module NAME   tcp_syn (default) or icmp_echo; see --list-modules\n"
+	      "  -M, --probe-module NAME   tcp_syn (default), tcp_ack, icmp_echo,\n"
+	      "                            icmp_echo_time or udp; see --list-modules\n"
+	      "      --probe-args ARGS     the module's arguments; udp: file:PATH, hex:HEX,\n"
+	      "                            text:STRING or template:PATH (the payload)\n"
 	      "  -p, --target-port PORT    port for lines without one\n"
 	      "  -P, --probes N            probes per target (default 1)\n"
 	      "  -r, --rate PPS            packets per second (default 10000; 0: as fast as\n"
@@ -64,7 +67,7 @@ static void help(void)
 	      stdout);
 }
 
-enum { OPT_DRYRUN = 256, OPT_LIST_MODULES };
+enum { OPT_DRYRUN = 256, OPT_LIST_MODULES, OPT_PROBE_ARGS };
 
 static const struct option longopts[] = {
     {"interface", required_argument, NULL, 'i'},
@@ -80,6 +83,7 @@ static const struct option longopts[] = {
     {"threads", required_argument, NULL, 'T'},
     {"blocklist", required_argument, NULL, 'b'},
     {"dryrun", no_argument, NULL, OPT_DRYRUN},
+    {"probe-args", required_argument, NULL, OPT_PROBE_ARGS},
     {"list-modules", no_argument, NULL, OPT_LIST_MODULES},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -153,7 +157,7 @@ int main(int argc, char **argv)
 {
 	struct sendscan_config cfg = {.default_port = -1, .in_fd = STDIN_FILENO};
 	struct targetspace_opts ts = {0};
-	const char *ifname = NULL, *keyfile = NULL, *gwmac = NULL;
+	const char *ifname = NULL, *keyfile = NULL, *gwmac = NULL, *probe_args = NULL;
 	uint64_t v, probes = 1, threads = 1;
 	uint16_t sport_lo = 32768, sport_hi = 61000;
 	double rate = DEFAULT_RATE, bandwidth = 0;
@@ -216,10 +220,16 @@ int main(int argc, char **argv)
 		case OPT_DRYRUN:
 			dryrun = 1;
 			break;
+		case OPT_PROBE_ARGS:
+			probe_args = optarg;
+			break;
 		case OPT_LIST_MODULES:
-			for (int i = 0; probe_modules[i]; i++)
-				printf("%-12s %s\n", probe_modules[i]->name,
-				       probe_modules[i]->description);
+			for (int i = 0; probe_modules[i]; i++) {
+				const struct probe_module *m = probe_modules[i];
+				printf("%-15s %s\n", m->name, m->description);
+				if (m->args_help)
+					printf("%-15s --probe-args %s\n", "", m->args_help);
+			}
 			return ZS_EXIT_OK;
 		case 'q':
 			quiet = 1;
@@ -240,8 +250,14 @@ int main(int argc, char **argv)
 		     argv[optind]);
 	if (have_rate && bandwidth > 0)
 		errx(ZS_EXIT_USAGE, "-r and -B exclude each other");
+	if (cfg.mod->args_help && !probe_args)
+		errx(ZS_EXIT_USAGE, "-M %s needs --probe-args %s", cfg.mod->name,
+		     cfg.mod->args_help);
+	if (probe_setup(cfg.mod, &cfg.pp, probe_args, &e) < 0)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
 	if (bandwidth > 0) {
-		double frame_bits = 8.0 * fmax((double)cfg.mod->frame_len + 24, 84);
+		/* on the wire: preamble, FCS and gap add 24 bytes; 84 is the least */
+		double frame_bits = 8.0 * fmax((double)cfg.pp.template_len + 24, 84);
 		rate = floor(bandwidth / frame_bits);
 		if (rate < 1)
 			errx(ZS_EXIT_USAGE, "-B: below one packet per second");
@@ -364,6 +380,7 @@ int main(int argc, char **argv)
 	if (st.interrupted)
 		status = ZS_EXIT_FAIL;
 	free(rs);
+	probe_teardown(cfg.mod, &cfg.pp);
 	constraint_free((struct constraint *)cfg.allowed);
 	return status;
 }

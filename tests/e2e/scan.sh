@@ -1,20 +1,6 @@
 # End-to-end scans of the lab with the real pipeline, checked against the
 # lab's ground truth, a replayed capture, injected forgeries and Debian's zmap.
 
-scan_lab_up() { # extra LAB_* settings come from the caller's environment
-	source tests/lab.sh
-	trap lab_down EXIT
-	lab_up "zt$$" "$T/lab"
-}
-
-# The default pipeline, no key flags, inside the scanner namespace. The
-# scanner-net link (198.18.0.0/30) is not a target: its net side is a real
-# host that answers too.
-pipeline() { # ZGEN-ARGS... ; env ZSEND_ARGS, ZRECV_ARGS
-	echo 198.18.0.0/30 >"$T/link.block"
-	in_scan bash -c "'$ZS_BIN/zgen' -b '$T/link.block' $* | '$ZS_BIN/zsend' -b /dev/null -q ${ZSEND_ARGS:-} | '$ZS_BIN/zrecv' -q -c 1 ${ZRECV_ARGS:-}"
-}
-
 test_scan_finds_exactly_the_live_hosts() {
 	LAB_LIVE="198.18.16.0/20:5 198.18.64.0/24:50 198.18.128.0/26" LAB_TCP_PORTS="80 443" scan_lab_up
 	ZSEND_ARGS="-r 100000" pipeline -p 80 198.18.0.0/15 >"$T/res.csv"
@@ -74,7 +60,7 @@ test_scan_rejects_stale_key_and_forged_answers() {
 	expect_eq "replay, key A" "$(awk -F, 'NR > 1 && $11 == 1' "$T/a.csv" | wc -l)" "$live"
 	"$ZS_BIN/zrecv" -r "$T/cap.pcap" -k "$T/keyB" >"$T/b.csv" 2>"$T/b.err"
 	expect_eq "replay, key B: records" "$(wc -l <"$T/b.csv")" 0
-	grep -q "0 valid answers (0 hosts up); $live failed validation" "$T/b.err" || fail "key B: $(cat "$T/b.err")"
+	grep -q "0 valid answers (0 targets up); $live failed validation" "$T/b.err" || fail "key B: $(cat "$T/b.err")"
 	# forged SYN-ACKs from dead addresses, injected from the net side during a scan
 	mac=$(in_scan cat /sys/class/net/zs0/address)
 	cat >"$T/forge.cfg" <<CFG

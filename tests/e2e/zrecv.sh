@@ -10,7 +10,8 @@ test_zrecv_rejects_bad_input() {
 	chmod 640 "$T/key"
 	expect_error "mode 0640 lets group or others read the key" "$ZS_BIN/zrecv" -q -k "$T/key" -t 1
 	expect_error "-O: 'xml' is not csv or json" "$ZS_BIN/zrecv" -O xml
-	expect_error "-f: no field 'bogus' in module tcp_syn" "$ZS_BIN/zrecv" -f saddr,bogus
+	expect_error "-f: no field 'bogus' in any module" "$ZS_BIN/zrecv" -f saddr,bogus
+	expect_error "-f: no field 'data' in module tcp_syn" "$ZS_BIN/zrecv" -M tcp_syn -f saddr,data
 	expect_error "-f: no field 'window' in module icmp_echo" "$ZS_BIN/zrecv" -M icmp_echo -f window
 	"$ZS_BIN/zrecv" --list-fields -M icmp_echo | grep -q '^icmp_id ' || fail "--list-fields"
 }

@@ -3,7 +3,8 @@
  * heap buffer of exactly its size so ASan catches any read past it:
  *   0-1: tcp_syn / icmp_echo validation of an IPv4 packet (from the wire)
  *   2:   a target line (zsend's stdin), 3: a CIDR (list files, arguments),
- *   4:   a port list (-p), 5: a -n limit.
+ *   4:   a port list (-p), 5: a -n limit,
+ *   6-8: tcp_ack / icmp_echo_time / udp validation.
  * A crash, a sanitizer report or a broken invariant aborts. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,13 +31,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct secret secret; /* a fixed key: validation paths get exercised */
 	struct probe_params pp = {
 	    .secret = &secret, .sport_first = 32768, .sport_count = 28233, .probes = 2, .ttl = 64};
-	uint8_t sel = data[0] % 6;
+	uint8_t sel = data[0] % 9;
 	size_t n = size - 1;
 	char *buf = malloc(n ? n : 1);
 	memcpy(buf, data + 1, n);
 	struct zerr e;
-	if (sel <= 1) {
-		const struct probe_module *m = sel == 0 ? &probe_tcp_syn : &probe_icmp_echo;
+	static const struct probe_module *const mods[9] = {[0] = &probe_tcp_syn,
+	                                                   [1] = &probe_icmp_echo,
+	                                                   [6] = &probe_tcp_ack,
+	                                                   [7] = &probe_icmp_echo_time,
+	                                                   [8] = &probe_udp};
+	if (mods[sel]) {
+		const struct probe_module *m = mods[sel];
 		struct probe_result r = {0};
 		if (m->validate(&pp, (const uint8_t *)buf, n, &r) == PROBE_VALID)
 			check_valid(&r);

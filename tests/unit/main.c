@@ -34,7 +34,13 @@ struct harness harness_state;
 	X(secret_key_files)                                                                        \
 	X(tcp_syn_frame_and_validation)                                                            \
 	X(icmp_echo_frame_and_validation)                                                          \
-	X(probe_sport_window)
+	X(probe_sport_window)                                                                      \
+	X(tcp_ack_frame_and_validation)                                                            \
+	X(icmp_echo_time_frame_and_validation)                                                     \
+	X(udp_probe_args)                                                                          \
+	X(udp_frame_and_validation)                                                                \
+	X(filterexpr_table)                                                                        \
+	X(filterexpr_errors)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)

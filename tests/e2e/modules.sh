@@ -1,0 +1,172 @@
+# Probe modules beyond tcp_syn and icmp_echo: each one's frames decoded by an
+# independent decoder (text2pcap + tshark), and a lab scan per module checked
+# against the lab's ground truth; multi-port scans; the UDP probe files.
+
+# dry MODULE TARGET-LINE [ZSEND-ARGS...]: the frame zsend would send, as
+# $T/dry.pcap
+dry() {
+	local m=$1 line=$2
+	shift 2
+	echo "$line" | "$ZS_BIN/zsend" --dryrun -q -b /dev/null -S 198.18.0.1 -M "$m" "$@" >"$T/dry.txt"
+	text2pcap -q "$T/dry.txt" "$T/dry.pcap" 2>/dev/null
+}
+
+# the dry-run frame's bytes from OFFSET on, as hex
+frame_hex() { # OFFSET
+	awk '{for (i = 2; i <= NF; i++) printf "%s", $i}' "$T/dry.txt" | cut -c$((2 * $1 + 1))-
+}
+
+# tshark fields of the dry-run frame, checksums verified
+decode() {
+	tshark -r "$T/dry.pcap" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+		-o udp.check_checksum:TRUE -T fields "$@" 2>/dev/null | tr '\t' ' '
+}
+
+test_modules_dryrun_frames_decode_with_tshark() {
+	dry tcp_ack 198.18.16.5,22
+	expect_eq "tcp_ack" "$(decode -e ip.dst -e tcp.dstport -e tcp.flags -e ip.checksum.status -e tcp.checksum.status)" \
+		"198.18.16.5 22 0x0010 1 1"
+	# the MAC is in both seq and ack: a RST for this ACK carries it back
+	expect_eq "tcp_ack seq = ack" "$(decode -e tcp.seq_raw -e tcp.ack_raw | awk '{print ($1 == $2)}')" 1
+	dry icmp_echo_time 198.18.16.6
+	expect_eq "icmp_echo_time" "$(decode -e ip.dst -e icmp.type -e icmp.checksum.status -e ip.checksum.status -e frame.len)" \
+		"198.18.16.6 8 1 1 58"
+	# its data: send time (8-byte seconds, 4-byte microseconds), then the target
+	now=$(date +%s)
+	frame_hex 42 | python3 -c "
+import sys, time
+d = bytes.fromhex(sys.stdin.read().strip())
+sec, usec = int.from_bytes(d[:8], 'big'), int.from_bytes(d[8:12], 'big')
+assert abs(sec - $now) <= 2 and usec < 10**6, (sec, usec)
+assert d[12:] == bytes([198, 18, 16, 6]), d[12:]" || fail "icmp_echo_time data"
+	dry udp 198.18.16.7,9999 --probe-args hex:00ff10
+	expect_eq "udp hex" "$(decode -e ip.dst -e udp.dstport -e udp.length -e udp.checksum.status -e data.data)" \
+		"198.18.16.7 9999 11 1 00ff10"
+	dry udp 198.18.16.7,9999 --probe-args "text:hello world"
+	expect_eq "udp text" "$(decode -e udp.length -e udp.checksum.status -e data.data)" \
+		"19 1 $(printf 'hello world' | od -An -tx1 | tr -d ' \n')"
+	printf 'probe ${daddr}:${dport} from ${saddr}:${sport} nonce ${nonce}\n' >"$T/tmpl"
+	dry udp 198.18.16.7,9999 --probe-args "template:$T/tmpl"
+	text=$(decode -e data.data | xxd -r -p)
+	sport=$(decode -e udp.srcport)
+	[[ "$text" =~ ^"probe 198.18.16.7:9999 from 198.18.0.1:$sport nonce "[0-9a-f]{8}$ ]] || fail "template: '$text'"
+	expect_eq "template checksum" "$(decode -e udp.checksum.status)" 1
+	# the nonce is keyed per target: two targets, two nonces
+	printf '198.18.16.7,9999\n198.18.16.8,9999\n' | "$ZS_BIN/zsend" --dryrun -q -b /dev/null -S 198.18.0.1 \
+		-M udp --probe-args "template:$T/tmpl" >"$T/dry.txt"
+	text2pcap -q "$T/dry.txt" "$T/dry.pcap" 2>/dev/null
+	expect_eq "nonces" "$(decode -e data.data | xxd -r -p | awk '{print $NF}' | sort -u | wc -l)" 2
+}
+
+test_modules_udp_probe_files_are_the_protocols() {
+	# the committed files are what conf/udp-probes/generate writes
+	mkdir -p "$T/gen"
+	conf/udp-probes/generate "$T/gen"
+	for f in "$T"/gen/*.pkt; do
+		cmp -s "$f" "conf/udp-probes/$(basename "$f")" || fail "$(basename "$f") differs from its generator"
+	done
+	expect_eq "probe files" "$(cd conf/udp-probes && ls *.pkt | tr '\n' ' ')" \
+		"dns_53.pkt memcached_11211.pkt ntp_123.pkt snmp1_161.pkt ssdp_1900.pkt "
+	# each decodes as its protocol (memcached: wireshark does not know its
+	# UDP frame header, so the bytes are checked instead)
+	dry udp 198.18.16.9,53 --probe-args file:conf/udp-probes/dns_53.pkt
+	expect_eq "dns" "$(decode -e dns.flags.response -e dns.qry.name -e dns.qry.type -e udp.checksum.status)" "0 example.com 1 1"
+	dry udp 198.18.16.9,123 --probe-args file:conf/udp-probes/ntp_123.pkt
+	expect_eq "ntp" "$(decode -e ntp.flags.vn -e ntp.flags.mode -e ntp.ctrl.flags2.opcode)" "2 6 2"
+	dry udp 198.18.16.9,1900 --probe-args file:conf/udp-probes/ssdp_1900.pkt
+	expect_eq "ssdp" "$(decode -e http.request.method -e http.request.uri)" "M-SEARCH *"
+	grep -q 'ST: upnp:rootdevice' conf/udp-probes/ssdp_1900.pkt || fail "ssdp search target"
+	dry udp 198.18.16.9,161 --probe-args file:conf/udp-probes/snmp1_161.pkt
+	expect_eq "snmp" "$(decode -e snmp.version -e snmp.community -e snmp.name)" "0 public 1.3.6.1.2.1.1.1.0"
+	dry udp 198.18.16.9,11211 --probe-args file:conf/udp-probes/memcached_11211.pkt
+	expect_eq "memcached" "$(decode -e udp.payload)" "5a5300000001000073746174730d0a"
+}
+
+test_modules_tcp_ack_finds_every_live_host() {
+	LAB_LIVE="198.18.16.0/22:10 198.18.64.0/28" scan_lab_up
+	# any port: a host with no connection answers an ACK with RST, open or not
+	ZSEND_ARGS="-M tcp_ack -r 50000" pipeline -p 81 198.18.0.0/16 >"$T/res.csv"
+	head -1 "$T/res.csv" | grep -q '^saddr,daddr,sport,dport,seqnum,acknum,window,ttl,ipid,classification,success' ||
+		fail "header: $(head -1 "$T/res.csv")"
+	awk -F, 'NR > 1 && $10 == "rst" && $11 == 1 {print $1}' "$T/res.csv" | sorted >"$T/found"
+	cmp -s "$T/found" <(sorted "$LAB_DIR/live.txt") || fail "RSTs != live hosts: $(comm -3 "$T/found" <(sorted "$LAB_DIR/live.txt") | head -3)"
+	echo "  $(wc -l <"$T/found") live hosts answered the ACK"
+}
+
+test_modules_icmp_echo_time_measures_rtt() {
+	LAB_LIVE="198.18.16.0/24:20" scan_lab_up
+	start=$(date +%s)
+	ZSEND_ARGS="-M icmp_echo_time -r 10000" ZRECV_ARGS="-f saddr,sent_timestamp_ts,sent_timestamp_us,rtt_us,timestamp_ts,timestamp_us,success" \
+		pipeline 198.18.16.0/24 >"$T/res.csv"
+	end=$(date +%s)
+	expect_eq "header" "$(head -1 "$T/res.csv")" "saddr,sent_timestamp_ts,sent_timestamp_us,rtt_us,timestamp_ts,timestamp_us,success"
+	awk -F, 'NR > 1 && $7 == 1 {print $1}' "$T/res.csv" | sorted >"$T/found"
+	cmp -s "$T/found" <(sorted "$LAB_DIR/live.txt") || fail "echo replies != live hosts"
+	# each RTT is capture time minus the echoed send time, and plausible on a veth
+	awk -F, -v s="$start" -v e="$end" 'NR > 1 {
+		rtt = ($5 - $2) * 1000000 + ($6 - $3)
+		if ($4 != rtt || $4 > 1000000 || $2 < s || $2 > e) { print "bad row: " $0; exit 1 }
+	}' "$T/res.csv" || fail "rtt"
+	echo "  median rtt $(awk -F, 'NR > 1 {print $4}' "$T/res.csv" | sort -n | awk '{a[NR] = $1} END {print a[int(NR / 2) + 1]}') us"
+}
+
+test_modules_udp_finds_listeners_and_closed_ports() {
+	LAB_LIVE="198.18.16.0/24:30 198.18.20.0/28" LAB_UDP_PORTS="53 161" scan_lab_up
+	ZSEND_ARGS="-M udp --probe-args file:$PWD/conf/udp-probes/dns_53.pkt -r 20000" \
+		ZRECV_ARGS="-f saddr,sport,classification,success,udp_pkt_size,data" \
+		pipeline -p 53 198.18.16.0/24 198.18.20.0/28 >"$T/res.csv"
+	awk -F, 'NR > 1 && $3 == "udp" && $4 == 1 {print $1}' "$T/res.csv" | sorted >"$T/found"
+	cmp -s "$T/found" <(sorted "$LAB_DIR/live.txt") || fail "UDP answers != live hosts: $(comm -3 "$T/found" <(sorted "$LAB_DIR/live.txt") | head -3)"
+	# the listener echoes the probe after "zscan-lab 53 ": data is the answer's payload
+	want=$(printf 'zscan-lab 53 ' | od -An -tx1 | tr -d ' \n')$(od -An -tx1 conf/udp-probes/dns_53.pkt | tr -d ' \n')
+	expect_eq "answer data" "$(awk -F, 'NR > 1 {print $6}' "$T/res.csv" | sort -u)" "$want"
+	expect_eq "udp_pkt_size" "$(awk -F, 'NR > 1 {print $5}' "$T/res.csv" | sort -u)" $((8 + 13 + 29))
+	# a closed port on every live host: ICMP port unreachable, not success
+	ZSEND_ARGS="-M udp --probe-args text:x -r 20000" ZRECV_ARGS="-f saddr,classification,success,icmp_type,icmp_code,icmp_responder" \
+		pipeline -p 54 198.18.16.0/24 198.18.20.0/28 >"$T/closed.csv"
+	awk -F, 'NR > 1 && $2 == "port-unreachable" && $3 == 0 && $4 == 3 && $5 == 3 && $1 == $6 {print $1}' "$T/closed.csv" |
+		sorted >"$T/unreach"
+	cmp -s "$T/unreach" <(sorted "$LAB_DIR/live.txt") || fail "port unreachable != live hosts"
+	expect_eq "other rows" "$(awk -F, 'NR > 1 && $2 != "port-unreachable"' "$T/closed.csv" | wc -l)" 0
+	echo "  $(wc -l <"$T/found") UDP answers, $(wc -l <"$T/unreach") port unreachable"
+}
+
+test_modules_udp_answers_under_another_key_are_rejected() {
+	LAB_LIVE="198.18.16.0/24:30" LAB_UDP_PORTS="161" scan_lab_up
+	make_key "$T/keyA"
+	make_key "$T/keyB"
+	start_capture "$LAB_SCAN" zs0 "(udp or icmp) and src net 198.18.16.0/24"
+	in_scan "$ZS_BIN/zrecv" -q -M udp -k "$T/keyA" -t 3 </dev/null >"$T/a.csv" &
+	recv=$!
+	sleep 1
+	"$ZS_BIN/zgen" -b /dev/null -p 161,162 198.18.16.0/24 >"$T/targets"
+	in_scan "$ZS_BIN/zsend" -q -b /dev/null -M udp --probe-args file:conf/udp-probes/snmp1_161.pkt \
+		-k "$T/keyA" <"$T/targets" >/dev/null
+	wait $recv
+	stop_capture
+	live=$(wc -l <"$LAB_DIR/live.txt")
+	expect_eq "key A: answers on 161" "$(awk -F, 'NR > 1 && $3 == 161 && $13 == 1' "$T/a.csv" | wc -l)" "$live"
+	expect_eq "key A: unreachable on 162" "$(awk -F, 'NR > 1 && $3 == 162 && $12 == "port-unreachable"' "$T/a.csv" | wc -l)" "$live"
+	"$ZS_BIN/zrecv" -r "$T/cap.pcap" -M udp -k "$T/keyB" >"$T/b.csv" 2>"$T/b.err"
+	expect_eq "key B: records" "$(wc -l <"$T/b.csv")" 0
+	grep -q "0 valid answers (0 targets up); $((2 * live)) failed validation" "$T/b.err" || fail "key B: $(cat "$T/b.err")"
+}
+
+test_modules_multi_port_scan_finds_exactly_the_open_pairs() {
+	LAB_LIVE="198.18.16.0/24:40 198.18.17.0/24:40 198.18.18.0/25" LAB_TCP_PORTS="22 80 443" \
+		LAB_OPEN="198.18.16.0/24=80 198.18.17.0/24=22,443" scan_lab_up
+	ZSEND_ARGS="-r 50000" ZRECV_ARGS="-f saddr,sport,classification,success,repeat" \
+		pipeline -p 22,80,443,8080 198.18.16.0/23 198.18.18.0/25 >"$T/res.csv"
+	awk -F, 'NR > 1 && $4 == 1 {print $1 "," $2}' "$T/res.csv" | sorted >"$T/found"
+	sorted "$LAB_DIR/open_pairs.txt" >"$T/want"
+	expect_eq "duplicates" "$(uniq -d "$T/found" | wc -l)" 0
+	cmp -s "$T/found" "$T/want" || fail "open pairs differ: $(comm -3 "$T/found" "$T/want" | head -5)"
+	# every other probed pair of a live host answered RST, none twice
+	expect_eq "rst rows" "$(awk -F, 'NR > 1 && $3 == "rst"' "$T/res.csv" | wc -l)" \
+		$((4 * $(wc -l <"$LAB_DIR/live.txt") - $(wc -l <"$T/want")))
+	expect_eq "repeats" "$(awk -F, 'NR > 1 && $5 == 1' "$T/res.csv" | wc -l)" 0
+	# found pairs feed back into zsend as targets: re-probing finds them all again
+	ZSEND_ARGS="-r 50000" in_scan bash -c "'$ZS_BIN/zsend' -q -b /dev/null <'$T/found' | '$ZS_BIN/zrecv' -q -c 1" >"$T/again.csv"
+	expect_eq "re-probe" "$(awk -F, 'NR > 1 && $11 == 1 {print $1 "," $3}' "$T/again.csv" | sorted | cmp - "$T/want" && echo same)" same
+	echo "  $(wc -l <"$T/want") open (address, port) pairs of $(wc -l <"$LAB_DIR/live.txt") live hosts x 4 ports"
+}
