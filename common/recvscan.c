@@ -303,6 +303,15 @@ static void status_line(struct recvscan *rs, double elapsed, double recv_rate)
 	/* per target probed, not per packet: -P 3 must not cut the rate by 3 */
 	double targets = (double)rs->st.sent / (rs->cfg.pp.probes ? rs->cfg.pp.probes : 1);
 	double hit = targets > 0 ? 100.0 * (double)rs->st.unique_success / targets : 0;
+	if (rs->cfg.updates) {
+		fprintf(rs->cfg.updates,
+		        "%.3f,%" PRIu64 ",%.0f,%" PRIu64 ",%.0f,%" PRIu64 ",%.4f,%" PRIu64 ",%u\n",
+		        elapsed, rs->st.sent, rs->sender_rate, rs->st.valid, recv_rate,
+		        rs->st.unique_success, hit, rs->st.bad_mac, ps.ps_drop + ps.ps_ifdrop);
+		fflush(rs->cfg.updates);
+	}
+	if (!rs->cfg.human)
+		return;
 	char eta[48] = "";
 	if (rs->progress > 0 && !rs->st.saw_done)
 		snprintf(eta, sizeof eta, "; %.0f%% sent, ETA %.0fs", 100 * rs->progress,
@@ -326,6 +335,11 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 	}
 	if (cfg->status_fd >= 0)
 		fcntl(cfg->status_fd, F_SETFL, fcntl(cfg->status_fd, F_GETFL) | O_NONBLOCK);
+	if (cfg->updates)
+		fputs(
+		    "time,sent,send_rate,valid,recv_rate,targets_up,hit_rate_pct,failed_validation,"
+		    "drops\n",
+		    cfg->updates);
 	double t0 = now_s(), deadline = 0, next_status = t0 + 1;
 	uint64_t valid_at_last = 0;
 	bool stream_open = cfg->status_fd >= 0;
@@ -368,8 +382,7 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 		}
 		double now = now_s();
 		if (now >= next_status) {
-			if (cfg->human)
-				status_line(rs, now - t0, (double)(rs->st.valid - valid_at_last));
+			status_line(rs, now - t0, (double)(rs->st.valid - valid_at_last));
 			valid_at_last = rs->st.valid;
 			next_status += 1;
 			fflush(cfg->out);
@@ -390,12 +403,15 @@ done:
 			rs->st.pcap_ifdrop = ps.ps_ifdrop;
 		}
 	}
-	if (cfg->human)
-		status_line(rs, now_s() - t0, 0);
+	status_line(rs, now_s() - t0, 0);
 	if (fflush(cfg->out) == EOF && rc == 0)
 		rc = zerr_set(e, "write error: %s", strerror(errno));
 	bool interrupted = st->interrupted;
 	*st = rs->st;
 	st->interrupted = interrupted;
+	st->mod = rs->cfg.mod;
+	st->sport_first = rs->cfg.pp.sport_first;
+	st->sport_count = rs->cfg.pp.sport_count;
+	st->probes = rs->cfg.pp.probes;
 	return rc;
 }

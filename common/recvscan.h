@@ -29,7 +29,8 @@ struct recvscan_config {
 	const char *field_list; /* -f, or NULL for the module's default */
 	enum fields_format format;
 	FILE *out;
-	bool human; /* status line on stderr each second */
+	bool human;    /* status line on stderr each second */
+	FILE *updates; /* --status-updates: CSV, one row a second, or NULL */
 	volatile sig_atomic_t *stop;
 };
 
@@ -38,6 +39,11 @@ struct recvscan_stats {
 	uint64_t pcap_drop, pcap_ifdrop;
 	uint64_t sent; /* from zsend's records */
 	bool interrupted, saw_done;
+	/* what the scan was, once known (from flags or zsend's start record) */
+	const struct probe_module *mod;
+	uint16_t sport_first;
+	uint32_t sport_count;
+	unsigned probes;
 };
 
 struct recvscan;

@@ -36,6 +36,13 @@ static void status_start(const struct sendscan_config *cfg)
 static void status_line(const struct sendscan_config *cfg, const struct sendscan_stats *st,
                         const struct rawsend *rs, const char *type, double secs, double rate)
 {
+	if (cfg->updates) {
+		fprintf(cfg->updates,
+		        "%s,%.3f,%" PRIu64 ",%.0f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		        "\n",
+		        type, secs, rs->sent, rate, st->targets, st->blocked, st->bad, rs->failed);
+		fflush(cfg->updates);
+	}
 	if (cfg->status) {
 		/* probes sent over the probes the whole input will make, estimated
 		 * from the targets found in the part read so far */
@@ -247,6 +254,9 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 	if (fstat(cfg->in_fd, &in) == 0 && S_ISREG(in.st_mode)) /* progress is known */
 		st->input_size = (uint64_t)in.st_size;
 	status_start(cfg);
+	if (cfg->updates)
+		fputs("type,time,sent,rate,targets,blocked,bad_lines,send_failures\n",
+		      cfg->updates);
 	const char *p;
 	size_t len;
 	unsigned long first;
@@ -270,6 +280,14 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 					ts = TL_BAD;
 					why = "no port on the line and no -p for";
 				}
+			}
+			if (ts == TL_SKIP && !st->zgen_header[0] && (size_t)(nl - p) > 7 &&
+			    memcmp(p, "# zgen ", 7) == 0) {
+				size_t hl = (size_t)(nl - p) - 7;
+				if (hl >= sizeof st->zgen_header)
+					hl = sizeof st->zgen_header - 1;
+				memcpy(st->zgen_header, p + 7, hl);
+				st->zgen_header[hl] = '\0';
 			}
 			if (ts == TL_BAD) {
 				st->bad++;

@@ -31,6 +31,7 @@ struct sendscan_config {
 	const char *ifname;
 	int in_fd;
 	FILE *status;                /* JSON lines, or NULL */
+	FILE *updates;               /* --status-updates: CSV, one row a second, or NULL */
 	bool human;                  /* a status line on stderr every second */
 	volatile sig_atomic_t *stop; /* set by a signal handler to end early */
 	unsigned threads;            /* sender threads, each with a socket in rs[] */
@@ -39,6 +40,7 @@ struct sendscan_config {
 struct sendscan_stats {
 	uint64_t lines, targets, blocked, bad, probes, failed;
 	uint64_t input_size, input_read; /* bytes, when stdin is a regular file */
+	char zgen_header[128];           /* a "# zgen seed=..." line on stdin, if any */
 	bool interrupted;
 };
 

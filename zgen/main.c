@@ -18,6 +18,7 @@
 #include "ports.h"
 #include "rng.h"
 #include "targetspace.h"
+#include "outbuf.h"
 #include "version.h"
 
 #define MAX_THREADS 256
@@ -25,7 +26,8 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: zgen [-v] [--count] [-b file] [-e seed] [-n count|percent%] [-o file]\n"
+	fputs("usage: zgen [-v] [--count] [--header] [-b file] [-e seed] [-n count|percent%] [-o "
+	      "file]\n"
 	      "            [-p ports] [-T threads] [-w file] [--shards n --shard i]\n"
 	      "            [address|cidr ...]\n",
 	      f);
@@ -50,21 +52,31 @@ static void help(void)
 	      "  -o, --output FILE      write to FILE instead of standard output\n"
 	      "      --count            print how many targets would be written, and exit\n"
 	      "  -v, --verbose          print the seed and group parameters on stderr\n"
+	      "      --header           start with a comment line '# zgen seed=S shard=I\n"
+	      "                         shards=N targets=T' (zsend records it in --metadata)\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          print the version\n",
 	      stdout);
 }
 
-enum { OPT_SHARDS = 256, OPT_SHARD, OPT_COUNT };
+enum { OPT_SHARDS = 256, OPT_SHARD, OPT_COUNT, OPT_HEADER };
 
 static const struct option longopts[] = {
-    {"ports", required_argument, NULL, 'p'},       {"max-targets", required_argument, NULL, 'n'},
-    {"seed", required_argument, NULL, 'e'},        {"shards", required_argument, NULL, OPT_SHARDS},
-    {"shard", required_argument, NULL, OPT_SHARD}, {"threads", required_argument, NULL, 'T'},
-    {"blocklist", required_argument, NULL, 'b'},   {"allowlist", required_argument, NULL, 'w'},
-    {"output", required_argument, NULL, 'o'},      {"count", no_argument, NULL, OPT_COUNT},
-    {"verbose", no_argument, NULL, 'v'},           {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0},
+    {"ports", required_argument, NULL, 'p'},
+    {"max-targets", required_argument, NULL, 'n'},
+    {"header", no_argument, NULL, OPT_HEADER},
+    {"seed", required_argument, NULL, 'e'},
+    {"shards", required_argument, NULL, OPT_SHARDS},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"threads", required_argument, NULL, 'T'},
+    {"blocklist", required_argument, NULL, 'b'},
+    {"allowlist", required_argument, NULL, 'w'},
+    {"output", required_argument, NULL, 'o'},
+    {"count", no_argument, NULL, OPT_COUNT},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 static int print_count(uint64_t n)
@@ -77,7 +89,9 @@ static int print_count(uint64_t n)
 	return ZS_EXIT_OK;
 }
 
-static int generate(struct gen_config *cfg, const char *outpath)
+/* header: a first comment line naming the scan (zsend puts it in its
+ * metadata), or NULL. */
+static int generate(struct gen_config *cfg, const char *outpath, const char *header)
 {
 	struct zerr e;
 	if (outpath) {
@@ -86,6 +100,10 @@ static int generate(struct gen_config *cfg, const char *outpath)
 			warn("%s", outpath);
 			return ZS_EXIT_USAGE;
 		}
+	}
+	if (header && write_full(cfg->fd, header, strlen(header)) < 0) {
+		warn("write");
+		return ZS_EXIT_FAIL;
 	}
 	if (gen_run(cfg, &e) < 0) {
 		warnx("%s", e.msg);
@@ -110,7 +128,7 @@ int main(int argc, char **argv)
 	struct limit limit = {0};
 	struct zerr e;
 	uint64_t seed = 0, shards = 1, shard = 0, threads = 1;
-	int have_seed = 0, count_only = 0, verbose = 0;
+	int have_seed = 0, count_only = 0, verbose = 0, with_header = 0;
 	const char *outpath = NULL;
 	int ch;
 
@@ -129,6 +147,9 @@ int main(int argc, char **argv)
 			if (parse_u64(optarg, 0, UINT64_MAX, "--seed", &seed, &e) < 0)
 				die_usage(&e);
 			have_seed = 1;
+			break;
+		case OPT_HEADER:
+			with_header = 1;
 			break;
 		case OPT_SHARDS:
 			if (parse_u64(optarg, 1, MAX_SHARDS, "--shards", &shards, &e) < 0)
@@ -212,7 +233,13 @@ int main(int argc, char **argv)
 		        "; shard %" PRIu64 "/%" PRIu64 " emits %" PRIu64 "\n",
 		        seed, naddr, ports.n ? ports.n : 1, total, n, pm.group.p, pm.g, pm.a0,
 		        shard, shards, gen_count(&cfg));
-	int status = count_only ? print_count(gen_count(&cfg)) : generate(&cfg, outpath);
+	char header[160];
+	snprintf(header, sizeof header,
+	         "# zgen seed=%" PRIu64 " shard=%" PRIu64 " shards=%" PRIu64 " targets=%" PRIu64
+	         "\n",
+	         seed, shard, shards, gen_count(&cfg));
+	int status = count_only ? print_count(gen_count(&cfg))
+	                        : generate(&cfg, outpath, with_header ? header : NULL);
 	constraint_free(allowed);
 	ports_free(&ports);
 	return status;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fields.h"
@@ -19,6 +20,7 @@
 #include "recvscan.h"
 #include "secret.h"
 #include "version.h"
+#include "jsonw.h"
 
 static void usage(FILE *f)
 {
@@ -26,6 +28,7 @@ static void usage(FILE *f)
 	    "usage: zrecv [-q] [-c seconds] [-f fields] [-i interface | -r file.pcap] [-k "
 	    "keyfile]\n"
 	    "             [-M module] [-o file] [-O csv|json] [-P probes] [-s ports] [-t seconds]\n"
+	    "             [--metadata file] [--status-updates file]\n"
 	    "       zrecv --list-fields [-M module]\n",
 	    f);
 }
@@ -50,13 +53,16 @@ static void help(void)
 	      "  -f, --output-fields LIST fields to print, '*' for all; see --list-fields\n"
 	      "  -o, --output-file FILE   write records to FILE\n"
 	      "      --list-fields        list the module's fields\n"
+	      "      --metadata FILE      at the end, write the scan's parameters and counts\n"
+	      "                           to FILE as JSON\n"
+	      "      --status-updates FILE  write the status each second to FILE as CSV\n"
 	      "  -q, --quiet              no status line on stderr\n"
 	      "  -h, --help               this help\n"
 	      "  -V, --version            print the version\n",
 	      stdout);
 }
 
-enum { OPT_LIST_FIELDS = 256 };
+enum { OPT_LIST_FIELDS = 256, OPT_METADATA, OPT_UPDATES };
 
 static const struct option longopts[] = {
     {"interface", required_argument, NULL, 'i'},
@@ -71,6 +77,8 @@ static const struct option longopts[] = {
     {"output-fields", required_argument, NULL, 'f'},
     {"output-file", required_argument, NULL, 'o'},
     {"list-fields", no_argument, NULL, OPT_LIST_FIELDS},
+    {"metadata", required_argument, NULL, OPT_METADATA},
+    {"status-updates", required_argument, NULL, OPT_UPDATES},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -86,10 +94,52 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
+static double ts_seconds(const struct timespec *t)
+{
+	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+/* What was scanned and what came back, as one JSON object (never the key). */
+static int write_metadata(FILE *f, const struct recvscan_config *cfg,
+                          const struct recvscan_stats *st, double start, double end)
+{
+	struct jsonw w;
+	double targets = st->probes ? (double)st->sent / st->probes : 0;
+	jsonw_begin(&w, f);
+	jsonw_str(&w, "tool", "zrecv");
+	jsonw_str(&w, "version", ZSCAN_VERSION);
+	jsonw_str(&w, "module", st->mod ? st->mod->name : "");
+	jsonw_str(&w, cfg->pcapfile ? "pcap_file" : "interface",
+	          cfg->pcapfile ? cfg->pcapfile : cfg->ifname);
+	jsonw_u64(&w, "sport_first", st->sport_first);
+	jsonw_u64(&w, "sport_count", st->sport_count);
+	jsonw_u64(&w, "probes_per_target", st->probes);
+	jsonw_str(&w, "key_fingerprint", cfg->pp.secret->fingerprint);
+	jsonw_num(&w, "cooldown_s", cfg->cooldown);
+	jsonw_time(&w, "start_time", start);
+	jsonw_time(&w, "end_time", end);
+	jsonw_num(&w, "duration_s", end - start);
+	jsonw_u64(&w, "probes_sent", st->sent);
+	jsonw_u64(&w, "frames_captured", st->frames);
+	jsonw_u64(&w, "responses_validated", st->valid);
+	jsonw_u64(&w, "failed_validation", st->bad_mac);
+	jsonw_u64(&w, "other_frames", st->not_ours);
+	jsonw_u64(&w, "successes", st->success);
+	jsonw_u64(&w, "targets_up", st->unique_success);
+	jsonw_num(&w, "hit_rate_pct",
+	          targets > 0 ? 100.0 * (double)st->unique_success / targets : 0);
+	jsonw_u64(&w, "pcap_drops", st->pcap_drop);
+	jsonw_u64(&w, "interface_drops", st->pcap_ifdrop);
+	jsonw_bool(&w, "sender_done", st->saw_done);
+	jsonw_bool(&w, "interrupted", st->interrupted);
+	int rc = jsonw_end(&w);
+	return fclose(f) == EOF ? -1 : rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct recvscan_config cfg = {.status_fd = -1, .cooldown = 8, .format = FIELDS_CSV};
-	const char *keyfile = NULL, *outpath = NULL;
+	const char *keyfile = NULL, *outpath = NULL, *metadata_path = NULL, *updates_path = NULL;
 	uint64_t v, probes = 1;
 	uint16_t sport_lo = 32768, sport_hi = 61000;
 	int quiet = 0, list_fields = 0, ch;
@@ -146,6 +196,12 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LIST_FIELDS:
 			list_fields = 1;
+			break;
+		case OPT_METADATA:
+			metadata_path = optarg;
+			break;
+		case OPT_UPDATES:
+			updates_path = optarg;
 			break;
 		case 'q':
 			quiet = 1;
@@ -213,6 +269,11 @@ int main(int argc, char **argv)
 	setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
 	cfg.out = out;
 	cfg.human = !quiet;
+	FILE *metadata = NULL;
+	if (metadata_path && !(metadata = fopen(metadata_path, "w")))
+		err(ZS_EXIT_USAGE, "%s", metadata_path);
+	if (updates_path && !(cfg.updates = fopen(updates_path, "w")))
+		err(ZS_EXIT_USAGE, "%s", updates_path);
 	cfg.stop = &stop_requested;
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
@@ -238,7 +299,10 @@ int main(int argc, char **argv)
 			ready[0] = '\0';
 	}
 	struct recvscan_stats st = {0};
+	struct timespec t_start, t_end;
+	clock_gettime(CLOCK_REALTIME, &t_start);
 	int rc = recvscan_run(rs, &st, &e);
+	clock_gettime(CLOCK_REALTIME, &t_end);
 	recvscan_close(rs);
 	if (defkey[0])
 		unlink(defkey);
@@ -251,6 +315,15 @@ int main(int argc, char **argv)
 	}
 	if (outpath && fclose(out) == EOF) {
 		warn("%s", outpath);
+		status = ZS_EXIT_FAIL;
+	}
+	if (cfg.updates && fclose(cfg.updates) == EOF) {
+		warn("%s", updates_path);
+		status = ZS_EXIT_FAIL;
+	}
+	if (metadata &&
+	    write_metadata(metadata, &cfg, &st, ts_seconds(&t_start), ts_seconds(&t_end)) < 0) {
+		warn("%s", metadata_path);
 		status = ZS_EXIT_FAIL;
 	}
 	if (!quiet)

@@ -20,6 +20,7 @@
 #include "sendscan.h"
 #include "targetspace.h"
 #include "version.h"
+#include "jsonw.h"
 
 #define MAX_REPORTED 100
 #define DEFAULT_RATE 10000
@@ -29,7 +30,8 @@ static void usage(FILE *f)
 	fputs(
 	    "usage: zsend [-q] [--dryrun] [-b file] [-B bps] [-G mac] [-i interface] [-k keyfile]\n"
 	    "             [-M module] [-p port] [-P probes] [-r pps] [-s ports] [-S addresses]\n"
-	    "             [-T threads] [--probe-args args]\n"
+	    "             [-T threads] [--probe-args args] [--metadata file]\n"
+	    "             [--status-updates file]\n"
 	    "       zsend --list-modules\n",
 	    f);
 }
@@ -60,6 +62,9 @@ static void help(void)
 	      "                            an equal share of the rate (default 1)\n"
 	      "  -b, --blocklist FILE      never probe these (default: built-in IANA list)\n"
 	      "      --dryrun              print each frame as a hex dump; send nothing\n"
+	      "      --metadata FILE       at the end, write the scan's parameters and\n"
+	      "                            counts to FILE as JSON\n"
+	      "      --status-updates FILE write the status each second to FILE as CSV\n"
 	      "      --list-modules        list the probe modules\n"
 	      "  -q, --quiet               no status line on stderr\n"
 	      "  -h, --help                this help\n"
@@ -67,7 +72,7 @@ static void help(void)
 	      stdout);
 }
 
-enum { OPT_DRYRUN = 256, OPT_LIST_MODULES, OPT_PROBE_ARGS };
+enum { OPT_DRYRUN = 256, OPT_LIST_MODULES, OPT_PROBE_ARGS, OPT_METADATA, OPT_UPDATES };
 
 static const struct option longopts[] = {
     {"interface", required_argument, NULL, 'i'},
@@ -84,6 +89,8 @@ static const struct option longopts[] = {
     {"blocklist", required_argument, NULL, 'b'},
     {"dryrun", no_argument, NULL, OPT_DRYRUN},
     {"probe-args", required_argument, NULL, OPT_PROBE_ARGS},
+    {"metadata", required_argument, NULL, OPT_METADATA},
+    {"status-updates", required_argument, NULL, OPT_UPDATES},
     {"list-modules", no_argument, NULL, OPT_LIST_MODULES},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -153,11 +160,73 @@ static double parse_bandwidth(const char *s)
 	return v * mult;
 }
 
+struct scan_times {
+	double start, end;
+};
+
+static double ts_seconds(const struct timespec *t)
+{
+	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+/* The scan's parameters and counts as one JSON object (never the key). */
+static int write_metadata(FILE *f, const struct sendscan_config *cfg, const char *probe_args,
+                          const struct sendscan_stats *st, const struct scan_times *t)
+{
+	char sources[SENDSCAN_MAX_SOURCES * ADDR_STRLEN] = "", a[ADDR_STRLEN];
+	for (unsigned i = 0; i < cfg->nsources; i++) {
+		if (i)
+			strcat(sources, ",");
+		strcat(sources, addr_str(cfg->sources[i], a));
+	}
+	struct jsonw w;
+	jsonw_begin(&w, f);
+	jsonw_str(&w, "tool", "zsend");
+	jsonw_str(&w, "version", ZSCAN_VERSION);
+	jsonw_str(&w, "module", cfg->mod->name);
+	if (probe_args)
+		jsonw_str(&w, "probe_args", probe_args);
+	jsonw_str(&w, "interface", cfg->ifname);
+	jsonw_str(&w, "source_addresses", sources);
+	jsonw_u64(&w, "sport_first", cfg->pp.sport_first);
+	jsonw_u64(&w, "sport_count", cfg->pp.sport_count);
+	jsonw_u64(&w, "probes_per_target", cfg->pp.probes);
+	if (cfg->default_port >= 0)
+		jsonw_u64(&w, "target_port", (uint64_t)cfg->default_port);
+	jsonw_num(&w, "rate", cfg->rate);
+	/* zgen --header: "seed=S shard=I shards=N targets=T" */
+	unsigned long long seed, shard, shards, total;
+	if (sscanf(st->zgen_header, "seed=%llu shard=%llu shards=%llu targets=%llu", &seed, &shard,
+	           &shards, &total) == 4) {
+		jsonw_u64(&w, "seed", seed);
+		jsonw_u64(&w, "shard", shard);
+		jsonw_u64(&w, "shards", shards);
+		jsonw_u64(&w, "zgen_targets", total);
+	}
+	jsonw_u64(&w, "threads", cfg->threads);
+	jsonw_str(&w, "key_fingerprint", cfg->pp.secret->fingerprint);
+	jsonw_time(&w, "start_time", t->start);
+	jsonw_time(&w, "end_time", t->end);
+	jsonw_num(&w, "duration_s", t->end - t->start);
+	jsonw_u64(&w, "lines_read", st->lines);
+	jsonw_u64(&w, "targets", st->targets);
+	jsonw_u64(&w, "blocked_skipped", st->blocked);
+	jsonw_u64(&w, "bad_lines", st->bad);
+	jsonw_u64(&w, "probes_sent", st->probes);
+	jsonw_u64(&w, "send_failures", st->failed);
+	jsonw_num(&w, "send_rate",
+	          t->end > t->start ? (double)st->probes / (t->end - t->start) : 0);
+	jsonw_bool(&w, "interrupted", st->interrupted);
+	int rc = jsonw_end(&w);
+	return fclose(f) == EOF ? -1 : rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct sendscan_config cfg = {.default_port = -1, .in_fd = STDIN_FILENO};
 	struct targetspace_opts ts = {0};
 	const char *ifname = NULL, *keyfile = NULL, *gwmac = NULL, *probe_args = NULL;
+	const char *metadata_path = NULL, *updates_path = NULL;
 	uint64_t v, probes = 1, threads = 1;
 	uint16_t sport_lo = 32768, sport_hi = 61000;
 	double rate = DEFAULT_RATE, bandwidth = 0;
@@ -222,6 +291,12 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PROBE_ARGS:
 			probe_args = optarg;
+			break;
+		case OPT_METADATA:
+			metadata_path = optarg;
+			break;
+		case OPT_UPDATES:
+			updates_path = optarg;
 			break;
 		case OPT_LIST_MODULES:
 			for (int i = 0; probe_modules[i]; i++) {
@@ -342,12 +417,23 @@ int main(int argc, char **argv)
 		cfg.status = stdout;
 		cfg.human = !quiet && isatty(STDOUT_FILENO);
 	}
+	/* both files are opened now, so a bad path fails before any probe */
+	FILE *metadata = NULL;
+	if (metadata_path && !(metadata = fopen(metadata_path, "w")))
+		err(ZS_EXIT_USAGE, "%s", metadata_path);
+	if (updates_path && !(cfg.updates = fopen(updates_path, "w")))
+		err(ZS_EXIT_USAGE, "%s", updates_path);
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a dead zrecv shows as a write error */
 
 	struct sendscan_stats st = {0};
+	struct timespec t_start, t_end;
+	clock_gettime(CLOCK_REALTIME, &t_start);
 	int rc = sendscan_run(&cfg, rs, report_bad, &st, &e);
+	clock_gettime(CLOCK_REALTIME, &t_end);
 	int last_errno = 0;
 	for (unsigned i = 0; i < cfg.threads; i++) {
 		if (rs[i].last_errno)
@@ -379,6 +465,17 @@ int main(int argc, char **argv)
 		      st.blocked == 1 ? "" : "s");
 	if (st.interrupted)
 		status = ZS_EXIT_FAIL;
+	if (cfg.updates && fclose(cfg.updates) == EOF) {
+		warn("%s", updates_path);
+		status = ZS_EXIT_FAIL;
+	}
+	if (metadata) {
+		struct scan_times times = {ts_seconds(&t_start), ts_seconds(&t_end)};
+		if (write_metadata(metadata, &cfg, probe_args, &st, &times) < 0) {
+			warn("%s", metadata_path);
+			status = ZS_EXIT_FAIL;
+		}
+	}
 	free(rs);
 	probe_teardown(cfg.mod, &cfg.pp);
 	constraint_free((struct constraint *)cfg.allowed);

@@ -151,3 +151,37 @@ test_scan_key_files_in_one_pipeline_lose_nothing() {
 	grep -q "said it was ready" "$T/err" && fail "zsend did not see zrecv: $(cat "$T/err")"
 	true
 }
+
+test_scan_metadata_and_status_updates() {
+	LAB_LIVE="198.18.16.0/22:10" scan_lab_up
+	ZSEND_ARGS="-r 2000 --metadata $T/send.json --status-updates $T/send.csv" \
+		ZRECV_ARGS="--metadata $T/recv.json --status-updates $T/recv.csv" \
+		pipeline --header -e 9 -p 80 198.18.16.0/22 >"$T/res.csv"
+	live=$(wc -l <"$LAB_DIR/live.txt")
+	python3 - "$T" "$live" <<'PY' || fail "metadata"
+import csv, json, sys
+t, live = sys.argv[1], int(sys.argv[2])
+s = json.load(open(t + "/send.json"))
+r = json.load(open(t + "/recv.json"))
+def eq(what, got, want):
+    if got != want:
+        sys.exit("%s: got %r, want %r" % (what, got, want))
+eq("send tool/module", (s["tool"], s["module"], s["probes_per_target"]), ("zsend", "tcp_syn", 1))
+eq("send counts", (s["targets"], s["probes_sent"], s["blocked_skipped"], s["bad_lines"], s["interrupted"]),
+   (1024, 1024, 0, 0, False))
+eq("send rate", abs(s["send_rate"] - 2000) < 100, True)
+eq("zgen's header", (s["seed"], s["shard"], s["shards"], s["zgen_targets"]), (9, 0, 1, 1024))
+eq("recv module", (r["tool"], r["module"], r["probes_sent"], r["sender_done"]), ("zrecv", "tcp_syn", 1024, True))
+eq("recv counts", (r["targets_up"], r["successes"], r["failed_validation"], r["pcap_drops"]), (live, live, 0, 0))
+eq("hit rate", round(r["hit_rate_pct"], 3), round(100.0 * live / 1024, 3))
+eq("same key", s["key_fingerprint"], r["key_fingerprint"])
+eq("times", s["start_time"] < s["end_time"] and r["start_time"] <= s["start_time"], True)
+u = list(csv.DictReader(open(t + "/send.csv")))
+eq("send updates: last", (u[-1]["type"], int(u[-1]["sent"])), ("done", 1024))
+eq("send updates: rows", len(u) >= 1 + int(s["duration_s"]), True)
+v = list(csv.DictReader(open(t + "/recv.csv")))
+eq("recv updates: last", int(v[-1]["targets_up"]), live)
+eq("recv updates: time grows", [float(x["time"]) for x in v] == sorted(float(x["time"]) for x in v), True)
+PY
+	echo "  $(cat "$T/recv.json")"
+}
