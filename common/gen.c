@@ -98,8 +98,9 @@ static void *worker_main(void *arg)
 	const struct gen_config *cfg = sh->cfg;
 	const struct perm *pm = cfg->perm;
 	uint64_t order = pm->group.p - 1;
-	/* first position of block `id`: shard + id * BLOCK * shards */
-	u128 k = (cfg->shard + (u128)w->id * BLOCK_POSITIONS * cfg->shards) % order;
+	/* first position of block `id`: shard + (skip + id * BLOCK) * shards */
+	u128 k =
+	    (cfg->shard + ((u128)cfg->skip + (u128)w->id * BLOCK_POSITIONS) * cfg->shards) % order;
 	uint64_t x = perm_element(pm, (uint64_t)k);
 	for (uint64_t b = w->id; b < sh->nblocks; b += cfg->threads) {
 		pthread_mutex_lock(&w->mu);
@@ -141,7 +142,8 @@ static int write_in_order(struct shared *sh, struct worker *ws, unsigned nw, str
 
 uint64_t gen_count(const struct gen_config *cfg)
 {
-	return perm_shard_size(cfg->limit, cfg->shards, cfg->shard);
+	uint64_t n = perm_shard_size(cfg->limit, cfg->shards, cfg->shard);
+	return cfg->skip < n ? n - cfg->skip : 0;
 }
 
 static int make_suffixes(struct shared *sh, const struct ports *ports)

@@ -19,11 +19,12 @@ struct gen_config {
 	const struct perm *perm;   /* over constraint_count * max(1, ports->n) */
 	uint64_t limit;            /* the scan covers positions [0, limit) */
 	uint64_t shards, shard;    /* this process emits positions = shard mod shards */
+	uint64_t skip;             /* of those, the first `skip` were emitted before (resume) */
 	unsigned threads;
 	int fd;
 };
 
-/* How many lines gen_run will write. */
+/* How many lines gen_run will write (the shard's, less the skipped). */
 uint64_t gen_count(const struct gen_config *cfg);
 
 /* Writes the shard's lines to cfg->fd. Returns -1 with e set on a write error. */

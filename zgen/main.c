@@ -28,7 +28,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: zgen [-v] [--count] [--header] [-b file] [-e seed] [-n count|percent%] [-o "
 	      "file]\n"
-	      "            [-p ports] [-T threads] [-w file] [--shards n --shard i]\n"
+	      "            [-p ports] [-T threads] [-w file] [--shards n --shard i] [--resume n]\n"
 	      "            [address|cidr ...]\n",
 	      f);
 }
@@ -52,6 +52,8 @@ static void help(void)
 	      "  -o, --output FILE      write to FILE instead of standard output\n"
 	      "      --count            print how many targets would be written, and exit\n"
 	      "  -v, --verbose          print the seed and group parameters on stderr\n"
+	      "      --resume N         skip the first N lines of this shard (they were\n"
+	      "                         sent before); needs --seed\n"
 	      "      --header           start with a comment line '# zgen seed=S shard=I\n"
 	      "                         shards=N targets=T' (zsend records it in --metadata)\n"
 	      "  -h, --help             this help\n"
@@ -59,24 +61,17 @@ static void help(void)
 	      stdout);
 }
 
-enum { OPT_SHARDS = 256, OPT_SHARD, OPT_COUNT, OPT_HEADER };
+enum { OPT_SHARDS = 256, OPT_SHARD, OPT_COUNT, OPT_HEADER, OPT_RESUME };
 
 static const struct option longopts[] = {
-    {"ports", required_argument, NULL, 'p'},
-    {"max-targets", required_argument, NULL, 'n'},
-    {"header", no_argument, NULL, OPT_HEADER},
-    {"seed", required_argument, NULL, 'e'},
-    {"shards", required_argument, NULL, OPT_SHARDS},
-    {"shard", required_argument, NULL, OPT_SHARD},
-    {"threads", required_argument, NULL, 'T'},
-    {"blocklist", required_argument, NULL, 'b'},
-    {"allowlist", required_argument, NULL, 'w'},
-    {"output", required_argument, NULL, 'o'},
-    {"count", no_argument, NULL, OPT_COUNT},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
+    {"ports", required_argument, NULL, 'p'},       {"max-targets", required_argument, NULL, 'n'},
+    {"header", no_argument, NULL, OPT_HEADER},     {"resume", required_argument, NULL, OPT_RESUME},
+    {"seed", required_argument, NULL, 'e'},        {"shards", required_argument, NULL, OPT_SHARDS},
+    {"shard", required_argument, NULL, OPT_SHARD}, {"threads", required_argument, NULL, 'T'},
+    {"blocklist", required_argument, NULL, 'b'},   {"allowlist", required_argument, NULL, 'w'},
+    {"output", required_argument, NULL, 'o'},      {"count", no_argument, NULL, OPT_COUNT},
+    {"verbose", no_argument, NULL, 'v'},           {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0},
 };
 
 static int print_count(uint64_t n)
@@ -127,7 +122,7 @@ int main(int argc, char **argv)
 	struct ports ports = {0};
 	struct limit limit = {0};
 	struct zerr e;
-	uint64_t seed = 0, shards = 1, shard = 0, threads = 1;
+	uint64_t seed = 0, shards = 1, shard = 0, threads = 1, resume = 0;
 	int have_seed = 0, count_only = 0, verbose = 0, with_header = 0;
 	const char *outpath = NULL;
 	int ch;
@@ -150,6 +145,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_HEADER:
 			with_header = 1;
+			break;
+		case OPT_RESUME:
+			if (parse_u64(optarg, 0, UINT64_MAX, "--resume", &resume, &e) < 0)
+				die_usage(&e);
 			break;
 		case OPT_SHARDS:
 			if (parse_u64(optarg, 1, MAX_SHARDS, "--shards", &shards, &e) < 0)
@@ -194,6 +193,8 @@ int main(int argc, char **argv)
 		     shards);
 	if (shards > 1 && !have_seed)
 		errx(ZS_EXIT_USAGE, "--shards needs --seed, so that every shard permutes alike");
+	if (resume && !have_seed)
+		errx(ZS_EXIT_USAGE, "--resume needs the --seed of the scan it continues");
 	ts.cidrs = argv + optind;
 	ts.ncidrs = argc - optind;
 
@@ -223,6 +224,7 @@ int main(int argc, char **argv)
 	    .limit = n,
 	    .shards = shards,
 	    .shard = shard,
+	    .skip = resume,
 	    .threads = (unsigned)threads,
 	    .fd = STDOUT_FILENO,
 	};

@@ -180,3 +180,22 @@ test_zgen_skips_ipv6_list_entries_with_a_warning() {
 	cmp -s "$T/got" "$T/want" || fail "got $(cat "$T/got")"
 	grep -q "^zgen: skipped 2 IPv6 list entries" "$T/err" || fail "no warning: $(cat "$T/err")"
 }
+
+test_zgen_resume_continues_exactly() {
+	# the lines before N, then --resume N, are the whole run: sharded,
+	# sampled, multi-port, any -T
+	for args in "-e 3 198.18.0.0/15" "-e 4 -p 80,443 -n 50000 --shards 3 --shard 2 198.18.0.0/15" \
+		"-e 5 -n 1% -T 3" "-e 6 -p 1-3 10.0.0.0/24 -b /dev/null"; do
+		# shellcheck disable=SC2086
+		"$ZS_BIN/zgen" $args | head -200000 >"$T/full"
+		total=$(wc -l <"$T/full")
+		for n in 0 1 4095 4096 $((total / 2)) $((total - 1)); do
+			# shellcheck disable=SC2086
+			{ head -n "$n" "$T/full"; "$ZS_BIN/zgen" $args --resume "$n" | head -n $((total - n)); } >"$T/joined"
+			cmp -s "$T/full" "$T/joined" || fail "zgen $args: --resume $n does not continue the run"
+		done
+	done
+	expect_eq "resume past the end" "$("$ZS_BIN/zgen" -e 1 -n 10 --resume 10 | wc -l)" 0
+	expect_eq "--count after resume" "$("$ZS_BIN/zgen" -e 1 -n 10 --resume 3 --count)" 7
+	expect_error "--resume needs the --seed" "$ZS_BIN/zgen" --resume 5
+}
