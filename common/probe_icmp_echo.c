@@ -17,22 +17,13 @@
 static int make_template(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
                          size_t payload, struct zerr *e)
 {
-	char errbuf[LIBNET_ERRBUF_SIZE];
 	uint8_t zeros[TIME_LEN] = {0};
-	/* LIBNET_NONE: build only, no interface */
-	libnet_t *l = libnet_init(LIBNET_NONE, NULL, errbuf);
+	libnet_t *l = probe_libnet_init(e);
 	if (!l)
-		return zerr_set(e, "libnet: %s", errbuf);
-	if (!(libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, 0, 0, payload ? zeros : NULL,
-	                               (uint32_t)payload, l, 0) != -1 &&
-	      libnet_build_ipv4((uint16_t)(20 + ICMP_LEN + payload), 0, 0, 0, pp->ttl, IPPROTO_ICMP,
-	                        0, htonl(saddr), 0, NULL, 0, l, 0) != -1 &&
-	      libnet_build_ethernet(pp->dst_mac, pp->src_mac, ETHERTYPE_IP, NULL, 0, l, 0) != -1)) {
-		zerr_set(e, "libnet: %s", libnet_geterror(l));
-		libnet_destroy(l);
 		return -1;
-	}
-	return probe_libnet_finish(l, frame, (uint32_t)(ICMP_OFF + ICMP_LEN + payload), e);
+	bool built = libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, 0, 0, payload ? zeros : NULL,
+	                                      (uint32_t)payload, l, 0) != -1;
+	return probe_libnet_frame(l, built, pp, saddr, IPPROTO_ICMP, ICMP_LEN + payload, frame, e);
 }
 
 static int echo_template(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
@@ -111,12 +102,8 @@ static enum probe_verdict validate_echo(const struct probe_params *pp, const uin
 		*reply = icmp;
 		*reply_len = pl;
 	} else {
-		size_t il;
-		const uint8_t *inner = probe_icmp_error(ip, len, &il, r);
-		if (!inner || inner[9] != IPPROTO_ICMP_)
-			return PROBE_NOT_OURS;
-		const uint8_t *q = inner + (inner[0] & 15) * 4;
-		if (q[0] != ICMP_ECHO)
+		const uint8_t *q;
+		if (!probe_icmp_quote(ip, len, IPPROTO_ICMP_, &q, r) || q[0] != ICMP_ECHO)
 			return PROBE_NOT_OURS;
 		r->echo_id = rd16(q + 4);
 		r->echo_seq = rd16(q + 6);

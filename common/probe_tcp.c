@@ -18,22 +18,13 @@
 static int make_template(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
                          uint8_t flags, struct zerr *e)
 {
-	char errbuf[LIBNET_ERRBUF_SIZE];
-	/* LIBNET_NONE: build only, no interface */
-	libnet_t *l = libnet_init(LIBNET_NONE, NULL, errbuf);
+	libnet_t *l = probe_libnet_init(e);
 	if (!l)
-		return zerr_set(e, "libnet: %s", errbuf);
-	const uint8_t mss[4] = {2, 4, 1460 >> 8, 1460 & 0xff};
-	if (!(libnet_build_tcp_options(mss, sizeof mss, l, 0) != -1 &&
-	      libnet_build_tcp(0, 0, 0, 0, flags, 65535, 0, 0, TCP_LEN, NULL, 0, l, 0) != -1 &&
-	      libnet_build_ipv4(20 + TCP_LEN, 0, 0, 0, pp->ttl, IPPROTO_TCP, 0, htonl(saddr), 0,
-	                        NULL, 0, l, 0) != -1 &&
-	      libnet_build_ethernet(pp->dst_mac, pp->src_mac, ETHERTYPE_IP, NULL, 0, l, 0) != -1)) {
-		zerr_set(e, "libnet: %s", libnet_geterror(l));
-		libnet_destroy(l);
 		return -1;
-	}
-	return probe_libnet_finish(l, frame, TCP_OFF + TCP_LEN, e);
+	const uint8_t mss[4] = {2, 4, 1460 >> 8, 1460 & 0xff};
+	bool built = libnet_build_tcp_options(mss, sizeof mss, l, 0) != -1 &&
+	             libnet_build_tcp(0, 0, 0, 0, flags, 65535, 0, 0, TCP_LEN, NULL, 0, l, 0) != -1;
+	return probe_libnet_frame(l, built, pp, saddr, IPPROTO_TCP, TCP_LEN, frame, e);
 }
 
 static int syn_template(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
@@ -71,13 +62,9 @@ static size_t fill(const struct probe_params *pp, uint8_t *frame, uint32_t saddr
 static enum probe_verdict validate_icmp(const struct probe_params *pp, const uint8_t *ip,
                                         size_t len, struct probe_result *r)
 {
-	size_t il;
-	const uint8_t *inner = probe_icmp_error(ip, len, &il, r);
-	if (!inner || inner[9] != IPPROTO_TCP_)
+	const uint8_t *t;
+	if (!probe_icmp_quote(ip, len, IPPROTO_TCP_, &t, r))
 		return PROBE_NOT_OURS;
-	const uint8_t *t = inner + (inner[0] & 15) * 4;
-	r->sport = rd16(t + 2);
-	r->dport = rd16(t);
 	r->seqnum = rd32(t + 4);
 	uint64_t mac = secret_mac(pp->secret, r->saddr, r->sport, r->daddr);
 	if (!probe_sport_ok(pp, mac, r->dport) || r->seqnum != (uint32_t)mac)

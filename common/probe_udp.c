@@ -182,21 +182,12 @@ static int udp_template(const struct probe_params *pp, uint32_t saddr, uint8_t *
 {
 	const struct udp_payload *p = pp->mod_state;
 	size_t plen = p->nsegs ? 0 : p->len;
-	char errbuf[LIBNET_ERRBUF_SIZE];
-	/* LIBNET_NONE: build only, no interface */
-	libnet_t *l = libnet_init(LIBNET_NONE, NULL, errbuf);
+	libnet_t *l = probe_libnet_init(e);
 	if (!l)
-		return zerr_set(e, "libnet: %s", errbuf);
-	if (!(libnet_build_udp(0, 0, (uint16_t)(UDP_HDR + plen), 0, plen ? p->bytes : NULL,
-	                       (uint32_t)plen, l, 0) != -1 &&
-	      libnet_build_ipv4((uint16_t)(20 + UDP_HDR + plen), 0, 0, 0, pp->ttl, IPPROTO_UDP, 0,
-	                        htonl(saddr), 0, NULL, 0, l, 0) != -1 &&
-	      libnet_build_ethernet(pp->dst_mac, pp->src_mac, ETHERTYPE_IP, NULL, 0, l, 0) != -1)) {
-		zerr_set(e, "libnet: %s", libnet_geterror(l));
-		libnet_destroy(l);
 		return -1;
-	}
-	return probe_libnet_finish(l, frame, (uint32_t)(PAYLOAD_OFF + plen), e);
+	bool built = libnet_build_udp(0, 0, (uint16_t)(UDP_HDR + plen), 0, plen ? p->bytes : NULL,
+	                              (uint32_t)plen, l, 0) != -1;
+	return probe_libnet_frame(l, built, pp, saddr, IPPROTO_UDP, UDP_HDR + plen, frame, e);
 }
 
 /* Renders the template for one probe at out; returns its length. */
@@ -268,13 +259,10 @@ static enum probe_verdict udp_validate(const struct probe_params *pp, const uint
 	if (!ihl)
 		return PROBE_NOT_OURS;
 	if (ip[9] == IPPROTO_ICMP_) {
-		size_t il;
-		const uint8_t *inner = probe_icmp_error(ip, len, &il, r);
-		if (!inner || inner[9] != IPPROTO_UDP_)
+		const uint8_t *u;
+		const uint8_t *inner = probe_icmp_quote(ip, len, IPPROTO_UDP_, &u, r);
+		if (!inner)
 			return PROBE_NOT_OURS;
-		const uint8_t *u = inner + (inner[0] & 15) * 4;
-		r->sport = rd16(u + 2);
-		r->dport = rd16(u);
 		uint64_t mac = secret_mac(pp->secret, r->saddr, r->sport, r->daddr);
 		if (!probe_sport_ok(pp, mac, r->dport) || rd16(inner + 4) != (uint16_t)(mac >> 48))
 			return PROBE_BAD_MAC;
