@@ -9,7 +9,6 @@
 #include "addr.h"
 
 #define MAX_NODES 256
-#define MAX_FIELDS 32
 
 enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 enum value_kind { V_INT, V_ADDR, V_STR };
@@ -29,7 +28,7 @@ struct node {
 struct filterexpr {
 	struct node prog[MAX_NODES]; /* postfix */
 	size_t nprog;
-	char *fields[MAX_FIELDS];
+	char *fields[FILTEREXPR_MAX_FIELDS];
 	size_t nfields;
 };
 
@@ -76,7 +75,7 @@ static int field_index(struct parser *ps, const char *name, size_t n)
 	for (size_t i = 0; i < x->nfields; i++)
 		if (strlen(x->fields[i]) == n && memcmp(x->fields[i], name, n) == 0)
 			return (int)i;
-	if (x->nfields == MAX_FIELDS)
+	if (x->nfields == FILTEREXPR_MAX_FIELDS)
 		return fail(ps, "too many fields");
 	if (!(x->fields[x->nfields] = strndup(name, n)))
 		return zerr_set(ps->e, "out of memory");

@@ -22,6 +22,9 @@ struct fspan {
 
 struct filterexpr;
 
+/* At most this many distinct fields in one expression. */
+#define FILTEREXPR_MAX_FIELDS 32
+
 /* Parses expr; syntax errors name the 1-based position. */
 struct filterexpr *filterexpr_parse(const char *expr, struct zerr *e);
 void filterexpr_free(struct filterexpr *x);

@@ -295,14 +295,20 @@ static int read_status(struct recvscan *rs, struct zerr *e)
 	return 0;
 }
 
+double recvscan_hit_rate(uint64_t sent, unsigned probes, uint64_t targets_up)
+{
+	double targets = (double)sent / (probes ? probes : 1);
+	return targets > 0 ? 100.0 * (double)targets_up / targets : 0;
+}
+
 static void status_line(struct recvscan *rs, double elapsed, double recv_rate)
 {
+	if (!rs->cfg.human && !rs->cfg.updates)
+		return;
 	struct pcap_stat ps = {0};
 	if (!rs->cfg.pcapfile)
 		pcap_stats(rs->pcap, &ps);
-	/* per target probed, not per packet: -P 3 must not cut the rate by 3 */
-	double targets = (double)rs->st.sent / (rs->cfg.pp.probes ? rs->cfg.pp.probes : 1);
-	double hit = targets > 0 ? 100.0 * (double)rs->st.unique_success / targets : 0;
+	double hit = recvscan_hit_rate(rs->st.sent, rs->cfg.pp.probes, rs->st.unique_success);
 	if (rs->cfg.updates) {
 		fprintf(rs->cfg.updates,
 		        "%.3f,%" PRIu64 ",%.0f,%" PRIu64 ",%.0f,%" PRIu64 ",%.4f,%" PRIu64 ",%u\n",

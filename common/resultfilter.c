@@ -203,7 +203,7 @@ struct run {
 	struct row header; /* CSV: the column names */
 	char *header_copy;
 	/* per needed name: its column (CSV), or its last position (JSON) */
-	int kcol[RESULTFILTER_MAX_KEYS], ocol[MAX_COLS], wcol[32];
+	int kcol[RESULTFILTER_MAX_KEYS], ocol[MAX_COLS], wcol[FILTEREXPR_MAX_FIELDS];
 	int ncols;
 };
 
@@ -423,7 +423,7 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 				continue;
 			}
 			if (ru.where) {
-				struct fspan wv[32];
+				struct fspan wv[FILTEREXPR_MAX_FIELDS];
 				for (size_t k = 0; k < nw; k++)
 					wv[k] = ru.wcol[k] >= 0 ? r.v[ru.wcol[k]]
 					                        : (struct fspan){NULL, 0};

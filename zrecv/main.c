@@ -104,7 +104,6 @@ static int write_metadata(FILE *f, const struct recvscan_config *cfg,
                           const struct recvscan_stats *st, double start, double end)
 {
 	struct jsonw w;
-	double targets = st->probes ? (double)st->sent / st->probes : 0;
 	jsonw_begin(&w, f);
 	jsonw_str(&w, "tool", "zrecv");
 	jsonw_str(&w, "version", ZSCAN_VERSION);
@@ -126,8 +125,7 @@ static int write_metadata(FILE *f, const struct recvscan_config *cfg,
 	jsonw_u64(&w, "other_frames", st->not_ours);
 	jsonw_u64(&w, "successes", st->success);
 	jsonw_u64(&w, "targets_up", st->unique_success);
-	jsonw_num(&w, "hit_rate_pct",
-	          targets > 0 ? 100.0 * (double)st->unique_success / targets : 0);
+	jsonw_num(&w, "hit_rate_pct", recvscan_hit_rate(st->sent, st->probes, st->unique_success));
 	jsonw_u64(&w, "pcap_drops", st->pcap_drop);
 	jsonw_u64(&w, "interface_drops", st->pcap_ifdrop);
 	jsonw_bool(&w, "sender_done", st->saw_done);

@@ -160,10 +160,6 @@ static double parse_bandwidth(const char *s)
 	return v * mult;
 }
 
-struct scan_times {
-	double start, end;
-};
-
 static double ts_seconds(const struct timespec *t)
 {
 	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
@@ -171,7 +167,7 @@ static double ts_seconds(const struct timespec *t)
 
 /* The scan's parameters and counts as one JSON object (never the key). */
 static int write_metadata(FILE *f, const struct sendscan_config *cfg, const char *probe_args,
-                          const struct sendscan_stats *st, const struct scan_times *t)
+                          const struct sendscan_stats *st, double start, double end)
 {
 	char sources[SENDSCAN_MAX_SOURCES * ADDR_STRLEN] = "", a[ADDR_STRLEN];
 	for (unsigned i = 0; i < cfg->nsources; i++) {
@@ -205,17 +201,16 @@ static int write_metadata(FILE *f, const struct sendscan_config *cfg, const char
 	}
 	jsonw_u64(&w, "threads", cfg->threads);
 	jsonw_str(&w, "key_fingerprint", cfg->pp.secret->fingerprint);
-	jsonw_time(&w, "start_time", t->start);
-	jsonw_time(&w, "end_time", t->end);
-	jsonw_num(&w, "duration_s", t->end - t->start);
+	jsonw_time(&w, "start_time", start);
+	jsonw_time(&w, "end_time", end);
+	jsonw_num(&w, "duration_s", end - start);
 	jsonw_u64(&w, "lines_read", st->lines);
 	jsonw_u64(&w, "targets", st->targets);
 	jsonw_u64(&w, "blocked_skipped", st->blocked);
 	jsonw_u64(&w, "bad_lines", st->bad);
 	jsonw_u64(&w, "probes_sent", st->probes);
 	jsonw_u64(&w, "send_failures", st->failed);
-	jsonw_num(&w, "send_rate",
-	          t->end > t->start ? (double)st->probes / (t->end - t->start) : 0);
+	jsonw_num(&w, "send_rate", end > start ? (double)st->probes / (end - start) : 0);
 	jsonw_bool(&w, "interrupted", st->interrupted);
 	int rc = jsonw_end(&w);
 	return fclose(f) == EOF ? -1 : rc;
@@ -469,12 +464,10 @@ int main(int argc, char **argv)
 		warn("%s", updates_path);
 		status = ZS_EXIT_FAIL;
 	}
-	if (metadata) {
-		struct scan_times times = {ts_seconds(&t_start), ts_seconds(&t_end)};
-		if (write_metadata(metadata, &cfg, probe_args, &st, &times) < 0) {
-			warn("%s", metadata_path);
-			status = ZS_EXIT_FAIL;
-		}
+	if (metadata && write_metadata(metadata, &cfg, probe_args, &st, ts_seconds(&t_start),
+	                               ts_seconds(&t_end)) < 0) {
+		warn("%s", metadata_path);
+		status = ZS_EXIT_FAIL;
 	}
 	free(rs);
 	probe_teardown(cfg.mod, &cfg.pp);

@@ -23,7 +23,7 @@ static bool eval_on_row(const char *expr, int *ok)
 	*ok = x != NULL;
 	if (!x)
 		return false;
-	struct fspan vals[32];
+	struct fspan vals[FILTEREXPR_MAX_FIELDS];
 	for (size_t i = 0; i < filterexpr_nfields(x); i++) {
 		vals[i] = (struct fspan){NULL, 0}; /* a field the row lacks */
 		for (size_t k = 0; k < sizeof row_names / sizeof row_names[0]; k++)
