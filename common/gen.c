@@ -124,6 +124,8 @@ static void *worker_main(void *arg)
 static int write_in_order(struct shared *sh, struct worker *ws, unsigned nw, struct zerr *e)
 {
 	for (uint64_t b = 0; b < sh->nblocks; b++) {
+		if (sh->cfg->stop && *sh->cfg->stop)
+			return 1;
 		struct worker *w = &ws[b % nw];
 		pthread_mutex_lock(&w->mu);
 		while (w->produced == w->consumed)

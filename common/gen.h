@@ -6,6 +6,7 @@
 #ifndef ZSCAN_GEN_H
 #define ZSCAN_GEN_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "constraint.h"
@@ -22,12 +23,16 @@ struct gen_config {
 	uint64_t skip;             /* of those, the first `skip` were emitted before (resume) */
 	unsigned threads;
 	int fd;
+	/* if set and non-zero (a signal), output ends after the current block,
+	 * so it always ends with a whole line */
+	volatile sig_atomic_t *stop;
 };
 
 /* How many lines gen_run will write (the shard's, less the skipped). */
 uint64_t gen_count(const struct gen_config *cfg);
 
-/* Writes the shard's lines to cfg->fd. Returns -1 with e set on a write error. */
+/* Writes the shard's lines to cfg->fd. Returns 0 when all are written, 1 when
+ * *cfg->stop ended it early, -1 with e set on a write error. */
 int gen_run(const struct gen_config *cfg, struct zerr *e);
 
 #endif

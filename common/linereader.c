@@ -39,7 +39,7 @@ static ssize_t refill(struct linereader *r)
 	}
 	for (;;) {
 		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR && !(r->stop && *r->stop))
 			continue;
 		if (n > 0)
 			r->end += (size_t)n;
@@ -55,6 +55,7 @@ int linereader_chunk(struct linereader *r, const char **p, size_t *len, unsigned
 		char *last = avail ? memrchr(s, '\n', avail) : NULL;
 		if (!last && r->eof && avail > 0) {
 			r->buf[r->end++] = '\n';
+			r->supplied_newline = 1;
 			continue;
 		}
 		if (last) {

@@ -4,6 +4,7 @@
 #ifndef ZSCAN_LINEREADER_H
 #define ZSCAN_LINEREADER_H
 
+#include <signal.h>
 #include <stddef.h>
 
 struct linereader {
@@ -11,7 +12,11 @@ struct linereader {
 	char *buf;
 	size_t cap, start, end;
 	int eof;
+	int supplied_newline; /* the input's last line had none; one was added */
 	unsigned long lineno; /* lines handed out so far (see linereader_count) */
+	/* if set, a read interrupted by a signal while *stop is non-zero ends
+	 * the input (linereader_chunk returns -1, errno EINTR) */
+	volatile sig_atomic_t *stop;
 };
 
 int linereader_init(struct linereader *r, int fd);

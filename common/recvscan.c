@@ -348,7 +348,7 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 		    cfg->updates);
 	double t0 = now_s(), deadline = 0, next_status = t0 + 1;
 	uint64_t valid_at_last = 0;
-	bool stream_open = cfg->status_fd >= 0;
+	bool stream_open = cfg->status_fd >= 0, interrupted = false;
 	if (cfg->pcapfile) {
 		if (!rs->have_params)
 			return zerr_set(
@@ -376,6 +376,17 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 				rs->st.saw_done = true;
 			}
 		}
+		if (cfg->interrupt && *cfg->interrupt && !interrupted) {
+			interrupted = true;
+			if (!stream_open || rs->st.saw_done)
+				break;
+			deadline = now_s() + cfg->cooldown;
+			if (cfg->human)
+				fprintf(stderr,
+				        "zrecv: interrupted: receiving for %g s more for answers "
+				        "in flight; interrupt again to stop now\n",
+				        cfg->cooldown);
+		}
 		if (rs->st.saw_done && deadline == 0)
 			deadline = now_s() + cfg->cooldown;
 		if (rs->have_params && pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs) < 0) {
@@ -401,7 +412,7 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 	if (rc == 0 && rs->have_params) /* what is still in the ring */
 		pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs);
 done:
-	st->interrupted = *cfg->stop != 0;
+	st->interrupted = *cfg->stop != 0 || interrupted;
 	if (!cfg->pcapfile) {
 		struct pcap_stat ps = {0};
 		if (pcap_stats(rs->pcap, &ps) == 0) {
@@ -412,9 +423,9 @@ done:
 	status_line(rs, now_s() - t0, 0);
 	if (fflush(cfg->out) == EOF && rc == 0)
 		rc = zerr_set(e, "write error: %s", strerror(errno));
-	bool interrupted = st->interrupted;
+	bool was_interrupted = st->interrupted;
 	*st = rs->st;
-	st->interrupted = interrupted;
+	st->interrupted = was_interrupted;
 	st->mod = rs->cfg.mod;
 	st->sport_first = rs->cfg.pp.sport_first;
 	st->sport_count = rs->cfg.pp.sport_count;

@@ -29,9 +29,13 @@ struct recvscan_config {
 	const char *field_list; /* -f, or NULL for the module's default */
 	enum fields_format format;
 	FILE *out;
-	bool human;    /* status line on stderr each second */
-	FILE *updates; /* --status-updates: CSV, one row a second, or NULL */
-	volatile sig_atomic_t *stop;
+	bool human;                  /* status line on stderr each second */
+	FILE *updates;               /* --status-updates: CSV, one row a second, or NULL */
+	volatile sig_atomic_t *stop; /* non-zero: stop now */
+	/* non-zero (a first Ctrl-C): if zsend is still sending in the pipeline
+	 * (it got the signal too and is stopping), receive for one more
+	 * cooldown; otherwise stop now */
+	volatile sig_atomic_t *interrupt;
 };
 
 struct recvscan_stats {

@@ -349,11 +349,13 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 	}
 	size_t nw = ru.where ? filterexpr_nfields(ru.where) : 0;
 	struct row r;
-	int got;
+	int got = 0;
 	const char *p;
 	size_t len;
 	unsigned long first;
-	while (rc == 0 && (got = linereader_chunk(&lr, &p, &len, &first)) > 0) {
+	lr.stop = cfg->stop;
+	while (rc == 0 && !(cfg->stop && *cfg->stop) &&
+	       (got = linereader_chunk(&lr, &p, &len, &first)) > 0) {
 		const char *end = p + len, *next = p;
 		unsigned long n = 0;
 		for (; p < end && rc == 0; n++, p = next) {
@@ -475,7 +477,8 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 		}
 		linereader_count(&lr, n);
 	}
-	if (rc == 0 && got < 0)
+	st->interrupted = cfg->stop && *cfg->stop;
+	if (rc == 0 && got < 0 && !st->interrupted)
 		rc = zerr_set(e, "read error: %s", strerror(errno));
 	if (outbuf_flush(&out) < 0 && rc == 0)
 		rc = zerr_set(e, "write error: %s", strerror(errno));

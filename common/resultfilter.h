@@ -8,6 +8,7 @@
 #ifndef ZSCAN_RESULTFILTER_H
 #define ZSCAN_RESULTFILTER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,10 +27,12 @@ struct resultfilter_config {
 	bool no_dedup;      /* print every passing row */
 	enum resultfilter_format format;
 	int in_fd, out_fd;
+	volatile sig_atomic_t *stop; /* non-zero: end after the current block of lines */
 };
 
 struct resultfilter_stats {
 	uint64_t rows, passed, unique, bad;
+	bool interrupted;
 };
 
 typedef void (*resultfilter_bad_fn)(unsigned long lineno, const char *why, const char *line,

@@ -118,7 +118,8 @@ int secret_create(const char *path, struct secret *s, struct zerr *e)
 
 void secret_default_path(char *buf, size_t size)
 {
-	const char *dir = getenv("XDG_RUNTIME_DIR");
+	/* root's runtime dir is closed to the user zsend and zrecv become */
+	const char *dir = geteuid() == 0 ? NULL : getenv("XDG_RUNTIME_DIR");
 	if (!dir || !*dir)
 		dir = "/tmp";
 	snprintf(buf, size, "%s/zscan-%ld-%ld.key", dir, (long)getuid(), (long)getpgrp());

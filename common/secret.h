@@ -30,7 +30,8 @@ int secret_create(const char *path, struct secret *s, struct zerr *e);
 
 /* The key path of a pipeline started without -k: the members of one shell
  * pipeline share a process group, so zsend and zrecv agree on
- * $XDG_RUNTIME_DIR (or /tmp)/zscan-UID-PGID.key without being told. */
+ * /tmp/zscan-UID-PGID.key (for a non-root user, under $XDG_RUNTIME_DIR if
+ * set) without being told. */
 void secret_default_path(char *buf, size_t size);
 
 /* The same with ".ready": zrecv touches it once armed when the key came from

@@ -56,9 +56,12 @@ static void status_line(const struct sendscan_config *cfg, const struct sendscan
 		fprintf(cfg->status,
 		        "{\"type\":\"%s\",\"time\":%.3f,\"sent\":%" PRIu64
 		        ",\"send_failures\":%" PRIu64 ",\"rate\":%.0f,\"targets\":%" PRIu64
-		        ",\"blocked\":%" PRIu64 ",\"bad_lines\":%" PRIu64 "%s%s}\n",
+		        ",\"blocked\":%" PRIu64 ",\"bad_lines\":%" PRIu64 "%s%s",
 		        type, secs, rs->sent, rs->failed, rate, st->targets, st->blocked, st->bad,
 		        progress, st->interrupted ? ",\"interrupted\":true" : "");
+		if (strcmp(type, "done") == 0)
+			fprintf(cfg->status, ",\"consumed\":%" PRIu64, st->consumed);
+		fputs("}\n", cfg->status);
 		fflush(cfg->status);
 	}
 	if (cfg->human)
@@ -88,11 +91,21 @@ static void send_target(const struct sendscan_config *cfg,
 #define JOB_TARGETS 1024
 #define QUEUE_JOBS 16
 
+/* A run of targets in input order. rec[] numbers each target's input record
+ * (a non-comment line) from base, so a stop can say exactly which prefix of
+ * the input is done. */
 struct job {
 	unsigned n;
+	uint64_t base;
+	uint32_t rec[JOB_TARGETS];
 	uint32_t daddr[JOB_TARGETS];
 	uint16_t dport[JOB_TARGETS];
 };
+
+static uint64_t job_record(const struct job *j, unsigned i)
+{
+	return j->base + j->rec[i];
+}
 
 /* Jobs from the reader to the senders: a bounded ring under one mutex. A
  * job is a thousand targets, so the lock is taken rarely. */
@@ -112,6 +125,10 @@ struct sender {
 	struct rawsend *rs;
 	_Atomic uint64_t sent; /* published after each job, read for status */
 	_Atomic bool finished;
+	/* left by a stop: the job under way and how many of its targets went */
+	struct job *cur;
+	unsigned done;
+	uint64_t high; /* records before the end of the last whole job sent */
 };
 
 static struct job *queue_pop(struct queue *q)
@@ -154,6 +171,16 @@ static bool queue_push(struct queue *q, struct job *j)
 	return pushed;
 }
 
+/* Targets per job: a thousand, or fewer at low rates so that a job takes at
+ * most ~50 ms, which bounds what a stop has to finish (see settle). */
+static unsigned job_targets(const struct sendscan_config *cfg, unsigned nthreads)
+{
+	if (cfg->rate <= 0)
+		return JOB_TARGETS;
+	double t = cfg->rate / nthreads / cfg->pp.probes * 0.05;
+	return t < 1 ? 1 : t > JOB_TARGETS ? JOB_TARGETS : (unsigned)t;
+}
+
 static void *sender_main(void *arg)
 {
 	struct sender *s = arg;
@@ -164,11 +191,18 @@ static void *sender_main(void *arg)
 	ratelimit_init(&rl, rate);
 	struct job *j;
 	while ((j = queue_pop(s->q))) {
-		for (unsigned i = 0; i < j->n && !*cfg->stop; i++) {
+		unsigned i = 0;
+		for (; i < j->n && !*cfg->stop; i++) {
 			send_target(cfg, s->templates, s->rs, &rl, batch, j->daddr[i], j->dport[i]);
 			if (s->rs->n == 0) /* a batch just went out */
 				atomic_store_explicit(&s->sent, s->rs->sent, memory_order_relaxed);
 		}
+		if (i < j->n) { /* stopped: keep the job for sendscan_run to settle */
+			s->cur = j;
+			s->done = i;
+			break;
+		}
+		s->high = job_record(j, j->n - 1) + 1;
 		free(j);
 		atomic_store(&s->sent, s->rs->sent);
 	}
@@ -190,7 +224,7 @@ static void totals(struct sender *snd, unsigned n, struct rawsend *sum)
 
 struct reporter {
 	const struct sendscan_config *cfg;
-	const struct sendscan_stats *st;
+	struct sendscan_stats *st;
 	struct sender *snd;
 	unsigned nsenders;
 	struct rawsend *sum;
@@ -206,8 +240,64 @@ static void report(struct reporter *r)
 	totals(r->snd, r->nsenders, r->sum);
 	status_line(r->cfg, r->st, r->sum, "status", (double)(now - r->t0) / 1e9,
 	            (double)(r->sum->sent - r->sent_at_last));
+	if (r->cfg->status && ferror(r->cfg->status) && errno == EPIPE) {
+		/* the receiver has gone: probes now would find nobody listening */
+		r->st->status_closed = true;
+		if (!*r->cfg->stop)
+			*r->cfg->stop = 1;
+	}
 	r->sent_at_last = r->sum->sent;
 	r->next += 1000000000u;
+}
+
+/* After a stop, makes what was sent exactly a prefix of the input, so that a
+ * resume neither skips nor repeats a target. Senders stop mid-job at
+ * different points; the targets between the least and the furthest of them
+ * are sent now, at the scan's rate (at most a job per sender, which
+ * job_targets keeps to ~50 ms). A second signal cuts this short: the prefix
+ * is then the shorter one, and a few targets after it were probed already.
+ * Returns the number of input records done. */
+static uint64_t settle(const struct sendscan_config *cfg, struct sender *snd, unsigned n,
+                       const uint8_t (*templates)[PROBE_MAX_FRAME], struct sendscan_stats *st)
+{
+	uint64_t frontier = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t h = snd[i].high;
+		if (snd[i].cur && snd[i].done > 0)
+			h = job_record(snd[i].cur, snd[i].done - 1) + 1;
+		if (h > frontier)
+			frontier = h;
+	}
+	struct ratelimit rl;
+	ratelimit_init(&rl, cfg->rate);
+	unsigned batch = ratelimit_batch(cfg->rate, RAWSEND_BATCH);
+	uint64_t consumed = frontier;
+	for (unsigned i = 0; i < n; i++) {
+		struct sender *s = &snd[i];
+		struct job *j = s->cur;
+		for (; j && s->done < j->n && job_record(j, s->done) < frontier && *cfg->stop < 2;
+		     s->done++)
+			send_target(cfg, templates, s->rs, &rl, batch, j->daddr[s->done],
+			            j->dport[s->done]);
+		rawsend_flush(s->rs);
+		atomic_store(&s->sent, s->rs->sent);
+		if (j && s->done < j->n && job_record(j, s->done) < consumed)
+			consumed = job_record(j, s->done);
+	}
+	st->beyond_consumed = consumed < frontier;
+	return consumed;
+}
+
+/* Hands a job to the senders, retrying while they are busy and reporting
+ * status meanwhile. On a stop the job stays with the caller. */
+static void push_job(struct queue *q, struct job **job, struct reporter *rep,
+                     volatile sig_atomic_t *stop)
+{
+	while (*job && !*stop) {
+		if (queue_push(q, *job))
+			*job = NULL;
+		report(rep);
+	}
 }
 
 int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_fn bad,
@@ -218,11 +308,13 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 	struct sender *snd = calloc(nthreads, sizeof *snd);
 	struct queue q = {.closed = false};
 	struct linereader lr;
+	unsigned job_cap = job_targets(cfg, nthreads);
 	if (!templates || !snd || linereader_init(&lr, cfg->in_fd) < 0) {
 		free(templates);
 		free(snd);
 		return zerr_set(e, "out of memory");
 	}
+	lr.stop = cfg->stop;
 	int rc = 0;
 	for (unsigned i = 0; i < cfg->nsources && rc == 0; i++)
 		rc = cfg->mod->make_template(&cfg->pp, cfg->sources[i], templates[i], e);
@@ -289,6 +381,12 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 				memcpy(st->zgen_header, p + 7, hl);
 				st->zgen_header[hl] = '\0';
 			}
+			if (ts == TL_OK && nl + 1 == end && lr.supplied_newline) {
+				ts = TL_BAD; /* never probe what may be half an address */
+				why = "no newline at the end of input (cut short?):";
+			}
+			if (ts != TL_SKIP)
+				st->records++;
 			if (ts == TL_BAD) {
 				st->bad++;
 				bad(first + n, why, p, (size_t)(nl - p));
@@ -296,35 +394,32 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 				st->blocked++;
 			} else if (ts == TL_OK) {
 				st->targets++;
+				if (job && st->records - 1 - job->base > UINT32_MAX)
+					push_job(&q, &job, &rep, cfg->stop);
 				if (!job) {
 					if (!(job = malloc(sizeof *job))) {
 						rc = zerr_set(e, "out of memory");
 						break;
 					}
 					job->n = 0;
+					job->base = st->records - 1;
 				}
+				job->rec[job->n] = (uint32_t)(st->records - 1 - job->base);
 				job->daddr[job->n] = daddr;
 				job->dport[job->n++] = (uint16_t)(port < 0 ? 0 : port);
+				if (job->n == job_cap)
+					push_job(&q, &job, &rep, cfg->stop);
 			}
 			p = nl + 1;
-			/* hand over a full job; retry while the senders are busy,
-			 * reporting status meanwhile */
-			while (job && job->n == JOB_TARGETS && !*cfg->stop) {
-				if (queue_push(&q, job))
-					job = NULL;
-				report(&rep);
-			}
 			if ((st->lines & 1023) == 0)
 				report(&rep);
 		}
 		linereader_count(&lr, n);
 	}
-	if (rc == 0 && got < 0)
+	if (rc == 0 && got < 0 && !*cfg->stop)
 		rc = zerr_set(e, "read error on stdin: %s", strerror(errno));
-	while (job && job->n > 0 && !*cfg->stop && !queue_push(&q, job))
-		;
-	if (job && (job->n == 0 || *cfg->stop))
-		free(job);
+	push_job(&q, &job, &rep, cfg->stop);
+	free(job); /* not handed over: a stop came first */
 	pthread_mutex_lock(&q.mu);
 	q.closed = true;
 	pthread_cond_broadcast(&q.not_empty);
@@ -339,6 +434,9 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 	}
 	for (unsigned i = 0; i < q.count; i++) /* left over after a stop */
 		free(q.slot[(q.head + i) % QUEUE_JOBS]);
+	st->consumed = settle(cfg, snd, started, (const uint8_t(*)[PROBE_MAX_FRAME])templates, st);
+	for (unsigned i = 0; i < started; i++)
+		free(snd[i].cur);
 	totals(snd, started, &sum);
 	if (rs[0].dry && ferror(rs[0].dry) && rc == 0)
 		rc = zerr_set(e, "write error in dry run");

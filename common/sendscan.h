@@ -33,12 +33,19 @@ struct sendscan_config {
 	FILE *status;                /* JSON lines, or NULL */
 	FILE *updates;               /* --status-updates: CSV, one row a second, or NULL */
 	bool human;                  /* a status line on stderr every second */
-	volatile sig_atomic_t *stop; /* set by a signal handler to end early */
+	volatile sig_atomic_t *stop; /* >0: end early (signals); >1: and skip settling */
 	unsigned threads;            /* sender threads, each with a socket in rs[] */
 };
 
 struct sendscan_stats {
 	uint64_t lines, targets, blocked, bad, probes, failed;
+	/* Records are the input lines that are not comments or blank. After a
+	 * run, every target among the first `consumed` records has had all its
+	 * probes sent, and (unless beyond_consumed) none after them has: the
+	 * number zgen --resume takes. */
+	uint64_t records, consumed;
+	bool beyond_consumed;
+	bool status_closed;              /* the status stream's reader went away (EPIPE) */
 	uint64_t input_size, input_read; /* bytes, when stdin is a regular file */
 	char zgen_header[128];           /* a "# zgen seed=..." line on stdin, if any */
 	bool interrupted;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "addr.h"
 #include "addrfilter.h"
 #include "constraint.h"
@@ -85,7 +86,8 @@ int main(int argc, char **argv)
 	int mode = 0, quiet = 0, ch;
 	struct zerr e;
 
-	while ((ch = getopt_long(argc, argv, "b:w:qhV", longopts, NULL)) != -1) {
+	opterr = 0; /* cli_bad_option says it in one line */
+	while ((ch = getopt_long(argc, argv, ":b:w:qhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 			ts.blocklist = optarg;
@@ -109,8 +111,7 @@ int main(int argc, char **argv)
 			printf("zblacklist (zscan) %s\n", ZSCAN_VERSION);
 			return ZS_EXIT_OK;
 		default:
-			usage(stderr);
-			return ZS_EXIT_USAGE;
+			cli_bad_option(ch, argv);
 		}
 	}
 	ts.cidrs = argv + optind;

@@ -2,10 +2,13 @@
  * are checked here; the work is in common/resultfilter.c. */
 #include <err.h>
 #include <getopt.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "resultfilter.h"
 #include "version.h"
 
@@ -68,11 +71,26 @@ static void report_bad(unsigned long lineno, const char *why, const char *line, 
 		warnx("stdin:%lu: %s '%.*s'", lineno, why, (int)(len > 80 ? 80 : len), line);
 }
 
+/* A first SIGINT is ignored when stdin is a pipe: in a pipeline Ctrl-C
+ * reaches every stage, and zrecv goes on for a cooldown, so the results still
+ * to come are read to the end. Otherwise (and for SIGTERM, SIGHUP or a second
+ * SIGINT) zfilter stops after the block of lines in hand, output flushed. */
+static volatile sig_atomic_t stop_requested, first_interrupt_ignored;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGINT && first_interrupt_ignored == 1)
+		first_interrupt_ignored = 2;
+	else
+		stop_requested = 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct resultfilter_config cfg = {.in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO};
 	int quiet = 0, ch;
-	while ((ch = getopt_long(argc, argv, "u:f:O:w:aqhV", longopts, NULL)) != -1) {
+	opterr = 0; /* cli_bad_option says it in one line */
+	while ((ch = getopt_long(argc, argv, ":u:f:O:w:aqhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'u':
 			cfg.key = optarg;
@@ -109,14 +127,22 @@ int main(int argc, char **argv)
 			printf("zfilter (zscan) %s\n", ZSCAN_VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			cli_bad_option(ch, argv);
 		}
 	}
 	if (optind != argc)
 		errx(2, "unexpected argument '%s': results come on stdin", argv[optind]);
 	if (cfg.all && cfg.where)
 		errx(2, "-a and --where exclude each other");
+	struct stat in;
+	if (fstat(STDIN_FILENO, &in) == 0 && (S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode)))
+		first_interrupt_ignored = 1; /* upstream stages end the stream */
+	/* no SA_RESTART: a read blocked on an idle pipe must see a stop */
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	cfg.stop = &stop_requested;
 	struct resultfilter_stats st = {0};
 	struct zerr e;
 	int rc = resultfilter_run(&cfg, report_bad, &st, &e);
@@ -130,5 +156,5 @@ int main(int argc, char **argv)
 			      st.bad == 1 ? "" : "s", (unsigned long long)st.rows);
 		return 1;
 	}
-	return 0;
+	return st.interrupted ? 1 : 0;
 }

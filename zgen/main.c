@@ -5,11 +5,13 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "constraint.h"
 #include "gen.h"
 #include "limit.h"
@@ -100,7 +102,8 @@ static int generate(struct gen_config *cfg, const char *outpath, const char *hea
 		warn("write");
 		return ZS_EXIT_FAIL;
 	}
-	if (gen_run(cfg, &e) < 0) {
+	int rc = gen_run(cfg, &e);
+	if (rc < 0) {
 		warnx("%s", e.msg);
 		return ZS_EXIT_FAIL;
 	}
@@ -108,7 +111,16 @@ static int generate(struct gen_config *cfg, const char *outpath, const char *hea
 		warn("%s", outpath);
 		return ZS_EXIT_FAIL;
 	}
-	return ZS_EXIT_OK;
+	return rc == 1 ? ZS_EXIT_FAIL : ZS_EXIT_OK; /* 1: stopped by a signal */
+}
+
+/* Set by SIGINT/SIGTERM/SIGHUP: output ends at a whole line. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
 }
 
 static void die_usage(const struct zerr *e)
@@ -127,7 +139,8 @@ int main(int argc, char **argv)
 	const char *outpath = NULL;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "p:n:e:T:b:w:o:vhV", longopts, NULL)) != -1) {
+	opterr = 0; /* cli_bad_option says it in one line */
+	while ((ch = getopt_long(argc, argv, ":p:n:e:T:b:w:o:vhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
 			ports_free(&ports);
@@ -184,8 +197,7 @@ int main(int argc, char **argv)
 			printf("zgen (zscan) %s\n", ZSCAN_VERSION);
 			return ZS_EXIT_OK;
 		default:
-			usage(stderr);
-			return ZS_EXIT_USAGE;
+			cli_bad_option(ch, argv);
 		}
 	}
 	if (shard >= shards)
@@ -227,7 +239,12 @@ int main(int argc, char **argv)
 	    .skip = resume,
 	    .threads = (unsigned)threads,
 	    .fd = STDOUT_FILENO,
+	    .stop = &stop_requested,
 	};
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	if (verbose)
 		fprintf(stderr,
 		        "zgen: seed %" PRIu64 ", %" PRIu64 " addresses x %u ports = %" PRIu64
@@ -238,8 +255,8 @@ int main(int argc, char **argv)
 	char header[160];
 	snprintf(header, sizeof header,
 	         "# zgen seed=%" PRIu64 " shard=%" PRIu64 " shards=%" PRIu64 " targets=%" PRIu64
-	         "\n",
-	         seed, shard, shards, gen_count(&cfg));
+	         " resume=%" PRIu64 "\n",
+	         seed, shard, shards, gen_count(&cfg), resume);
 	int status = count_only ? print_count(gen_count(&cfg))
 	                        : generate(&cfg, outpath, with_header ? header : NULL);
 	constraint_free(allowed);

@@ -13,10 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "fields.h"
 #include "netif.h"
 #include "numparse.h"
 #include "probe.h"
+#include "privdrop.h"
 #include "recvscan.h"
 #include "secret.h"
 #include "version.h"
@@ -28,7 +30,7 @@ static void usage(FILE *f)
 	    "usage: zrecv [-q] [-c seconds] [-f fields] [-i interface | -r file.pcap] [-k "
 	    "keyfile]\n"
 	    "             [-M module] [-o file] [-O csv|json] [-P probes] [-s ports] [-t seconds]\n"
-	    "             [--metadata file] [--status-updates file]\n"
+	    "             [-Z user] [--metadata file] [--status-updates file]\n"
 	    "       zrecv --list-fields [-M module]\n",
 	    f);
 }
@@ -52,6 +54,9 @@ static void help(void)
 	      "  -O, --output-format FMT  csv (default) or json\n"
 	      "  -f, --output-fields LIST fields to print, '*' for all; see --list-fields\n"
 	      "  -o, --output-file FILE   write records to FILE\n"
+	      "  -Z, --user USER          once the capture is open, run as USER (default as\n"
+	      "                           root: nobody; 'root' keeps root); without root,\n"
+	      "                           clear every capability instead\n"
 	      "      --list-fields        list the module's fields\n"
 	      "      --metadata FILE      at the end, write the scan's parameters and counts\n"
 	      "                           to FILE as JSON\n"
@@ -76,6 +81,7 @@ static const struct option longopts[] = {
     {"output-format", required_argument, NULL, 'O'},
     {"output-fields", required_argument, NULL, 'f'},
     {"output-file", required_argument, NULL, 'o'},
+    {"user", required_argument, NULL, 'Z'},
     {"list-fields", no_argument, NULL, OPT_LIST_FIELDS},
     {"metadata", required_argument, NULL, OPT_METADATA},
     {"status-updates", required_argument, NULL, OPT_UPDATES},
@@ -85,13 +91,17 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Set by SIGINT/SIGTERM: the capture loop ends, everything is flushed. */
-static volatile sig_atomic_t stop_requested;
+/* A first SIGINT sets interrupt_requested (recvscan_run decides whether
+ * answers are still in flight); SIGTERM, SIGHUP or a second SIGINT set
+ * stop_requested: the capture loop ends, everything is flushed. */
+static volatile sig_atomic_t stop_requested, interrupt_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGINT && !interrupt_requested)
+		interrupt_requested = 1;
+	else
+		stop_requested = 1;
 }
 
 static double ts_seconds(const struct timespec *t)
@@ -138,12 +148,15 @@ int main(int argc, char **argv)
 {
 	struct recvscan_config cfg = {.status_fd = -1, .cooldown = 8, .format = FIELDS_CSV};
 	const char *keyfile = NULL, *outpath = NULL, *metadata_path = NULL, *updates_path = NULL;
+	const char *user = NULL;
 	uint64_t v, probes = 1;
 	uint16_t sport_lo = 32768, sport_hi = 61000;
 	int quiet = 0, list_fields = 0, ch;
 	struct zerr e;
 
-	while ((ch = getopt_long(argc, argv, "i:r:k:M:s:P:c:t:O:f:o:qhV", longopts, NULL)) != -1) {
+	opterr = 0; /* cli_bad_option says it in one line */
+	while ((ch = getopt_long(argc, argv, ":i:r:k:M:s:P:c:t:O:f:o:Z:qhV", longopts, NULL)) !=
+	       -1) {
 		switch (ch) {
 		case 'i':
 			cfg.ifname = optarg;
@@ -192,6 +205,9 @@ int main(int argc, char **argv)
 		case 'o':
 			outpath = optarg;
 			break;
+		case 'Z':
+			user = optarg;
+			break;
 		case OPT_LIST_FIELDS:
 			list_fields = 1;
 			break;
@@ -211,8 +227,7 @@ int main(int argc, char **argv)
 			printf("zrecv (zscan) %s\n", ZSCAN_VERSION);
 			return ZS_EXIT_OK;
 		default:
-			usage(stderr);
-			return ZS_EXIT_USAGE;
+			cli_bad_option(ch, argv);
 		}
 	}
 	if (optind != argc)
@@ -248,8 +263,15 @@ int main(int argc, char **argv)
 		cfg.ifname = defif;
 	}
 
+	struct privdrop priv;
+	if (privdrop_prepare(&priv, user, &e) < 0)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
 	struct secret secret;
-	char defkey[256] = "";
+	char defkey[256] = "", ready[256] = "";
+	if (keyfile && !cfg.pcapfile) {
+		secret_ready_path(ready, sizeof ready); /* before the drop: zsend's dir */
+		unlink(ready);
+	}
 	if (keyfile) {
 		if (secret_load(keyfile, &secret, &e) < 0)
 			errx(ZS_EXIT_USAGE, "%s", e.msg);
@@ -273,28 +295,39 @@ int main(int argc, char **argv)
 	if (updates_path && !(cfg.updates = fopen(updates_path, "w")))
 		err(ZS_EXIT_USAGE, "%s", updates_path);
 	cfg.stop = &stop_requested;
-	struct sigaction sa = {.sa_handler = on_signal};
+	cfg.interrupt = &interrupt_requested;
+	/* SA_RESTART: a signal never cuts a write of results short */
+	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* a closed output shows as a write error, and the key is still removed */
+	signal(SIGPIPE, SIG_IGN);
 
 	struct recvscan *rs = recvscan_open(&cfg, &e);
 	if (!rs)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	/* the capture and every output are open: no more privilege, before the
+	 * first packet is parsed (the default key is created after this, by the
+	 * user that removes it at the end) */
+	if (privdrop_apply(&priv, &e) < 0) {
+		recvscan_close(rs);
+		errx(ZS_EXIT_FAIL, "%s", e.msg);
+	}
 	/* armed: now the key may appear, and with it zsend's first probe; with
 	 * -k in a pipeline, a readiness file tells zsend the same */
-	char ready[256] = "";
 	if (defkey[0] && secret_create(defkey, &secret, &e) < 0) {
 		recvscan_close(rs);
 		errx(ZS_EXIT_FAIL, "%s", e.msg);
 	}
-	if (!defkey[0] && cfg.status_fd >= 0) {
-		secret_ready_path(ready, sizeof ready);
+	if (ready[0] && cfg.status_fd >= 0) {
 		int fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			close(fd);
 		else
 			ready[0] = '\0';
+	} else {
+		ready[0] = '\0';
 	}
 	struct recvscan_stats st = {0};
 	struct timespec t_start, t_end;

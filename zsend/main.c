@@ -11,9 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "addr.h"
 #include "netif.h"
 #include "numparse.h"
+#include "privdrop.h"
 #include "probe.h"
 #include "rawsend.h"
 #include "secret.h"
@@ -30,7 +32,7 @@ static void usage(FILE *f)
 	fputs(
 	    "usage: zsend [-q] [--dryrun] [-b file] [-B bps] [-G mac] [-i interface] [-k keyfile]\n"
 	    "             [-M module] [-p port] [-P probes] [-r pps] [-s ports] [-S addresses]\n"
-	    "             [-T threads] [--probe-args args] [--metadata file]\n"
+	    "             [-T threads] [-Z user] [--probe-args args] [--metadata file]\n"
 	    "             [--status-updates file]\n"
 	    "       zsend --list-modules\n",
 	    f);
@@ -61,6 +63,9 @@ static void help(void)
 	      "  -T, --threads N           sender threads, each with its own socket and\n"
 	      "                            an equal share of the rate (default 1)\n"
 	      "  -b, --blocklist FILE      never probe these (default: built-in IANA list)\n"
+	      "  -Z, --user USER           once the sockets are open, run as USER (default\n"
+	      "                            as root: nobody; 'root' keeps root); without\n"
+	      "                            root, clear every capability instead\n"
 	      "      --dryrun              print each frame as a hex dump; send nothing\n"
 	      "      --metadata FILE       at the end, write the scan's parameters and\n"
 	      "                            counts to FILE as JSON\n"
@@ -87,6 +92,7 @@ static const struct option longopts[] = {
     {"key", required_argument, NULL, 'k'},
     {"threads", required_argument, NULL, 'T'},
     {"blocklist", required_argument, NULL, 'b'},
+    {"user", required_argument, NULL, 'Z'},
     {"dryrun", no_argument, NULL, OPT_DRYRUN},
     {"probe-args", required_argument, NULL, OPT_PROBE_ARGS},
     {"metadata", required_argument, NULL, OPT_METADATA},
@@ -98,13 +104,31 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Set by SIGINT/SIGTERM: the send loop stops at the next line and reports. */
+/* Counts SIGINT/SIGTERM/SIGHUP: the first stops the send loop at the next
+ * target, which then settles an exact prefix of the input; a second skips
+ * the settling. */
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	if (stop_requested < 2)
+		stop_requested++;
+}
+
+/* What zgen --header said: "seed=S shard=I shards=N targets=T resume=R". */
+struct zgen_header {
+	unsigned long long seed, shard, shards, targets, resume;
+	bool present;
+};
+
+static struct zgen_header parse_zgen_header(const char *line)
+{
+	struct zgen_header h = {0};
+	int n = sscanf(line, "seed=%llu shard=%llu shards=%llu targets=%llu resume=%llu", &h.seed,
+	               &h.shard, &h.shards, &h.targets, &h.resume);
+	h.present = n >= 4;
+	return h;
 }
 
 static unsigned long bad_reported;
@@ -160,6 +184,21 @@ static double parse_bandwidth(const char *s)
 	return v * mult;
 }
 
+/* After a stop: how far the input got, and the zgen command that goes on. */
+static void report_resume(const struct sendscan_stats *st)
+{
+	struct zgen_header h = parse_zgen_header(st->zgen_header);
+	warnx("interrupted: the first %llu input lines (comments not counted) are done%s",
+	      (unsigned long long)st->consumed,
+	      st->beyond_consumed ? "; a second signal cut settling short, so a few "
+	                            "targets after them were probed too"
+	                          : ", and no target after them was probed");
+	if (h.present)
+		warnx("to continue: zgen --seed %llu --shards %llu --shard %llu --resume %llu "
+		      "(with the same targets, -p, -n and lists)",
+		      h.seed, h.shards, h.shard, h.resume + st->consumed);
+}
+
 static double ts_seconds(const struct timespec *t)
 {
 	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
@@ -190,14 +229,13 @@ static int write_metadata(FILE *f, const struct sendscan_config *cfg, const char
 	if (cfg->default_port >= 0)
 		jsonw_u64(&w, "target_port", (uint64_t)cfg->default_port);
 	jsonw_num(&w, "rate", cfg->rate);
-	/* zgen --header: "seed=S shard=I shards=N targets=T" */
-	unsigned long long seed, shard, shards, total;
-	if (sscanf(st->zgen_header, "seed=%llu shard=%llu shards=%llu targets=%llu", &seed, &shard,
-	           &shards, &total) == 4) {
-		jsonw_u64(&w, "seed", seed);
-		jsonw_u64(&w, "shard", shard);
-		jsonw_u64(&w, "shards", shards);
-		jsonw_u64(&w, "zgen_targets", total);
+	struct zgen_header h = parse_zgen_header(st->zgen_header);
+	if (h.present) {
+		jsonw_u64(&w, "seed", h.seed);
+		jsonw_u64(&w, "shard", h.shard);
+		jsonw_u64(&w, "shards", h.shards);
+		jsonw_u64(&w, "zgen_targets", h.targets);
+		jsonw_u64(&w, "zgen_resume", h.resume);
 	}
 	jsonw_u64(&w, "threads", cfg->threads);
 	jsonw_str(&w, "key_fingerprint", cfg->pp.secret->fingerprint);
@@ -212,6 +250,11 @@ static int write_metadata(FILE *f, const struct sendscan_config *cfg, const char
 	jsonw_u64(&w, "send_failures", st->failed);
 	jsonw_num(&w, "send_rate", end > start ? (double)st->probes / (end - start) : 0);
 	jsonw_bool(&w, "interrupted", st->interrupted);
+	jsonw_u64(&w, "records", st->records);
+	jsonw_u64(&w, "consumed", st->consumed);
+	jsonw_bool(&w, "probed_beyond_consumed", st->beyond_consumed);
+	if (h.present)
+		jsonw_u64(&w, "resume", h.resume + st->consumed);
 	int rc = jsonw_end(&w);
 	return fclose(f) == EOF ? -1 : rc;
 }
@@ -221,7 +264,7 @@ int main(int argc, char **argv)
 	struct sendscan_config cfg = {.default_port = -1, .in_fd = STDIN_FILENO};
 	struct targetspace_opts ts = {0};
 	const char *ifname = NULL, *keyfile = NULL, *gwmac = NULL, *probe_args = NULL;
-	const char *metadata_path = NULL, *updates_path = NULL;
+	const char *metadata_path = NULL, *updates_path = NULL, *user = NULL;
 	uint64_t v, probes = 1, threads = 1;
 	uint16_t sport_lo = 32768, sport_hi = 61000;
 	double rate = DEFAULT_RATE, bandwidth = 0;
@@ -229,7 +272,8 @@ int main(int argc, char **argv)
 	struct zerr e;
 
 	cfg.mod = &probe_tcp_syn;
-	while ((ch = getopt_long(argc, argv, "i:S:G:M:p:P:r:B:s:k:b:T:qhV", longopts, NULL)) !=
+	opterr = 0; /* cli_bad_option says it in one line */
+	while ((ch = getopt_long(argc, argv, ":i:S:G:M:p:P:r:B:s:k:b:T:Z:qhV", longopts, NULL)) !=
 	       -1) {
 		switch (ch) {
 		case 'i':
@@ -301,6 +345,9 @@ int main(int argc, char **argv)
 					printf("%-15s --probe-args %s\n", "", m->args_help);
 			}
 			return ZS_EXIT_OK;
+		case 'Z':
+			user = optarg;
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -311,8 +358,7 @@ int main(int argc, char **argv)
 			printf("zsend (zscan) %s\n", ZSCAN_VERSION);
 			return ZS_EXIT_OK;
 		default:
-			usage(stderr);
-			return ZS_EXIT_USAGE;
+			cli_bad_option(ch, argv);
 		}
 	}
 	if (optind != argc)
@@ -335,6 +381,10 @@ int main(int argc, char **argv)
 	if ((uint64_t)(sport_hi - sport_lo) + 1 < probes)
 		errx(ZS_EXIT_USAGE, "-P %llu needs at least as many source ports (-s)",
 		     (unsigned long long)probes);
+
+	struct privdrop priv;
+	if (!dryrun && privdrop_prepare(&priv, user, &e) < 0)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
 
 	/* without -k: the pipeline's zrecv creates a fresh key once it is armed;
 	 * the margin covers file timestamps' coarse clock */
@@ -418,6 +468,10 @@ int main(int argc, char **argv)
 		err(ZS_EXIT_USAGE, "%s", metadata_path);
 	if (updates_path && !(cfg.updates = fopen(updates_path, "w")))
 		err(ZS_EXIT_USAGE, "%s", updates_path);
+	/* sockets and files are open: no more privilege from here on, and
+	 * before any thread starts (capabilities are per thread) */
+	if (!dryrun && privdrop_apply(&priv, &e) < 0)
+		errx(ZS_EXIT_FAIL, "%s", e.msg);
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -458,8 +512,12 @@ int main(int argc, char **argv)
 	if (st.blocked && !quiet)
 		warnx("%llu blocked target%s skipped", (unsigned long long)st.blocked,
 		      st.blocked == 1 ? "" : "s");
-	if (st.interrupted)
+	if (st.status_closed)
+		warnx("standard output was closed (zrecv gone?): stopped");
+	if (st.interrupted) {
+		report_resume(&st);
 		status = ZS_EXIT_FAIL;
+	}
 	if (cfg.updates && fclose(cfg.updates) == EOF) {
 		warn("%s", updates_path);
 		status = ZS_EXIT_FAIL;
