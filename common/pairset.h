@@ -47,6 +47,17 @@ static inline int pairset_test_and_set(struct pairset *s, uint64_t key)
 	return 0;
 }
 
+/* Whether key is in the set. */
+static inline int pairset_test(const struct pairset *s, uint64_t key)
+{
+	if (!s->cap)
+		return 0;
+	for (size_t j = pairset_slot(key, s->cap); s->slots[j]; j = (j + 1) & (s->cap - 1))
+		if (s->slots[j] == key + 1)
+			return 1;
+	return 0;
+}
+
 static inline void pairset_free(struct pairset *s)
 {
 	free(s->slots);

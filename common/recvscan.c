@@ -24,7 +24,9 @@ struct recvscan {
 	/* answered before: a bit per address for the first port that answers
 	 * (all of a one-port scan), pairs for the others */
 	struct bitmap *seen;
-	struct pairset seen_pairs;
+	/* pairs of other ports than the first: two generations, so memory
+	 * stays bounded however many targets answer (see seen_pair) */
+	struct pairset seen_pairs, seen_pairs_old;
 	int seen_port; /* -1 until the first answer */
 	struct recvscan_stats st;
 	char line[4096]; /* partial status record */
@@ -123,6 +125,7 @@ void recvscan_close(struct recvscan *rs)
 	if (rs->seen)
 		bitmap_free(rs->seen);
 	pairset_free(&rs->seen_pairs);
+	pairset_free(&rs->seen_pairs_old);
 	free(rs->seen);
 	free(rs);
 }
@@ -153,6 +156,26 @@ static const uint8_t *ip_of(int linktype, const uint8_t *f, size_t caplen, size_
 	return f + off;
 }
 
+/* Repeats of (address, port) for the ports after the first. A set per port
+ * would be 512 MiB each, and one set of every pair grows with every target
+ * that answers; instead the set starts afresh after a window of pairs
+ * (default 2^20), keeping the previous generation. A repeat is caught while
+ * at most that many other pairs answered in between (duplicates come within
+ * seconds); memory stays under 32 bytes per pair of the window. */
+static int seen_pair(struct recvscan *rs, uint32_t addr, uint16_t port)
+{
+	uint64_t key = (uint64_t)addr << 16 | port;
+	if (pairset_test(&rs->seen_pairs_old, key))
+		return 1;
+	uint64_t window = rs->cfg.pair_window ? rs->cfg.pair_window : RECVSCAN_PAIR_WINDOW;
+	if (rs->seen_pairs.n >= window) {
+		pairset_free(&rs->seen_pairs_old);
+		rs->seen_pairs_old = rs->seen_pairs;
+		rs->seen_pairs = (struct pairset){0};
+	}
+	return pairset_test_and_set(&rs->seen_pairs, key);
+}
+
 static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *frame)
 {
 	struct recvscan *rs = (struct recvscan *)user;
@@ -174,10 +197,8 @@ static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *
 	/* ICMP probes have no port: their sport is 0 */
 	if (rs->seen_port < 0)
 		rs->seen_port = rec.r.sport;
-	int was =
-	    rec.r.sport == rs->seen_port
-	        ? bitmap_test_and_set(rs->seen, rec.r.saddr)
-	        : pairset_test_and_set(&rs->seen_pairs, (uint64_t)rec.r.saddr << 16 | rec.r.sport);
+	int was = rec.r.sport == rs->seen_port ? bitmap_test_and_set(rs->seen, rec.r.saddr)
+	                                       : seen_pair(rs, rec.r.saddr, rec.r.sport);
 	rec.repeat = was == 1;
 	if (rec.r.success) {
 		rs->st.success++;

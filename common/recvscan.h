@@ -17,6 +17,10 @@
 #include "probe.h"
 #include "zerr.h"
 
+/* distinct (address, port) pairs after which repeat tracking for ports
+ * other than the first starts a new generation (--dedup-window) */
+#define RECVSCAN_PAIR_WINDOW (1u << 20)
+
 struct recvscan_config {
 	const struct probe_module *mod; /* NULL: from the start record */
 	struct probe_params pp;
@@ -31,6 +35,7 @@ struct recvscan_config {
 	FILE *out;
 	bool human;                  /* status line on stderr each second */
 	FILE *updates;               /* --status-updates: CSV, one row a second, or NULL */
+	uint64_t pair_window;        /* 0: RECVSCAN_PAIR_WINDOW */
 	volatile sig_atomic_t *stop; /* non-zero: stop now */
 	/* non-zero (a first Ctrl-C): if zsend is still sending in the pipeline
 	 * (it got the signal too and is stopping), receive for one more

@@ -54,6 +54,9 @@ static void help(void)
 	      "  -O, --output-format FMT  csv (default) or json\n"
 	      "  -f, --output-fields LIST fields to print, '*' for all; see --list-fields\n"
 	      "  -o, --output-file FILE   write records to FILE\n"
+	      "      --dedup-window N     for ports after the first, catch repeats among\n"
+	      "                           the last N..2N answering (address, port) pairs\n"
+	      "                           (default 1048576; memory: 32 bytes per pair)\n"
 	      "  -Z, --user USER          once the capture is open, run as USER (default as\n"
 	      "                           root: nobody; 'root' keeps root); without root,\n"
 	      "                           clear every capability instead\n"
@@ -67,7 +70,7 @@ static void help(void)
 	      stdout);
 }
 
-enum { OPT_LIST_FIELDS = 256, OPT_METADATA, OPT_UPDATES };
+enum { OPT_LIST_FIELDS = 256, OPT_METADATA, OPT_UPDATES, OPT_DEDUP_WINDOW };
 
 static const struct option longopts[] = {
     {"interface", required_argument, NULL, 'i'},
@@ -82,6 +85,7 @@ static const struct option longopts[] = {
     {"output-fields", required_argument, NULL, 'f'},
     {"output-file", required_argument, NULL, 'o'},
     {"user", required_argument, NULL, 'Z'},
+    {"dedup-window", required_argument, NULL, OPT_DEDUP_WINDOW},
     {"list-fields", no_argument, NULL, OPT_LIST_FIELDS},
     {"metadata", required_argument, NULL, OPT_METADATA},
     {"status-updates", required_argument, NULL, OPT_UPDATES},
@@ -207,6 +211,11 @@ int main(int argc, char **argv)
 			break;
 		case 'Z':
 			user = optarg;
+			break;
+		case OPT_DEDUP_WINDOW:
+			if (parse_u64(optarg, 1024, UINT64_MAX / 64, "--dedup-window", &v, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			cfg.pair_window = v;
 			break;
 		case OPT_LIST_FIELDS:
 			list_fields = 1;
