@@ -415,6 +415,9 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 				report(&rep);
 		}
 		linereader_count(&lr, n);
+		/* what one read brought goes out now, even if it fills no job:
+		 * targets that trickle in are not held back */
+		push_job(&q, &job, &rep, cfg->stop);
 	}
 	if (rc == 0 && got < 0 && !*cfg->stop)
 		rc = zerr_set(e, "read error on stdin: %s", strerror(errno));

@@ -201,3 +201,30 @@ test_interrupt_zfilter_reads_a_pipe_to_its_end() {
 		wait
 	done
 }
+
+test_interrupt_zsend_on_each_signal() {
+	make_key "$T/key"
+	local sig
+	for sig in INT TERM HUP; do
+		# 5 targets, then an idle pipe: the signal must end a blocked read
+		{ printf '1.2.3.%d\n' 1 2 3 4 5; sleep 2; } |
+			"$ZS_BIN/zsend" --dryrun -q -k "$T/key" -p 80 -S 10.0.0.1 -G 02:00:00:00:00:01 \
+				--metadata "$T/m.json" >"$T/frames" 2>"$T/err" &
+		local pid
+		pid=$(pid_of zsend "$T/m.json")
+		sleep 0.5
+		kill -"$sig" "$pid"
+		for _ in $(seq 20); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -0 "$pid" 2>/dev/null && fail "SIG$sig: zsend still runs"
+		expect_eq "SIG$sig: interrupted" "$(json "$T/m.json" interrupted)" true
+		expect_eq "SIG$sig: consumed" "$(json "$T/m.json" consumed)" 5
+		expect_eq "SIG$sig: probes" "$(json "$T/m.json" probes_sent)" 5
+		grep -q "interrupted: the first 5 input lines" "$T/err" || fail "SIG$sig: $(cat "$T/err")"
+		# the key is in no output: only its fingerprint
+		! grep -qi "$(cat "$T/key")" "$T/m.json" "$T/err" || fail "the key leaked"
+		wait
+	done
+}
