@@ -71,3 +71,23 @@ pipeline() { # ZGEN-ARGS... ; env ZSEND_ARGS, ZRECV_ARGS
 	echo 198.18.0.0/30 >"$T/link.block"
 	in_scan bash -c "'$ZS_BIN/zgen' -b '$T/link.block' $* | '$ZS_BIN/zsend' -b /dev/null -q ${ZSEND_ARGS:-} | '$ZS_BIN/zrecv' -q -c 1 ${ZRECV_ARGS:-}"
 }
+
+# The pid of the process whose command line starts with BINARY (a full
+# path) and contains PATTERN: the tool itself, not the shell that runs its
+# pipeline. Waits up to 5 s for it to start.
+pid_of() { # BINARY [PATTERN]
+	local pid
+	for _ in $(seq 50); do
+		pid=$(pgrep -f "^$1 .*${2:-}" | head -1) && [ -n "$pid" ] && {
+			echo "$pid"
+			return 0
+		}
+		sleep 0.1
+	done
+	fail "no process $1 ${2:-}"
+}
+
+# json FILE KEY: one value of a flat JSON object (booleans as true/false)
+json() {
+	python3 -c 'import json,sys; v = json.load(open(sys.argv[1]))[sys.argv[2]]; print(str(v).lower() if isinstance(v, bool) else v)' "$1" "$2"
+}

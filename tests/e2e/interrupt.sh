@@ -7,25 +7,6 @@ probes_in() { # PCAP
 	tcpdump -r "$1" -n 2>/dev/null | awk '{d = $5; sub(/:$/, "", d); sub(/\.[0-9]+$/, ",&", d); sub(/,\./, ",", d); print d}' | sorted
 }
 
-# The pid of the process whose command line starts with this binary and
-# contains PATTERN (not the shell that runs the pipeline).
-pid_of() { # BINARY PATTERN
-	local pid
-	for _ in $(seq 50); do
-		pid=$(pgrep -f "^$ZS_BIN/$1 .*$2" | head -1) && [ -n "$pid" ] && {
-			echo "$pid"
-			return 0
-		}
-		sleep 0.1
-	done
-	fail "no $1 process matching $2"
-}
-
-# json FILE KEY: one value of a flat JSON object
-json() {
-	python3 -c 'import json,sys; v = json.load(open(sys.argv[1]))[sys.argv[2]]; print(str(v).lower() if isinstance(v, bool) else v)' "$1" "$2"
-}
-
 test_interrupt_then_resume_covers_every_target_once() {
 	LAB_LIVE="198.18.16.0/20:20 198.18.64.0/22:50" LAB_TCP_PORTS="80 443" scan_lab_up
 	echo 198.18.0.0/30 >"$T/link.block"
@@ -40,7 +21,7 @@ test_interrupt_then_resume_covers_every_target_once() {
 	in_scan bash -c "'$ZS_BIN/zgen' --header $zgen_args | $zsend --metadata '$T/s1.json' | '$ZS_BIN/zrecv' -q -c 1 --metadata '$T/r1.json'" >"$T/part1.csv" 2>"$T/part1.err" &
 	local scan=$!
 	local zs
-	zs=$(pid_of zsend "$T/s1.json")
+	zs=$(pid_of "$ZS_BIN/zsend" "$T/s1.json")
 	sleep 1.5
 	kill -INT "$zs"
 	wait $scan || true
@@ -94,9 +75,8 @@ test_interrupt_ctrl_c_on_the_whole_pipeline() {
 	# the pipeline in a process group of its own, as a terminal would run it
 	in_scan setsid bash -c "'$ZS_BIN/zgen' -b '$T/link.block' -e 3 -p 80 198.18.0.0/18 | '$ZS_BIN/zsend' -b /dev/null -q -r 10000 --metadata '$T/s.json' | '$ZS_BIN/zrecv' -q -c 1 --metadata '$T/r.json' | '$ZS_BIN/zfilter'" >"$T/hosts" 2>"$T/err" &
 	local scan=$!
-	pid_of zsend "$T/s.json" >/dev/null
 	local pgid
-	pgid=$(ps -o pgid= -p "$(pid_of zsend "$T/s.json")" | tr -d ' ')
+	pgid=$(ps -o pgid= -p "$(pid_of "$ZS_BIN/zsend" "$T/s.json")" | tr -d ' ')
 	sleep 1.5
 	ls /tmp/zscan-*-"$pgid".key >/dev/null 2>&1 || ls "${XDG_RUNTIME_DIR:-/nonexistent}"/zscan-*-"$pgid".key >/dev/null 2>&1 ||
 		fail "no key file for process group $pgid"
@@ -125,7 +105,7 @@ test_interrupt_zrecv_gone_stops_zsend() {
 	in_scan bash -c "'$ZS_BIN/zgen' -b '$T/link.block' -p 80 198.18.0.0/16 | '$ZS_BIN/zsend' -b /dev/null -q -r 5000 --metadata '$T/s.json' 2>'$T/zsend.err' | '$ZS_BIN/zrecv' -q -c 1 --metadata '$T/r.json'" >"$T/res.csv" 2>"$T/zrecv.err" &
 	local scan=$!
 	local zr
-	zr=$(pid_of zrecv "$T/r.json")
+	zr=$(pid_of "$ZS_BIN/zrecv" "$T/r.json")
 	sleep 1.5
 	kill -TERM "$zr"
 	local start=$SECONDS
@@ -211,7 +191,7 @@ test_interrupt_zsend_on_each_signal() {
 			"$ZS_BIN/zsend" --dryrun -q -k "$T/key" -p 80 -S 10.0.0.1 -G 02:00:00:00:00:01 \
 				--metadata "$T/m.json" >"$T/frames" 2>"$T/err" &
 		local pid
-		pid=$(pid_of zsend "$T/m.json")
+		pid=$(pid_of "$ZS_BIN/zsend" "$T/m.json")
 		sleep 0.5
 		kill -"$sig" "$pid"
 		for _ in $(seq 20); do

@@ -21,8 +21,8 @@ test_load_sixty_seconds_under_a_flood() {
 		'$ZS_BIN/zrecv' -q -c 2 --dedup-window 65536 --metadata '$T/r.json' | '$ZS_BIN/zfilter' >'$T/hosts'" 2>"$T/err" &
 	local scan=$!
 	local zs zr
-	zs=$(pgrep_wait zsend)
-	zr=$(pgrep_wait zrecv)
+	zs=$(pid_of "$ZS_BIN/zsend")
+	zr=$(pid_of "$ZS_BIN/zrecv")
 	# forged SYN-ACKs (random ports and numbers, from live-looking addresses)
 	# and frames too short to be IPv4, from the net side, ~5k/s each
 	local mac
@@ -49,16 +49,15 @@ CFG
 		[ "${rs_zs[$i]}" -le $((rs_zs[2] + 8192)) ] || fail "zsend grew: ${rs_zs[*]}"
 		[ "${rs_zr[$i]}" -le $((rs_zr[2] + 8192)) ] || fail "zrecv grew: ${rs_zr[*]}"
 	done
-	j() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
 	local sent valid bad other drops consumed
-	sent=$(j "$T/s.json" probes_sent)
-	consumed=$(j "$T/s.json" consumed)
-	valid=$(j "$T/r.json" responses_validated)
-	bad=$(j "$T/r.json" failed_validation)
-	other=$(j "$T/r.json" other_frames)
-	drops=$(($(j "$T/r.json" pcap_drops) + $(j "$T/r.json" interface_drops)))
+	sent=$(json "$T/s.json" probes_sent)
+	consumed=$(json "$T/s.json" consumed)
+	valid=$(json "$T/r.json" responses_validated)
+	bad=$(json "$T/r.json" failed_validation)
+	other=$(json "$T/r.json" other_frames)
+	drops=$(($(json "$T/r.json" pcap_drops) + $(json "$T/r.json" interface_drops)))
 	echo "  zsend: $sent probes in $secs s; zrecv: $valid valid, $bad failed validation, $other other frames, $drops dropped"
-	expect_eq "zsend interrupted at $secs s" "$(j "$T/s.json" interrupted)" True
+	expect_eq "zsend interrupted at $secs s" "$(json "$T/s.json" interrupted)" true
 	[ "$sent" -gt $((secs * 20000)) ] || fail "only $sent probes in $secs s"
 	# trafgen alternates the two frames; the kernel's filter drops the junk
 	local forged
@@ -77,16 +76,4 @@ CFG
 		cmp -s "$T/found" "$T/want" || fail "no drops, yet $(comm -13 "$T/found" "$T/want" | wc -l) live hosts missed"
 	fi
 	echo "  found $(wc -l <"$T/found") of $(wc -l <"$T/want") live hosts probed on port 80"
-}
-
-pgrep_wait() {
-	local pid
-	for _ in $(seq 50); do
-		pid=$(pgrep -f "^$ZS_BIN/$1 " | head -1) && [ -n "$pid" ] && {
-			echo "$pid"
-			return 0
-		}
-		sleep 0.1
-	done
-	fail "no $1 running"
 }

@@ -17,26 +17,14 @@ scan_and_watch() { # TAG RUNNER FLAGS...
 	shift 2
 	in_scan $runner bash -c "'$ZBIN/zgen' -b '$T/link.block' -p 80 198.18.16.0/22 | '$ZBIN/zsend' -b /dev/null -q -r 300 $* | '$ZBIN/zrecv' -q -c 1 $* > '$T/$tag.csv'" 2>"$T/$tag.err" &
 	local scan=$! zs zr
-	zs=$(pid_of_bin zsend)
-	zr=$(pid_of_bin zrecv)
+	zs=$(pid_of "$ZBIN/zsend")
+	zr=$(pid_of "$ZBIN/zrecv")
 	sleep 1
 	ids "$zs" >"$T/$tag.zsend"
 	ids "$zr" >"$T/$tag.zrecv"
 	wait $scan || fail "$tag: the scan failed: $(cat "$T/$tag.err")"
 	awk -F, 'NR > 1 && $11 == 1 {print $1}' "$T/$tag.csv" | sorted >"$T/$tag.found"
 	cmp -s "$T/$tag.found" <(sorted "$LAB_DIR/live.txt") || fail "$tag: found != live"
-}
-
-pid_of_bin() {
-	local pid
-	for _ in $(seq 50); do
-		pid=$(pgrep -f "^$ZBIN/$1 " | head -1) && [ -n "$pid" ] && {
-			echo "$pid"
-			return 0
-		}
-		sleep 0.1
-	done
-	fail "no $1 running"
 }
 
 test_privilege_root_becomes_nobody() {
