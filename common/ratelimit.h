@@ -1,8 +1,11 @@
 /* ratelimit: holds a send rate exactly over time. Packet k is due at
  * start + k / rate: scheduling by count, not by the gap since the last send,
- * means errors never accumulate (no drift). A sender that falls more than
- * 10 ms behind moves the schedule instead of bursting to catch up. Waits of
- * more than 200 us sleep; shorter ones spin, since sleeps overshoot. */
+ * means errors never accumulate (no drift). A sender that falls behind (a
+ * late wakeup, a busy CPU) catches up at no more than twice the rate, so
+ * batches never go out back to back: each is at least half a batch interval
+ * after the last. One that falls more than 10 ms behind moves the schedule
+ * instead. Waits of more than 200 us sleep; shorter ones spin, since sleeps
+ * overshoot. */
 #ifndef ZSCAN_RATELIMIT_H
 #define ZSCAN_RATELIMIT_H
 
@@ -13,6 +16,7 @@ struct ratelimit {
 	double rate; /* packets per second; 0 = unlimited */
 	uint64_t start_ns;
 	uint64_t scheduled; /* packets accounted for since start_ns */
+	uint64_t last_ns;   /* when the last batch was let go */
 };
 
 static inline uint64_t ratelimit_now_ns(void)
@@ -27,6 +31,7 @@ static inline void ratelimit_init(struct ratelimit *rl, double rate)
 	rl->rate = rate;
 	rl->start_ns = ratelimit_now_ns();
 	rl->scheduled = 0;
+	rl->last_ns = 0;
 }
 
 /* Waits until the next n packets may go (they leave together: n is a batch). */
@@ -39,7 +44,12 @@ static inline void ratelimit_wait(struct ratelimit *rl, uint64_t n)
 	if (now > due + 10000000u) { /* behind by > 10 ms: re-anchor, don't burst */
 		rl->start_ns = now;
 		rl->scheduled = 0;
+		due = now;
 	}
+	/* behind: catch up, but at most at twice the rate */
+	uint64_t half = (uint64_t)((double)n * 0.5e9 / rl->rate);
+	if (rl->last_ns && due < rl->last_ns + half)
+		due = rl->last_ns + half;
 	while (now < due) {
 		uint64_t left = due - now;
 		if (left > 200000) {
@@ -49,6 +59,7 @@ static inline void ratelimit_wait(struct ratelimit *rl, uint64_t n)
 		}
 		now = ratelimit_now_ns();
 	}
+	rl->last_ns = now;
 	rl->scheduled += n;
 }
 
