@@ -1,36 +1,50 @@
-/* bitmap: one bit per IPv4 address, allocated lazily in 64 KiB pages (one
- * page per /19), so a scan that sees few addresses uses little memory and a
- * full one at most 512 MiB. */
+/* bitmap: one bit per IPv4 address in one 512 MiB mapping reserved up front
+ * (MAP_NORESERVE), which the kernel fills with zeroed 4 KiB pages as they
+ * are first touched: a set of few addresses costs 4 KiB per /17 that holds
+ * any, at most 512 MiB, and a lookup is one load with no table of pages in
+ * front. Once the set is dense, random lookups miss the
+ * TLB on every row; from BITMAP_DENSE addresses on, the mapping is marked
+ * for transparent huge pages, which makes that a 2 MiB page walk. */
 #ifndef ZSCAN_BITMAP_H
 #define ZSCAN_BITMAP_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdlib.h>
+#include <sys/mman.h>
 
-#define BITMAP_PAGE_BITS 19 /* addresses per page: 2^19 bits = 64 KiB */
+#define BITMAP_BYTES (1ull << 29)
+#define BITMAP_DENSE (1u << 22) /* addresses; then 2 MiB pages pay off */
 
 struct bitmap {
-	uint64_t *pages[1u << (32 - BITMAP_PAGE_BITS)];
+	uint64_t *bits; /* NULL until the first address */
+	uint64_t n;     /* addresses set */
 };
 
 /* Sets the bit; returns whether it was already set, or -1 out of memory. */
 static inline int bitmap_test_and_set(struct bitmap *b, uint32_t a)
 {
-	uint64_t **pg = &b->pages[a >> BITMAP_PAGE_BITS];
-	if (!*pg && !(*pg = calloc(1, (1u << BITMAP_PAGE_BITS) / 8)))
-		return -1;
-	uint32_t off = a & ((1u << BITMAP_PAGE_BITS) - 1);
-	uint64_t mask = 1ull << (off & 63), *w = &(*pg)[off >> 6];
-	int was = (*w & mask) != 0;
+	if (!b->bits) {
+		void *m = mmap(NULL, BITMAP_BYTES, PROT_READ | PROT_WRITE,
+		               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (m == MAP_FAILED)
+			return -1;
+		b->bits = m;
+	}
+	uint64_t mask = 1ull << (a & 63), *w = &b->bits[a >> 6];
+	if (*w & mask)
+		return 1;
 	*w |= mask;
-	return was;
+	if (++b->n == BITMAP_DENSE)
+		(void)madvise(b->bits, BITMAP_BYTES, MADV_HUGEPAGE); /* a hint; may fail */
+	return 0;
 }
 
 static inline void bitmap_free(struct bitmap *b)
 {
-	for (size_t i = 0; i < sizeof b->pages / sizeof b->pages[0]; i++)
-		free(b->pages[i]);
+	if (b->bits)
+		munmap(b->bits, BITMAP_BYTES);
+	b->bits = NULL;
+	b->n = 0;
 }
 
 #endif

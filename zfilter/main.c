@@ -42,7 +42,7 @@ static void help(void)
 	      "  -q, --quiet          no summary of skipped lines on stderr\n"
 	      "  -h, --help           this help\n"
 	      "  -V, --version        print the version\n\n"
-	      "Memory: the saddr key uses a bitmap allocated 64 KiB at a time as\n"
+	      "Memory: the saddr key uses a bitmap that takes 4 KiB per /17 as\n"
 	      "addresses appear, at most 512 MiB for all of IPv4; other keys use a hash\n"
 	      "set that grows by about 60 bytes per distinct key.\n",
 	      stdout);
