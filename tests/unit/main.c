@@ -40,7 +40,9 @@ struct harness harness_state;
 	X(udp_probe_args)                                                                          \
 	X(udp_frame_and_validation)                                                                \
 	X(filterexpr_table)                                                                        \
-	X(filterexpr_errors)
+	X(filterexpr_errors)                                                                       \
+	X(ratelimit_catches_up_without_bursts)                                                     \
+	X(ratelimit_batches_keep_the_rate)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)

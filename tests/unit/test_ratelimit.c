@@ -1,0 +1,48 @@
+/* ratelimit: after a stall, a sender catches up, but batches never leave
+ * closer together than half an interval. Only lower bounds on the gaps are
+ * checked: they hold however slow the machine is. */
+#include <time.h>
+
+#include "harness.h"
+#include "ratelimit.h"
+
+static void stall_ms(unsigned ms)
+{
+	uint64_t end = ratelimit_now_ns() + (uint64_t)ms * 1000000u;
+	while (ratelimit_now_ns() < end)
+		;
+}
+
+void test_ratelimit_catches_up_without_bursts(void)
+{
+	const unsigned stalls[] = {6, 15}; /* behind by less, and more, than 10 ms */
+	for (unsigned s = 0; s < 2; s++) {
+		struct ratelimit rl;
+		ratelimit_init(&rl, 2000); /* one packet every 500 us */
+		ratelimit_wait(&rl, 1);
+		stall_ms(stalls[s]);
+		uint64_t last = ratelimit_now_ns();
+		for (int i = 0; i < 30; i++) {
+			ratelimit_wait(&rl, 1);
+			uint64_t now = ratelimit_now_ns();
+			if (i > 0)
+				CHECKF(now - last >= 245000, /* the limiter stamps its time just
+				                                before returning */
+				       "stall %u ms: packet %d left %llu ns after "
+				       "the last (half an interval is 250000)",
+				       stalls[s], i, (unsigned long long)(now - last));
+			last = now;
+		}
+	}
+}
+
+void test_ratelimit_batches_keep_the_rate(void)
+{
+	struct ratelimit rl;
+	ratelimit_init(&rl, 100000); /* batches of 10: one every 100 us */
+	uint64_t t0 = ratelimit_now_ns();
+	for (int i = 0; i < 100; i++)
+		ratelimit_wait(&rl, 10);
+	/* 100 batches: the last is due 99 intervals after the first */
+	CHECK(ratelimit_now_ns() - t0 >= 99 * 100000u - 1000);
+}
