@@ -277,7 +277,7 @@ int main(int argc, char **argv)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
 	struct secret secret;
 	char defkey[256] = "", ready[256] = "";
-	if (keyfile && !cfg.pcapfile) {
+	if (keyfile && !cfg.pcapfile && cfg.status_fd >= 0) {
 		secret_ready_path(ready, sizeof ready); /* before the drop: zsend's dir */
 		unlink(ready);
 	}
@@ -329,14 +329,12 @@ int main(int argc, char **argv)
 		recvscan_close(rs);
 		errx(ZS_EXIT_FAIL, "%s", e.msg);
 	}
-	if (ready[0] && cfg.status_fd >= 0) {
+	if (ready[0]) {
 		int fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			close(fd);
 		else
 			ready[0] = '\0';
-	} else {
-		ready[0] = '\0';
 	}
 	struct recvscan_stats st = {0};
 	struct timespec t_start, t_end;

@@ -185,18 +185,17 @@ static double parse_bandwidth(const char *s)
 }
 
 /* After a stop: how far the input got, and the zgen command that goes on. */
-static void report_resume(const struct sendscan_stats *st)
+static void report_resume(const struct sendscan_stats *st, const struct zgen_header *h)
 {
-	struct zgen_header h = parse_zgen_header(st->zgen_header);
 	warnx("interrupted: the first %llu input lines (comments not counted) are done%s",
 	      (unsigned long long)st->consumed,
 	      st->beyond_consumed ? "; a second signal cut settling short, so a few "
 	                            "targets after them were probed too"
 	                          : ", and no target after them was probed");
-	if (h.present)
+	if (h->present)
 		warnx("to continue: zgen --seed %llu --shards %llu --shard %llu --resume %llu "
 		      "(with the same targets, -p, -n and lists)",
-		      h.seed, h.shards, h.shard, h.resume + st->consumed);
+		      h->seed, h->shards, h->shard, h->resume + st->consumed);
 }
 
 static double ts_seconds(const struct timespec *t)
@@ -206,7 +205,8 @@ static double ts_seconds(const struct timespec *t)
 
 /* The scan's parameters and counts as one JSON object (never the key). */
 static int write_metadata(FILE *f, const struct sendscan_config *cfg, const char *probe_args,
-                          const struct sendscan_stats *st, double start, double end)
+                          const struct sendscan_stats *st, const struct zgen_header *h,
+                          double start, double end)
 {
 	char sources[SENDSCAN_MAX_SOURCES * ADDR_STRLEN] = "", a[ADDR_STRLEN];
 	for (unsigned i = 0; i < cfg->nsources; i++) {
@@ -229,13 +229,12 @@ static int write_metadata(FILE *f, const struct sendscan_config *cfg, const char
 	if (cfg->default_port >= 0)
 		jsonw_u64(&w, "target_port", (uint64_t)cfg->default_port);
 	jsonw_num(&w, "rate", cfg->rate);
-	struct zgen_header h = parse_zgen_header(st->zgen_header);
-	if (h.present) {
-		jsonw_u64(&w, "seed", h.seed);
-		jsonw_u64(&w, "shard", h.shard);
-		jsonw_u64(&w, "shards", h.shards);
-		jsonw_u64(&w, "zgen_targets", h.targets);
-		jsonw_u64(&w, "zgen_resume", h.resume);
+	if (h->present) {
+		jsonw_u64(&w, "seed", h->seed);
+		jsonw_u64(&w, "shard", h->shard);
+		jsonw_u64(&w, "shards", h->shards);
+		jsonw_u64(&w, "zgen_targets", h->targets);
+		jsonw_u64(&w, "zgen_resume", h->resume);
 	}
 	jsonw_u64(&w, "threads", cfg->threads);
 	jsonw_str(&w, "key_fingerprint", cfg->pp.secret->fingerprint);
@@ -253,8 +252,8 @@ static int write_metadata(FILE *f, const struct sendscan_config *cfg, const char
 	jsonw_u64(&w, "records", st->records);
 	jsonw_u64(&w, "consumed", st->consumed);
 	jsonw_bool(&w, "probed_beyond_consumed", st->beyond_consumed);
-	if (h.present)
-		jsonw_u64(&w, "resume", h.resume + st->consumed);
+	if (h->present)
+		jsonw_u64(&w, "resume", h->resume + st->consumed);
 	int rc = jsonw_end(&w);
 	return fclose(f) == EOF ? -1 : rc;
 }
@@ -483,6 +482,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &t_start);
 	int rc = sendscan_run(&cfg, rs, report_bad, &st, &e);
 	clock_gettime(CLOCK_REALTIME, &t_end);
+	struct zgen_header zh = parse_zgen_header(st.zgen_header);
 	int last_errno = 0;
 	for (unsigned i = 0; i < cfg.threads; i++) {
 		if (rs[i].last_errno)
@@ -515,14 +515,14 @@ int main(int argc, char **argv)
 	if (st.status_closed)
 		warnx("standard output was closed (zrecv gone?): stopped");
 	if (st.interrupted) {
-		report_resume(&st);
+		report_resume(&st, &zh);
 		status = ZS_EXIT_FAIL;
 	}
 	if (cfg.updates && fclose(cfg.updates) == EOF) {
 		warn("%s", updates_path);
 		status = ZS_EXIT_FAIL;
 	}
-	if (metadata && write_metadata(metadata, &cfg, probe_args, &st, ts_seconds(&t_start),
+	if (metadata && write_metadata(metadata, &cfg, probe_args, &st, &zh, ts_seconds(&t_start),
 	                               ts_seconds(&t_end)) < 0) {
 		warn("%s", metadata_path);
 		status = ZS_EXIT_FAIL;
