@@ -72,9 +72,9 @@ build/asan/bin/%: build/asan/%/main.o build/asan/libzscan.a
 build/asan/unit: $(patsubst %.c,build/asan/%.o,$(UNIT_SRC)) build/asan/libzscan.a
 	$(CC) $(ASANFLAGS) -o $@ $^ $(LDLIBS)
 
-build/tools/%: tests/tools/%.c
+build/tools/%: tests/tools/%.c build/rel/libzscan.a
 	@mkdir -p $(@D)
-	$(CC) $(RELFLAGS) -o $@ $< -lm
+	$(CC) $(RELFLAGS) -o $@ $^ $(LDLIBS)
 
 asan: $(addprefix build/asan/bin/,$(TOOLS)) build/asan/unit build/fuzz/fuzz_parse
 

@@ -45,3 +45,37 @@ test_pipeline_interrupted_by_ctrl_c_writes_whole_lines() {
 	grep -q "interrupted" "$T/recv.err" || fail "zrecv did not say it was interrupted: $(tail -1 "$T/recv.err")"
 	[ ! -e "${XDG_RUNTIME_DIR:-/tmp}/zscan-0-$pgid.key" ] || fail "the pipeline's key was left behind"
 }
+
+# answerblast (tests/tools) sends valid SYN-ACKs from the net side, computed
+# from the key for distinct (address, port) pairs, faster than the lab's
+# kernel answers: zrecv must capture and validate every one, print each
+# pair once, drop nothing, and reject all of them under another key.
+test_zrecv_validates_every_blasted_answer_without_drops() {
+	scan_lab_up
+	make_key "$T/key"
+	make_key "$T/other.key"
+	smac=$(in_scan cat /sys/class/net/zs0/address)
+	# the scanner's own kernel would answer each SYN-ACK with a RST
+	printf '%s\n' 'table ip t {' ' chain pre {' '  type filter hook prerouting priority raw; policy accept;' \
+		'  ip saddr 198.18.0.0/15 tcp flags & (syn|ack) == syn|ack drop' ' }' '}' | in_scan nft -f -
+	for k in key other.key; do
+		in_scan "$ZS_BIN/zrecv" -q -i zs0 -k "$T/$k" -t 4 -f saddr,sport -o "$T/$k.csv" \
+			--metadata "$T/$k.json" </dev/null &
+		zr=$!
+		sleep 1.5
+		in_net "$LAB_ROOT/build/tools/answerblast" zn0 "$smac" 198.18.0.1 "$T/key" 200000 1 >"$T/$k.blast"
+		wait $zr
+		read -r _ sent _ failed _ <"$T/$k.blast"
+		expect_eq "blaster failures" "$failed" 0
+		[ "$sent" -gt 150000 ] || fail "blaster sent only $sent"
+		expect_eq "$k: frames captured" "$(json "$T/$k.json" frames_captured)" "$sent"
+		expect_eq "$k: drops" "$(json "$T/$k.json" pcap_drops)/$(json "$T/$k.json" interface_drops)" 0/0
+	done
+	expect_eq "validated" "$(json "$T/key.json" responses_validated)" "$sent"
+	expect_eq "rows" "$(tail -n +2 "$T/key.csv" | sort -u | wc -l)" "$sent"
+	bad=$(tail -n +2 "$T/key.csv" | awk -F, '$1 !~ /^198\.1[89]\./ || $2 < 1 || $2 > 2' | wc -l)
+	expect_eq "rows outside 198.18.0.0/15 x ports 1-2" "$bad" 0
+	expect_eq "validated under another key" "$(json "$T/other.key.json" responses_validated)" 0
+	expect_eq "failed validation under another key" "$(json "$T/other.key.json" failed_validation)" \
+		"$(cat "$T/other.key.blast" | cut -d' ' -f2)"
+}
