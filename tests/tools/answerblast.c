@@ -105,8 +105,9 @@ static void *blast(void *arg)
 int main(int argc, char **argv)
 {
 	if (argc < 7 || argc > 8) {
-		fprintf(stderr, "usage: answerblast IFACE SCANNER_MAC SCANNER_IP KEYFILE RATE SECONDS "
-		                "[THREADS]\n");
+		fprintf(stderr,
+		        "usage: answerblast IFACE SCANNER_MAC SCANNER_IP KEYFILE RATE SECONDS "
+		        "[THREADS]\n");
 		return 2;
 	}
 	struct zerr e = {0};
@@ -129,14 +130,18 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	/* zrecv's defaults: source ports 32768-61000, one probe per target */
-	struct probe_params pp = {.secret = &key, .sport_first = 32768, .sport_count = 28233,
-	                          .probes = 1};
+	struct probe_params pp = {
+	    .secret = &key, .sport_first = 32768, .sport_count = 28233, .probes = 1};
 	struct blaster b[16];
 	pthread_t tid[16];
 	uint64_t t0 = ratelimit_now_ns(), end = t0 + (uint64_t)(secs * 1e9);
 	for (unsigned t = 0; t < threads; t++) {
-		b[t] = (struct blaster){.pp = &pp, .nif = &nif, .scanner_ip = ntohl(sip.s_addr),
-		                        .rate = rate / threads, .end_ns = end, .thread = t,
+		b[t] = (struct blaster){.pp = &pp,
+		                        .nif = &nif,
+		                        .scanner_ip = ntohl(sip.s_addr),
+		                        .rate = rate / threads,
+		                        .end_ns = end,
+		                        .thread = t,
 		                        .threads = threads};
 		memcpy(b[t].scanner_mac, smac, 6);
 		pthread_create(&tid[t], NULL, blast, &b[t]);
