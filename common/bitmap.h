@@ -20,8 +20,9 @@ struct bitmap {
 	uint64_t n;     /* addresses set */
 };
 
-/* Sets the bit; returns whether it was already set, or -1 out of memory. */
-static inline int bitmap_test_and_set(struct bitmap *b, uint32_t a)
+/* Reserves the mapping (no memory yet); 0, or -1 if the address space is
+ * not there. */
+static inline int bitmap_reserve(struct bitmap *b)
 {
 	if (!b->bits) {
 		void *m = mmap(NULL, BITMAP_BYTES, PROT_READ | PROT_WRITE,
@@ -30,10 +31,27 @@ static inline int bitmap_test_and_set(struct bitmap *b, uint32_t a)
 			return -1;
 		b->bits = m;
 	}
+	return 0;
+}
+
+/* Starts loading a's word into the cache (reserved bitmaps only): a lookup
+ * of a random address misses the cache and the TLB, and a caller that asks
+ * some rows ahead finds the word there when it gets to it. */
+static inline void bitmap_prefetch(const struct bitmap *b, uint32_t a)
+{
+	__builtin_prefetch(&b->bits[a >> 6], 1);
+}
+
+/* Sets the bit; returns whether it was already set, or -1 out of memory. */
+static inline int bitmap_test_and_set(struct bitmap *b, uint32_t a)
+{
+	if (bitmap_reserve(b) < 0)
+		return -1;
 	uint64_t mask = 1ull << (a & 63), *w = &b->bits[a >> 6];
-	if (*w & mask)
+	/* one read-modify-write instruction: a load first would map the zero
+	 * page into a fresh page and the store would fault a second time */
+	if (__atomic_fetch_or(w, mask, __ATOMIC_RELAXED) & mask)
 		return 1;
-	*w |= mask;
 	if (++b->n == BITMAP_DENSE)
 		(void)madvise(b->bits, BITMAP_BYTES, MADV_HUGEPAGE); /* a hint; may fail */
 	return 0;

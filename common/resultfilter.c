@@ -205,6 +205,22 @@ struct run {
 	/* per needed name: its column (CSV), or its last position (JSON) */
 	int kcol[RESULTFILTER_MAX_KEYS], ocol[MAX_COLS], wcol[FILTEREXPR_MAX_FIELDS];
 	int ncols;
+	resultfilter_bad_fn bad;
+	struct resultfilter_stats *st;
+	struct outbuf out;
+	struct bitmap bm;  /* an address key's set */
+	struct strset set; /* any other key's */
+	/* An address key: rows that passed wait here, their bitmap words on the
+	 * way into the cache, until AHEAD more have been parsed. */
+	struct pending *ring;
+	unsigned head, count;
+};
+
+#define AHEAD 32
+
+struct pending {
+	struct row r;
+	uint32_t addr;
 };
 
 /* Column of name in r's names, trying hint first (JSON lines of one
@@ -323,172 +339,215 @@ static int setup(struct run *ru, const struct resultfilter_config *cfg, struct z
 	return 0;
 }
 
+/* The CSV header row: names the columns, checks the options against them. */
+static int read_header(struct run *ru, const char *line, size_t ll, struct zerr *e)
+{
+	if (!(ru->header_copy = strndup(line, ll)))
+		return zerr_set(e, "out of memory");
+	if (csv_split(ru->header_copy, ll, &ru->header) < 0)
+		return zerr_set(e, "more than %d columns", MAX_COLS);
+	for (int c = 0; c < ru->header.n; c++)
+		ru->header.name[c] = ru->header.v[c];
+	ru->ncols = ru->header.n;
+	if (bind_columns(ru, &ru->header, e) < 0)
+		return RESULTFILTER_USAGE;
+	if (ru->cfg->format == RESULTFILTER_CSV && write_header(ru, &ru->out, &ru->header) < 0)
+		return zerr_set(e, "write error: %s", strerror(errno));
+	return 0;
+}
+
+/* Splits a data line into r and applies the filter; for an address key
+ * also parses the address into *addr. Returns 1 if the row passes, 0 if
+ * not (a bad line is reported and counted), or an error. */
+static int take_row(struct run *ru, const char *line, size_t ll, unsigned long lineno,
+                    struct row *r, uint32_t *addr, struct zerr *e)
+{
+	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
+	ru->st->rows++;
+	bool ok;
+	if (ru->fmt == CSV) {
+		ok = csv_split(line, ll, r) == ru->ncols;
+	} else if ((ok = json_split(line, ll, r))) {
+		if (ru->st->rows == 1) {
+			if (bind_columns(ru, r, e) < 0)
+				return RESULTFILTER_USAGE;
+			if (ru->cfg->format == RESULTFILTER_CSV &&
+			    write_header(ru, &ru->out, r) < 0)
+				return zerr_set(e, "write error: %s", strerror(errno));
+		}
+		/* names may move or be missing from line to line */
+		for (int k = 0; k < ru->nkey && ok; k++)
+			ok = (ru->kcol[k] = find_col(r, ru->key[k], ru->kcol[k])) >= 0;
+		for (int k = 0; k < ru->nout && ok; k++)
+			ok = (ru->ocol[k] = find_col(r, ru->outn[k], ru->ocol[k])) >= 0;
+		for (size_t k = 0; k < nw; k++)
+			ru->wcol[k] = find_col(r, filterexpr_field(ru->where, k), ru->wcol[k]);
+	}
+	if (!ok) {
+		ru->st->bad++;
+		ru->bad(lineno,
+		        ru->fmt == CSV ? "wrong number of fields:" : "missing a field:", line, ll);
+		return 0;
+	}
+	if (ru->where) {
+		struct fspan wv[FILTEREXPR_MAX_FIELDS];
+		for (size_t k = 0; k < nw; k++)
+			wv[k] = ru->wcol[k] >= 0 ? r->v[ru->wcol[k]] : (struct fspan){NULL, 0};
+		if (!filterexpr_eval(ru->where, wv))
+			return 0;
+	}
+	ru->st->passed++;
+	if (ru->ring) {
+		/* a field is always followed by a delimiter in the block (',',
+		 * '"', '}', ' ', or the line's '\r' or '\n'), which is what lets
+		 * addr_scan parse in one pass without bounds */
+		struct fspan k = r->v[ru->kcol[0]];
+		if (k.n == 0 || addr_scan(k.p, addr) != k.n) {
+			char why[64];
+			snprintf(why, sizeof why, "%s is not an IPv4 address:", ru->key[0]);
+			ru->st->passed--;
+			ru->st->bad++;
+			ru->bad(lineno, why, line, ll);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Prints a row that passed unless its key was seen before. */
+static int keep_row(struct run *ru, const struct row *r, uint32_t addr, struct zerr *e)
+{
+	int fresh = 1;
+	if (ru->cfg->no_dedup) {
+		fresh = 1;
+	} else if (ru->ring) {
+		fresh = !bitmap_test_and_set(&ru->bm, addr);
+	} else {
+		char joined[1024];
+		size_t jl = 0;
+		int nk = ru->nkey ? ru->nkey : r->n; /* no key: the whole row */
+		for (int k = 0; k < nk; k++) {
+			struct fspan v = r->v[ru->nkey ? ru->kcol[k] : k];
+			size_t kn = v.n < 128 ? v.n : 128;
+			if (jl + kn + 1 > sizeof joined)
+				break;
+			if (k)
+				joined[jl++] = '\x1f';
+			memcpy(joined + jl, v.p, kn);
+			jl += kn;
+		}
+		if ((fresh = strset_add(&ru->set, joined, jl)) < 0)
+			return zerr_set(e, "out of memory");
+	}
+	if (!fresh)
+		return 0;
+	ru->st->unique++;
+	if (write_row(ru, &ru->out, r) < 0)
+		return zerr_set(e, "write error: %s", strerror(errno));
+	return 0;
+}
+
+/* Settles the oldest waiting rows until at most `leave` wait. */
+static int drain(struct run *ru, unsigned leave, struct zerr *e)
+{
+	for (; ru->count > leave; ru->count--, ru->head = (ru->head + 1) % AHEAD) {
+		const struct pending *pd = &ru->ring[ru->head];
+		if (keep_row(ru, &pd->r, pd->addr, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One block of whole lines from the reader. Rows point into the block, so
+ * none may still wait when it ends. */
+static int run_block(struct run *ru, const char *p, size_t len, unsigned long first,
+                     unsigned long *lines, struct zerr *e)
+{
+	const char *end = p + len, *next = p;
+	unsigned long n = 0;
+	struct row single;
+	int rc = 0;
+	for (; p < end && rc >= 0; n++, p = next) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *line = p;
+		size_t ll = (size_t)(nl - p);
+		next = nl + 1;
+		if (ll > 0 && line[ll - 1] == '\r')
+			ll--;
+		if (ll == 0)
+			continue;
+		if (ru->fmt == UNKNOWN) {
+			ru->fmt = line[0] == '{' ? JSON : CSV;
+			if (ru->fmt == CSV) { /* the header row names the columns */
+				rc = read_header(ru, line, ll, e);
+				continue;
+			}
+		}
+		struct pending *pd = ru->ring ? &ru->ring[(ru->head + ru->count) % AHEAD] : NULL;
+		uint32_t addr = 0;
+		if ((rc = take_row(ru, line, ll, first + n, pd ? &pd->r : &single,
+		                   pd ? &pd->addr : &addr, e)) <= 0)
+			continue;
+		if (!pd) {
+			rc = keep_row(ru, &single, 0, e);
+			continue;
+		}
+		bitmap_prefetch(&ru->bm, pd->addr);
+		if (++ru->count == AHEAD)
+			rc = drain(ru, AHEAD - 1, e);
+	}
+	*lines = n;
+	if (rc >= 0 && ru->ring)
+		rc = drain(ru, 0, e);
+	return rc < 0 ? rc : 0;
+}
+
 int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn bad,
                      struct resultfilter_stats *st, struct zerr *e)
 {
-	struct run ru = {0};
+	struct run ru = {.bad = bad, .st = st};
 	int rc = setup(&ru, cfg, e);
+	struct linereader lr;
 	if (rc < 0) {
 		filterexpr_free(ru.where);
 		return rc;
 	}
-	struct bitmap *bm = ru.addr_key && !cfg->no_dedup ? calloc(1, sizeof *bm) : NULL;
-	struct strset set = {0};
-	struct linereader lr;
-	struct outbuf out;
-	if ((ru.addr_key && !cfg->no_dedup && !bm) || linereader_init(&lr, cfg->in_fd) < 0) {
-		free(bm);
+	bool addr_set = ru.addr_key && !cfg->no_dedup;
+	if ((addr_set &&
+	     (bitmap_reserve(&ru.bm) < 0 || !(ru.ring = calloc(AHEAD, sizeof *ru.ring)))) ||
+	    linereader_init(&lr, cfg->in_fd) < 0) {
+		bitmap_free(&ru.bm);
+		free(ru.ring);
 		filterexpr_free(ru.where);
 		return zerr_set(e, "out of memory");
 	}
-	if (outbuf_init(&out, cfg->out_fd) < 0) {
-		free(bm);
+	if (outbuf_init(&ru.out, cfg->out_fd) < 0) {
+		bitmap_free(&ru.bm);
+		free(ru.ring);
 		filterexpr_free(ru.where);
 		linereader_free(&lr);
 		return zerr_set(e, "out of memory");
 	}
-	size_t nw = ru.where ? filterexpr_nfields(ru.where) : 0;
-	struct row r;
 	int got = 0;
 	const char *p;
 	size_t len;
-	unsigned long first;
+	unsigned long first, n;
 	lr.stop = cfg->stop;
 	while (rc == 0 && !(cfg->stop && *cfg->stop) &&
 	       (got = linereader_chunk(&lr, &p, &len, &first)) > 0) {
-		const char *end = p + len, *next = p;
-		unsigned long n = 0;
-		for (; p < end && rc == 0; n++, p = next) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p)), *line = p;
-			size_t ll = (size_t)(nl - p);
-			next = nl + 1;
-			if (ll > 0 && line[ll - 1] == '\r')
-				ll--;
-			if (ll == 0)
-				continue;
-			if (ru.fmt == UNKNOWN) {
-				ru.fmt = line[0] == '{' ? JSON : CSV;
-				if (ru.fmt == CSV) { /* the header row names the columns */
-					if (!(ru.header_copy = strndup(line, ll))) {
-						rc = zerr_set(e, "out of memory");
-						break;
-					}
-					if (csv_split(ru.header_copy, ll, &ru.header) < 0) {
-						rc = zerr_set(e, "more than %d columns", MAX_COLS);
-						break;
-					}
-					for (int c = 0; c < ru.header.n; c++)
-						ru.header.name[c] = ru.header.v[c];
-					ru.ncols = ru.header.n;
-					if ((rc = bind_columns(&ru, &ru.header, e)) < 0) {
-						rc = RESULTFILTER_USAGE;
-						break;
-					}
-					if (cfg->format == RESULTFILTER_CSV &&
-					    write_header(&ru, &out, &ru.header) < 0)
-						rc =
-						    zerr_set(e, "write error: %s", strerror(errno));
-					continue;
-				}
-			}
-			st->rows++;
-			bool ok;
-			if (ru.fmt == CSV) {
-				ok = csv_split(line, ll, &r) == ru.ncols;
-			} else if ((ok = json_split(line, ll, &r))) {
-				if (st->rows == 1) {
-					if ((rc = bind_columns(&ru, &r, e)) < 0) {
-						rc = RESULTFILTER_USAGE;
-						break;
-					}
-					if (cfg->format == RESULTFILTER_CSV &&
-					    write_header(&ru, &out, &r) < 0)
-						rc =
-						    zerr_set(e, "write error: %s", strerror(errno));
-				}
-				/* names may move or be missing from line to line */
-				for (int k = 0; k < ru.nkey && ok; k++)
-					ok =
-					    (ru.kcol[k] = find_col(&r, ru.key[k], ru.kcol[k])) >= 0;
-				for (int k = 0; k < ru.nout && ok; k++)
-					ok = (ru.ocol[k] = find_col(&r, ru.outn[k], ru.ocol[k])) >=
-					     0;
-				for (size_t k = 0; k < nw; k++)
-					ru.wcol[k] =
-					    find_col(&r, filterexpr_field(ru.where, k), ru.wcol[k]);
-			}
-			if (!ok) {
-				st->bad++;
-				bad(first + n,
-				    ru.fmt == CSV ? "wrong number of fields:" : "missing a field:",
-				    line, ll);
-				continue;
-			}
-			if (ru.where) {
-				struct fspan wv[FILTEREXPR_MAX_FIELDS];
-				for (size_t k = 0; k < nw; k++)
-					wv[k] = ru.wcol[k] >= 0 ? r.v[ru.wcol[k]]
-					                        : (struct fspan){NULL, 0};
-				if (!filterexpr_eval(ru.where, wv))
-					continue;
-			}
-			st->passed++;
-			int fresh = 1;
-			if (cfg->no_dedup) {
-				fresh = 1;
-			} else if (ru.addr_key) {
-				uint32_t a;
-				struct fspan k = r.v[ru.kcol[0]];
-				if (addr_parse(k.p, k.n, &a) != ADDR_OK) {
-					char why[64];
-					snprintf(why, sizeof why,
-					         "%s is not an IPv4 address:", ru.key[0]);
-					st->bad++;
-					bad(first + n, why, line, ll);
-					continue;
-				}
-				fresh = !bitmap_test_and_set(bm, a);
-			} else {
-				char joined[1024];
-				size_t jl = 0;
-				const struct fspan *kv = r.v;
-				int nk = ru.nkey ? ru.nkey : r.n; /* no key: the whole row */
-				for (int k = 0; k < nk; k++) {
-					struct fspan v = kv[ru.nkey ? ru.kcol[k] : k];
-					size_t kn = v.n < 128 ? v.n : 128;
-					if (jl + kn + 1 > sizeof joined)
-						break;
-					if (k)
-						joined[jl++] = '\x1f';
-					memcpy(joined + jl, v.p, kn);
-					jl += kn;
-				}
-				fresh = strset_add(&set, joined, jl);
-				if (fresh < 0) {
-					rc = zerr_set(e, "out of memory");
-					break;
-				}
-			}
-			if (!fresh)
-				continue;
-			st->unique++;
-			if (write_row(&ru, &out, &r) < 0)
-				rc = zerr_set(e, "write error: %s", strerror(errno));
-		}
+		rc = run_block(&ru, p, len, first, &n, e);
 		linereader_count(&lr, n);
 	}
 	st->interrupted = cfg->stop && *cfg->stop;
 	if (rc == 0 && got < 0 && !st->interrupted)
 		rc = zerr_set(e, "read error: %s", strerror(errno));
-	if (outbuf_flush(&out) < 0 && rc == 0)
+	if (outbuf_flush(&ru.out) < 0 && rc == 0)
 		rc = zerr_set(e, "write error: %s", strerror(errno));
-	if (bm)
-		bitmap_free(bm);
-	free(bm);
+	bitmap_free(&ru.bm);
+	free(ru.ring);
 	free(ru.header_copy);
 	filterexpr_free(ru.where);
-	strset_free(&set);
+	strset_free(&ru.set);
 	linereader_free(&lr);
-	outbuf_free(&out);
+	outbuf_free(&ru.out);
 	return rc;
 }
