@@ -29,7 +29,8 @@ int rawsend_open(struct rawsend *rs, int ifindex, struct zerr *e);
 void rawsend_open_dry(struct rawsend *rs, FILE *f);
 void rawsend_close(struct rawsend *rs);
 
-/* The buffer for the next frame; call rawsend_queue after writing it. */
+/* The buffer for the next frame; after writing it, record its length in
+ * len[n++], and flush once n reaches the batch. */
 static inline uint8_t *rawsend_next(struct rawsend *rs)
 {
 	return rs->frames[rs->n];
@@ -37,11 +38,4 @@ static inline uint8_t *rawsend_next(struct rawsend *rs)
 
 /* Sends what is queued. Failed frames are counted, not retried. */
 int rawsend_flush(struct rawsend *rs);
-
-static inline int rawsend_queue(struct rawsend *rs, uint16_t len, unsigned batch)
-{
-	rs->len[rs->n++] = len;
-	return rs->n >= batch ? rawsend_flush(rs) : 0;
-}
-
 #endif

@@ -72,19 +72,31 @@ static void status_line(const struct sendscan_config *cfg, const struct sendscan
 		        st->interrupted ? ", interrupted" : "");
 }
 
-/* Queues the probes to one target. */
+/* Sends the frames built so far once the rate allows them. The wait comes
+ * after the building, right before the send: a batch whose building was
+ * held up (its sender waiting for input half-way through) must not leave
+ * close behind the one before. */
+static void send_batch(struct rawsend *rs, struct ratelimit *rl)
+{
+	if (rs->n == 0)
+		return;
+	ratelimit_wait(rl, rs->n);
+	rawsend_flush(rs);
+}
+
+/* Builds the probes to one target, sending each batch as it fills. */
 static void send_target(const struct sendscan_config *cfg,
                         const uint8_t (*templates)[PROBE_MAX_FRAME], struct rawsend *rs,
                         struct ratelimit *rl, unsigned batch, uint32_t daddr, uint16_t dport)
 {
 	for (unsigned k = 0; k < cfg->pp.probes; k++) {
 		unsigned si = (daddr + k) % cfg->nsources;
-		if (rs->n == 0)
-			ratelimit_wait(rl, batch);
 		uint8_t *f = rawsend_next(rs);
 		memcpy(f, templates[si], cfg->pp.template_len);
 		size_t len = cfg->mod->fill(&cfg->pp, f, cfg->sources[si], daddr, dport, k);
-		rawsend_queue(rs, (uint16_t)len, batch);
+		rs->len[rs->n++] = (uint16_t)len;
+		if (rs->n >= batch)
+			send_batch(rs, rl);
 	}
 }
 
@@ -147,6 +159,14 @@ static struct job *queue_pop(struct queue *q)
 	return j;
 }
 
+static bool queue_empty(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	bool empty = q->count == 0;
+	pthread_mutex_unlock(&q->mu);
+	return empty;
+}
+
 /* Waits at most 100 ms for room, so the reader can still report status. */
 static bool queue_push(struct queue *q, struct job *j)
 {
@@ -190,7 +210,11 @@ static void *sender_main(void *arg)
 	struct ratelimit rl;
 	ratelimit_init(&rl, rate);
 	struct job *j;
-	while ((j = queue_pop(s->q))) {
+	for (;;) {
+		if (s->rs->n && queue_empty(s->q)) /* no probe waits for input */
+			send_batch(s->rs, &rl);
+		if (!(j = queue_pop(s->q)))
+			break;
 		unsigned i = 0;
 		for (; i < j->n && !*cfg->stop; i++) {
 			send_target(cfg, s->templates, s->rs, &rl, batch, j->daddr[i], j->dport[i]);
@@ -206,7 +230,7 @@ static void *sender_main(void *arg)
 		free(j);
 		atomic_store(&s->sent, s->rs->sent);
 	}
-	rawsend_flush(s->rs);
+	send_batch(s->rs, &rl);
 	atomic_store(&s->sent, s->rs->sent);
 	atomic_store(&s->finished, true);
 	return NULL;
@@ -279,7 +303,7 @@ static uint64_t settle(const struct sendscan_config *cfg, struct sender *snd, un
 		     s->done++)
 			send_target(cfg, templates, s->rs, &rl, batch, j->daddr[s->done],
 			            j->dport[s->done]);
-		rawsend_flush(s->rs);
+		send_batch(s->rs, &rl);
 		atomic_store(&s->sent, s->rs->sent);
 		if (j && s->done < j->n && job_record(j, s->done) < consumed)
 			consumed = job_record(j, s->done);

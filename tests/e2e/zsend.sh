@@ -48,6 +48,21 @@ for a in ipaddress.ip_network("198.18.16.0/24"):
 	grep -q '"sent":0,.*"blocked":256' "$T/status2" || fail "done record: $(tail -1 "$T/status2")"
 }
 
+# At -r 100000 a batch is 64 frames; a target that arrives alone must still
+# go out at once, not wait for 63 more that come seconds later.
+test_zsend_sends_a_lone_target_without_waiting_for_a_batch() {
+	scan_lab_up
+	make_key "$T/key"
+	start_capture "$LAB_NET" zn0 "tcp[13] == 2 and src host 198.18.0.1"
+	in_scan bash -c "{ echo 198.18.16.1; sleep 2; echo 198.18.16.2; } |
+		'$ZS_BIN/zsend' -q -k '$T/key' -b /dev/null -p 80 -r 100000 -T 2" >/dev/null
+	stop_capture
+	tshark -r "$T/cap.pcap" -T fields -e frame.time_epoch -e ip.dst 2>/dev/null >"$T/probes"
+	expect_eq "probes" "$(cut -f2 "$T/probes" | tr '\n' ' ')" "198.18.16.1 198.18.16.2 "
+	apart=$(awk 'NR == 1 { a = $1 } NR == 2 { printf "%d", ($1 - a) * 1000 }' "$T/probes")
+	[ "$apart" -ge 1500 ] || fail "the first probe waited for the second line: ${apart} ms apart"
+}
+
 test_zsend_rejects_bad_input() {
 	make_key "$T/key"
 	printf '198.18.16.5,80\n300.1.1.1\n198.18.16.6,99999\n198.18.16.7\n' >"$T/in"
