@@ -187,6 +187,16 @@ lab_down() (
 	return 0
 )
 
+# An nftables rule in the scanner namespace that drops SYN-ACKs from the
+# lab after any capture has seen them and before the stack, so the
+# scanner's kernel does not answer each unsolicited one with a RST (for
+# answers blasted at it, see tests/tools/answerblast.c).
+lab_drop_unsolicited_synacks() {
+	printf '%s\n' 'table ip scanner {' ' chain pre {' \
+		'  type filter hook prerouting priority raw; policy accept;' \
+		'  ip saddr 198.18.0.0/15 tcp flags & (syn|ack) == syn|ack drop' ' }' '}' | in_scan nft -f -
+}
+
 in_scan() { ip netns exec "$LAB_SCAN" "$@"; }
 in_net() { ip netns exec "$LAB_NET" "$@"; }
 in_recv() { ip netns exec "$LAB_RECV" "$@"; }

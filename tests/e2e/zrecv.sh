@@ -55,9 +55,7 @@ test_zrecv_validates_every_blasted_answer_without_drops() {
 	make_key "$T/key"
 	make_key "$T/other.key"
 	smac=$(in_scan cat /sys/class/net/zs0/address)
-	# the scanner's own kernel would answer each SYN-ACK with a RST
-	printf '%s\n' 'table ip t {' ' chain pre {' '  type filter hook prerouting priority raw; policy accept;' \
-		'  ip saddr 198.18.0.0/15 tcp flags & (syn|ack) == syn|ack drop' ' }' '}' | in_scan nft -f -
+	lab_drop_unsolicited_synacks
 	for k in key other.key; do
 		in_scan "$ZS_BIN/zrecv" -q -i zs0 -k "$T/$k" -t 4 -f saddr,sport -o "$T/$k.csv" \
 			--metadata "$T/$k.json" </dev/null &
