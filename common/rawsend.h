@@ -29,11 +29,19 @@ int rawsend_open(struct rawsend *rs, int ifindex, struct zerr *e);
 void rawsend_open_dry(struct rawsend *rs, FILE *f);
 void rawsend_close(struct rawsend *rs);
 
-/* The buffer for the next frame; after writing it, record its length in
- * len[n++], and flush once n reaches the batch. */
+/* The buffer for the next frame; rawsend_add queues it once written. */
 static inline uint8_t *rawsend_next(struct rawsend *rs)
 {
 	return rs->frames[rs->n];
+}
+
+/* Queues the frame just written at rawsend_next, len bytes; returns how
+ * many are queued. The caller flushes (once the rate allows) before the
+ * batch is full. */
+static inline unsigned rawsend_add(struct rawsend *rs, uint16_t len)
+{
+	rs->len[rs->n] = len;
+	return ++rs->n;
 }
 
 /* Sends what is queued. Failed frames are counted, not retried. */

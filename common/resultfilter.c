@@ -417,12 +417,10 @@ static int take_row(struct run *ru, const char *line, size_t ll, unsigned long l
 /* Prints a row that passed unless its key was seen before. */
 static int keep_row(struct run *ru, const struct row *r, uint32_t addr, struct zerr *e)
 {
-	int fresh = 1;
-	if (ru->cfg->no_dedup) {
-		fresh = 1;
-	} else if (ru->ring) {
+	int fresh = 1; /* --no-dedup: every row */
+	if (ru->ring) {
 		fresh = !bitmap_test_and_set(&ru->bm, addr);
-	} else {
+	} else if (!ru->cfg->no_dedup) {
 		char joined[1024];
 		size_t jl = 0;
 		int nk = ru->nkey ? ru->nkey : r->n; /* no key: the whole row */

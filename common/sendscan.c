@@ -94,8 +94,7 @@ static void send_target(const struct sendscan_config *cfg,
 		uint8_t *f = rawsend_next(rs);
 		memcpy(f, templates[si], cfg->pp.template_len);
 		size_t len = cfg->mod->fill(&cfg->pp, f, cfg->sources[si], daddr, dport, k);
-		rs->len[rs->n++] = (uint16_t)len;
-		if (rs->n >= batch)
+		if (rawsend_add(rs, (uint16_t)len) >= batch)
 			send_batch(rs, rl);
 	}
 }

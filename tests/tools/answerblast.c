@@ -84,15 +84,14 @@ static void *blast(void *arg)
 	ratelimit_init(&rl, b->rate);
 	uint64_t i = b->thread;
 	while (ratelimit_now_ns() < b->end_ns) {
-		ratelimit_wait(&rl, batch);
 		for (unsigned k = 0; k < batch; k++, i += b->threads) {
 			uint32_t target = LAB_BASE + (uint32_t)(i % LAB_SIZE);
 			uint16_t port = (uint16_t)(1 + (i / LAB_SIZE) % 65535);
 			if (target == b->scanner_ip)
 				continue;
-			uint8_t *f = rawsend_next(rs);
-			rs->len[rs->n++] = build_answer(b, f, target, port);
+			rawsend_add(rs, build_answer(b, rawsend_next(rs), target, port));
 		}
+		ratelimit_wait(&rl, rs->n); /* as zsend: built, then paced, then sent */
 		rawsend_flush(rs);
 	}
 	b->sent = rs->sent;
