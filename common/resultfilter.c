@@ -208,19 +208,30 @@ struct run {
 	resultfilter_bad_fn bad;
 	struct resultfilter_stats *st;
 	struct outbuf out;
-	struct bitmap bm;  /* an address key's set */
-	struct strset set; /* any other key's */
-	/* An address key: rows that passed wait here, their bitmap words on the
-	 * way into the cache, until AHEAD more have been parsed. */
-	struct pending *ring;
-	unsigned head, count;
+	struct bitmap bm;    /* an address key's set */
+	struct strset set;   /* any other key's */
+	struct batch *batch; /* an address key: rows that passed, not yet settled */
 };
 
-#define AHEAD 32
+/* An address key's rows wait here, parsed down to their address and
+ * output values (or their line, when there are more than BATCH_OUT
+ * values), until BATCH have passed. Settling a batch is a tight loop over the
+ * addresses with a prefetch some rows ahead: a lookup in a 512 MiB map
+ * misses the TLB, and a prefetch that misses it holds retirement until its
+ * page walk is done. Between rows' parsing, the walks ran one after another;
+ * in a tight loop they overlap. */
+#define BATCH 256
+#define AHEAD 16
+#define BATCH_OUT 4
 
-struct pending {
-	struct row r;
-	uint32_t addr;
+struct batch {
+	uint32_t addr[BATCH];
+	bool fresh[BATCH];
+	struct fspan out[BATCH][BATCH_OUT]; /* the output values, */
+	bool quoted[BATCH][BATCH_OUT];
+	struct fspan line[BATCH]; /* or the line, to split again */
+	unsigned n;
+	bool whole; /* lines: more output values than BATCH_OUT */
 };
 
 /* Column of name in r's names, trying hint first (JSON lines of one
@@ -279,15 +290,15 @@ static int put_json_value(struct outbuf *out, struct fspan v, bool quoted)
 	return outbuf_put(out, "\"", 1);
 }
 
-static int write_row(struct run *ru, struct outbuf *out, const struct row *r)
+/* Writes the output values v[0..n) (q: each was a JSON string); r gives
+ * the names when every column is printed. */
+static int write_row(struct run *ru, struct outbuf *out, const struct row *r, const struct fspan *v,
+                     const bool *q, int n)
 {
-	const struct resultfilter_config *cfg = ru->cfg;
-	int n = ru->out_all ? r->n : ru->nout;
-	bool json = cfg->format == RESULTFILTER_JSON;
+	bool json = ru->cfg->format == RESULTFILTER_JSON;
 	if (json && outbuf_put(out, "{", 1) < 0)
 		return -1;
 	for (int k = 0; k < n; k++) {
-		int c = ru->out_all ? k : ru->ocol[k];
 		if (k && outbuf_put(out, ",", 1) < 0)
 			return -1;
 		if (json) {
@@ -295,14 +306,27 @@ static int write_row(struct run *ru, struct outbuf *out, const struct row *r)
 			                        ? (ru->fmt == CSV ? ru->header.v[k] : r->name[k])
 			                        : (struct fspan){ru->outn[k], strlen(ru->outn[k])};
 			if (outbuf_put(out, "\"", 1) < 0 || outbuf_put(out, name.p, name.n) < 0 ||
-			    outbuf_put(out, "\":", 2) < 0 ||
-			    put_json_value(out, r->v[c], r->quoted[c]) < 0)
+			    outbuf_put(out, "\":", 2) < 0 || put_json_value(out, v[k], q[k]) < 0)
 				return -1;
-		} else if (outbuf_put(out, r->v[c].p, r->v[c].n) < 0) {
+		} else if (outbuf_put(out, v[k].p, v[k].n) < 0) {
 			return -1;
 		}
 	}
 	return outbuf_put(out, json ? "}\n" : "\n", json ? 2 : 1);
+}
+
+/* Writes the output fields of a split row. */
+static int write_split_row(struct run *ru, struct outbuf *out, const struct row *r)
+{
+	if (ru->out_all)
+		return write_row(ru, out, r, r->v, r->quoted, r->n);
+	struct fspan v[MAX_COLS];
+	bool q[MAX_COLS];
+	for (int k = 0; k < ru->nout; k++) {
+		v[k] = r->v[ru->ocol[k]];
+		q[k] = r->quoted[ru->ocol[k]];
+	}
+	return write_row(ru, out, r, v, q, ru->nout);
 }
 
 static int write_header(struct run *ru, struct outbuf *out, const struct row *names)
@@ -356,6 +380,26 @@ static int read_header(struct run *ru, const char *line, size_t ll, struct zerr 
 	return 0;
 }
 
+/* Splits a line into r; for JSON also finds the named columns in it, since
+ * names may move or be missing from line to line. False if it does not fit
+ * the input's columns. */
+static bool split_row(struct run *ru, const char *line, size_t ll, struct row *r)
+{
+	if (ru->fmt == CSV)
+		return csv_split(line, ll, r) == ru->ncols;
+	if (!json_split(line, ll, r))
+		return false;
+	bool ok = true;
+	for (int k = 0; k < ru->nkey && ok; k++)
+		ok = (ru->kcol[k] = find_col(r, ru->key[k], ru->kcol[k])) >= 0;
+	for (int k = 0; k < ru->nout && ok; k++)
+		ok = (ru->ocol[k] = find_col(r, ru->outn[k], ru->ocol[k])) >= 0;
+	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
+	for (size_t k = 0; k < nw; k++)
+		ru->wcol[k] = find_col(r, filterexpr_field(ru->where, k), ru->wcol[k]);
+	return ok;
+}
+
 /* Splits a data line into r and applies the filter; for an address key
  * also parses the address into *addr. Returns 1 if the row passes, 0 if
  * not (a bad line is reported and counted), or an error. */
@@ -364,25 +408,14 @@ static int take_row(struct run *ru, const char *line, size_t ll, unsigned long l
 {
 	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
 	ru->st->rows++;
-	bool ok;
-	if (ru->fmt == CSV) {
-		ok = csv_split(line, ll, r) == ru->ncols;
-	} else if ((ok = json_split(line, ll, r))) {
-		if (ru->st->rows == 1) {
-			if (bind_columns(ru, r, e) < 0)
-				return RESULTFILTER_USAGE;
-			if (ru->cfg->format == RESULTFILTER_CSV &&
-			    write_header(ru, &ru->out, r) < 0)
-				return zerr_set(e, "write error: %s", strerror(errno));
-		}
-		/* names may move or be missing from line to line */
-		for (int k = 0; k < ru->nkey && ok; k++)
-			ok = (ru->kcol[k] = find_col(r, ru->key[k], ru->kcol[k])) >= 0;
-		for (int k = 0; k < ru->nout && ok; k++)
-			ok = (ru->ocol[k] = find_col(r, ru->outn[k], ru->ocol[k])) >= 0;
-		for (size_t k = 0; k < nw; k++)
-			ru->wcol[k] = find_col(r, filterexpr_field(ru->where, k), ru->wcol[k]);
+	if (ru->fmt == JSON && ru->st->rows == 1 && json_split(line, ll, r)) {
+		/* the first JSON line names the columns */
+		if (bind_columns(ru, r, e) < 0)
+			return RESULTFILTER_USAGE;
+		if (ru->cfg->format == RESULTFILTER_CSV && write_header(ru, &ru->out, r) < 0)
+			return zerr_set(e, "write error: %s", strerror(errno));
 	}
+	bool ok = split_row(ru, line, ll, r);
 	if (!ok) {
 		ru->st->bad++;
 		ru->bad(lineno,
@@ -397,7 +430,7 @@ static int take_row(struct run *ru, const char *line, size_t ll, unsigned long l
 			return 0;
 	}
 	ru->st->passed++;
-	if (ru->ring) {
+	if (ru->batch) {
 		/* a field is always followed by a delimiter in the block (',',
 		 * '"', '}', ' ', or the line's '\r' or '\n'), which is what lets
 		 * addr_scan parse in one pass without bounds */
@@ -414,13 +447,10 @@ static int take_row(struct run *ru, const char *line, size_t ll, unsigned long l
 	return 1;
 }
 
-/* Prints a row that passed unless its key was seen before. */
-static int keep_row(struct run *ru, const struct row *r, uint32_t addr, struct zerr *e)
+/* Prints a row that passed unless its key (not an address) was seen. */
+static int keep_row(struct run *ru, const struct row *r, struct zerr *e)
 {
-	int fresh = 1; /* --no-dedup: every row */
-	if (ru->ring) {
-		fresh = !bitmap_test_and_set(&ru->bm, addr);
-	} else if (!ru->cfg->no_dedup) {
+	if (!ru->cfg->no_dedup) {
 		char joined[1024];
 		size_t jl = 0;
 		int nk = ru->nkey ? ru->nkey : r->n; /* no key: the whole row */
@@ -434,36 +464,71 @@ static int keep_row(struct run *ru, const struct row *r, uint32_t addr, struct z
 			memcpy(joined + jl, v.p, kn);
 			jl += kn;
 		}
-		if ((fresh = strset_add(&ru->set, joined, jl)) < 0)
+		int fresh = strset_add(&ru->set, joined, jl);
+		if (fresh < 0)
 			return zerr_set(e, "out of memory");
+		if (!fresh)
+			return 0;
 	}
-	if (!fresh)
-		return 0;
 	ru->st->unique++;
-	if (write_row(ru, &ru->out, r) < 0)
+	if (write_split_row(ru, &ru->out, r) < 0)
 		return zerr_set(e, "write error: %s", strerror(errno));
 	return 0;
 }
 
-/* Settles the oldest waiting rows until at most `leave` wait. */
-static int drain(struct run *ru, unsigned leave, struct zerr *e)
+/* Deduplicates the waiting rows in input order, then prints the fresh
+ * ones. */
+static int settle(struct run *ru, struct row *r, struct zerr *e)
 {
-	for (; ru->count > leave; ru->count--, ru->head = (ru->head + 1) % AHEAD) {
-		const struct pending *pd = &ru->ring[ru->head];
-		if (keep_row(ru, &pd->r, pd->addr, e) < 0)
-			return -1;
+	struct batch *b = ru->batch;
+	for (unsigned i = 0; i < b->n; i++) {
+		if (i + AHEAD < b->n)
+			bitmap_prefetch(&ru->bm, b->addr[i + AHEAD]);
+		b->fresh[i] = !bitmap_test_and_set(&ru->bm, b->addr[i]);
 	}
+	for (unsigned i = 0; i < b->n; i++) {
+		if (!b->fresh[i])
+			continue;
+		ru->st->unique++;
+		int rc;
+		if (b->whole) { /* the line split when it was taken */
+			(void)split_row(ru, b->line[i].p, b->line[i].n, r);
+			rc = write_split_row(ru, &ru->out, r);
+		} else {
+			rc = write_row(ru, &ru->out, r, b->out[i], b->quoted[i], ru->nout);
+		}
+		if (rc < 0)
+			return zerr_set(e, "write error: %s", strerror(errno));
+	}
+	b->n = 0;
 	return 0;
 }
 
-/* One block of whole lines from the reader. Rows point into the block, so
- * none may still wait when it ends. */
+/* Puts a row that passed into the batch. */
+static void batch_add(struct run *ru, const struct row *r, const char *line, size_t ll,
+                      uint32_t addr)
+{
+	struct batch *b = ru->batch;
+	b->addr[b->n] = addr;
+	if (b->whole) {
+		b->line[b->n] = (struct fspan){line, ll};
+	} else {
+		for (int k = 0; k < ru->nout; k++) {
+			b->out[b->n][k] = r->v[ru->ocol[k]];
+			b->quoted[b->n][k] = r->quoted[ru->ocol[k]];
+		}
+	}
+	b->n++;
+}
+
+/* One block of whole lines from the reader. Waiting rows point into the
+ * block, so none may still wait when it ends. */
 static int run_block(struct run *ru, const char *p, size_t len, unsigned long first,
                      unsigned long *lines, struct zerr *e)
 {
 	const char *end = p + len, *next = p;
 	unsigned long n = 0;
-	struct row single;
+	struct row r;
 	int rc = 0;
 	for (; p < end && rc >= 0; n++, p = next) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *line = p;
@@ -480,22 +545,21 @@ static int run_block(struct run *ru, const char *p, size_t len, unsigned long fi
 				continue;
 			}
 		}
-		struct pending *pd = ru->ring ? &ru->ring[(ru->head + ru->count) % AHEAD] : NULL;
 		uint32_t addr = 0;
-		if ((rc = take_row(ru, line, ll, first + n, pd ? &pd->r : &single,
-		                   pd ? &pd->addr : &addr, e)) <= 0)
+		if ((rc = take_row(ru, line, ll, first + n, &r, &addr, e)) <= 0)
 			continue;
-		if (!pd) {
-			rc = keep_row(ru, &single, 0, e);
+		struct batch *b = ru->batch;
+		if (!b) {
+			rc = keep_row(ru, &r, e);
 			continue;
 		}
-		bitmap_prefetch(&ru->bm, pd->addr);
-		if (++ru->count == AHEAD)
-			rc = drain(ru, AHEAD - 1, e);
+		batch_add(ru, &r, line, ll, addr);
+		if (b->n == BATCH)
+			rc = settle(ru, &r, e);
 	}
 	*lines = n;
-	if (rc >= 0 && ru->ring)
-		rc = drain(ru, 0, e);
+	if (rc >= 0 && ru->batch)
+		rc = settle(ru, &r, e);
 	return rc < 0 ? rc : 0;
 }
 
@@ -511,16 +575,18 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 	}
 	bool addr_set = ru.addr_key && !cfg->no_dedup;
 	if ((addr_set &&
-	     (bitmap_reserve(&ru.bm) < 0 || !(ru.ring = calloc(AHEAD, sizeof *ru.ring)))) ||
+	     (bitmap_reserve(&ru.bm) < 0 || !(ru.batch = calloc(1, sizeof *ru.batch)))) ||
 	    linereader_init(&lr, cfg->in_fd) < 0) {
 		bitmap_free(&ru.bm);
-		free(ru.ring);
+		free(ru.batch);
 		filterexpr_free(ru.where);
 		return zerr_set(e, "out of memory");
 	}
+	if (ru.batch)
+		ru.batch->whole = ru.out_all || ru.nout > BATCH_OUT;
 	if (outbuf_init(&ru.out, cfg->out_fd) < 0) {
 		bitmap_free(&ru.bm);
-		free(ru.ring);
+		free(ru.batch);
 		filterexpr_free(ru.where);
 		linereader_free(&lr);
 		return zerr_set(e, "out of memory");
@@ -541,7 +607,7 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 	if (outbuf_flush(&ru.out) < 0 && rc == 0)
 		rc = zerr_set(e, "write error: %s", strerror(errno));
 	bitmap_free(&ru.bm);
-	free(ru.ring);
+	free(ru.batch);
 	free(ru.header_copy);
 	filterexpr_free(ru.where);
 	strset_free(&ru.set);
