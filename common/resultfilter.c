@@ -22,12 +22,21 @@ struct row {
 	int n;
 };
 
-/* A set of byte strings: open addressing on a 64-bit FNV-1a hash. */
+/* A set of byte strings: open addressing on a 64-bit FNV-1a hash. The
+ * keys sit end to end in one arena, so adding one costs no allocation and
+ * freeing the set is one call; a slot holds the hash and where its key is,
+ * so growing the table never reads the keys. */
 struct strset {
-	uint64_t *hashes; /* 0 = empty */
-	char **keys;
+	struct strslot {
+		uint64_t hash; /* 0 = empty */
+		uint64_t at;   /* offset in the arena << 12 | length */
+	} * slots;
 	size_t cap, n;
+	char *arena;
+	size_t used, size;
 };
+
+#define STRSET_MAX_KEY 4095 /* fits the length bits of at */
 
 static uint64_t fnv1a(const char *p, size_t n)
 {
@@ -37,50 +46,65 @@ static uint64_t fnv1a(const char *p, size_t n)
 	return h ? h : 1;
 }
 
-/* Returns 1 if added, 0 if present, -1 out of memory. */
-static int strset_add(struct strset *s, const char *p, size_t n)
+static int strset_grow(struct strset *s)
 {
-	if (s->n * 2 >= s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 1024;
-		struct strset ns = {calloc(ncap, sizeof(uint64_t)), calloc(ncap, sizeof(char *)),
-		                    ncap, 0};
-		if (!ns.hashes || !ns.keys) {
-			free(ns.hashes);
-			free(ns.keys);
-			return -1;
-		}
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->hashes[i])
-				continue;
-			size_t j = s->hashes[i] & (ncap - 1);
-			while (ns.hashes[j])
-				j = (j + 1) & (ncap - 1);
-			ns.hashes[j] = s->hashes[i];
-			ns.keys[j] = s->keys[i];
-		}
-		ns.n = s->n;
-		free(s->hashes);
-		free(s->keys);
-		*s = ns;
-	}
-	uint64_t h = fnv1a(p, n);
-	size_t j = h & (s->cap - 1);
-	for (; s->hashes[j]; j = (j + 1) & (s->cap - 1))
-		if (s->hashes[j] == h && strlen(s->keys[j]) == n && memcmp(s->keys[j], p, n) == 0)
-			return 0;
-	if (!(s->keys[j] = strndup(p, n)))
+	size_t ncap = s->cap ? s->cap * 2 : 1024;
+	struct strslot *ns = calloc(ncap, sizeof *ns);
+	if (!ns)
 		return -1;
-	s->hashes[j] = h;
+	for (size_t i = 0; i < s->cap; i++) {
+		if (!s->slots[i].hash)
+			continue;
+		size_t j = s->slots[i].hash & (ncap - 1);
+		while (ns[j].hash)
+			j = (j + 1) & (ncap - 1);
+		ns[j] = s->slots[i];
+	}
+	free(s->slots);
+	s->slots = ns;
+	s->cap = ncap;
+	return 0;
+}
+
+/* Starts loading the slot a key of hash h probes first. */
+static void strset_prefetch(const struct strset *s, uint64_t h)
+{
+	if (s->cap)
+		__builtin_prefetch(&s->slots[h & (s->cap - 1)]);
+}
+
+/* Adds key p (n bytes, at most STRSET_MAX_KEY, hash h = fnv1a(p, n)).
+ * Returns 1 if added, 0 if present, -1 out of memory. */
+static int strset_add(struct strset *s, uint64_t h, const char *p, size_t n)
+{
+	if (s->n * 2 >= s->cap && strset_grow(s) < 0)
+		return -1;
+	size_t j = h & (s->cap - 1);
+	for (; s->slots[j].hash; j = (j + 1) & (s->cap - 1)) {
+		uint64_t at = s->slots[j].at;
+		if (s->slots[j].hash == h && (at & 4095) == n &&
+		    memcmp(s->arena + (at >> 12), p, n) == 0)
+			return 0;
+	}
+	if (s->used + n > s->size) {
+		size_t nsize = s->size ? s->size * 2 : 1 << 16;
+		char *na = realloc(s->arena, nsize);
+		if (!na)
+			return -1;
+		s->arena = na;
+		s->size = nsize;
+	}
+	memcpy(s->arena + s->used, p, n);
+	s->slots[j] = (struct strslot){h, (uint64_t)s->used << 12 | n};
+	s->used += n;
 	s->n++;
 	return 1;
 }
 
 static void strset_free(struct strset *s)
 {
-	for (size_t i = 0; i < s->cap; i++)
-		free(s->keys[i]);
-	free(s->hashes);
-	free(s->keys);
+	free(s->slots);
+	free(s->arena);
 }
 
 /* Splits a flat JSON object line into names and values (strings without
@@ -210,22 +234,29 @@ struct run {
 	struct outbuf out;
 	struct bitmap bm;    /* an address key's set */
 	struct strset set;   /* any other key's */
-	struct batch *batch; /* an address key: rows that passed, not yet settled */
+	bool addr_set;       /* deduplicating an address key, in bm */
+	struct batch *batch; /* deduplicating: rows that passed, not yet settled */
 };
 
-/* An address key's rows wait here, parsed down to their address and
- * output values (or their line, when there are more than BATCH_OUT
- * values), until BATCH have passed. Settling a batch is a tight loop over
- * the addresses with a prefetch some rows ahead. A lookup in a 512 MiB map
- * misses the TLB; with one prefetch between each row's parsing, perf put
- * 70% of the time on the prefetch (the page walks did not overlap), and in
- * a tight loop they do. */
+/* Rows that passed wait here, parsed down to their key (an address, or
+ * the key's fields joined, with its hash) and output values (or their line,
+ * when there are more than BATCH_OUT values), until BATCH have passed.
+ * Settling a batch is a tight loop over the keys with a prefetch some rows
+ * ahead. A lookup in a 512 MiB bitmap or a large hash table misses the
+ * TLB; with one prefetch between each row's parsing, perf put 70% of the
+ * time on the prefetch (the page walks did not overlap), and in a tight
+ * loop they do. */
 #define BATCH 256
 #define AHEAD 16
 #define BATCH_OUT 4
+#define KEY_MAX 1024 /* bytes of a joined key, separators included */
 
 struct batch {
-	uint32_t addr[BATCH];
+	uint32_t addr[BATCH];                   /* an address key, */
+	uint64_t hash[BATCH];                   /* or a joined key's hash, */
+	uint32_t key_at[BATCH], key_len[BATCH]; /* and where it is in keys */
+	char keys[BATCH * KEY_MAX];
+	size_t keys_used;
 	bool fresh[BATCH];
 	struct fspan out[BATCH][BATCH_OUT]; /* the output values, */
 	bool quoted[BATCH][BATCH_OUT];
@@ -233,6 +264,8 @@ struct batch {
 	unsigned n;
 	bool whole; /* lines: more output values than BATCH_OUT */
 };
+
+_Static_assert(KEY_MAX <= STRSET_MAX_KEY, "a joined key fits the set");
 
 /* Column of name in r's names, trying hint first (JSON lines of one
  * writer list their names in the same order). */
@@ -430,7 +463,7 @@ static int take_row(struct run *ru, const char *line, size_t ll, unsigned long l
 			return 0;
 	}
 	ru->st->passed++;
-	if (ru->batch) {
+	if (ru->addr_set) {
 		/* a field is always followed by a delimiter in the block (',',
 		 * '"', '}', ' ', or the line's '\r' or '\n'), which is what lets
 		 * addr_scan parse in one pass without bounds */
@@ -447,33 +480,23 @@ static int take_row(struct run *ru, const char *line, size_t ll, unsigned long l
 	return 1;
 }
 
-/* Prints a row that passed unless its key (not an address) was seen. */
-static int keep_row(struct run *ru, const struct row *r, struct zerr *e)
+/* Joins the key's fields (the whole row's when there is no key) with
+ * '\x1f' into out, up to 128 bytes of each and KEY_MAX in all. */
+static size_t join_key(const struct run *ru, const struct row *r, char *out)
 {
-	if (!ru->cfg->no_dedup) {
-		char joined[1024];
-		size_t jl = 0;
-		int nk = ru->nkey ? ru->nkey : r->n; /* no key: the whole row */
-		for (int k = 0; k < nk; k++) {
-			struct fspan v = r->v[ru->nkey ? ru->kcol[k] : k];
-			size_t kn = v.n < 128 ? v.n : 128;
-			if (jl + kn + 1 > sizeof joined)
-				break;
-			if (k)
-				joined[jl++] = '\x1f';
-			memcpy(joined + jl, v.p, kn);
-			jl += kn;
-		}
-		int fresh = strset_add(&ru->set, joined, jl);
-		if (fresh < 0)
-			return zerr_set(e, "out of memory");
-		if (!fresh)
-			return 0;
+	size_t jl = 0;
+	int nk = ru->nkey ? ru->nkey : r->n;
+	for (int k = 0; k < nk; k++) {
+		struct fspan v = r->v[ru->nkey ? ru->kcol[k] : k];
+		size_t kn = v.n < 128 ? v.n : 128;
+		if (jl + kn + 1 > KEY_MAX)
+			break;
+		if (k)
+			out[jl++] = '\x1f';
+		memcpy(out + jl, v.p, kn);
+		jl += kn;
 	}
-	ru->st->unique++;
-	if (write_split_row(ru, &ru->out, r) < 0)
-		return zerr_set(e, "write error: %s", strerror(errno));
-	return 0;
+	return jl;
 }
 
 /* Deduplicates the waiting rows in input order, then prints the fresh
@@ -482,9 +505,18 @@ static int settle(struct run *ru, struct row *r, struct zerr *e)
 {
 	struct batch *b = ru->batch;
 	for (unsigned i = 0; i < b->n; i++) {
+		if (ru->addr_set) {
+			if (i + AHEAD < b->n)
+				bitmap_prefetch(&ru->bm, b->addr[i + AHEAD]);
+			b->fresh[i] = !bitmap_test_and_set(&ru->bm, b->addr[i]);
+			continue;
+		}
 		if (i + AHEAD < b->n)
-			bitmap_prefetch(&ru->bm, b->addr[i + AHEAD]);
-		b->fresh[i] = !bitmap_test_and_set(&ru->bm, b->addr[i]);
+			strset_prefetch(&ru->set, b->hash[i + AHEAD]);
+		int fresh = strset_add(&ru->set, b->hash[i], b->keys + b->key_at[i], b->key_len[i]);
+		if (fresh < 0)
+			return zerr_set(e, "out of memory");
+		b->fresh[i] = fresh;
 	}
 	for (unsigned i = 0; i < b->n; i++) {
 		if (!b->fresh[i])
@@ -501,6 +533,7 @@ static int settle(struct run *ru, struct row *r, struct zerr *e)
 			return zerr_set(e, "write error: %s", strerror(errno));
 	}
 	b->n = 0;
+	b->keys_used = 0;
 	return 0;
 }
 
@@ -509,7 +542,16 @@ static void batch_add(struct run *ru, const struct row *r, const char *line, siz
                       uint32_t addr)
 {
 	struct batch *b = ru->batch;
-	b->addr[b->n] = addr;
+	if (ru->addr_set) {
+		b->addr[b->n] = addr;
+	} else {
+		char *key = b->keys + b->keys_used;
+		size_t kl = join_key(ru, r, key);
+		b->hash[b->n] = fnv1a(key, kl);
+		b->key_at[b->n] = (uint32_t)b->keys_used;
+		b->key_len[b->n] = (uint32_t)kl;
+		b->keys_used += kl;
+	}
 	if (b->whole) {
 		b->line[b->n] = (struct fspan){line, ll};
 	} else {
@@ -549,8 +591,10 @@ static int run_block(struct run *ru, const char *p, size_t len, unsigned long fi
 		if ((rc = take_row(ru, line, ll, first + n, &r, &addr, e)) <= 0)
 			continue;
 		struct batch *b = ru->batch;
-		if (!b) {
-			rc = keep_row(ru, &r, e);
+		if (!b) { /* --no-dedup */
+			ru->st->unique++;
+			if (write_split_row(ru, &ru->out, &r) < 0)
+				rc = zerr_set(e, "write error: %s", strerror(errno));
 			continue;
 		}
 		batch_add(ru, &r, line, ll, addr);
@@ -573,9 +617,9 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 		filterexpr_free(ru.where);
 		return rc;
 	}
-	bool addr_set = ru.addr_key && !cfg->no_dedup;
-	if ((addr_set &&
-	     (bitmap_reserve(&ru.bm) < 0 || !(ru.batch = calloc(1, sizeof *ru.batch)))) ||
+	ru.addr_set = ru.addr_key && !cfg->no_dedup;
+	if ((ru.addr_set && bitmap_reserve(&ru.bm) < 0) ||
+	    (!cfg->no_dedup && !(ru.batch = calloc(1, sizeof *ru.batch))) ||
 	    linereader_init(&lr, cfg->in_fd) < 0) {
 		bitmap_free(&ru.bm);
 		free(ru.batch);
