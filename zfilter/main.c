@@ -44,7 +44,7 @@ static void help(void)
 	      "  -V, --version        print the version\n\n"
 	      "Memory: the saddr key uses a bitmap that takes 4 KiB per /17 as\n"
 	      "addresses appear, at most 512 MiB for all of IPv4; other keys use a hash\n"
-	      "set that grows by about 60 bytes per distinct key.\n",
+	      "set that grows by about 40 bytes plus the key per distinct key.\n",
 	      stdout);
 }
 
