@@ -38,6 +38,15 @@ test_zfilter_unique_success_addresses() {
 # are prefetched): repeats far apart and close together, across read
 # blocks of any size, and bad addresses among them, must still give the
 # first row of each address in input order, as awk does.
+odd_writes() { # FILE SEED: FILE to stdout in writes of 1 to 8999 bytes
+	python3 -c '
+import sys, random
+r = random.Random(int(sys.argv[2])); d = open(sys.argv[1], "rb").read(); i = 0
+while i < len(d):
+    n = r.randrange(1, 9000); sys.stdout.buffer.write(d[i:i + n]); sys.stdout.flush(); i += n
+' "$1" "$2"
+}
+
 # Rows wait in batches whose keys (an address, or a key's fields joined)
 # are looked up together; a block's rows must all be settled at its end.
 test_zfilter_address_dedup_across_blocks_matches_awk() {
@@ -60,24 +69,14 @@ PY
 	grep -q "^zfilter: $bad bad lines skipped" "$T/err" ||
 		fail "want $bad bad lines reported: $(tail -1 "$T/err")"
 	# through a pipe in odd-sized writes, so blocks end anywhere
-	python3 -c '
-import sys, random
-r = random.Random(7); d = open(sys.argv[1], "rb").read(); i = 0
-while i < len(d):
-    n = r.randrange(1, 9000); sys.stdout.buffer.write(d[i:i + n]); sys.stdout.flush(); i += n
-' "$T/big.csv" | "$ZS_BIN/zfilter" -f saddr,sport -u saddr >"$T/got2" 2>/dev/null || true
+	odd_writes "$T/big.csv" 7 | "$ZS_BIN/zfilter" -f saddr,sport -u saddr >"$T/got2" 2>/dev/null || true
 	cmp -s "$T/got2" "$T/want" || fail "through a pipe: $(diff "$T/got2" "$T/want" | head -3)"
 	# a key of two fields goes to the hash set: the same, from a file and a pipe
 	awk -F, 'NR > 1 && $3 == 1 {print $1 "," $2}' "$T/big.csv" | awk '!seen[$0]++' >"$T/want3"
 	[ "$(wc -l <"$T/want3")" -gt 100000 ] || fail "too few pairs in the ground truth"
 	"$ZS_BIN/zfilter" -f saddr,sport <"$T/big.csv" >"$T/got3"
 	cmp -s "$T/got3" "$T/want3" || fail "pairs from a file: $(diff "$T/got3" "$T/want3" | head -3)"
-	python3 -c '
-import sys, random
-r = random.Random(8); d = open(sys.argv[1], "rb").read(); i = 0
-while i < len(d):
-    n = r.randrange(1, 9000); sys.stdout.buffer.write(d[i:i + n]); sys.stdout.flush(); i += n
-' "$T/big.csv" | "$ZS_BIN/zfilter" -f saddr,sport >"$T/got4"
+	odd_writes "$T/big.csv" 8 | "$ZS_BIN/zfilter" -f saddr,sport >"$T/got4"
 	cmp -s "$T/got4" "$T/want3" || fail "pairs through a pipe: $(diff "$T/got4" "$T/want3" | head -3)"
 }
 
