@@ -7,6 +7,9 @@
 #   tears it all down on exit (bench_down; a script that needs more on exit
 #   sets its own trap and calls bench_down from it).
 # sink_tx: packets sent on the scanner's sink veth so far.
+# sink_drop_at_ingress: from now on the sink drops frames as they arrive
+#   (an nftables netdev ingress chain), not in its IP layer after early
+#   demux and a route lookup, which run in the sender's softirq.
 
 source tests/lab.sh
 
@@ -24,3 +27,9 @@ bench_lab_up() { # ID
 }
 
 sink_tx() { in_scan cat /sys/class/net/zk0/statistics/tx_packets; }
+
+sink_drop_at_ingress() {
+	ip netns exec "$LAB_SINK" nft add table netdev sink
+	ip netns exec "$LAB_SINK" nft add chain netdev sink in \
+		"{ type filter hook ingress device zk1 priority 0; policy drop; }"
+}
