@@ -26,11 +26,13 @@ struct row {
  * keys sit end to end in one arena, so adding one costs no allocation and
  * freeing the set is one call; a slot holds the hash and where its key is,
  * so growing the table never reads the keys. */
+struct strslot {
+	uint64_t hash; /* 0 = empty */
+	uint64_t at;   /* offset in the arena << 12 | length */
+};
+
 struct strset {
-	struct strslot {
-		uint64_t hash; /* 0 = empty */
-		uint64_t at;   /* offset in the arena << 12 | length */
-	} * slots;
+	struct strslot *slots;
 	size_t cap, n;
 	char *arena;
 	size_t used, size;
@@ -86,7 +88,7 @@ static int strset_add(struct strset *s, uint64_t h, const char *p, size_t n)
 		    memcmp(s->arena + (at >> 12), p, n) == 0)
 			return 0;
 	}
-	if (s->used + n > s->size) {
+	if (!s->arena || s->used + n > s->size) { /* never NULL once a key is in */
 		size_t nsize = s->size ? s->size * 2 : 1 << 16;
 		char *na = realloc(s->arena, nsize);
 		if (!na)

@@ -80,6 +80,17 @@ PY
 	cmp -s "$T/got4" "$T/want3" || fail "pairs through a pipe: $(diff "$T/got4" "$T/want3" | head -3)"
 }
 
+# An empty key is a key like any other, also as the first one (the hash
+# set's arena does not exist until then).
+test_zfilter_empty_key_values() {
+	printf 'saddr,classification,success\n1.1.1.1,,1\n2.2.2.2,,1\n3.3.3.3,x,0\n4.4.4.4,x,1\n' >"$T/in"
+	expect_eq "-u classification" "$("$ZS_BIN/zfilter" -a -u classification -f saddr <"$T/in" | tr '\n' ' ')" \
+		"1.1.1.1 3.3.3.3 "
+	expect_eq "-u classification,saddr" \
+		"$("$ZS_BIN/zfilter" -u classification,saddr -f saddr <"$T/in" | tr '\n' ' ')" \
+		"1.1.1.1 2.2.2.2 4.4.4.4 "
+}
+
 test_zfilter_rejects_bad_input() {
 	printf 'saddr,sport,success\n1.1.1.1,80,1\n2.2.2.2,80\nnot-an-ip,80,1\n3.3.3.3,80,1\n' >"$T/in"
 	rc=0
