@@ -401,8 +401,11 @@ static int setup(struct run *ru, const struct resultfilter_config *cfg, struct z
 /* The CSV header row: names the columns, checks the options against them. */
 static int read_header(struct run *ru, const char *line, size_t ll, struct zerr *e)
 {
-	if (!(ru->header_copy = strndup(line, ll)))
+	/* all ll bytes: strndup would stop at a NUL in the line */
+	if (!(ru->header_copy = malloc(ll + 1)))
 		return zerr_set(e, "out of memory");
+	memcpy(ru->header_copy, line, ll);
+	ru->header_copy[ll] = '\0';
 	if (csv_split(ru->header_copy, ll, &ru->header) < 0)
 		return zerr_set(e, "more than %d columns", MAX_COLS);
 	for (int c = 0; c < ru->header.n; c++)

@@ -5,7 +5,7 @@
 test_fuzz_parsers_short_run() {
 	mkdir -p "$T/corpus"
 	cp tests/fuzz/corpus/* "$T/corpus/"
-	build/fuzz/fuzz_parse -max_total_time=8 -timeout=5 "$T/corpus" >"$T/fuzz.log" 2>&1 ||
+	build/fuzz/fuzz_parse -max_total_time=8 -timeout=5 -artifact_prefix="$T/" "$T/corpus" >"$T/fuzz.log" 2>&1 ||
 		fail "fuzzer found a problem: $(grep -E 'ERROR|SUMMARY|abort' "$T/fuzz.log" | head -5)"
 	runs=$(grep -o 'Done [0-9]* runs' "$T/fuzz.log" | cut -d' ' -f2)
 	[ "${runs:-0}" -gt 10000 ] || fail "only ${runs:-0} runs: $(tail -3 "$T/fuzz.log")"
