@@ -256,6 +256,9 @@ static int take_start(struct recvscan *rs, const char *rec, struct zerr *e)
 	     probes = json_num(rec, "probes");
 	if (first < 1 || count < 1 || probes < 1)
 		return zerr_set(e, "zsend's start record lacks its source ports or probes");
+	if (first > 65535 || count > 65536 - first || probes > 255) /* what zsend takes */
+		return zerr_set(e, "zsend's start record has source ports %ld-%ld and %ld probes",
+		                first, first + count - 1, probes);
 	if (rs->cfg.pp_from_flags &&
 	    (rs->cfg.pp.sport_first != first || rs->cfg.pp.sport_count != (uint32_t)count ||
 	     rs->cfg.pp.probes != (unsigned)probes))

@@ -16,6 +16,32 @@ test_zrecv_rejects_bad_input() {
 	"$ZS_BIN/zrecv" --list-fields -M icmp_echo | grep -q '^icmp_id ' || fail "--list-fields"
 }
 
+# zsend's start record on stdin tells zrecv the source ports and probes;
+# one that names more than zsend can send is refused, not truncated.
+test_zrecv_refuses_a_start_record_out_of_range() {
+	scan_lab_up
+	make_key "$T/key"
+	start() { # FINGERPRINT SPORT-FIRST SPORT-COUNT PROBES
+		printf '{"type":"start","module":"tcp_syn","key_fingerprint":"%s","sport_first":%s,"sport_count":%s,"probes":%s}\n' "$@"
+	}
+	rc=0
+	start zz 32768 100 1 | in_scan "$ZS_BIN/zrecv" -q -k "$T/key" -i zs0 -t 5 >/dev/null 2>"$T/err" || rc=$?
+	expect_eq "exit, wrong key" "$rc" 1
+	fp=$(sed -n 's/.*zrecv key \([0-9a-f]*\):.*/\1/p' "$T/err")
+	[ -n "$fp" ] || fail "no fingerprint in: $(cat "$T/err")"
+	for bad in "65000 1000 1" "70000 1 1" "32768 100 256"; do
+		rc=0
+		# shellcheck disable=SC2086 # three numbers
+		start "$fp" $bad | in_scan "$ZS_BIN/zrecv" -q -k "$T/key" -i zs0 -t 5 >/dev/null 2>"$T/err" || rc=$?
+		expect_eq "exit, $bad" "$rc" 1
+		grep -q "zsend's start record has source ports" "$T/err" || fail "$bad: $(cat "$T/err")"
+	done
+	# a good one is taken: zrecv runs until the stream ends and its cooldown
+	rc=0
+	start "$fp" 32768 100 1 | in_scan "$ZS_BIN/zrecv" -q -k "$T/key" -i zs0 -c 0 -t 5 >"$T/out" 2>"$T/err" || rc=$?
+	expect_eq "exit, good record: $(cat "$T/err")" "$rc" 0
+}
+
 test_pipeline_interrupted_by_ctrl_c_writes_whole_lines() {
 	source tests/lab.sh
 	trap lab_down EXIT
