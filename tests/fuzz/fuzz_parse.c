@@ -6,7 +6,8 @@
  *   4:   a port list (-p), 5: a -n limit,
  *   6-8: tcp_ack / icmp_echo_time / udp validation,
  *   9:   result lines (zfilter's stdin) under one of several option sets,
- *        picked by the next byte.
+ *        picked by the next byte,
+ *   10:  zblacklist's stdin (addresses and CIDRs, then anything).
  * A crash, a sanitizer report or a broken invariant aborts. */
 #include <fcntl.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "addrfilter.h"
 #include "limit.h"
 #include "ports.h"
 #include "probe.h"
@@ -27,6 +29,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void ignore_bad(unsigned long lineno, const char *why, const char *line, size_t len)
 {
 	(void)lineno, (void)why, (void)line, (void)len;
+}
+
+/* The input in a memfd, ready to be read from its start. */
+static int memfd_of(const char *in, size_t n)
+{
+	int fd = memfd_create("fuzz", 0);
+	if (fd < 0 || write(fd, in, n) != (ssize_t)n || lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	return fd;
+}
+
+static void ignore_bad_token(void *ctx, unsigned long lineno, const char *why, const char *tok,
+                             size_t toklen)
+{
+	(void)ctx, (void)lineno, (void)why, (void)tok, (void)toklen;
+}
+
+/* Runs zblacklist's filter over the input with 10.0.0.0/8 and
+ * 192.0.2.0/25 blocked, so that CIDRs can be allowed, blocked or split.
+ * The constraint is built once: building it takes longer than a run. */
+static void fuzz_addrfilter(const char *in, size_t n)
+{
+	static struct constraint *c;
+	if (!c && (!(c = constraint_new(true)) || constraint_paint(c, 0x0a000000, 8, false) < 0 ||
+	           constraint_paint(c, 0xc0000200, 25, false) < 0 || constraint_finish(c) < 0))
+		abort();
+	int fd = memfd_of(in, n), out = open("/dev/null", O_WRONLY);
+	struct addrfilter_stats st = {0};
+	struct zerr e;
+	if (out < 0 || addrfilter_run(c, fd, out, ignore_bad_token, NULL, &st, &e) < 0 ||
+	    st.passed + st.dropped + st.bad > st.lines)
+		abort();
+	close(fd);
+	close(out);
 }
 
 /* Runs zfilter's work over the input, read from a memfd, with the option
@@ -45,9 +81,8 @@ static void fuzz_resultfilter(const char *in, size_t n)
 	if (n < 1)
 		return;
 	struct resultfilter_config cfg = sets[(uint8_t)in[0] % (sizeof sets / sizeof sets[0])];
-	int fd = memfd_create("fuzz", 0), out = open("/dev/null", O_WRONLY);
-	if (fd < 0 || out < 0 || write(fd, in + 1, n - 1) != (ssize_t)(n - 1) ||
-	    lseek(fd, 0, SEEK_SET) != 0)
+	int fd = memfd_of(in + 1, n - 1), out = open("/dev/null", O_WRONLY);
+	if (out < 0)
 		abort();
 	cfg.in_fd = fd;
 	cfg.out_fd = out;
@@ -76,18 +111,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct secret secret; /* a fixed key: validation paths get exercised */
 	struct probe_params pp = {
 	    .secret = &secret, .sport_first = 32768, .sport_count = 28233, .probes = 2, .ttl = 64};
-	uint8_t sel = data[0] % 10;
+	uint8_t sel = data[0] % 11;
 	size_t n = size - 1;
 	char *buf = malloc(n ? n : 1);
 	memcpy(buf, data + 1, n);
 	struct zerr e;
-	static const struct probe_module *const mods[10] = {[0] = &probe_tcp_syn,
+	static const struct probe_module *const mods[11] = {[0] = &probe_tcp_syn,
 	                                                    [1] = &probe_icmp_echo,
 	                                                    [6] = &probe_tcp_ack,
 	                                                    [7] = &probe_icmp_echo_time,
 	                                                    [8] = &probe_udp};
 	if (sel == 9) {
 		fuzz_resultfilter(buf, n);
+	} else if (sel == 10) {
+		fuzz_addrfilter(buf, n);
 	} else if (mods[sel]) {
 		const struct probe_module *m = mods[sel];
 		struct probe_result r = {0};
