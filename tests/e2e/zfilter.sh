@@ -187,3 +187,18 @@ PY
 	"$ZS_BIN/zfilter" -u saddr -f classification,dport,sport,daddr,saddr <"$T/moved.json" >"$T/got5"
 	cmp -s "$T/got5" "$T/want5" || fail "five fields: $(diff "$T/got5" "$T/want5" | head -3)"
 }
+
+# Rows from a live scan come out as they are found: zfilter writes what it
+# has whenever its next read would wait, not only when 1 MiB is full.
+test_zfilter_prints_rows_as_they_come() {
+	{
+		printf 'saddr,sport,success\n1.1.1.1,80,1\n'
+		sleep 3
+		printf '2.2.2.2,80,1\n'
+	} | "$ZS_BIN/zfilter" >"$T/out" &
+	pid=$!
+	sleep 1.5
+	expect_eq "while the input waits" "$(cat "$T/out")" "1.1.1.1"
+	wait $pid
+	expect_eq "at the end" "$(tr '\n' ' ' <"$T/out")" "1.1.1.1 2.2.2.2 "
+}
