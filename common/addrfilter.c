@@ -100,7 +100,11 @@ int addrfilter_run(const struct constraint *c, int in_fd, int out_fd, addrfilter
 	size_t len;
 	unsigned long lineno;
 	int got;
-	while ((got = linereader_chunk(&lr, &p, &len, &lineno)) > 0) {
+	for (;;) {
+		if (out.len && linereader_would_wait(&lr) && outbuf_flush(&out) < 0)
+			goto write_error;
+		if ((got = linereader_chunk(&lr, &p, &len, &lineno)) <= 0)
+			break;
 		const char *end = p + len;
 		unsigned long n = 0;
 		for (; p < end; n++) {

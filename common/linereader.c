@@ -2,6 +2,7 @@
 #include "linereader.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,4 +75,10 @@ int linereader_chunk(struct linereader *r, const char **p, size_t *len, unsigned
 		if (got == 0)
 			r->eof = 1;
 	}
+}
+
+bool linereader_would_wait(const struct linereader *r)
+{
+	struct pollfd p = {.fd = r->fd, .events = POLLIN};
+	return !r->eof && poll(&p, 1, 0) == 0;
 }

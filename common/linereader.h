@@ -5,6 +5,7 @@
 #define ZSCAN_LINEREADER_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct linereader {
@@ -27,6 +28,11 @@ void linereader_free(struct linereader *r);
  * and *first_lineno the number of the first; 0 at end of input; -1 on error. */
 int linereader_chunk(struct linereader *r, const char **p, size_t *len,
                      unsigned long *first_lineno);
+
+/* True when a read now would wait for input. A filter writes out what it
+ * has before it reads on: behind a live scan its lines come out as they
+ * arrive, while a file is still written in large pieces. */
+bool linereader_would_wait(const struct linereader *r);
 
 /* After linereader_chunk: the caller saw n lines in the chunk. */
 static inline void linereader_count(struct linereader *r, unsigned long n)

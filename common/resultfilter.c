@@ -2,7 +2,6 @@
 #include "resultfilter.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -613,15 +612,6 @@ static int run_block(struct run *ru, const char *p, size_t len, unsigned long fi
 	return rc < 0 ? rc : 0;
 }
 
-/* True when a read of fd would wait. zfilter writes what it has before
- * that: rows from a live scan come out as they are found, and a file is
- * still written in 1 MiB pieces. */
-static bool input_would_wait(int fd)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	return poll(&p, 1, 0) == 0;
-}
-
 int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn bad,
                      struct resultfilter_stats *st, struct zerr *e)
 {
@@ -656,7 +646,7 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 	unsigned long first, n;
 	lr.stop = cfg->stop;
 	while (rc == 0 && !(cfg->stop && *cfg->stop)) {
-		if (ru.out.len && input_would_wait(cfg->in_fd) && outbuf_flush(&ru.out) < 0) {
+		if (ru.out.len && linereader_would_wait(&lr) && outbuf_flush(&ru.out) < 0) {
 			rc = zerr_set(e, "write error: %s", strerror(errno));
 			break;
 		}

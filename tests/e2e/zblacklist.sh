@@ -78,3 +78,18 @@ test_zblacklist_reports_bad_lines_and_keeps_going() {
 	"$ZS_BIN/zblacklist" --cidrs >/dev/full 2>/dev/null || rc=$?
 	expect_eq "--cidrs to /dev/full" "$rc" 1
 }
+
+# Behind a live source, allowed lines come out as they arrive, not only
+# when the output buffer fills or the input ends.
+test_zblacklist_prints_lines_as_they_come() {
+	{
+		printf '1.1.1.1\n10.0.0.1\n'
+		sleep 3
+		printf '2.2.2.2\n'
+	} | "$ZS_BIN/zblacklist" >"$T/out" &
+	pid=$!
+	sleep 1.5
+	expect_eq "while the input waits" "$(cat "$T/out")" "1.1.1.1"
+	wait $pid
+	expect_eq "at the end" "$(tr '\n' ' ' <"$T/out")" "1.1.1.1 2.2.2.2 "
+}
