@@ -28,7 +28,7 @@ struct row {
  * so growing the table never reads the keys. */
 struct strslot {
 	uint64_t hash; /* 0 = empty */
-	uint64_t at;   /* offset in the arena << 12 | length */
+	uint64_t at;   /* offset in the arena << STRSET_LEN_BITS | length */
 };
 
 struct strset {
@@ -38,7 +38,8 @@ struct strset {
 	size_t used, size;
 };
 
-#define STRSET_MAX_KEY 4095 /* fits the length bits of at */
+#define STRSET_LEN_BITS 12
+#define STRSET_MAX_KEY ((1u << STRSET_LEN_BITS) - 1) /* the longest length at holds */
 
 static uint64_t fnv1a(const char *p, size_t n)
 {
@@ -84,8 +85,8 @@ static int strset_add(struct strset *s, uint64_t h, const char *p, size_t n)
 	size_t j = h & (s->cap - 1);
 	for (; s->slots[j].hash; j = (j + 1) & (s->cap - 1)) {
 		uint64_t at = s->slots[j].at;
-		if (s->slots[j].hash == h && (at & 4095) == n &&
-		    memcmp(s->arena + (at >> 12), p, n) == 0)
+		if (s->slots[j].hash == h && (at & STRSET_MAX_KEY) == n &&
+		    memcmp(s->arena + (at >> STRSET_LEN_BITS), p, n) == 0)
 			return 0;
 	}
 	if (!s->arena || s->used + n > s->size) { /* never NULL once a key is in */
@@ -97,7 +98,7 @@ static int strset_add(struct strset *s, uint64_t h, const char *p, size_t n)
 		s->size = nsize;
 	}
 	memcpy(s->arena + s->used, p, n);
-	s->slots[j] = (struct strslot){h, (uint64_t)s->used << 12 | n};
+	s->slots[j] = (struct strslot){h, (uint64_t)s->used << STRSET_LEN_BITS | n};
 	s->used += n;
 	s->n++;
 	return 1;
@@ -223,8 +224,7 @@ struct run {
 	char keybuf[256], outbuf_names[256];
 	char *key[RESULTFILTER_MAX_KEYS], *outn[MAX_COLS];
 	int nkey, nout;
-	bool out_all;  /* -f '*': every column of the input */
-	bool addr_key; /* one address field: dedup in a bitmap */
+	bool out_all; /* -f '*': every column of the input */
 	enum { UNKNOWN, CSV, JSON } fmt;
 	struct row header; /* CSV: the column names */
 	char *header_copy;
@@ -236,7 +236,7 @@ struct run {
 	struct outbuf out;
 	struct bitmap bm;    /* an address key's set */
 	struct strset set;   /* any other key's */
-	bool addr_set;       /* deduplicating an address key, in bm */
+	bool addr_set;       /* deduplicating a key of one address field, in bm */
 	struct batch *batch; /* deduplicating: rows that passed, not yet settled */
 };
 
@@ -390,8 +390,8 @@ static int setup(struct run *ru, const struct resultfilter_config *cfg, struct z
 		                            RESULTFILTER_MAX_KEYS, "-u", e)) < 0)
 			return RESULTFILTER_USAGE;
 	}
-	ru->addr_key =
-	    ru->nkey == 1 && (!strcmp(ru->key[0], "saddr") || !strcmp(ru->key[0], "daddr"));
+	ru->addr_set = !cfg->no_dedup && ru->nkey == 1 &&
+	               (!strcmp(ru->key[0], "saddr") || !strcmp(ru->key[0], "daddr"));
 	const char *where = cfg->where ? cfg->where : cfg->all ? NULL : "success = 1";
 	if (where && !(ru->where = filterexpr_parse(where, e)))
 		return RESULTFILTER_USAGE;
@@ -622,7 +622,6 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 		filterexpr_free(ru.where);
 		return rc;
 	}
-	ru.addr_set = ru.addr_key && !cfg->no_dedup;
 	if ((ru.addr_set && bitmap_reserve(&ru.bm) < 0) ||
 	    (!cfg->no_dedup && !(ru.batch = calloc(1, sizeof *ru.batch))) ||
 	    linereader_init(&lr, cfg->in_fd) < 0) {
