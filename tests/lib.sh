@@ -27,6 +27,25 @@ expect_error() {
 	echo "  $(cat "$T/err.err")  [exit $rc]"
 }
 
+# expect_output_while_input_waits FIRST LATER WANT-FIRST WANT-ALL CMD...:
+# CMD reads FIRST, then 3 s later LATER; 1.5 s in, its output must be
+# WANT-FIRST (it wrote while its input waited), and at the end WANT-ALL
+# (lines joined with spaces, each followed by one).
+expect_output_while_input_waits() {
+	local first=$1 later=$2 want_first=$3 want_all=$4 pid
+	shift 4
+	{
+		printf '%s' "$first"
+		sleep 3
+		printf '%s' "$later"
+	} | "$@" >"$T/waits.out" &
+	pid=$!
+	sleep 1.5
+	expect_eq "while the input waits" "$(cat "$T/waits.out")" "$want_first"
+	wait $pid
+	expect_eq "at the end" "$(tr '\n' ' ' <"$T/waits.out")" "$want_all"
+}
+
 sorted() {
 	LC_ALL=C sort "$@"
 }

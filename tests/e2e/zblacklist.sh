@@ -82,14 +82,6 @@ test_zblacklist_reports_bad_lines_and_keeps_going() {
 # Behind a live source, allowed lines come out as they arrive, not only
 # when the output buffer fills or the input ends.
 test_zblacklist_prints_lines_as_they_come() {
-	{
-		printf '1.1.1.1\n10.0.0.1\n'
-		sleep 3
-		printf '2.2.2.2\n'
-	} | "$ZS_BIN/zblacklist" >"$T/out" &
-	pid=$!
-	sleep 1.5
-	expect_eq "while the input waits" "$(cat "$T/out")" "1.1.1.1"
-	wait $pid
-	expect_eq "at the end" "$(tr '\n' ' ' <"$T/out")" "1.1.1.1 2.2.2.2 "
+	expect_output_while_input_waits $'1.1.1.1\n10.0.0.1\n' $'2.2.2.2\n' \
+		"1.1.1.1" "1.1.1.1 2.2.2.2 " "$ZS_BIN/zblacklist"
 }

@@ -191,14 +191,6 @@ PY
 # Rows from a live scan come out as they are found: zfilter writes what it
 # has whenever its next read would wait, not only when 1 MiB is full.
 test_zfilter_prints_rows_as_they_come() {
-	{
-		printf 'saddr,sport,success\n1.1.1.1,80,1\n'
-		sleep 3
-		printf '2.2.2.2,80,1\n'
-	} | "$ZS_BIN/zfilter" >"$T/out" &
-	pid=$!
-	sleep 1.5
-	expect_eq "while the input waits" "$(cat "$T/out")" "1.1.1.1"
-	wait $pid
-	expect_eq "at the end" "$(tr '\n' ' ' <"$T/out")" "1.1.1.1 2.2.2.2 "
+	expect_output_while_input_waits $'saddr,sport,success\n1.1.1.1,80,1\n' $'2.2.2.2,80,1\n' \
+		"1.1.1.1" "1.1.1.1 2.2.2.2 " "$ZS_BIN/zfilter"
 }
