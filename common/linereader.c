@@ -19,15 +19,32 @@ int linereader_init(struct linereader *r, int fd)
 void linereader_free(struct linereader *r)
 {
 	free(r->buf);
-	r->buf = NULL;
+	free(r->spare);
+	r->buf = r->spare = NULL;
 }
 
-/* Moves the unread tail to the front, grows the buffer if a single line
- * fills it, and reads more. Returns bytes read, 0 at EOF, -1 on error. */
+/* Once a chunk has been handed out of the current buffer, moves the unread
+ * tail to the front of the other buffer and makes that one current (the
+ * chunk stays where it was, see linereader_chunk); grows the buffer if a
+ * single line fills it; reads more. Returns bytes read, 0 at EOF, -1 on
+ * error. */
 static ssize_t refill(struct linereader *r)
 {
 	if (r->start > 0) {
-		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		if (r->spare_cap < r->cap) {
+			char *nb = realloc(r->spare, r->cap);
+			if (!nb)
+				return -1;
+			r->spare = nb;
+			r->spare_cap = r->cap;
+		}
+		memcpy(r->spare, r->buf + r->start, r->end - r->start);
+		char *b = r->buf;
+		size_t c = r->cap;
+		r->buf = r->spare;
+		r->cap = r->spare_cap;
+		r->spare = b;
+		r->spare_cap = c;
 		r->end -= r->start;
 		r->start = 0;
 	}

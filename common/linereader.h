@@ -10,8 +10,10 @@
 
 struct linereader {
 	int fd;
-	char *buf;
+	char *buf; /* the current buffer: [start, end) not handed out yet */
 	size_t cap, start, end;
+	char *spare; /* the other buffer, with the chunks handed out before */
+	size_t spare_cap;
 	int eof;
 	int supplied_newline; /* the input's last line had none; one was added */
 	unsigned long lineno; /* lines handed out so far (see linereader_count) */
@@ -25,7 +27,10 @@ void linereader_free(struct linereader *r);
 
 /* Bulk access for hot filters: 1 and [*p, *p + *len) holding one or more
  * whole lines, each ending in '\n' (a missing final newline is supplied),
- * and *first_lineno the number of the first; 0 at end of input; -1 on error. */
+ * and *first_lineno the number of the first; 0 at end of input; -1 on error.
+ * A chunk stays in place through the next call: the reader reads into two
+ * buffers in turn, so a caller can still be printing one chunk's lines
+ * while it parses the next. */
 int linereader_chunk(struct linereader *r, const char **p, size_t *len,
                      unsigned long *first_lineno);
 

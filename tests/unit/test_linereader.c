@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -46,4 +47,62 @@ void test_linereader_chunks_are_whole_lines(void)
 	close(fd);
 	free(text);
 	free(got);
+}
+
+void test_linereader_last_chunk_stays_in_place(void);
+
+/* zfilter prints a chunk's rows while it parses the next: each chunk must
+ * be unchanged after the next call, whatever sizes the reads come in (a
+ * writer on a pipe in odd pieces) and when a long line grows the buffer. */
+void test_linereader_last_chunk_stays_in_place(void)
+{
+	size_t len = 0, cap = 8u << 20;
+	char *text = malloc(cap);
+	for (unsigned i = 0; len < (4u << 20); i++) {
+		size_t n = i == 5000 ? (3u << 20) : 1 + (i * 7919u) % 97; /* one long line */
+		for (size_t k = 0; k < n; k++)
+			text[len + k] = (char)('a' + (i + k) % 26);
+		text[len + n] = '\n';
+		len += n + 1;
+	}
+	int fds[2];
+	CHECK(pipe(fds) == 0);
+	pid_t child = fork();
+	CHECK(child >= 0);
+	if (child == 0) {
+		close(fds[0]);
+		for (size_t off = 0; off < len;) {
+			size_t n = len - off < 7001 ? len - off : 7001;
+			ssize_t w = write(fds[1], text + off, n);
+			if (w <= 0)
+				_exit(1);
+			off += (size_t)w;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	struct linereader lr;
+	CHECK(linereader_init(&lr, fds[0]) == 0);
+	char *prev_copy = malloc(cap);
+	const char *prev = NULL, *p;
+	size_t prev_n = 0, off = 0, n;
+	unsigned long first;
+	int rc, chunks = 0;
+	while ((rc = linereader_chunk(&lr, &p, &n, &first)) > 0) {
+		CHECK(prev == NULL || memcmp(prev, prev_copy, prev_n) == 0);
+		CHECK(off + n <= len && memcmp(p, text + off, n) == 0);
+		off += n;
+		memcpy(prev_copy, p, n);
+		prev = p;
+		prev_n = n;
+		chunks++;
+	}
+	int status;
+	CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECKF(rc == 0 && off == len && chunks > 20, "rc %d, %zu of %zu bytes, %d chunks", rc, off,
+	       len, chunks);
+	linereader_free(&lr);
+	close(fds[0]);
+	free(text);
+	free(prev_copy);
 }
