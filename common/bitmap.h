@@ -57,6 +57,17 @@ static inline int bitmap_test_and_set(struct bitmap *b, uint32_t a)
 	return 0;
 }
 
+/* Makes sure a's page is there, changing nothing (reserved bitmaps
+ * only): another thread can take the page fault, 2-3 us each, before the
+ * thread that sets bits gets to a. An atomic OR of 0, so that it is safe
+ * beside that thread's writes. */
+static inline void bitmap_touch(const struct bitmap *b, uint32_t a)
+{
+	(void)__atomic_fetch_or(&b->bits[a >> 6], 0, __ATOMIC_RELAXED);
+}
+
+#define BITMAP_PAGE_SHIFT 15 /* addresses per 4 KiB page: 2^15 */
+
 static inline void bitmap_free(struct bitmap *b)
 {
 	if (b->bits)

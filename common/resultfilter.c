@@ -2,6 +2,8 @@
 #include "resultfilter.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "bitmap.h"
 #include "linereader.h"
 #include "outbuf.h"
+#include "seqwait.h"
 
 #define MAX_COLS 64
 
@@ -217,8 +220,21 @@ static bool span_is(struct fspan s, const char *name)
 	return s.n == strlen(name) && memcmp(s.p, name, s.n) == 0;
 }
 
+/* The keys seen, and the output. With a worker thread, it alone writes
+ * here (unless rows must be split again to be printed), so this has cache
+ * lines of its own: with the bitmap's count beside the parsing thread's
+ * counters, the two threads took the line from each other on every row. */
+struct seen {
+	_Alignas(64) struct bitmap bm; /* an address key's set, */
+	struct strset set;             /* or any other key's */
+	bool addr_set;
+	uint64_t unique; /* rows printed */
+	struct outbuf out;
+};
+
 /* The state of one run: the options resolved against the input's columns. */
 struct run {
+	/* set before the first row, then only read */
 	const struct resultfilter_config *cfg;
 	struct filterexpr *where;
 	char keybuf[256], outbuf_names[256];
@@ -228,16 +244,28 @@ struct run {
 	enum { UNKNOWN, CSV, JSON } fmt;
 	struct row header; /* CSV: the column names */
 	char *header_copy;
-	/* per needed name: its column (CSV), or its last position (JSON) */
-	int kcol[RESULTFILTER_MAX_KEYS], ocol[MAX_COLS], wcol[FILTEREXPR_MAX_FIELDS];
 	int ncols;
 	resultfilter_bad_fn bad;
 	struct resultfilter_stats *st;
-	struct outbuf out;
-	struct bitmap bm;    /* an address key's set */
-	struct strset set;   /* any other key's */
-	bool addr_set;       /* deduplicating a key of one address field, in bm */
-	struct batch *batch; /* deduplicating: rows that passed, not yet settled */
+	bool addr_set;      /* deduplicating a key of one address field, in bm */
+	struct batch *ring; /* RING batches with a worker thread, else one */
+	unsigned nring;
+	char *keys; /* their keys' bytes */
+	/* with a worker thread: it deduplicates the published batches, in
+	 * order, and prints them, while this one parses the next */
+	bool threaded;
+	pthread_t worker;
+
+	/* written by the parsing thread as it goes */
+	/* per needed name: its column (CSV), or its last position (JSON) */
+	_Alignas(64) int kcol[RESULTFILTER_MAX_KEYS], ocol[MAX_COLS], wcol[FILTEREXPR_MAX_FIELDS];
+	struct batch *batch;              /* deduplicating: the one being filled */
+	unsigned long published, written; /* batches handed to dedup, and printed */
+	struct row again;                 /* a row split again to be printed */
+	uint64_t *touched;                /* pages of the bitmap this thread has faulted in */
+
+	struct seen seen;
+	struct seqwait pub, done;
 };
 
 /* Rows that passed wait here, parsed down to their key (an address, or
@@ -252,12 +280,13 @@ struct run {
 #define AHEAD 16
 #define BATCH_OUT 4
 #define KEY_MAX 1024 /* bytes of a joined key, separators included */
+#define RING 64      /* batches in flight between the two threads */
 
 struct batch {
-	uint32_t addr[BATCH];                   /* an address key, */
+	_Alignas(64) uint32_t addr[BATCH];      /* an address key, */
 	uint64_t hash[BATCH];                   /* or a joined key's hash, */
 	uint32_t key_at[BATCH], key_len[BATCH]; /* and where it is in keys */
-	char keys[BATCH * KEY_MAX];
+	char *keys; /* BATCH * KEY_MAX bytes, for keys other than an address */
 	size_t keys_used;
 	bool fresh[BATCH];
 	struct fspan out[BATCH][BATCH_OUT]; /* the output values, */
@@ -265,6 +294,9 @@ struct batch {
 	struct fspan line[BATCH]; /* or the line, to split again */
 	unsigned n;
 	bool whole; /* lines: more output values than BATCH_OUT */
+	bool oom;   /* the key set could not grow */
+	int werr;   /* the output's errno, if writing failed */
+	bool quit;  /* no rows: the worker thread ends here */
 };
 
 _Static_assert(KEY_MAX <= STRSET_MAX_KEY, "a joined key fits the set");
@@ -413,7 +445,7 @@ static int read_header(struct run *ru, const char *line, size_t ll, struct zerr 
 	ru->ncols = ru->header.n;
 	if (bind_columns(ru, &ru->header, e) < 0)
 		return RESULTFILTER_USAGE;
-	if (ru->cfg->format == RESULTFILTER_CSV && write_header(ru, &ru->out, &ru->header) < 0)
+	if (ru->cfg->format == RESULTFILTER_CSV && write_header(ru, &ru->seen.out, &ru->header) < 0)
 		return zerr_set(e, "write error: %s", strerror(errno));
 	return 0;
 }
@@ -450,7 +482,7 @@ static int take_row(struct run *ru, const char *line, size_t ll, unsigned long l
 		/* the first JSON line names the columns */
 		if (bind_columns(ru, r, e) < 0)
 			return RESULTFILTER_USAGE;
-		if (ru->cfg->format == RESULTFILTER_CSV && write_header(ru, &ru->out, r) < 0)
+		if (ru->cfg->format == RESULTFILTER_CSV && write_header(ru, &ru->seen.out, r) < 0)
 			return zerr_set(e, "write error: %s", strerror(errno));
 	}
 	bool ok = split_row(ru, line, ll, r);
@@ -504,42 +536,147 @@ static size_t join_key(const struct run *ru, const struct row *r, char *out)
 	return jl;
 }
 
-/* Deduplicates the waiting rows in input order, then prints the fresh
- * ones. */
-static int settle(struct run *ru, struct row *r, struct zerr *e)
+/* Marks the rows of b whose key is new, in input order. The worker
+ * thread's whole job, so it touches nothing but b and the key sets. */
+static int dedup_batch(struct seen *s, struct batch *b)
 {
-	struct batch *b = ru->batch;
 	for (unsigned i = 0; i < b->n; i++) {
-		if (ru->addr_set) {
+		if (s->addr_set) {
 			if (i + AHEAD < b->n)
-				bitmap_prefetch(&ru->bm, b->addr[i + AHEAD]);
-			b->fresh[i] = !bitmap_test_and_set(&ru->bm, b->addr[i]);
+				bitmap_prefetch(&s->bm, b->addr[i + AHEAD]);
+			b->fresh[i] = !bitmap_test_and_set(&s->bm, b->addr[i]);
 			continue;
 		}
 		if (i + AHEAD < b->n)
-			strset_prefetch(&ru->set, b->hash[i + AHEAD]);
-		int fresh = strset_add(&ru->set, b->hash[i], b->keys + b->key_at[i], b->key_len[i]);
+			strset_prefetch(&s->set, b->hash[i + AHEAD]);
+		int fresh = strset_add(&s->set, b->hash[i], b->keys + b->key_at[i], b->key_len[i]);
 		if (fresh < 0)
-			return zerr_set(e, "out of memory");
+			return -1;
 		b->fresh[i] = fresh;
 	}
+	return 0;
+}
+
+/* Prints the fresh rows of a deduplicated batch; -1 with errno set if the
+ * output fails. r is for rows split again. */
+static int write_batch(struct run *ru, struct batch *b, struct row *r)
+{
+	struct outbuf *out = &ru->seen.out;
 	for (unsigned i = 0; i < b->n; i++) {
 		if (!b->fresh[i])
 			continue;
-		ru->st->unique++;
+		ru->seen.unique++;
 		int rc;
 		if (b->whole) { /* the line split when it was taken */
 			(void)split_row(ru, b->line[i].p, b->line[i].n, r);
-			rc = write_split_row(ru, &ru->out, r);
+			rc = write_split_row(ru, out, r);
 		} else {
-			rc = write_row(ru, &ru->out, r, b->out[i], b->quoted[i], ru->nout);
+			rc = write_row(ru, out, r, b->out[i], b->quoted[i], ru->nout);
 		}
 		if (rc < 0)
-			return zerr_set(e, "write error: %s", strerror(errno));
+			return -1;
 	}
-	b->n = 0;
-	b->keys_used = 0;
 	return 0;
+}
+
+/* Deduplicates a batch and, unless its rows must be split again (which
+ * uses the parser's state), prints it: all the worker thread does. */
+static void settle(struct run *ru, struct batch *b)
+{
+	b->oom = dedup_batch(&ru->seen, b) < 0;
+	if (!b->oom && !b->whole && write_batch(ru, b, NULL) < 0)
+		b->werr = errno;
+}
+
+/* While this thread waits for the worker, it takes page faults for it.
+ * Once the worker is behind, it is busy taking its page faults: the
+ * first 500,000 random addresses touch nearly all of the bitmap's 131,072
+ * pages, and that is 0.3 s in one thread. So this one touches the pages of
+ * the newest batches, which the worker gets to last, each page once, until
+ * the oldest batch is done. */
+static void fault_ahead(struct run *ru)
+{
+	if (!ru->touched)
+		return;
+	for (unsigned long k = ru->published; k > ru->written + 1; k--) {
+		const struct batch *b = &ru->ring[(k - 1) % ru->nring];
+		for (unsigned i = 0; i < b->n; i++) {
+			uint32_t page = b->addr[i] >> BITMAP_PAGE_SHIFT;
+			uint64_t bit = 1ull << (page & 63);
+			if (ru->touched[page >> 6] & bit)
+				continue;
+			ru->touched[page >> 6] |= bit;
+			bitmap_touch(&ru->seen.bm, b->addr[i]);
+		}
+		if (seqwait_value(&ru->done) > ru->written)
+			return;
+	}
+}
+
+/* Takes the batches settled so far, in order, printing those left to
+ * print, and waits for those up to number upto. */
+static int collect(struct run *ru, unsigned long upto, struct zerr *e)
+{
+	unsigned long done = ru->threaded ? seqwait_value(&ru->done) : ru->published;
+	while (ru->written < upto || ru->written < done) {
+		if (ru->written >= done) {
+			fault_ahead(ru);
+			done = seqwait_until(&ru->done, ru->written + 1);
+		}
+		struct batch *b = &ru->ring[ru->written % ru->nring];
+		if (b->oom)
+			return zerr_set(e, "out of memory");
+		if (!b->werr && b->whole && write_batch(ru, b, &ru->again) < 0)
+			b->werr = errno;
+		if (b->werr)
+			return zerr_set(e, "write error: %s", strerror(b->werr));
+		b->n = 0; /* only this thread writes n, so fault_ahead may read it */
+		b->keys_used = 0;
+		ru->written++;
+	}
+	return 0;
+}
+
+/* Hands the filled batch to be settled (by the worker, or here), and
+ * takes the next free one. */
+static int publish(struct run *ru, struct zerr *e)
+{
+	if (ru->threaded)
+		seqwait_advance(&ru->pub);
+	else
+		settle(ru, ru->batch);
+	ru->published++;
+	unsigned long free_slot = ru->published >= ru->nring ? ru->published - ru->nring + 1 : 0;
+	int rc = collect(ru, free_slot, e);
+	ru->batch = &ru->ring[ru->published % ru->nring];
+	return rc;
+}
+
+/* Settles and prints batches up to number upto, the one being filled too
+ * if it is among them. */
+static int finish_upto(struct run *ru, unsigned long upto, struct zerr *e)
+{
+	int rc = upto > ru->published && ru->batch->n ? publish(ru, e) : 0;
+	return rc < 0 ? rc : collect(ru, upto, e);
+}
+
+/* Everything taken so far printed. */
+static int drain(struct run *ru, struct zerr *e)
+{
+	return finish_upto(ru, ru->published + (ru->batch->n > 0), e);
+}
+
+static void *dedup_worker(void *arg)
+{
+	struct run *ru = arg;
+	for (unsigned long k = 0;; k++) {
+		seqwait_until(&ru->pub, k + 1);
+		struct batch *b = &ru->ring[k % ru->nring];
+		if (b->quit)
+			return NULL;
+		settle(ru, b);
+		seqwait_advance(&ru->done);
+	}
 }
 
 /* Puts a row that passed into the batch. */
@@ -569,7 +706,7 @@ static void batch_add(struct run *ru, const struct row *r, const char *line, siz
 }
 
 /* One block of whole lines from the reader. Waiting rows point into the
- * block, so none may still wait when it ends. */
+ * block: the caller prints them before the reader reuses it. */
 static int run_block(struct run *ru, const char *p, size_t len, unsigned long first,
                      unsigned long *lines, struct zerr *e)
 {
@@ -597,19 +734,86 @@ static int run_block(struct run *ru, const char *p, size_t len, unsigned long fi
 			continue;
 		struct batch *b = ru->batch;
 		if (!b) { /* --no-dedup */
-			ru->st->unique++;
-			if (write_split_row(ru, &ru->out, &r) < 0)
+			ru->seen.unique++;
+			if (write_split_row(ru, &ru->seen.out, &r) < 0)
 				rc = zerr_set(e, "write error: %s", strerror(errno));
 			continue;
 		}
 		batch_add(ru, &r, line, ll, addr);
 		if (b->n == BATCH)
-			rc = settle(ru, &r, e);
+			rc = publish(ru, e);
 	}
 	*lines = n;
-	if (rc >= 0 && ru->batch)
-		rc = settle(ru, &r, e);
 	return rc < 0 ? rc : 0;
+}
+
+/* A second thread pays when there is a second CPU to run it. */
+static bool want_worker(const struct resultfilter_config *cfg)
+{
+	if (cfg->threads)
+		return cfg->threads > 1;
+	cpu_set_t cpus;
+	return sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) > 1;
+}
+
+/* The batches, and the worker thread if there is to be one. 0, or -1
+ * with nothing left allocated. */
+static int start_dedup(struct run *ru, const struct resultfilter_config *cfg)
+{
+	ru->threaded = want_worker(cfg);
+	ru->nring = ru->threaded ? RING : 1;
+	if (!(ru->ring = calloc(ru->nring, sizeof *ru->ring)))
+		return -1;
+	if (!ru->addr_set && !(ru->keys = malloc((size_t)ru->nring * BATCH * KEY_MAX))) {
+		free(ru->ring);
+		ru->ring = NULL;
+		return -1;
+	}
+	for (unsigned i = 0; i < ru->nring; i++) {
+		ru->ring[i].whole = ru->out_all || ru->nout > BATCH_OUT;
+		ru->ring[i].keys = ru->keys ? ru->keys + (size_t)i * BATCH * KEY_MAX : NULL;
+	}
+	ru->batch = &ru->ring[0];
+	if (!ru->threaded)
+		return 0;
+	if (ru->addr_set && !(ru->touched = calloc(BITMAP_BYTES / 4096 / 64, sizeof *ru->touched)))
+		goto fail;
+	if (seqwait_init(&ru->pub) < 0)
+		goto fail;
+	if (seqwait_init(&ru->done) < 0)
+		goto fail_pub;
+	if (pthread_create(&ru->worker, NULL, dedup_worker, ru) != 0)
+		goto fail_done;
+	return 0;
+fail_done:
+	seqwait_destroy(&ru->done);
+fail_pub:
+	seqwait_destroy(&ru->pub);
+fail:
+	free(ru->touched);
+	free(ru->ring);
+	free(ru->keys);
+	ru->touched = NULL;
+	ru->keys = NULL;
+	ru->ring = ru->batch = NULL;
+	return -1;
+}
+
+/* Ends the worker once it has done every batch handed to it (after an
+ * error some may not be printed), in the slot it reads next. */
+static void stop_dedup(struct run *ru)
+{
+	if (ru->threaded) {
+		seqwait_until(&ru->done, ru->published);
+		ru->batch->quit = true;
+		seqwait_advance(&ru->pub);
+		pthread_join(ru->worker, NULL);
+		seqwait_destroy(&ru->pub);
+		seqwait_destroy(&ru->done);
+	}
+	free(ru->ring);
+	free(ru->keys);
+	free(ru->touched);
 }
 
 int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn bad,
@@ -622,49 +826,64 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 		filterexpr_free(ru.where);
 		return rc;
 	}
-	if ((ru.addr_set && bitmap_reserve(&ru.bm) < 0) ||
-	    (!cfg->no_dedup && !(ru.batch = calloc(1, sizeof *ru.batch))) ||
+	ru.seen.addr_set = ru.addr_set;
+	if ((ru.addr_set && bitmap_reserve(&ru.seen.bm) < 0) ||
 	    linereader_init(&lr, cfg->in_fd) < 0) {
-		bitmap_free(&ru.bm);
-		free(ru.batch);
+		bitmap_free(&ru.seen.bm);
 		filterexpr_free(ru.where);
 		return zerr_set(e, "out of memory");
 	}
-	if (ru.batch)
-		ru.batch->whole = ru.out_all || ru.nout > BATCH_OUT;
-	if (outbuf_init(&ru.out, cfg->out_fd) < 0) {
-		bitmap_free(&ru.bm);
-		free(ru.batch);
+	if (outbuf_init(&ru.seen.out, cfg->out_fd) < 0 ||
+	    (!cfg->no_dedup && start_dedup(&ru, cfg) < 0)) {
+		bitmap_free(&ru.seen.bm);
 		filterexpr_free(ru.where);
 		linereader_free(&lr);
+		outbuf_free(&ru.seen.out);
 		return zerr_set(e, "out of memory");
 	}
 	int got = 0;
 	const char *p;
 	size_t len;
 	unsigned long first, n;
+	/* the batches that hold rows of the chunk before the last, and of the
+	 * last: the next read may reuse the first one's buffer */
+	unsigned long marks[2] = {0, 0};
 	lr.stop = cfg->stop;
 	while (rc == 0 && !(cfg->stop && *cfg->stop)) {
-		if (ru.out.len && linereader_would_wait(&lr) && outbuf_flush(&ru.out) < 0) {
-			rc = zerr_set(e, "write error: %s", strerror(errno));
-			break;
+		if (linereader_would_wait(&lr)) {
+			/* behind a live source: print what there is */
+			if ((ru.ring && (rc = drain(&ru, e)) < 0))
+				break;
+			if (ru.seen.out.len && outbuf_flush(&ru.seen.out) < 0) {
+				rc = zerr_set(e, "write error: %s", strerror(errno));
+				break;
+			}
 		}
+		if (ru.ring && (rc = finish_upto(&ru, marks[0], e)) < 0)
+			break;
 		if ((got = linereader_chunk(&lr, &p, &len, &first)) <= 0)
 			break;
 		rc = run_block(&ru, p, len, first, &n, e);
 		linereader_count(&lr, n);
+		marks[0] = marks[1];
+		marks[1] = ru.ring ? ru.published + (ru.batch->n > 0) : 0;
 	}
+	if (ru.ring) {
+		if (rc == 0)
+			rc = drain(&ru, e);
+		stop_dedup(&ru);
+	}
+	st->unique = ru.seen.unique;
 	st->interrupted = cfg->stop && *cfg->stop;
 	if (rc == 0 && got < 0 && !st->interrupted)
 		rc = zerr_set(e, "read error: %s", strerror(errno));
-	if (outbuf_flush(&ru.out) < 0 && rc == 0)
+	if (outbuf_flush(&ru.seen.out) < 0 && rc == 0)
 		rc = zerr_set(e, "write error: %s", strerror(errno));
-	bitmap_free(&ru.bm);
-	free(ru.batch);
+	bitmap_free(&ru.seen.bm);
 	free(ru.header_copy);
 	filterexpr_free(ru.where);
-	strset_free(&ru.set);
+	strset_free(&ru.seen.set);
 	linereader_free(&lr);
-	outbuf_free(&ru.out);
+	outbuf_free(&ru.seen.out);
 	return rc;
 }

@@ -27,6 +27,7 @@ struct resultfilter_config {
 	bool no_dedup;      /* print every passing row */
 	enum resultfilter_format format;
 	int in_fd, out_fd;
+	int threads;                 /* 2: deduplicate in a second thread; 0: if there are 2 CPUs */
 	volatile sig_atomic_t *stop; /* non-zero: end after the current block of lines */
 };
 

@@ -17,7 +17,7 @@
 static void usage(FILE *f)
 {
 	fputs("usage: zfilter [-a] [-q] [--no-dedup] [-f fields] [-O text|csv|json] [-u fields]\n"
-	      "               [--where expression]\n",
+	      "               [--where expression] [-T 1|2]\n",
 	      f);
 }
 
@@ -39,6 +39,9 @@ static void help(void)
 	      "                          addresses\n"
 	      "  -a, --all               every row, not only success = 1\n"
 	      "      --no-dedup          print every passing row\n"
+	      "  -T, --threads N         1: all in one thread; 2: a second thread\n"
+	      "                          deduplicates and prints while the first parses\n"
+	      "                          (default: 2 when there are 2 CPUs to run on)\n"
 	      "  -q, --quiet          no summary of skipped lines on stderr\n"
 	      "  -h, --help           this help\n"
 	      "  -V, --version        print the version\n\n"
@@ -57,6 +60,7 @@ static const struct option longopts[] = {
     {"where", required_argument, NULL, 'w'},
     {"all", no_argument, NULL, 'a'},
     {"no-dedup", no_argument, NULL, OPT_NO_DEDUP},
+    {"threads", required_argument, NULL, 'T'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -90,7 +94,7 @@ int main(int argc, char **argv)
 	struct resultfilter_config cfg = {.in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO};
 	int quiet = 0, ch;
 	opterr = 0; /* cli_bad_option says it in one line */
-	while ((ch = getopt_long(argc, argv, ":u:f:O:w:aqhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":u:f:O:w:T:aqhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'u':
 			cfg.key = optarg;
@@ -116,6 +120,11 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_DEDUP:
 			cfg.no_dedup = true;
+			break;
+		case 'T':
+			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)
+				errx(2, "-T: '%s' is not 1 or 2", optarg);
+			cfg.threads = optarg[0] - '0';
 			break;
 		case 'q':
 			quiet = 1;

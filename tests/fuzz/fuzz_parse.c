@@ -67,16 +67,27 @@ static void fuzz_addrfilter(const char *in, size_t n)
 
 /* Runs zfilter's work over the input, read from a memfd, with the option
  * set that the first byte picks: the address bitmap, the hash set, every
- * column, JSON output, a --where expression, no dedup. */
+ * column, JSON output, a --where expression, no dedup; in one thread, and
+ * the first two with a second thread too (fewer of those: starting a
+ * thread costs more than most runs). */
 static void fuzz_resultfilter(const char *in, size_t n)
 {
 	static const struct resultfilter_config sets[] = {
-	    {.key = NULL},
-	    {.all = true, .key = "saddr,sport"},
-	    {.all = true, .key = "saddr", .fields = "*", .format = RESULTFILTER_JSON},
-	    {.where = "sport = 80 || ttl > 3", .fields = "saddr,ttl", .format = RESULTFILTER_CSV},
-	    {.all = true, .no_dedup = true, .fields = "*", .format = RESULTFILTER_CSV},
-	    {.all = true, .fields = "*"},
+	    {.threads = 1},
+	    {.threads = 1, .all = true, .key = "saddr,sport"},
+	    {.threads = 1, .all = true, .key = "saddr", .fields = "*", .format = RESULTFILTER_JSON},
+	    {.threads = 1,
+	     .where = "sport = 80 || ttl > 3",
+	     .fields = "saddr,ttl",
+	     .format = RESULTFILTER_CSV},
+	    {.threads = 1,
+	     .all = true,
+	     .no_dedup = true,
+	     .fields = "*",
+	     .format = RESULTFILTER_CSV},
+	    {.threads = 1, .all = true, .fields = "*"},
+	    {.threads = 2},
+	    {.threads = 2, .all = true, .key = "saddr,sport"},
 	};
 	if (n < 1)
 		return;
