@@ -2,10 +2,19 @@
 #include "seqwait.h"
 
 #include <errno.h>
+#include <time.h>
 
-/* About 20-50 us of polling on current x86 CPUs: longer than a batch of
- * rows takes to parse, far shorter than a live source's pauses. */
-#define SPINS 20000
+/* Polling this long is longer than a batch of rows takes to parse, and
+ * far shorter than a live source's pauses. It is timed: what a pause
+ * instruction costs differs tenfold between CPUs. */
+#define SPIN_NS 50000
+
+static long long now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000 + t.tv_nsec;
+}
 
 static inline void relax(void)
 {
@@ -52,10 +61,18 @@ void seqwait_advance(struct seqwait *s)
 unsigned long seqwait_until(struct seqwait *s, unsigned long n)
 {
 	unsigned long v;
-	for (int i = 0; i < SPINS; i++) {
+	long long until = 0;
+	for (unsigned i = 0;; i++) {
 		if ((v = seqwait_value(s)) >= n)
 			return v;
 		relax();
+		if (i % 64 == 0) {
+			long long t = now_ns();
+			if (!until)
+				until = t + SPIN_NS;
+			else if (t > until)
+				break;
+		}
 	}
 	pthread_mutex_lock(&s->mu);
 	atomic_fetch_add(&s->sleepers, 1);
