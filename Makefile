@@ -1,6 +1,8 @@
 # zscan: one `make` builds common/ as a static library and every tool into bin/.
 #   make            release build into bin/
 #   make asan       the same tools built with ASan+UBSan into build/asan/bin/
+#   make tsan       the same with ThreadSanitizer into build/tsan/bin/ (for the
+#                   threaded tools' tests)
 #   make test       both builds, then unit tests (sanitized) and end-to-end tests
 #   make bench      benchmarks in bench/ (see bench/README.md)
 #   make install    PREFIX=/usr/local DESTDIR= : binaries, man pages, conf/
@@ -18,6 +20,7 @@ BASE    := -std=c11 -D_GNU_SOURCE -g -pthread -Icommon -Ibuild/gen $(WARN)
 RELFLAGS  := $(BASE) -O2
 ASANFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
+TSANFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=thread
 LDLIBS  := -lgmp -lsodium -lnet -lpcap -lm -pthread
 
 # Debian packages needed to build, test and benchmark (see README).
@@ -30,11 +33,12 @@ GEN_SRC    := build/gen/default_blocklist.c
 LIB_SRC    := $(COMMON_SRC) $(GEN_SRC)
 REL_OBJ    := $(patsubst %.c,build/rel/%.o,$(LIB_SRC))
 ASAN_OBJ   := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
+TSAN_OBJ   := $(patsubst %.c,build/tsan/%.o,$(LIB_SRC))
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 TESTTOOL_SRC := $(wildcard tests/tools/*.c)
 UDP_PROBES := $(wildcard conf/udp-probes/*.pkt)
 
-.PHONY: all asan test unit e2e bench install uninstall deps format clean demo fuzz
+.PHONY: all asan tsan test unit e2e bench install uninstall deps format clean demo fuzz
 all: $(addprefix bin/,$(TOOLS)) $(patsubst tests/tools/%.c,build/tools/%,$(TESTTOOL_SRC))
 
 build/gen/default_blocklist.c: conf/blocklist.conf
@@ -54,6 +58,17 @@ build/rel/%.o: %.c $(wildcard common/*.h) $(GEN_SRC)
 build/asan/%.o: %.c $(wildcard common/*.h) $(GEN_SRC)
 	@mkdir -p $(@D)
 	$(CC) $(ASANFLAGS) -c -o $@ $<
+
+build/tsan/%.o: %.c $(wildcard common/*.h) $(GEN_SRC)
+	@mkdir -p $(@D)
+	$(CC) $(TSANFLAGS) -c -o $@ $<
+
+build/tsan/libzscan.a: $(TSAN_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/tsan/bin/%: build/tsan/%/main.o build/tsan/libzscan.a
+	@mkdir -p $(@D)
+	$(CC) $(TSANFLAGS) -o $@ $^ $(LDLIBS)
 
 build/rel/libzscan.a: $(REL_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -78,6 +93,8 @@ build/tools/%: tests/tools/%.c build/rel/libzscan.a
 
 asan: $(addprefix build/asan/bin/,$(TOOLS)) build/asan/unit build/fuzz/fuzz_parse
 
+tsan: $(addprefix build/tsan/bin/,$(TOOLS))
+
 # libFuzzer over everything parsed from outside (clang, ASan+UBSan)
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -Ibuild/gen -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -pthread
@@ -91,7 +108,7 @@ fuzz: build/fuzz/fuzz_parse
 	cp tests/fuzz/corpus/* build/fuzz/corpus/
 	build/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -timeout=5 build/fuzz/corpus
 
-test: all asan
+test: all asan tsan
 	tests/run
 
 bench: all

@@ -110,3 +110,14 @@ pid_of() { # BINARY [PATTERN]
 json() {
 	python3 -c 'import json,sys; v = json.load(open(sys.argv[1]))[sys.argv[2]]; print(str(v).lower() if isinstance(v, bool) else v)' "$1" "$2"
 }
+
+# FILE to stdout in writes of 1 to 8999 bytes, so that a reader's blocks end
+# anywhere.
+odd_writes() { # FILE SEED
+	python3 -c '
+import sys, random
+r = random.Random(int(sys.argv[2])); d = open(sys.argv[1], "rb").read(); i = 0
+while i < len(d):
+    n = r.randrange(1, 9000); sys.stdout.buffer.write(d[i:i + n]); sys.stdout.flush(); i += n
+' "$1" "$2"
+}

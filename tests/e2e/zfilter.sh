@@ -38,15 +38,6 @@ test_zfilter_unique_success_addresses() {
 # are prefetched): repeats far apart and close together, across read
 # blocks of any size, and bad addresses among them, must still give the
 # first row of each address in input order, as awk does.
-odd_writes() { # FILE SEED: FILE to stdout in writes of 1 to 8999 bytes
-	python3 -c '
-import sys, random
-r = random.Random(int(sys.argv[2])); d = open(sys.argv[1], "rb").read(); i = 0
-while i < len(d):
-    n = r.randrange(1, 9000); sys.stdout.buffer.write(d[i:i + n]); sys.stdout.flush(); i += n
-' "$1" "$2"
-}
-
 # Rows wait in batches whose keys (an address, or a key's fields joined)
 # are looked up together, by a second thread with -T 2, while the reader
 # goes on to the next block: every row must be printed before the reader
