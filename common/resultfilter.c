@@ -1,4 +1,5 @@
-/* resultfilter: parsing result lines, the success filter and key dedup. */
+/* resultfilter: zfilter's run. Rows are taken and filtered, deduplicated
+ * in batches (by a second thread with -T 2) and printed in input order. */
 #include "resultfilter.h"
 
 #include <errno.h>
@@ -13,191 +14,9 @@
 #include "bitmap.h"
 #include "linereader.h"
 #include "outbuf.h"
+#include "rowsplit.h"
 #include "seqwait.h"
-
-#define MAX_COLS 64
-
-/* Where each needed field comes from. */
-struct row {
-	struct fspan v[MAX_COLS]; /* values of the columns of this line */
-	bool quoted[MAX_COLS];    /* JSON: was a string */
-	struct fspan name[MAX_COLS];
-	int n;
-};
-
-/* A set of byte strings: open addressing on a 64-bit FNV-1a hash. The
- * keys sit end to end in one arena, so adding one costs no allocation and
- * freeing the set is one call; a slot holds the hash and where its key is,
- * so growing the table never reads the keys. */
-struct strslot {
-	uint64_t hash; /* 0 = empty */
-	uint64_t at;   /* offset in the arena << STRSET_LEN_BITS | length */
-};
-
-struct strset {
-	struct strslot *slots;
-	size_t cap, n;
-	char *arena;
-	size_t used, size;
-};
-
-#define STRSET_LEN_BITS 12
-#define STRSET_MAX_KEY ((1u << STRSET_LEN_BITS) - 1) /* the longest length at holds */
-
-static uint64_t fnv1a(const char *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)p[i]) * 0x100000001b3ull;
-	return h ? h : 1;
-}
-
-static int strset_grow(struct strset *s)
-{
-	size_t ncap = s->cap ? s->cap * 2 : 1024;
-	struct strslot *ns = calloc(ncap, sizeof *ns);
-	if (!ns)
-		return -1;
-	for (size_t i = 0; i < s->cap; i++) {
-		if (!s->slots[i].hash)
-			continue;
-		size_t j = s->slots[i].hash & (ncap - 1);
-		while (ns[j].hash)
-			j = (j + 1) & (ncap - 1);
-		ns[j] = s->slots[i];
-	}
-	free(s->slots);
-	s->slots = ns;
-	s->cap = ncap;
-	return 0;
-}
-
-/* Starts loading the slot a key of hash h probes first. */
-static void strset_prefetch(const struct strset *s, uint64_t h)
-{
-	if (s->cap)
-		__builtin_prefetch(&s->slots[h & (s->cap - 1)]);
-}
-
-/* Adds key p (n bytes, at most STRSET_MAX_KEY, hash h = fnv1a(p, n)).
- * Returns 1 if added, 0 if present, -1 out of memory. */
-static int strset_add(struct strset *s, uint64_t h, const char *p, size_t n)
-{
-	if (s->n * 2 >= s->cap && strset_grow(s) < 0)
-		return -1;
-	size_t j = h & (s->cap - 1);
-	for (; s->slots[j].hash; j = (j + 1) & (s->cap - 1)) {
-		uint64_t at = s->slots[j].at;
-		if (s->slots[j].hash == h && (at & STRSET_MAX_KEY) == n &&
-		    memcmp(s->arena + (at >> STRSET_LEN_BITS), p, n) == 0)
-			return 0;
-	}
-	if (!s->arena || s->used + n > s->size) { /* never NULL once a key is in */
-		size_t nsize = s->size ? s->size * 2 : 1 << 16;
-		char *na = realloc(s->arena, nsize);
-		if (!na)
-			return -1;
-		s->arena = na;
-		s->size = nsize;
-	}
-	memcpy(s->arena + s->used, p, n);
-	s->slots[j] = (struct strslot){h, (uint64_t)s->used << STRSET_LEN_BITS | n};
-	s->used += n;
-	s->n++;
-	return 1;
-}
-
-static void strset_free(struct strset *s)
-{
-	free(s->slots);
-	free(s->arena);
-}
-
-/* Splits a flat JSON object line into names and values (strings without
- * their quotes). False if it is not one. */
-static bool json_split(const char *line, size_t len, struct row *r)
-{
-	size_t i = 0;
-	r->n = 0;
-	while (i < len && line[i] != '{')
-		i++;
-	for (i++; i < len;) {
-		while (i < len && (line[i] == ' ' || line[i] == ','))
-			i++;
-		if (i < len && line[i] == '}')
-			return true;
-		if (i >= len || line[i] != '"' || r->n == MAX_COLS)
-			return false;
-		const char *ne = memchr(line + i + 1, '"', len - i - 1);
-		if (!ne)
-			return false;
-		r->name[r->n] = (struct fspan){line + i + 1, (size_t)(ne - line - i - 1)};
-		i = (size_t)(ne - line) + 1;
-		while (i < len && (line[i] == ' ' || line[i] == ':'))
-			i++;
-		if (i < len && line[i] == '"') {
-			size_t j = i + 1;
-			while (j < len && line[j] != '"')
-				j += line[j] == '\\' ? 2 : 1;
-			if (j >= len)
-				return false;
-			r->v[r->n] = (struct fspan){line + i + 1, j - i - 1};
-			r->quoted[r->n] = true;
-			i = j + 1;
-		} else {
-			size_t k = i;
-			while (k < len && line[k] != ',' && line[k] != '}')
-				k++;
-			size_t e = k;
-			while (e > i && line[e - 1] == ' ')
-				e--;
-			r->v[r->n] = (struct fspan){line + i, e - i};
-			r->quoted[r->n] = false;
-			i = k;
-		}
-		r->n++;
-	}
-	return false;
-}
-
-/* Splits a CSV line (zrecv never quotes) into its fields. Fields are a few
- * bytes long, so rather than a call per field this marks the commas of
- * eight bytes at once (an exact zero-byte test of the word xor ',') and
- * walks the marks. */
-static int csv_split(const char *line, size_t len, struct row *r)
-{
-	const uint64_t commas = 0x2c2c2c2c2c2c2c2cull, low7 = 0x7f7f7f7f7f7f7f7full;
-	int n = 0;
-	size_t start = 0, i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, line + i, 8);
-		w ^= commas;
-		uint64_t m = ~(((w & low7) + low7) | w | low7); /* 0x80 where a comma is */
-		while (m) {
-			size_t at = i + (size_t)__builtin_ctzll(m) / 8;
-			m &= m - 1;
-			if (n == MAX_COLS - 1)
-				return -1;
-			r->v[n] = (struct fspan){line + start, at - start};
-			r->quoted[n++] = false;
-			start = at + 1;
-		}
-	}
-	for (; i < len; i++) {
-		if (line[i] != ',')
-			continue;
-		if (n == MAX_COLS - 1)
-			return -1;
-		r->v[n] = (struct fspan){line + start, i - start};
-		r->quoted[n++] = false;
-		start = i + 1;
-	}
-	r->v[n] = (struct fspan){line + start, len - start};
-	r->quoted[n++] = false;
-	r->n = n;
-	return n;
-}
+#include "strset.h"
 
 /* A list of field names ("a,b,c") into names[]; returns the count or -1. */
 static int split_names(const char *list, char *buf, size_t size, char **names, int max,
@@ -689,7 +508,7 @@ static void batch_add(struct run *ru, const struct row *r, const char *line, siz
 	} else {
 		char *key = b->keys + b->keys_used;
 		size_t kl = join_key(ru, r, key);
-		b->hash[b->n] = fnv1a(key, kl);
+		b->hash[b->n] = strset_hash(key, kl);
 		b->key_at[b->n] = (uint32_t)b->keys_used;
 		b->key_len[b->n] = (uint32_t)kl;
 		b->keys_used += kl;
