@@ -121,3 +121,24 @@ while i < len(d):
     n = r.randrange(1, 9000); sys.stdout.buffer.write(d[i:i + n]); sys.stdout.flush(); i += n
 ' "$1" "$2"
 }
+
+# CSV result rows (saddr,sport,ttl,classification,success) to stdout: ROWS
+# rows over HOSTS random addresses, repeats near and far (the first 64
+# hosts come back every 64 rows), and one row in 1000 with a bad address
+# (300.1.2.x).
+result_rows() { # SEED ROWS HOSTS
+	python3 - "$@" <<'PY'
+import random, sys
+seed, rows, nhosts = map(int, sys.argv[1:4])
+r = random.Random(seed)
+print("saddr,sport,ttl,classification,success")
+hosts = ["%d.%d.%d.%d" % tuple(r.randrange(256) for _ in range(4)) for _ in range(nhosts)]
+for i in range(rows):
+    h = r.choice(hosts) if r.random() < 0.7 else hosts[i % 64]
+    if r.random() < 0.001:
+        h = "300.1.2.%d" % r.randrange(256)
+    ok = r.random() < 0.8
+    print("%s,%d,%d,%s,%d" % (h, r.choice((80, 443, 8080)), r.randrange(1, 256),
+                              "synack" if ok else "rst", ok))
+PY
+}
