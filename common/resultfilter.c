@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -601,7 +602,14 @@ static int start_dedup(struct run *ru, const struct resultfilter_config *cfg)
 		goto fail;
 	if (seqwait_init(&ru->done) < 0)
 		goto fail_pub;
-	if (pthread_create(&ru->worker, NULL, dedup_worker, ru) != 0)
+	/* the worker takes no signals: a stop must interrupt the reader's
+	 * read, so the signal has to reach this thread */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int started = pthread_create(&ru->worker, NULL, dedup_worker, ru);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (started != 0)
 		goto fail_done;
 	return 0;
 fail_done:
