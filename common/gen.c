@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "fastdiv.h"
 #include "outbuf.h"
+#include "quietthread.h"
 
 #define BLOCK_POSITIONS 16384u
 #define SLOTS_PER_WORKER 4
@@ -219,8 +220,9 @@ int gen_run(const struct gen_config *cfg, struct zerr *e)
 		}
 	}
 	for (unsigned i = 0; i < nw && rc == 0; i++) {
-		if (pthread_create(&ws[i].thread, NULL, worker_main, &ws[i]) != 0)
-			rc = zerr_set(e, "cannot start a thread: %s", strerror(errno));
+		int err = quietthread_start(&ws[i].thread, worker_main, &ws[i]);
+		if (err != 0)
+			rc = zerr_set(e, "cannot start a thread: %s", strerror(err));
 		else
 			started++;
 	}

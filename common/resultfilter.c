@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "bitmap.h"
 #include "linereader.h"
 #include "outbuf.h"
+#include "quietthread.h"
 #include "rowsplit.h"
 #include "seqwait.h"
 #include "strset.h"
@@ -602,14 +602,7 @@ static int start_dedup(struct run *ru, const struct resultfilter_config *cfg)
 		goto fail;
 	if (seqwait_init(&ru->done) < 0)
 		goto fail_pub;
-	/* the worker takes no signals: a stop must interrupt the reader's
-	 * read, so the signal has to reach this thread */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int started = pthread_create(&ru->worker, NULL, dedup_worker, ru);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (started != 0)
+	if (quietthread_start(&ru->worker, dedup_worker, ru) != 0)
 		goto fail_done;
 	return 0;
 fail_done:

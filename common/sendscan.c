@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "linereader.h"
+#include "quietthread.h"
 #include "ratelimit.h"
 #include "targetline.h"
 
@@ -356,8 +357,9 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 		                         .templates = (const uint8_t(*)[PROBE_MAX_FRAME])templates,
 		                         .q = &q,
 		                         .rs = &rs[i]};
-		if (pthread_create(&snd[i].thread, NULL, sender_main, &snd[i]) != 0) {
-			rc = zerr_set(e, "cannot start a sender thread: %s", strerror(errno));
+		int err = quietthread_start(&snd[i].thread, sender_main, &snd[i]);
+		if (err != 0) {
+			rc = zerr_set(e, "cannot start a sender thread: %s", strerror(err));
 			break;
 		}
 		started++;
