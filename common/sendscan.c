@@ -135,7 +135,8 @@ struct sender {
 	const uint8_t (*templates)[PROBE_MAX_FRAME];
 	struct queue *q;
 	struct rawsend *rs;
-	_Atomic uint64_t sent; /* published after each job, read for status */
+	struct ratesched *sched; /* the rate, shared by the senders */
+	_Atomic uint64_t sent;   /* published after each job, read for status */
 	_Atomic bool finished;
 	/* left by a stop: the job under way and how many of its targets went */
 	struct job *cur;
@@ -205,10 +206,9 @@ static void *sender_main(void *arg)
 {
 	struct sender *s = arg;
 	const struct sendscan_config *cfg = s->cfg;
-	double rate = cfg->rate / cfg->threads;
-	unsigned batch = ratelimit_batch(rate, RAWSEND_BATCH);
+	unsigned batch = ratelimit_batch(cfg->rate / cfg->threads, RAWSEND_BATCH);
 	struct ratelimit rl;
-	ratelimit_init(&rl, rate);
+	ratelimit_init_shared(&rl, s->sched, cfg->threads);
 	struct job *j;
 	for (;;) {
 		if (s->rs->n && queue_empty(s->q)) /* no probe waits for input */
@@ -352,11 +352,14 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 	pthread_cond_init(&q.not_empty, NULL);
 	pthread_cond_init(&q.not_full, NULL);
 	unsigned started = 0;
+	struct ratesched sched;
+	ratesched_init(&sched, cfg->rate);
 	for (unsigned i = 0; i < nthreads; i++) {
 		snd[i] = (struct sender){.cfg = cfg,
 		                         .templates = (const uint8_t(*)[PROBE_MAX_FRAME])templates,
 		                         .q = &q,
-		                         .rs = &rs[i]};
+		                         .rs = &rs[i],
+		                         .sched = &sched};
 		int err = quietthread_start(&snd[i].thread, sender_main, &snd[i]);
 		if (err != 0) {
 			rc = zerr_set(e, "cannot start a sender thread: %s", strerror(err));

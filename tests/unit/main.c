@@ -44,7 +44,8 @@ struct harness harness_state;
 	X(filterexpr_table)                                                                        \
 	X(filterexpr_errors)                                                                       \
 	X(ratelimit_catches_up_without_bursts)                                                     \
-	X(ratelimit_batches_keep_the_rate)
+	X(ratelimit_batches_keep_the_rate)                                                         \
+	X(ratelimit_shared_schedule_in_order)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)

@@ -46,3 +46,37 @@ void test_ratelimit_batches_keep_the_rate(void)
 	/* 100 batches: the last is due 99 intervals after the first */
 	CHECK(ratelimit_now_ns() - t0 >= 99 * 100000u - 1000);
 }
+
+void test_ratelimit_shared_schedule_in_order(void);
+
+/* Two senders on one schedule claim its slots in turn: whichever sender a
+ * batch goes through, batch k leaves no earlier than k intervals of the
+ * whole rate after the start, and one sender alone on a two-sender
+ * schedule (the other stalled) may take the whole rate but no more. */
+void test_ratelimit_shared_schedule_in_order(void)
+{
+	struct ratesched s;
+	ratesched_init(&s, 100000); /* batches of 10: one every 100 us in all */
+	struct ratelimit a, b;
+	ratelimit_init_shared(&a, &s, 2);
+	ratelimit_init_shared(&b, &s, 2);
+	uint64_t t0 = atomic_load(&s.start_ns);
+	for (int k = 0; k < 40; k++) {
+		ratelimit_wait(k % 2 ? &b : &a, 10);
+		uint64_t now = ratelimit_now_ns();
+		CHECKF(now >= t0 + (uint64_t)k * 100000u, "batch %d left %llu ns after the start",
+		       k, (unsigned long long)(now - t0));
+	}
+	CHECK(atomic_load(&s.scheduled) == 400);
+	/* a alone: the whole rate is one batch every 100 us, and no faster */
+	uint64_t t1 = ratelimit_now_ns(), last = 0;
+	for (int k = 0; k < 20; k++) {
+		ratelimit_wait(&a, 10);
+		uint64_t now = ratelimit_now_ns();
+		if (k > 0)
+			CHECKF(now - last >= 95000, "batch %d left %llu ns after the last", k,
+			       (unsigned long long)(now - last));
+		last = now;
+	}
+	CHECK(last - t1 >= 19 * 95000u);
+}
