@@ -47,8 +47,7 @@ static bool span_is(struct fspan s, const char *name)
 struct seen {
 	_Alignas(64) struct bitmap bm; /* an address key's set, */
 	struct strset set;             /* or any other key's */
-	bool addr_set;
-	uint64_t unique; /* rows printed */
+	uint64_t unique;               /* rows printed */
 	struct outbuf out;
 };
 
@@ -356,12 +355,12 @@ static size_t join_key(const struct run *ru, const struct row *r, char *out)
 	return jl;
 }
 
-/* Marks the rows of b whose key is new, in input order. The worker
- * thread's whole job, so it touches nothing but b and the key sets. */
-static int dedup_batch(struct seen *s, struct batch *b)
+/* Marks the rows of b whose key is new, in input order: it writes nothing
+ * but b and the key sets. */
+static int dedup_batch(struct seen *s, bool addr_set, struct batch *b)
 {
 	for (unsigned i = 0; i < b->n; i++) {
-		if (s->addr_set) {
+		if (addr_set) {
 			if (i + AHEAD < b->n)
 				bitmap_prefetch(&s->bm, b->addr[i + AHEAD]);
 			b->fresh[i] = !bitmap_test_and_set(&s->bm, b->addr[i]);
@@ -403,7 +402,7 @@ static int write_batch(struct run *ru, struct batch *b, struct row *r)
  * uses the parser's state), prints it: all the worker thread does. */
 static void settle(struct run *ru, struct batch *b)
 {
-	b->oom = dedup_batch(&ru->seen, b) < 0;
+	b->oom = dedup_batch(&ru->seen, ru->addr_set, b) < 0;
 	if (!b->oom && !b->whole && write_batch(ru, b, NULL) < 0)
 		b->werr = errno;
 }
@@ -480,10 +479,17 @@ static int finish_upto(struct run *ru, unsigned long upto, struct zerr *e)
 	return rc < 0 ? rc : collect(ru, upto, e);
 }
 
+/* The batches that hold every row taken so far, the one being filled
+ * included. */
+static unsigned long batches_taken(const struct run *ru)
+{
+	return ru->published + (ru->batch->n > 0);
+}
+
 /* Everything taken so far printed. */
 static int drain(struct run *ru, struct zerr *e)
 {
-	return finish_upto(ru, ru->published + (ru->batch->n > 0), e);
+	return finish_upto(ru, batches_taken(ru), e);
 }
 
 static void *dedup_worker(void *arg)
@@ -646,7 +652,6 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 		filterexpr_free(ru.where);
 		return rc;
 	}
-	ru.seen.addr_set = ru.addr_set;
 	if ((ru.addr_set && bitmap_reserve(&ru.seen.bm) < 0) ||
 	    linereader_init(&lr, cfg->in_fd) < 0) {
 		bitmap_free(&ru.seen.bm);
@@ -686,7 +691,7 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 		rc = run_block(&ru, p, len, first, &n, e);
 		linereader_count(&lr, n);
 		marks[0] = marks[1];
-		marks[1] = ru.ring ? ru.published + (ru.batch->n > 0) : 0;
+		marks[1] = ru.ring ? batches_taken(&ru) : 0;
 	}
 	if (ru.ring) {
 		if (rc == 0)
