@@ -1,4 +1,5 @@
-# zscan: one `make` builds common/ as a static library and every tool into bin/.
+# zscan: one `make` builds common/ (its layers util/ tool/ core/ net/ probe/)
+# as a static library and every tool (its folder's .c files) into bin/.
 #   make            release build into bin/
 #   make asan       the same tools built with ASan+UBSan into build/asan/bin/
 #   make tsan       the same with ThreadSanitizer into build/tsan/bin/ (for the
@@ -16,7 +17,8 @@ CC      ?= cc
 TOOLS   := zgen zblacklist zsend zrecv zfilter
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-BASE    := -std=c11 -D_GNU_SOURCE -g -pthread -Icommon -Ibuild/gen $(WARN)
+# -MMD -MP: each object's header dependencies, read back below
+BASE    := -std=c11 -D_GNU_SOURCE -g -pthread -MMD -MP -I. -Icommon -Ibuild/gen $(WARN)
 RELFLAGS  := $(BASE) -O2
 ASANFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
@@ -28,13 +30,15 @@ DEPS := build-essential clang libclang-rt-14-dev clang-format libgmp-dev libsodi
 	libnet1-dev python3 man-db groff-base iproute2 libcap2-bin nftables tcpdump tshark netsniff-ng zmap masscan hyperfine \
 	valgrind linux-perf
 
-COMMON_SRC := $(wildcard common/*.c)
+COMMON_SRC := $(wildcard common/*/*.c)
+# a tool's own run loop and helpers: its folder's files other than main.c
+TOOL_SRC   := $(filter-out %/main.c,$(foreach t,$(TOOLS),$(wildcard $(t)/*.c)))
 GEN_SRC    := build/gen/default_blocklist.c
 LIB_SRC    := $(COMMON_SRC) $(GEN_SRC)
 REL_OBJ    := $(patsubst %.c,build/rel/%.o,$(LIB_SRC))
 ASAN_OBJ   := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
 TSAN_OBJ   := $(patsubst %.c,build/tsan/%.o,$(LIB_SRC))
-UNIT_SRC   := $(wildcard tests/unit/*.c)
+UNIT_SRC   := $(wildcard tests/unit/*.c) $(TOOL_SRC)
 TESTTOOL_SRC := $(wildcard tests/tools/*.c)
 UDP_PROBES := $(wildcard conf/udp-probes/*.pkt)
 
@@ -51,24 +55,21 @@ build/gen/default_blocklist.c: conf/blocklist.conf
 	           print "const size_t listfile_default_blocklist_len = sizeof listfile_default_blocklist - 1;" }' \
 	     $< > $@.tmp && mv $@.tmp $@
 
-build/rel/%.o: %.c $(wildcard common/*.h) $(GEN_SRC)
+build/rel/%.o: %.c | $(GEN_SRC)
 	@mkdir -p $(@D)
 	$(CC) $(RELFLAGS) -c -o $@ $<
 
-build/asan/%.o: %.c $(wildcard common/*.h) $(GEN_SRC)
+build/asan/%.o: %.c | $(GEN_SRC)
 	@mkdir -p $(@D)
 	$(CC) $(ASANFLAGS) -c -o $@ $<
 
-build/tsan/%.o: %.c $(wildcard common/*.h) $(GEN_SRC)
+build/tsan/%.o: %.c | $(GEN_SRC)
 	@mkdir -p $(@D)
 	$(CC) $(TSANFLAGS) -c -o $@ $<
 
 build/tsan/libzscan.a: $(TSAN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-build/tsan/bin/%: build/tsan/%/main.o build/tsan/libzscan.a
-	@mkdir -p $(@D)
-	$(CC) $(TSANFLAGS) -o $@ $^ $(LDLIBS)
 
 build/rel/libzscan.a: $(REL_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -76,13 +77,21 @@ build/rel/libzscan.a: $(REL_OBJ)
 build/asan/libzscan.a: $(ASAN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-bin/%: build/rel/%/main.o build/rel/libzscan.a
-	@mkdir -p $(@D)
-	$(CC) $(RELFLAGS) -o $@ $^ $(LDLIBS)
 
-build/asan/bin/%: build/asan/%/main.o build/asan/libzscan.a
-	@mkdir -p $(@D)
-	$(CC) $(ASANFLAGS) -o $@ $^ $(LDLIBS)
+
+# bin/TOOL and its sanitized twins: the objects of TOOL/*.c and the library
+define TOOL_RULES
+bin/$(1): $(patsubst %.c,build/rel/%.o,$(wildcard $(1)/*.c)) build/rel/libzscan.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(RELFLAGS) -o $$@ $$^ $$(LDLIBS)
+build/asan/bin/$(1): $(patsubst %.c,build/asan/%.o,$(wildcard $(1)/*.c)) build/asan/libzscan.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(ASANFLAGS) -o $$@ $$^ $$(LDLIBS)
+build/tsan/bin/$(1): $(patsubst %.c,build/tsan/%.o,$(wildcard $(1)/*.c)) build/tsan/libzscan.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(TSANFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call TOOL_RULES,$(t))))
 
 build/asan/unit: $(patsubst %.c,build/asan/%.o,$(UNIT_SRC)) build/asan/libzscan.a
 	$(CC) $(ASANFLAGS) -o $@ $^ $(LDLIBS)
@@ -96,11 +105,12 @@ asan: $(addprefix build/asan/bin/,$(TOOLS)) build/asan/unit build/fuzz/fuzz_pars
 tsan: $(addprefix build/tsan/bin/,$(TOOLS))
 
 # libFuzzer over everything parsed from outside (clang, ASan+UBSan)
-FUZZFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -Ibuild/gen -fsanitize=fuzzer,address,undefined \
+FUZZFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -Icommon -Ibuild/gen -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -pthread
-build/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(LIB_SRC) $(wildcard common/*.h)
+FUZZ_SRC  := $(LIB_SRC) $(TOOL_SRC)
+build/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_SRC) $(wildcard common/*/*.h $(addsuffix /*.h,$(TOOLS)))
 	@mkdir -p $(@D)
-	clang $(FUZZFLAGS) -o $@ tests/fuzz/fuzz_parse.c $(LIB_SRC) $(LDLIBS)
+	clang $(FUZZFLAGS) -o $@ tests/fuzz/fuzz_parse.c $(FUZZ_SRC) $(LDLIBS)
 
 FUZZ_SECONDS ?= 60
 fuzz: build/fuzz/fuzz_parse
@@ -136,9 +146,11 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEPS)
 
 format:
-	clang-format -i $(wildcard common/*.[ch] */main.c tests/unit/*.[ch] tests/tools/*.c tests/fuzz/*.c)
+	clang-format -i $(wildcard common/*/*.[ch] $(addsuffix /*.[ch],$(TOOLS)) tests/unit/*.[ch] tests/tools/*.c tests/fuzz/*.c)
 
 clean:
 	rm -rf bin build
+
+-include $(shell find build -name '*.d' 2>/dev/null)
 
 .SECONDARY:

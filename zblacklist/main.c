@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "addr.h"
+#include "tool/cli.h"
+#include "core/addr.h"
 #include "addrfilter.h"
-#include "constraint.h"
-#include "outbuf.h"
-#include "targetspace.h"
-#include "version.h"
+#include "core/constraint.h"
+#include "util/outbuf.h"
+#include "core/targetspace.h"
+#include "tool/version.h"
 
 #define MAX_REPORTED 100 /* bad lines named on stderr; the rest are counted */
 

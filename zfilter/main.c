@@ -1,5 +1,5 @@
 /* zfilter: the distinct hosts (or other keys) of zrecv's results. Options
- * are checked here; the work is in common/resultfilter.c. */
+ * are checked here; the work is in resultfilter.c. */
 #include <err.h>
 #include <getopt.h>
 #include <signal.h>
@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "tool/cli.h"
 #include "resultfilter.h"
-#include "version.h"
+#include "tool/version.h"
 
 #define MAX_REPORTED 100
 

@@ -16,13 +16,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "addrfilter.h"
-#include "limit.h"
-#include "ports.h"
-#include "probe.h"
-#include "resultfilter.h"
-#include "targetline.h"
+#include "core/addr.h"
+#include "zblacklist/addrfilter.h"
+#include "core/limit.h"
+#include "core/ports.h"
+#include "probe/probe.h"
+#include "zfilter/resultfilter.h"
+#include "core/targetline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

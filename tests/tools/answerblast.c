@@ -14,13 +14,13 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "checksum.h"
-#include "netif.h"
-#include "packet.h"
-#include "probe.h"
-#include "ratelimit.h"
-#include "rawsend.h"
-#include "secret.h"
+#include "net/checksum.h"
+#include "net/netif.h"
+#include "net/packet.h"
+#include "probe/probe.h"
+#include "util/ratelimit.h"
+#include "net/rawsend.h"
+#include "core/secret.h"
 
 #define LAB_BASE 0xc6120000u /* 198.18.0.0 */
 #define LAB_SIZE (1u << 17)

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checksum.h"
-#include "packet.h"
-#include "probe.h"
+#include "net/checksum.h"
+#include "net/packet.h"
+#include "probe/probe.h"
 
 static inline struct secret test_secret(uint8_t b)
 {

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "addr.h"
+#include "core/addr.h"
 #include "harness.h"
 
 void test_addr_parse_accepts_and_rejects(void);

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "constraint.h"
+#include "core/constraint.h"
 #include "harness.h"
-#include "listfile.h"
-#include "rng.h"
-#include "zerr.h"
+#include "core/listfile.h"
+#include "core/rng.h"
+#include "util/zerr.h"
 
 void test_constraint_default_list_count(void);
 void test_constraint_index_is_bijection_random_sets(void);

@@ -4,12 +4,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "constraint.h"
-#include "gen.h"
+#include "core/addr.h"
+#include "core/constraint.h"
+#include "zgen/gen.h"
 #include "harness.h"
-#include "perm.h"
-#include "ports.h"
+#include "core/perm.h"
+#include "core/ports.h"
 
 void test_gen_output_independent_of_threads(void);
 void test_gen_shards_partition_output(void);

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "linereader.h"
+#include "util/linereader.h"
 
 void test_linereader_chunks_are_whole_lines(void);
 

@@ -2,9 +2,9 @@
 #include <string.h>
 
 #include "harness.h"
-#include "limit.h"
-#include "numparse.h"
-#include "ports.h"
+#include "core/limit.h"
+#include "util/numparse.h"
+#include "core/ports.h"
 
 void test_limit_parse_and_resolve(void);
 void test_ports_parse_cases(void);

@@ -5,12 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "checksum.h"
+#include "net/checksum.h"
 #include "harness.h"
 #include "probe_testutil.h"
-#include "packet.h"
-#include "probe.h"
-#include "secret.h"
+#include "net/packet.h"
+#include "probe/probe.h"
+#include "core/secret.h"
 
 void test_secret_key_files(void);
 void test_tcp_syn_frame_and_validation(void);

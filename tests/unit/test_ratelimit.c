@@ -4,7 +4,7 @@
 #include <time.h>
 
 #include "harness.h"
-#include "ratelimit.h"
+#include "util/ratelimit.h"
 
 static void stall_ms(unsigned ms)
 {

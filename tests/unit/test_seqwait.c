@@ -3,7 +3,7 @@
 #include <time.h>
 
 #include "harness.h"
-#include "seqwait.h"
+#include "util/seqwait.h"
 
 void test_seqwait_hands_every_value_over(void);
 

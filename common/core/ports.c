@@ -1,0 +1,87 @@
+/* ports: parsing port lists into a sorted set. */
+#include "core/ports.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Reads a decimal port at *s, advancing it. Returns -1 if none or > 65535. */
+static long read_port(const char **s)
+{
+	const char *p = *s;
+	long v = 0;
+	if (*p < '0' || *p > '9')
+		return -1;
+	while (*p >= '0' && *p <= '9') {
+		v = v * 10 + (*p++ - '0');
+		if (v > 65535)
+			return -1;
+	}
+	*s = p;
+	return v;
+}
+
+int ports_parse(const char *s, struct ports *out, struct zerr *e)
+{
+	uint8_t *seen = calloc(65536, 1);
+	if (!seen)
+		return zerr_set(e, "out of memory");
+	const char *p = s;
+	if (*p == '\0') {
+		free(seen);
+		return zerr_set(e, "empty port list");
+	}
+	while (*p) {
+		const char *item = p;
+		size_t ilen = strcspn(item, ",");
+		long lo, hi;
+		if (ilen == 1 && *item == '*') {
+			lo = 0, hi = 65535, p++;
+		} else {
+			lo = read_port(&p);
+			hi = lo;
+			if (lo >= 0 && *p == '-') {
+				p++;
+				hi = read_port(&p);
+			}
+			if (lo < 0 || hi < 0 || (*p != ',' && *p != '\0')) {
+				free(seen);
+				return zerr_set(e, "'%.*s' is not a port (0-65535) or range",
+				                (int)ilen, item);
+			}
+			if (hi < lo) {
+				free(seen);
+				return zerr_set(e, "'%.*s': range runs backwards", (int)ilen, item);
+			}
+		}
+		for (long v = lo; v <= hi; v++)
+			seen[v] = 1;
+		if (*p == ',') {
+			p++;
+			if (*p == '\0') {
+				free(seen);
+				return zerr_set(e, "'%s': empty item after ','", s);
+			}
+		}
+	}
+	uint32_t n = 0;
+	for (int v = 0; v < 65536; v++)
+		n += seen[v];
+	out->ports = malloc(n * sizeof *out->ports);
+	if (!out->ports) {
+		free(seen);
+		return zerr_set(e, "out of memory");
+	}
+	out->n = 0;
+	for (int v = 0; v < 65536; v++)
+		if (seen[v])
+			out->ports[out->n++] = (uint16_t)v;
+	free(seen);
+	return 0;
+}
+
+void ports_free(struct ports *p)
+{
+	free(p->ports);
+	p->ports = NULL;
+	p->n = 0;
+}

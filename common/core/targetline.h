@@ -1,0 +1,18 @@
+/* targetline: one line of zsend's input, "a.b.c.d" or "a.b.c.d,port";
+ * anything after a second comma is ignored, so a result line starting
+ * "saddr,sport," is a valid target line. '#' lines and blank lines are
+ * skipped. */
+#ifndef ZSCAN_CORE_TARGETLINE_H
+#define ZSCAN_CORE_TARGETLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum targetline_status { TL_OK = 1, TL_SKIP = 0, TL_BAD = -1 };
+
+/* line[0..len) without its '\n'. *port is -1 when the line has none. On
+ * TL_BAD, *why says what is wrong. */
+enum targetline_status targetline_parse(const char *line, size_t len, uint32_t *addr, int *port,
+                                        const char **why);
+
+#endif

@@ -1,0 +1,54 @@
+/* packet: bounds-checked reads of IPv4, TCP and ICMP headers in captured
+ * frames. Every accessor takes the captured length; nothing reads past it. */
+#ifndef ZSCAN_NET_PACKET_H
+#define ZSCAN_NET_PACKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The longest Ethernet frame a probe takes (no FCS), and a NUL of slack. */
+#define ETH_FRAME_MAX 1516
+
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+enum { IPPROTO_ICMP_ = 1, IPPROTO_TCP_ = 6, IPPROTO_UDP_ = 17 };
+
+/* An IPv4 header at ip: returns its length (IHL * 4), or 0 if the captured
+ * bytes cannot hold it or it is not IPv4. *payload_len is what follows it,
+ * clipped to both the captured length and the header's total length. */
+static inline size_t ipv4_header(const uint8_t *ip, size_t len, size_t *payload_len)
+{
+	if (len < 20 || (ip[0] >> 4) != 4)
+		return 0;
+	size_t ihl = (size_t)(ip[0] & 15) * 4, total = rd16(ip + 2);
+	if (ihl < 20 || ihl > len || total < ihl)
+		return 0;
+	if (total > len)
+		total = len;
+	*payload_len = total - ihl;
+	return ihl;
+}
+
+#endif

@@ -1,0 +1,124 @@
+/* probe: a probe type, as one small table of callbacks used by zsend (build
+ * a frame template once, fill in each target) and by zrecv (the BPF filter,
+ * validate and classify a response), so sender and receiver can never
+ * disagree about what a probe carries. The MAC (see secret.h) is spread over
+ * fields the response echoes; nothing is remembered per target. */
+#ifndef ZSCAN_PROBE_PROBE_H
+#define ZSCAN_PROBE_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/secret.h"
+#include "net/packet.h"
+#include "util/zerr.h"
+
+#define PROBE_MAX_FRAME ETH_FRAME_MAX
+#define PROBE_MAX_PAYLOAD 1472 /* UDP payload in a 1500-byte IP packet */
+
+/* What both sides must agree on (carried in zsend's status stream). */
+struct probe_params {
+	const struct secret *secret;
+	uint8_t src_mac[6], dst_mac[6];
+	uint16_t sport_first; /* source ports: first .. first + sport_count - 1 */
+	uint32_t sport_count;
+	unsigned probes; /* per target (-P); each uses its own source port */
+	uint8_t ttl;
+	/* set by probe_setup: bytes of the template that fill starts from, and
+	 * what the module parsed from --probe-args (owned by the module) */
+	size_t template_len;
+	const void *mod_state;
+};
+
+/* A validated response, in host order. */
+struct probe_result {
+	uint32_t saddr, daddr; /* the target, and our source address */
+	uint16_t sport, dport; /* the target port, and our source port */
+	uint32_t seqnum, acknum;
+	uint16_t window, ipid;
+	uint8_t ttl;
+	uint8_t tcp_flags;
+	uint8_t icmp_type, icmp_code;
+	uint16_t echo_id, echo_seq;
+	uint32_t icmp_responder; /* for ICMP errors: who sent it */
+	uint64_t sent_sec;       /* icmp_echo_time: when the probe left (echoed) */
+	uint32_t sent_usec;
+	uint16_t udp_len;    /* udp: UDP length of the answer */
+	uint16_t data_len;   /* udp: payload bytes captured, at data */
+	const uint8_t *data; /* points into the captured frame */
+	const char *classification;
+	bool success;
+};
+
+/* Groups of output fields (see fields.c) a module's results fill in. */
+enum probe_field_group {
+	PROBE_F_TCP = 1,      /* sport, dport, seqnum, acknum, window */
+	PROBE_F_ECHO = 2,     /* type, code, icmp_id, seq */
+	PROBE_F_ICMP_ERR = 4, /* icmp_responder, icmp_type, icmp_code */
+	PROBE_F_UDP = 8,      /* sport, dport, udp_pkt_size, data */
+	PROBE_F_TIME = 16,    /* sent_timestamp_ts/_us, rtt_us */
+};
+
+enum probe_verdict {
+	PROBE_VALID = 0,
+	PROBE_BAD_MAC = 1,  /* ours in form, but not from this scan's key */
+	PROBE_NOT_OURS = 2, /* truncated, malformed, or another protocol */
+};
+
+struct probe_module {
+	const char *name;
+	const char *description;
+	const char *args_help; /* what --probe-args takes, or NULL: none */
+	bool needs_port;       /* targets carry a port (-p or addr,port lines) */
+	size_t frame_len;      /* of the template (and of every probe, unless fill says) */
+	unsigned field_groups; /* enum probe_field_group */
+	const char *default_fields;
+	const char *bpf; /* capture filter for zrecv */
+	/* Parses --probe-args (args may be NULL) into pp->mod_state and may set
+	 * pp->template_len; NULL for modules without arguments. */
+	int (*setup)(struct probe_params *pp, const char *args, struct zerr *e);
+	void (*teardown)(struct probe_params *pp);
+	/* Builds the frame for one source address (libnet computes the checksums). */
+	int (*make_template)(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
+	                     struct zerr *e);
+	/* Patches one target into a copy of the template (template_len bytes);
+	 * recomputes checksums; returns the frame's length. */
+	size_t (*fill)(const struct probe_params *pp, uint8_t *frame, uint32_t saddr,
+	               uint32_t daddr, uint16_t dport, unsigned probe_num);
+	/* Checks a frame from its IPv4 header on (len bytes captured). */
+	enum probe_verdict (*validate)(const struct probe_params *pp, const uint8_t *ip, size_t len,
+	                               struct probe_result *r);
+};
+
+extern const struct probe_module probe_tcp_syn, probe_tcp_ack, probe_icmp_echo,
+    probe_icmp_echo_time, probe_udp;
+
+/* The module called name, or NULL. */
+const struct probe_module *probe_find(const char *name);
+/* NULL-terminated list of all modules. */
+extern const struct probe_module *const probe_modules[];
+
+/* Readies pp for module m with its --probe-args (NULL: none given); a
+ * module without arguments refuses them. probe_teardown frees the state. */
+int probe_setup(const struct probe_module *m, struct probe_params *pp, const char *args,
+                struct zerr *e);
+void probe_teardown(const struct probe_module *m, struct probe_params *pp);
+
+/* The source port of probe k to a target whose MAC is mac. */
+static inline uint16_t probe_sport(const struct probe_params *pp, uint64_t mac, unsigned k)
+{
+	return (uint16_t)(pp->sport_first + ((mac >> 32) + k) % pp->sport_count);
+}
+
+/* Whether dport is the source port of one of the probes to that target. */
+static inline bool probe_sport_ok(const struct probe_params *pp, uint64_t mac, uint16_t dport)
+{
+	uint32_t off = (uint32_t)(uint16_t)(dport - pp->sport_first);
+	if (off >= pp->sport_count)
+		return false;
+	uint32_t base = (uint32_t)((mac >> 32) % pp->sport_count);
+	return (off + pp->sport_count - base) % pp->sport_count < pp->probes;
+}
+
+#endif

@@ -1,0 +1,172 @@
+/* probe_tcp: TCP probes to (address, port). The MAC of (target, port,
+ * source) gives the source port (within the range) and 32 bits the answer
+ * must echo:
+ *   tcp_syn  SYN with seq = MAC; a SYN-ACK (success) or RST acknowledges
+ *            seq + 1 (or seq, for some RSTs);
+ *   tcp_ack  ACK with ack = MAC; a host that gets it answers RST with that
+ *            sequence number (RFC 793), whether the port is open or not, so
+ *            an answer means the probe got through (firewall mapping).
+ * ICMP errors quoting the probe are checked on the quoted header. */
+#include <libnet.h>
+
+#include "probe/helpers.h"
+
+#define IP_OFF ETH_LEN
+#define TCP_OFF (ETH_LEN + 20)
+#define TCP_LEN 24 /* header + MSS option */
+
+static int make_template(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
+                         uint8_t flags, struct zerr *e)
+{
+	libnet_t *l = probe_libnet_init(e);
+	if (!l)
+		return -1;
+	const uint8_t mss[4] = {2, 4, 1460 >> 8, 1460 & 0xff};
+	bool built = libnet_build_tcp_options(mss, sizeof mss, l, 0) != -1 &&
+	             libnet_build_tcp(0, 0, 0, 0, flags, 65535, 0, 0, TCP_LEN, NULL, 0, l, 0) != -1;
+	return probe_libnet_frame(l, built, pp, saddr, IPPROTO_TCP, TCP_LEN, frame, e);
+}
+
+static int syn_template(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
+                        struct zerr *e)
+{
+	return make_template(pp, saddr, frame, TH_SYN, e);
+}
+
+static int ack_template(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
+                        struct zerr *e)
+{
+	return make_template(pp, saddr, frame, TH_ACK, e);
+}
+
+/* Both probes carry the MAC in seq and ack: a SYN's ack is ignored, an
+ * ACK's seq is what the RST would acknowledge if it did. */
+static size_t fill(const struct probe_params *pp, uint8_t *frame, uint32_t saddr, uint32_t daddr,
+                   uint16_t dport, unsigned probe_num)
+{
+	uint64_t mac = secret_mac(pp->secret, daddr, dport, saddr);
+	uint8_t *tcp = frame + TCP_OFF;
+	probe_ip_fill(frame + IP_OFF, saddr, daddr, (uint16_t)(mac >> 48));
+	wr16(tcp, probe_sport(pp, mac, probe_num));
+	wr16(tcp + 2, dport);
+	wr32(tcp + 4, (uint32_t)mac);
+	if (tcp[13] & TH_ACK)
+		wr32(tcp + 8, (uint32_t)mac);
+	tcp[16] = tcp[17] = 0;
+	uint32_t sum = csum_add(0, frame + IP_OFF + 12, 8) + IPPROTO_TCP_ + TCP_LEN;
+	wr16(tcp + 16, csum_fold(csum_add(sum, tcp, TCP_LEN)));
+	return TCP_OFF + TCP_LEN;
+}
+
+/* An ICMP error quoting one of our TCP probes (either kind). */
+static enum probe_verdict validate_icmp(const struct probe_params *pp, const uint8_t *ip,
+                                        size_t len, struct probe_result *r)
+{
+	const uint8_t *t;
+	if (!probe_icmp_quote(ip, len, IPPROTO_TCP_, &t, r))
+		return PROBE_NOT_OURS;
+	r->seqnum = rd32(t + 4);
+	uint64_t mac = secret_mac(pp->secret, r->saddr, r->sport, r->daddr);
+	if (!probe_sport_ok(pp, mac, r->dport) || r->seqnum != (uint32_t)mac)
+		return PROBE_BAD_MAC;
+	return PROBE_VALID;
+}
+
+/* The TCP header of an answer, its fields copied into r, or NULL. */
+static const uint8_t *tcp_answer(const uint8_t *ip, size_t len, struct probe_result *r)
+{
+	size_t pl, ihl = ipv4_header(ip, len, &pl);
+	if (!ihl || ip[9] != IPPROTO_TCP_ || pl < 20)
+		return NULL;
+	const uint8_t *tcp = ip + ihl;
+	size_t doff = (size_t)(tcp[12] >> 4) * 4;
+	if (doff < 20 || doff > pl)
+		return NULL;
+	r->saddr = rd32(ip + 12);
+	r->daddr = rd32(ip + 16);
+	r->ttl = ip[8];
+	r->ipid = rd16(ip + 4);
+	r->sport = rd16(tcp);
+	r->dport = rd16(tcp + 2);
+	r->seqnum = rd32(tcp + 4);
+	r->acknum = rd32(tcp + 8);
+	r->tcp_flags = tcp[13];
+	r->window = rd16(tcp + 14);
+	return tcp;
+}
+
+static bool is_icmp(const uint8_t *ip, size_t len)
+{
+	return len >= 20 && ip[9] == IPPROTO_ICMP_;
+}
+
+static enum probe_verdict syn_validate(const struct probe_params *pp, const uint8_t *ip, size_t len,
+                                       struct probe_result *r)
+{
+	if (is_icmp(ip, len))
+		return validate_icmp(pp, ip, len, r);
+	if (!tcp_answer(ip, len, r))
+		return PROBE_NOT_OURS;
+	uint64_t mac = secret_mac(pp->secret, r->saddr, r->sport, r->daddr);
+	uint32_t seq = (uint32_t)mac;
+	bool rst = r->tcp_flags & TH_RST;
+	if (!probe_sport_ok(pp, mac, r->dport) ||
+	    !(r->acknum == seq + 1 || (rst && r->acknum == seq)))
+		return PROBE_BAD_MAC;
+	if (rst) {
+		r->classification = "rst";
+		r->success = false;
+	} else if ((r->tcp_flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) {
+		r->classification = "synack";
+		r->success = true;
+	} else {
+		return PROBE_NOT_OURS;
+	}
+	return PROBE_VALID;
+}
+
+static enum probe_verdict ack_validate(const struct probe_params *pp, const uint8_t *ip, size_t len,
+                                       struct probe_result *r)
+{
+	if (is_icmp(ip, len))
+		return validate_icmp(pp, ip, len, r);
+	if (!tcp_answer(ip, len, r) || !(r->tcp_flags & TH_RST))
+		return PROBE_NOT_OURS;
+	uint64_t mac = secret_mac(pp->secret, r->saddr, r->sport, r->daddr);
+	if (!probe_sport_ok(pp, mac, r->dport) || r->seqnum != (uint32_t)mac)
+		return PROBE_BAD_MAC;
+	r->classification = "rst";
+	r->success = true;
+	return PROBE_VALID;
+}
+
+#define TCP_FIELDS                                                                                 \
+	"saddr,daddr,sport,dport,seqnum,acknum,window,ttl,ipid,classification,success,repeat,"     \
+	"cooldown,timestamp_ts,timestamp_us"
+#define ICMP_ERRORS "icmp and (icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11)"
+
+const struct probe_module probe_tcp_syn = {
+    .name = "tcp_syn",
+    .description = "TCP SYN; SYN-ACK is success, RST and ICMP errors are not",
+    .needs_port = true,
+    .frame_len = TCP_OFF + TCP_LEN,
+    .field_groups = PROBE_F_TCP | PROBE_F_ICMP_ERR,
+    .default_fields = TCP_FIELDS,
+    .bpf = "(tcp and (tcp[13] & 4 != 0 or tcp[13] & 18 == 18)) or (" ICMP_ERRORS ")",
+    .make_template = syn_template,
+    .fill = fill,
+    .validate = syn_validate,
+};
+
+const struct probe_module probe_tcp_ack = {
+    .name = "tcp_ack",
+    .description = "TCP ACK; a RST is success (the probe got through), ICMP errors are not",
+    .needs_port = true,
+    .frame_len = TCP_OFF + TCP_LEN,
+    .field_groups = PROBE_F_TCP | PROBE_F_ICMP_ERR,
+    .default_fields = TCP_FIELDS,
+    .bpf = "(tcp and tcp[13] & 4 != 0) or (" ICMP_ERRORS ")",
+    .make_template = ack_template,
+    .fill = fill,
+    .validate = ack_validate,
+};

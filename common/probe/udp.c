@@ -1,0 +1,311 @@
+/* probe_udp: a UDP datagram to (address, port) with a payload given by
+ * --probe-args:
+ *   file:PATH      the bytes of a file (conf/udp-probes/ has ready ones)
+ *   hex:HEX        bytes as hex digits
+ *   text:STRING    the string as is
+ *   template:PATH  a text file where ${saddr} ${daddr} ${sport} ${dport}
+ *                  (the probe's source and destination, as sent) and
+ *                  ${nonce} (8 hex digits, keyed per target) are filled in
+ * The MAC of (target, port, source) picks the source port and the IP
+ * identification. An answer must come from the target port to that source
+ * port; an ICMP error must quote both, and the identification too. */
+#include <ctype.h>
+#include <errno.h>
+#include <libnet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/addr.h"
+#include "probe/helpers.h"
+#include "util/readfile.h"
+
+#define IP_OFF ETH_LEN
+#define UDP_OFF (ETH_LEN + 20)
+#define UDP_HDR 8
+#define PAYLOAD_OFF (UDP_OFF + UDP_HDR)
+
+enum seg_kind { SEG_TEXT, SEG_SADDR, SEG_DADDR, SEG_SPORT, SEG_DPORT, SEG_NONCE };
+
+static const struct {
+	const char *name;
+	enum seg_kind kind;
+	size_t max_len; /* of its rendering */
+} template_fields[] = {
+    {"saddr", SEG_SADDR, 15}, {"daddr", SEG_DADDR, 15}, {"sport", SEG_SPORT, 5},
+    {"dport", SEG_DPORT, 5},  {"nonce", SEG_NONCE, 8},
+};
+
+struct segment {
+	enum seg_kind kind;
+	size_t off, len; /* SEG_TEXT: bytes of udp_payload.bytes */
+};
+
+struct udp_payload {
+	uint8_t *bytes;
+	size_t len;
+	uint32_t sum;         /* checksum words of a fixed payload, added per probe */
+	struct segment *segs; /* a template: rendered per probe */
+	size_t nsegs;
+};
+
+static int parse_hex(const char *hex, struct udp_payload *p, struct zerr *e)
+{
+	size_t n = strlen(hex);
+	if (n % 2)
+		return zerr_set(e, "--probe-args hex: odd number of hex digits (%zu)", n);
+	if (!(p->bytes = malloc(n / 2 + 1)))
+		return zerr_set(e, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		int c = tolower((unsigned char)hex[i]);
+		int v = isdigit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+		if (v < 0)
+			return zerr_set(e,
+			                "--probe-args hex: '%c' at column %zu is not a hex digit",
+			                hex[i], i + 1);
+		if (i % 2 == 0)
+			p->bytes[i / 2] = (uint8_t)(v << 4);
+		else
+			p->bytes[i / 2] |= (uint8_t)v;
+	}
+	p->len = n / 2;
+	return 0;
+}
+
+static int add_seg(struct udp_payload *p, enum seg_kind kind, size_t off, size_t len,
+                   struct zerr *e)
+{
+	struct segment *s = realloc(p->segs, (p->nsegs + 1) * sizeof *s);
+	if (!s)
+		return zerr_set(e, "out of memory");
+	p->segs = s;
+	s[p->nsegs++] = (struct segment){kind, off, len};
+	return 0;
+}
+
+/* Splits a template into text and ${field} segments; returns the longest
+ * payload it can render to. */
+static int parse_template(const char *path, struct udp_payload *p, size_t *max_len, struct zerr *e)
+{
+	const char *t = (const char *)p->bytes;
+	size_t start = 0, i = 0;
+	*max_len = 0;
+	while (i < p->len) {
+		if (!(t[i] == '$' && i + 1 < p->len && t[i + 1] == '{')) {
+			i++;
+			continue;
+		}
+		const char *close = memchr(t + i, '}', p->len - i);
+		if (!close)
+			return zerr_set(e, "%s: byte %zu: '${' without '}'", path, i + 1);
+		size_t nlen = (size_t)(close - (t + i + 2));
+		int found = -1;
+		for (size_t k = 0; k < sizeof template_fields / sizeof template_fields[0]; k++)
+			if (strlen(template_fields[k].name) == nlen &&
+			    memcmp(template_fields[k].name, t + i + 2, nlen) == 0)
+				found = (int)k;
+		if (found < 0)
+			return zerr_set(
+			    e,
+			    "%s: byte %zu: unknown field '${%.*s}' (saddr, daddr, sport, "
+			    "dport, nonce)",
+			    path, i + 1, (int)(nlen > 32 ? 32 : nlen), t + i + 2);
+		if (i > start && add_seg(p, SEG_TEXT, start, i - start, e) < 0)
+			return -1;
+		if (add_seg(p, template_fields[found].kind, 0, 0, e) < 0)
+			return -1;
+		*max_len += (i - start) + template_fields[found].max_len;
+		i = start = (size_t)(close - t) + 1;
+	}
+	if (i > start && add_seg(p, SEG_TEXT, start, i - start, e) < 0)
+		return -1;
+	*max_len += i - start;
+	return 0;
+}
+
+static void udp_teardown(struct probe_params *pp)
+{
+	struct udp_payload *p = (struct udp_payload *)pp->mod_state;
+	if (p) {
+		free(p->bytes);
+		free(p->segs);
+		free(p);
+	}
+}
+
+static int udp_setup(struct probe_params *pp, const char *args, struct zerr *e)
+{
+	struct udp_payload *p = calloc(1, sizeof *p);
+	if (!p)
+		return zerr_set(e, "out of memory");
+	pp->mod_state = p;
+	size_t max_len = 0;
+	int rc = 0;
+	if (!args) {
+		/* zrecv needs no payload to validate */
+	} else if (strncmp(args, "hex:", 4) == 0) {
+		rc = parse_hex(args + 4, p, e);
+	} else if (strncmp(args, "text:", 5) == 0) {
+		p->len = strlen(args + 5);
+		if (!(p->bytes = (uint8_t *)strdup(args + 5)))
+			rc = zerr_set(e, "out of memory");
+	} else if (strncmp(args, "file:", 5) == 0 || strncmp(args, "template:", 9) == 0) {
+		bool tmpl = args[0] == 't';
+		const char *path = args + (tmpl ? 9 : 5);
+		char *buf;
+		if (readfile(path, &buf, &p->len) < 0)
+			rc = zerr_set(e, "--probe-args: %s: %s", path, strerror(errno));
+		else
+			p->bytes = (uint8_t *)buf;
+		if (rc == 0 && tmpl)
+			rc = parse_template(path, p, &max_len, e);
+	} else {
+		rc = zerr_set(e,
+		              "--probe-args '%.40s': give file:PATH, hex:HEX, text:STRING or "
+		              "template:PATH",
+		              args);
+	}
+	if (rc == 0 && (p->nsegs ? max_len : p->len) > PROBE_MAX_PAYLOAD)
+		rc = zerr_set(e, "--probe-args: a payload of up to %zu bytes is more than %d",
+		              p->nsegs ? max_len : p->len, PROBE_MAX_PAYLOAD);
+	if (rc < 0) {
+		udp_teardown(pp);
+		return -1;
+	}
+	p->sum = csum_add(0, p->bytes, p->len);
+	/* a fixed payload is part of the template; a template's is rendered */
+	pp->template_len = PAYLOAD_OFF + (p->nsegs ? 0 : p->len);
+	return 0;
+}
+
+static int udp_template(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
+                        struct zerr *e)
+{
+	const struct udp_payload *p = pp->mod_state;
+	size_t plen = p->nsegs ? 0 : p->len;
+	libnet_t *l = probe_libnet_init(e);
+	if (!l)
+		return -1;
+	bool built = libnet_build_udp(0, 0, (uint16_t)(UDP_HDR + plen), 0, plen ? p->bytes : NULL,
+	                              (uint32_t)plen, l, 0) != -1;
+	return probe_libnet_frame(l, built, pp, saddr, IPPROTO_UDP, UDP_HDR + plen, frame, e);
+}
+
+/* Renders the template for one probe at out; returns its length. */
+static size_t render(const struct udp_payload *p, uint8_t *out, uint32_t saddr, uint32_t daddr,
+                     uint16_t sport, uint16_t dport, uint32_t nonce)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->nsegs; i++) {
+		const struct segment *s = &p->segs[i];
+		char buf[ADDR_STRLEN];
+		switch (s->kind) {
+		case SEG_TEXT:
+			memcpy(out + n, p->bytes + s->off, s->len);
+			n += s->len;
+			break;
+		case SEG_SADDR:
+		case SEG_DADDR: {
+			const char *a = addr_str(s->kind == SEG_SADDR ? saddr : daddr, buf);
+			size_t l = strlen(a);
+			memcpy(out + n, a, l);
+			n += l;
+			break;
+		}
+		case SEG_SPORT:
+		case SEG_DPORT:
+			n += (size_t)snprintf((char *)out + n, 6, "%u",
+			                      s->kind == SEG_SPORT ? sport : dport);
+			break;
+		case SEG_NONCE:
+			n += (size_t)snprintf((char *)out + n, 9, "%08x", nonce);
+			break;
+		}
+	}
+	return n;
+}
+
+static size_t udp_fill(const struct probe_params *pp, uint8_t *frame, uint32_t saddr,
+                       uint32_t daddr, uint16_t dport, unsigned probe_num)
+{
+	const struct udp_payload *p = pp->mod_state;
+	uint64_t mac = secret_mac(pp->secret, daddr, dport, saddr);
+	uint16_t sport = probe_sport(pp, mac, probe_num);
+	uint8_t *ip = frame + IP_OFF, *udp = frame + UDP_OFF;
+	size_t plen = p->len;
+	uint32_t psum = p->sum;
+	if (p->nsegs) {
+		/* a second MAC, under another input, so the nonce says nothing
+		 * about the first */
+		uint32_t nonce = (uint32_t)secret_mac(pp->secret, daddr, dport, ~saddr);
+		plen = render(p, frame + PAYLOAD_OFF, saddr, daddr, sport, dport, nonce);
+		psum = csum_add(0, frame + PAYLOAD_OFF, plen);
+		wr16(ip + 2, (uint16_t)(20 + UDP_HDR + plen));
+	}
+	probe_ip_fill(ip, saddr, daddr, (uint16_t)(mac >> 48));
+	wr16(udp, sport);
+	wr16(udp + 2, dport);
+	wr16(udp + 4, (uint16_t)(UDP_HDR + plen));
+	udp[6] = udp[7] = 0;
+	uint32_t sum = csum_add(0, ip + 12, 8) + IPPROTO_UDP_ + (uint32_t)(UDP_HDR + plen);
+	uint16_t c = csum_fold(csum_add(sum, udp, UDP_HDR) + psum);
+	wr16(udp + 6, c ? c : 0xffff); /* 0 would mean "no checksum" */
+	return PAYLOAD_OFF + plen;
+}
+
+static enum probe_verdict udp_validate(const struct probe_params *pp, const uint8_t *ip, size_t len,
+                                       struct probe_result *r)
+{
+	size_t pl, ihl = ipv4_header(ip, len, &pl);
+	if (!ihl)
+		return PROBE_NOT_OURS;
+	if (ip[9] == IPPROTO_ICMP_) {
+		const uint8_t *u;
+		const uint8_t *inner = probe_icmp_quote(ip, len, IPPROTO_UDP_, &u, r);
+		if (!inner)
+			return PROBE_NOT_OURS;
+		uint64_t mac = secret_mac(pp->secret, r->saddr, r->sport, r->daddr);
+		if (!probe_sport_ok(pp, mac, r->dport) || rd16(inner + 4) != (uint16_t)(mac >> 48))
+			return PROBE_BAD_MAC;
+		return PROBE_VALID;
+	}
+	if (ip[9] != IPPROTO_UDP_ || pl < UDP_HDR)
+		return PROBE_NOT_OURS;
+	const uint8_t *udp = ip + ihl;
+	r->saddr = rd32(ip + 12);
+	r->daddr = rd32(ip + 16);
+	r->ttl = ip[8];
+	r->ipid = rd16(ip + 4);
+	r->sport = rd16(udp);
+	r->dport = rd16(udp + 2);
+	r->udp_len = rd16(udp + 4);
+	if (r->udp_len < UDP_HDR)
+		return PROBE_NOT_OURS;
+	size_t dl = r->udp_len - UDP_HDR;
+	r->data = udp + UDP_HDR;
+	r->data_len = (uint16_t)(dl < pl - UDP_HDR ? dl : pl - UDP_HDR);
+	uint64_t mac = secret_mac(pp->secret, r->saddr, r->sport, r->daddr);
+	if (!probe_sport_ok(pp, mac, r->dport))
+		return PROBE_BAD_MAC;
+	r->classification = "udp";
+	r->success = true;
+	return PROBE_VALID;
+}
+
+const struct probe_module probe_udp = {
+    .name = "udp",
+    .description = "UDP datagram (payload from --probe-args); an answer is success, ICMP port "
+                   "unreachable and other errors are not",
+    .args_help = "file:PATH | hex:HEX | text:STRING | template:PATH",
+    .needs_port = true,
+    .frame_len = PAYLOAD_OFF,
+    .field_groups = PROBE_F_UDP | PROBE_F_ICMP_ERR,
+    .default_fields = "saddr,daddr,sport,dport,ttl,ipid,udp_pkt_size,data,icmp_responder,"
+                      "icmp_type,icmp_code,classification,success,repeat,cooldown,timestamp_ts,"
+                      "timestamp_us",
+    .bpf = "udp or (icmp and (icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11))",
+    .setup = udp_setup,
+    .teardown = udp_teardown,
+    .make_template = udp_template,
+    .fill = udp_fill,
+    .validate = udp_validate,
+};

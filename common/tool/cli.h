@@ -1,0 +1,24 @@
+/* cli: the one-line answer to a bad option, for every tool. getopt's own
+ * messages name the program by its full path and are followed by a usage
+ * block; a user's mistake gets one line, "tool: what", instead. */
+#ifndef ZSCAN_TOOL_CLI_H
+#define ZSCAN_TOOL_CLI_H
+
+#include <err.h>
+#include <getopt.h>
+
+#include "util/zerr.h"
+
+/* Call with the value getopt_long returned ('?' or ':') when the optstring
+ * starts with ':' (so a missing value is told apart) and opterr is 0. */
+__attribute__((noreturn)) static inline void cli_bad_option(int ch, char *const *argv)
+{
+	const char *arg = argv[optind - 1];
+	char shortopt[3] = {'-', (char)optopt, '\0'};
+	const char *name = optopt ? shortopt : arg;
+	if (ch == ':')
+		errx(ZS_EXIT_USAGE, "option '%s' needs a value (see --help)", name);
+	errx(ZS_EXIT_USAGE, "unknown option '%s' (see --help)", name);
+}
+
+#endif

@@ -1,0 +1,143 @@
+/* addrfilter: constraint filtering of address lines. */
+#include "addrfilter.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/addr.h"
+#include "util/linereader.h"
+#include "util/outbuf.h"
+
+struct split_ctx {
+	struct outbuf *out;
+	const char *rest;
+	size_t restlen;
+	unsigned long long n;
+};
+
+static int emit_block(void *arg, uint32_t prefix, int len)
+{
+	struct split_ctx *sc = arg;
+	char buf[ADDR_STRLEN + 4];
+	char *p = addr_format(buf, prefix);
+	p += sprintf(p, "/%d", len);
+	sc->n++;
+	if (outbuf_put(sc->out, buf, (size_t)(p - buf)) < 0 ||
+	    outbuf_put(sc->out, sc->rest, sc->restlen) < 0 || outbuf_put(sc->out, "\n", 1) < 0)
+		return -1;
+	return 0;
+}
+
+static size_t token_len(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && s[i] != ',' && s[i] != ' ' && s[i] != '\t' && s[i] != '#')
+		i++;
+	return i;
+}
+
+/* The general path: any line, any first token. Returns -1 on write error. */
+static int filter_line(const struct constraint *c, struct outbuf *out, const char *line, size_t len,
+                       unsigned long lineno, addrfilter_bad_fn bad, void *ctx,
+                       struct addrfilter_stats *st)
+{
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	size_t lead = 0;
+	while (lead < len && (line[lead] == ' ' || line[lead] == '\t'))
+		lead++;
+	const char *tok = line + lead;
+	size_t tl = token_len(tok, len - lead);
+	if (tl == 0) {
+		if (lead < len && tok[0] != '#') { /* e.g. ",80" */
+			st->bad++;
+			bad(ctx, lineno, "no address before", tok, len - lead);
+		}
+		return 0;
+	}
+	uint32_t a;
+	int plen = 32;
+	enum addr_status as =
+	    memchr(tok, '/', tl) ? cidr_parse(tok, tl, &a, &plen) : addr_parse(tok, tl, &a);
+	if (as != ADDR_OK) {
+		st->bad++;
+		bad(ctx, lineno,
+		    as == ADDR_BAD_LEN ? "bad prefix length (0-32) in"
+		                       : "not an IPv4 address or CIDR:",
+		    tok, tl);
+		return 0;
+	}
+	uint64_t allowed = plen == 32 ? constraint_allowed(c, a) : constraint_count_in(c, a, plen);
+	if (allowed == ((uint64_t)1 << (32 - plen))) {
+		st->passed++;
+		if (outbuf_put(out, line, len) < 0 || outbuf_put(out, "\n", 1) < 0)
+			return -1;
+	} else if (allowed == 0) {
+		st->dropped++;
+	} else {
+		struct split_ctx sc = {.out = out, .rest = tok + tl, .restlen = len - lead - tl};
+		if (constraint_each_cidr(c, a, plen, emit_block, &sc) < 0)
+			return -1;
+		st->split++;
+	}
+	return 0;
+}
+
+int addrfilter_run(const struct constraint *c, int in_fd, int out_fd, addrfilter_bad_fn bad,
+                   void *ctx, struct addrfilter_stats *st, struct zerr *e)
+{
+	struct linereader lr;
+	struct outbuf out;
+	int rc = 0;
+	if (linereader_init(&lr, in_fd) < 0)
+		return zerr_set(e, "out of memory");
+	if (outbuf_init(&out, out_fd) < 0) {
+		linereader_free(&lr);
+		return zerr_set(e, "out of memory");
+	}
+	const char *p;
+	size_t len;
+	unsigned long lineno;
+	int got;
+	for (;;) {
+		if (out.len && linereader_would_wait(&lr) && outbuf_flush(&out) < 0)
+			goto write_error;
+		if ((got = linereader_chunk(&lr, &p, &len, &lineno)) <= 0)
+			break;
+		const char *end = p + len;
+		unsigned long n = 0;
+		for (; p < end; n++) {
+			uint32_t a;
+			size_t al = addr_scan(p, &a);
+			if (al && p[al] == '\n') { /* the common case: a bare address */
+				if (constraint_allowed(c, a)) {
+					st->passed++;
+					if (outbuf_put(&out, p, al + 1) < 0)
+						goto write_error;
+				} else {
+					st->dropped++;
+				}
+				p += al + 1;
+				continue;
+			}
+			const char *nl = memchr(p + al, '\n', (size_t)(end - p - al));
+			if (filter_line(c, &out, p, (size_t)(nl - p), lineno + n, bad, ctx, st) < 0)
+				goto write_error;
+			p = nl + 1;
+		}
+		st->lines += n;
+		linereader_count(&lr, n);
+	}
+	if (got < 0)
+		rc = zerr_set(e, "read error: %s", strerror(errno));
+	if (outbuf_flush(&out) < 0)
+		goto write_error;
+	goto done;
+write_error:
+	rc = zerr_set(e, "write error: %s", strerror(errno));
+done:
+	linereader_free(&lr);
+	outbuf_free(&out);
+	return rc;
+}

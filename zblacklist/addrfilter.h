@@ -1,0 +1,28 @@
+/* addrfilter: the zblacklist filter. Reads lines whose first token (up to
+ * ',', white space or '#') is an address or CIDR and writes those the
+ * constraint allows:
+ *   - an allowed address, or a wholly allowed CIDR: the line, unchanged;
+ *   - a partly allowed CIDR: one line per block of the minimal CIDR cover of
+ *     its allowed part, each followed by the rest of the original line;
+ *   - blank and comment lines are dropped; other lines are bad: reported
+ *     through the callback, skipped and counted. */
+#ifndef ZSCAN_ZBLACKLIST_ADDRFILTER_H
+#define ZSCAN_ZBLACKLIST_ADDRFILTER_H
+
+#include <stddef.h>
+
+#include "core/constraint.h"
+#include "util/zerr.h"
+
+struct addrfilter_stats {
+	unsigned long long lines, passed, split, dropped, bad;
+};
+
+typedef void (*addrfilter_bad_fn)(void *ctx, unsigned long lineno, const char *why, const char *tok,
+                                  size_t toklen);
+
+/* Filters in_fd to out_fd. Returns -1 with e set on a read or write error. */
+int addrfilter_run(const struct constraint *c, int in_fd, int out_fd, addrfilter_bad_fn bad,
+                   void *ctx, struct addrfilter_stats *st, struct zerr *e);
+
+#endif

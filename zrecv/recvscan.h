@@ -1,0 +1,72 @@
+/* recvscan: zrecv's work. Captures with libpcap (the module's BPF filter,
+ * inbound only, a large ring) or reads a pcap file, validates each frame
+ * with the module and the key alone, and writes one record per validated
+ * answer. In a pipeline it reads zsend's status records: the "start" record
+ * must carry the same key fingerprint and sets the module, source ports and
+ * probes; "done" or end of input starts the cooldown. */
+#ifndef ZSCAN_ZRECV_RECVSCAN_H
+#define ZSCAN_ZRECV_RECVSCAN_H
+
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/fields.h"
+#include "probe/probe.h"
+#include "util/zerr.h"
+
+/* distinct (address, port) pairs after which repeat tracking for ports
+ * other than the first starts a new generation (--dedup-window) */
+#define RECVSCAN_PAIR_WINDOW (1u << 20)
+
+struct recvscan_config {
+	const struct probe_module *mod; /* NULL: from the start record */
+	struct probe_params pp;
+	bool pp_from_flags;     /* -s/-P given: the start record must agree */
+	const char *ifname;     /* live capture, or */
+	const char *pcapfile;   /* offline */
+	int status_fd;          /* zsend's records, or -1 */
+	double cooldown;        /* seconds after done/EOF */
+	double max_runtime;     /* seconds, 0 = none */
+	const char *field_list; /* -f, or NULL for the module's default */
+	enum fields_format format;
+	FILE *out;
+	bool human;                  /* status line on stderr each second */
+	FILE *updates;               /* --status-updates: CSV, one row a second, or NULL */
+	uint64_t pair_window;        /* 0: RECVSCAN_PAIR_WINDOW */
+	volatile sig_atomic_t *stop; /* non-zero: stop now */
+	/* non-zero (a first Ctrl-C): if zsend is still sending in the pipeline
+	 * (it got the signal too and is stopping), receive for one more
+	 * cooldown; otherwise stop now */
+	volatile sig_atomic_t *interrupt;
+};
+
+struct recvscan_stats {
+	uint64_t frames, valid, success, unique_success, bad_mac, not_ours;
+	uint64_t pcap_drop, pcap_ifdrop;
+	uint64_t sent; /* from zsend's records */
+	bool interrupted, saw_done;
+	/* what the scan was, once known (from flags or zsend's start record) */
+	const struct probe_module *mod;
+	uint16_t sport_first;
+	uint32_t sport_count;
+	unsigned probes;
+};
+
+struct recvscan;
+
+/* Opens and arms the capture: afterwards nothing sent is missed. */
+struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e);
+
+/* Runs until the cooldown ends, the file ends, a signal, or max_runtime. */
+int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e);
+
+void recvscan_close(struct recvscan *rs);
+
+/* Percent of targets probed (probes sent / probes per target, so -P does
+ * not divide it) that were found up: distinct (address, port) successes. */
+double recvscan_hit_rate(uint64_t sent, unsigned probes, uint64_t targets_up);
+
+#endif
