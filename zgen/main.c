@@ -11,274 +11,254 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tool/cli.h"
 #include "core/constraint.h"
+#include "gen.h"
 #include "core/limit.h"
+#include "util/numparse.h"
 #include "core/perm.h"
 #include "core/ports.h"
 #include "core/rng.h"
 #include "core/targetspace.h"
-#include "gen.h"
-#include "tool/cli.h"
-#include "tool/version.h"
-#include "util/numparse.h"
+#include "core/zgenheader.h"
 #include "util/outbuf.h"
+#include "tool/version.h"
 
 #define MAX_THREADS 256
 #define MAX_SHARDS 65536
 
-static void usage(FILE *f) {
-  fputs("usage: zgen [-v] [--count] [--header] [-b file] [-e seed] [-n "
-        "count|percent%] [-o "
-        "file]\n"
-        "            [-p ports] [-T threads] [-w file] [--shards n --shard i] "
-        "[--resume n]\n"
-        "            [address|cidr ...]\n",
-        f);
+static void usage(FILE *f)
+{
+	fputs("usage: zgen [-v] [--count] [--header] [-b file] [-e seed] [-n count|percent%] [-o "
+	      "file]\n"
+	      "            [-p ports] [-T threads] [-w file] [--shards n --shard i] [--resume n]\n"
+	      "            [address|cidr ...]\n",
+	      f);
 }
 
-static void help(void) {
-  usage(stdout);
-  fputs(
-      "\nPrint every allowed target once, in a random order, one per line:\n"
-      "\"a.b.c.d\", or \"a.b.c.d,port\" with -p. Targets are the addresses "
-      "and\n"
-      "CIDR blocks given as arguments and in -w (default: all of IPv4), minus\n"
-      "the blocklist, times the ports.\n\n"
-      "  -p, --ports LIST       ports, e.g. 80,443,8000-8100 or '*' (all)\n"
-      "  -n, --max-targets N    stop after N targets, or P% of them (e.g. 1%)\n"
-      "  -e, --seed N           seed the permutation (same seed, same order)\n"
-      "      --shards N         split the scan into N disjoint shards (needs "
-      "--seed)\n"
-      "      --shard I          emit shard I, 0 <= I < N (default 0)\n"
-      "  -T, --threads N        generator threads; output is the same for any "
-      "N\n"
-      "  -b, --blocklist FILE   addresses never to emit (default: built-in "
-      "IANA\n"
-      "                         special-purpose list; -b /dev/null for none)\n"
-      "  -w, --allowlist FILE   only these addresses (with CIDR arguments: "
-      "union)\n"
-      "  -o, --output FILE      write to FILE instead of standard output\n"
-      "      --count            print how many targets would be written, and "
-      "exit\n"
-      "  -v, --verbose          print the seed and group parameters on stderr\n"
-      "      --resume N         skip the first N lines of this shard (they "
-      "were\n"
-      "                         sent before); needs --seed\n"
-      "      --header           start with a comment line '# zgen seed=S "
-      "shard=I\n"
-      "                         shards=N targets=T' (zsend records it in "
-      "--metadata)\n"
-      "  -h, --help             this help\n"
-      "  -V, --version          print the version\n",
-      stdout);
+static void help(void)
+{
+	usage(stdout);
+	fputs("\nPrint every allowed target once, in a random order, one per line:\n"
+	      "\"a.b.c.d\", or \"a.b.c.d,port\" with -p. Targets are the addresses and\n"
+	      "CIDR blocks given as arguments and in -w (default: all of IPv4), minus\n"
+	      "the blocklist, times the ports.\n\n"
+	      "  -p, --ports LIST       ports, e.g. 80,443,8000-8100 or '*' (all)\n"
+	      "  -n, --max-targets N    stop after N targets, or P% of them (e.g. 1%)\n"
+	      "  -e, --seed N           seed the permutation (same seed, same order)\n"
+	      "      --shards N         split the scan into N disjoint shards (needs --seed)\n"
+	      "      --shard I          emit shard I, 0 <= I < N (default 0)\n"
+	      "  -T, --threads N        generator threads; output is the same for any N\n"
+	      "  -b, --blocklist FILE   addresses never to emit (default: built-in IANA\n"
+	      "                         special-purpose list; -b /dev/null for none)\n"
+	      "  -w, --allowlist FILE   only these addresses (with CIDR arguments: union)\n"
+	      "  -o, --output FILE      write to FILE instead of standard output\n"
+	      "      --count            print how many targets would be written, and exit\n"
+	      "  -v, --verbose          print the seed and group parameters on stderr\n"
+	      "      --resume N         skip the first N lines of this shard (they were\n"
+	      "                         sent before); needs --seed\n"
+	      "      --header           start with a comment line '# zgen seed=S shard=I\n"
+	      "                         shards=N targets=T' (zsend records it in --metadata)\n"
+	      "  -h, --help             this help\n"
+	      "  -V, --version          print the version\n",
+	      stdout);
 }
 
 enum { OPT_SHARDS = 256, OPT_SHARD, OPT_COUNT, OPT_HEADER, OPT_RESUME };
 
 static const struct option longopts[] = {
-    {"ports", required_argument, NULL, 'p'},
-    {"max-targets", required_argument, NULL, 'n'},
-    {"header", no_argument, NULL, OPT_HEADER},
-    {"resume", required_argument, NULL, OPT_RESUME},
-    {"seed", required_argument, NULL, 'e'},
-    {"shards", required_argument, NULL, OPT_SHARDS},
-    {"shard", required_argument, NULL, OPT_SHARD},
-    {"threads", required_argument, NULL, 'T'},
-    {"blocklist", required_argument, NULL, 'b'},
-    {"allowlist", required_argument, NULL, 'w'},
-    {"output", required_argument, NULL, 'o'},
-    {"count", no_argument, NULL, OPT_COUNT},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
+    {"ports", required_argument, NULL, 'p'},       {"max-targets", required_argument, NULL, 'n'},
+    {"header", no_argument, NULL, OPT_HEADER},     {"resume", required_argument, NULL, OPT_RESUME},
+    {"seed", required_argument, NULL, 'e'},        {"shards", required_argument, NULL, OPT_SHARDS},
+    {"shard", required_argument, NULL, OPT_SHARD}, {"threads", required_argument, NULL, 'T'},
+    {"blocklist", required_argument, NULL, 'b'},   {"allowlist", required_argument, NULL, 'w'},
+    {"output", required_argument, NULL, 'o'},      {"count", no_argument, NULL, OPT_COUNT},
+    {"verbose", no_argument, NULL, 'v'},           {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0},
 };
 
-static int print_count(uint64_t n) {
-  printf("%" PRIu64 "\n", n);
-  if (fflush(stdout) == EOF || ferror(stdout)) {
-    warn("write error");
-    return ZS_EXIT_FAIL;
-  }
-  return ZS_EXIT_OK;
+static int print_count(uint64_t n)
+{
+	printf("%" PRIu64 "\n", n);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warn("write error");
+		return ZS_EXIT_FAIL;
+	}
+	return ZS_EXIT_OK;
 }
 
 /* header: a first comment line naming the scan (zsend puts it in its
  * metadata), or NULL. */
-static int generate(struct gen_config *cfg, const char *outpath,
-                    const char *header) {
-  struct zerr e;
-  if (outpath) {
-    cfg->fd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (cfg->fd < 0) {
-      warn("%s", outpath);
-      return ZS_EXIT_USAGE;
-    }
-  }
-  if (header && write_full(cfg->fd, header, strlen(header)) < 0) {
-    warn("write");
-    return ZS_EXIT_FAIL;
-  }
-  int rc = gen_run(cfg, &e);
-  if (rc < 0) {
-    warnx("%s", e.msg);
-    return ZS_EXIT_FAIL;
-  }
-  if (outpath && close(cfg->fd) < 0) {
-    warn("%s", outpath);
-    return ZS_EXIT_FAIL;
-  }
-  return rc == 1 ? ZS_EXIT_FAIL : ZS_EXIT_OK; /* 1: stopped by a signal */
+static int generate(struct gen_config *cfg, const char *outpath, const char *header)
+{
+	struct zerr e;
+	if (outpath) {
+		cfg->fd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (cfg->fd < 0) {
+			warn("%s", outpath);
+			return ZS_EXIT_USAGE;
+		}
+	}
+	if (header && write_full(cfg->fd, header, strlen(header)) < 0) {
+		warn("write");
+		return ZS_EXIT_FAIL;
+	}
+	int rc = gen_run(cfg, &e);
+	if (rc < 0) {
+		warnx("%s", e.msg);
+		return ZS_EXIT_FAIL;
+	}
+	if (outpath && close(cfg->fd) < 0) {
+		warn("%s", outpath);
+		return ZS_EXIT_FAIL;
+	}
+	return rc == 1 ? ZS_EXIT_FAIL : ZS_EXIT_OK; /* 1: stopped by a signal */
 }
 
 /* Set by SIGINT/SIGTERM/SIGHUP: output ends at a whole line. */
 static volatile sig_atomic_t stop_requested;
 
-static void on_signal(int sig) {
-  (void)sig;
-  stop_requested = 1;
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
 }
 
-static void die_usage(const struct zerr *e) {
-  errx(ZS_EXIT_USAGE, "%s", e->msg);
+static void die_usage(const struct zerr *e)
+{
+	errx(ZS_EXIT_USAGE, "%s", e->msg);
 }
 
-int main(int argc, char **argv) {
-  struct targetspace_opts ts = {0};
-  struct ports ports = {0};
-  struct limit limit = {0};
-  struct zerr e;
-  uint64_t seed = 0, shards = 1, shard = 0, threads = 1, resume = 0;
-  int have_seed = 0, count_only = 0, verbose = 0, with_header = 0;
-  const char *outpath = NULL;
-  int ch;
+int main(int argc, char **argv)
+{
+	struct targetspace_opts ts = {0};
+	struct ports ports = {0};
+	struct limit limit = {0};
+	struct zerr e;
+	uint64_t seed = 0, shards = 1, shard = 0, threads = 1, resume = 0;
+	int have_seed = 0, count_only = 0, verbose = 0, with_header = 0;
+	const char *outpath = NULL;
+	int ch;
 
-  opterr = 0; /* cli_bad_option says it in one line */
-  while ((ch = getopt_long(argc, argv, ":p:n:e:T:b:w:o:vhV", longopts, NULL)) !=
-         -1) {
-    switch (ch) {
-    case 'p':
-      ports_free(&ports);
-      if (ports_parse(optarg, &ports, &e) < 0)
-        errx(ZS_EXIT_USAGE, "-p: %s", e.msg);
-      break;
-    case 'n':
-      if (limit_parse(optarg, &limit, &e) < 0)
-        die_usage(&e);
-      break;
-    case 'e':
-      if (parse_u64(optarg, 0, UINT64_MAX, "--seed", &seed, &e) < 0)
-        die_usage(&e);
-      have_seed = 1;
-      break;
-    case OPT_HEADER:
-      with_header = 1;
-      break;
-    case OPT_RESUME:
-      if (parse_u64(optarg, 0, UINT64_MAX, "--resume", &resume, &e) < 0)
-        die_usage(&e);
-      break;
-    case OPT_SHARDS:
-      if (parse_u64(optarg, 1, MAX_SHARDS, "--shards", &shards, &e) < 0)
-        die_usage(&e);
-      break;
-    case OPT_SHARD:
-      if (parse_u64(optarg, 0, MAX_SHARDS - 1, "--shard", &shard, &e) < 0)
-        die_usage(&e);
-      break;
-    case 'T':
-      if (parse_u64(optarg, 1, MAX_THREADS, "-T", &threads, &e) < 0)
-        die_usage(&e);
-      break;
-    case 'b':
-      ts.blocklist = optarg;
-      break;
-    case 'w':
-      ts.allowlist = optarg;
-      break;
-    case 'o':
-      outpath = optarg;
-      break;
-    case OPT_COUNT:
-      count_only = 1;
-      break;
-    case 'v':
-      verbose = 1;
-      break;
-    case 'h':
-      help();
-      return ZS_EXIT_OK;
-    case 'V':
-      printf("zgen (zscan) %s\n", ZSCAN_VERSION);
-      return ZS_EXIT_OK;
-    default:
-      cli_bad_option(ch, argv);
-    }
-  }
-  if (shard >= shards)
-    errx(ZS_EXIT_USAGE, "--shard %" PRIu64 " must be below --shards %" PRIu64,
-         shard, shards);
-  if (shards > 1 && !have_seed)
-    errx(ZS_EXIT_USAGE,
-         "--shards needs --seed, so that every shard permutes alike");
-  if (resume && !have_seed)
-    errx(ZS_EXIT_USAGE, "--resume needs the --seed of the scan it continues");
-  ts.cidrs = argv + optind;
-  ts.ncidrs = argc - optind;
+	opterr = 0; /* cli_bad_option says it in one line */
+	while ((ch = getopt_long(argc, argv, ":p:n:e:T:b:w:o:vhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			ports_free(&ports);
+			if (ports_parse(optarg, &ports, &e) < 0)
+				errx(ZS_EXIT_USAGE, "-p: %s", e.msg);
+			break;
+		case 'n':
+			if (limit_parse(optarg, &limit, &e) < 0)
+				die_usage(&e);
+			break;
+		case 'e':
+			if (parse_u64(optarg, 0, UINT64_MAX, "--seed", &seed, &e) < 0)
+				die_usage(&e);
+			have_seed = 1;
+			break;
+		case OPT_HEADER:
+			with_header = 1;
+			break;
+		case OPT_RESUME:
+			if (parse_u64(optarg, 0, UINT64_MAX, "--resume", &resume, &e) < 0)
+				die_usage(&e);
+			break;
+		case OPT_SHARDS:
+			if (parse_u64(optarg, 1, MAX_SHARDS, "--shards", &shards, &e) < 0)
+				die_usage(&e);
+			break;
+		case OPT_SHARD:
+			if (parse_u64(optarg, 0, MAX_SHARDS - 1, "--shard", &shard, &e) < 0)
+				die_usage(&e);
+			break;
+		case 'T':
+			if (parse_u64(optarg, 1, MAX_THREADS, "-T", &threads, &e) < 0)
+				die_usage(&e);
+			break;
+		case 'b':
+			ts.blocklist = optarg;
+			break;
+		case 'w':
+			ts.allowlist = optarg;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case OPT_COUNT:
+			count_only = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			help();
+			return ZS_EXIT_OK;
+		case 'V':
+			printf("zgen (zscan) %s\n", ZSCAN_VERSION);
+			return ZS_EXIT_OK;
+		default:
+			cli_bad_option(ch, argv);
+		}
+	}
+	if (shard >= shards)
+		errx(ZS_EXIT_USAGE, "--shard %" PRIu64 " must be below --shards %" PRIu64, shard,
+		     shards);
+	if (shards > 1 && !have_seed)
+		errx(ZS_EXIT_USAGE, "--shards needs --seed, so that every shard permutes alike");
+	if (resume && !have_seed)
+		errx(ZS_EXIT_USAGE, "--resume needs the --seed of the scan it continues");
+	ts.cidrs = argv + optind;
+	ts.ncidrs = argc - optind;
 
-  struct listfile_stats lst = {0};
-  struct constraint *allowed = targetspace_build(&ts, &lst, &e);
-  if (!allowed)
-    die_usage(&e);
-  if (lst.skipped_ipv6)
-    warnx("skipped %lu IPv6 list entries (zgen is IPv4 only)",
-          lst.skipped_ipv6);
-  uint64_t naddr = constraint_count(allowed);
-  if (naddr == 0)
-    errx(ZS_EXIT_USAGE, "no address is allowed: the allowed set minus the "
-                        "blocklist is empty");
-  uint64_t total = naddr * (ports.n ? ports.n : 1);
-  uint64_t n = limit_resolve(&limit, total);
-  if (n == 0)
-    warnx("-n leaves no target out of %" PRIu64, total);
-  if (!have_seed && rng_fresh_seed(&seed) < 0)
-    err(ZS_EXIT_FAIL, "getrandom");
+	struct listfile_stats lst = {0};
+	struct constraint *allowed = targetspace_build(&ts, &lst, &e);
+	if (!allowed)
+		die_usage(&e);
+	if (lst.skipped_ipv6)
+		warnx("skipped %lu IPv6 list entries (zgen is IPv4 only)", lst.skipped_ipv6);
+	uint64_t naddr = constraint_count(allowed);
+	if (naddr == 0)
+		errx(ZS_EXIT_USAGE, "no address is allowed: the allowed set minus the "
+		                    "blocklist is empty");
+	uint64_t total = naddr * (ports.n ? ports.n : 1);
+	uint64_t n = limit_resolve(&limit, total);
+	if (n == 0)
+		warnx("-n leaves no target out of %" PRIu64, total);
+	if (!have_seed && rng_fresh_seed(&seed) < 0)
+		err(ZS_EXIT_FAIL, "getrandom");
 
-  struct perm pm;
-  perm_init(&pm, total, seed);
-  struct gen_config cfg = {
-      .allowed = allowed,
-      .ports = &ports,
-      .perm = &pm,
-      .limit = n,
-      .shards = shards,
-      .shard = shard,
-      .skip = resume,
-      .threads = (unsigned)threads,
-      .fd = STDOUT_FILENO,
-      .stop = &stop_requested,
-  };
-  struct sigaction sa = {.sa_handler = on_signal};
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
-  if (verbose)
-    fprintf(stderr,
-            "zgen: seed %" PRIu64 ", %" PRIu64
-            " addresses x %u ports = %" PRIu64 " targets, limit %" PRIu64
-            "; p %" PRIu64 ", g %" PRIu64 ", start %" PRIu64 "; shard %" PRIu64
-            "/%" PRIu64 " emits %" PRIu64 "\n",
-            seed, naddr, ports.n ? ports.n : 1, total, n, pm.group.p, pm.g,
-            pm.a0, shard, shards, gen_count(&cfg));
-  char header[160];
-  snprintf(header, sizeof header,
-           "# zgen seed=%" PRIu64 " shard=%" PRIu64 " shards=%" PRIu64
-           " targets=%" PRIu64 " resume=%" PRIu64 "\n",
-           seed, shard, shards, gen_count(&cfg), resume);
-  int status = count_only
-                   ? print_count(gen_count(&cfg))
-                   : generate(&cfg, outpath, with_header ? header : NULL);
-  constraint_free(allowed);
-  ports_free(&ports);
-  return status;
+	struct perm pm;
+	perm_init(&pm, total, seed);
+	struct gen_config cfg = {
+	    .allowed = allowed,
+	    .ports = &ports,
+	    .perm = &pm,
+	    .limit = n,
+	    .shards = shards,
+	    .shard = shard,
+	    .skip = resume,
+	    .threads = (unsigned)threads,
+	    .fd = STDOUT_FILENO,
+	    .stop = &stop_requested,
+	};
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (verbose)
+		fprintf(stderr,
+		        "zgen: seed %" PRIu64 ", %" PRIu64 " addresses x %u ports = %" PRIu64
+		        " targets, limit %" PRIu64 "; p %" PRIu64 ", g %" PRIu64 ", start %" PRIu64
+		        "; shard %" PRIu64 "/%" PRIu64 " emits %" PRIu64 "\n",
+		        seed, naddr, ports.n ? ports.n : 1, total, n, pm.group.p, pm.g, pm.a0,
+		        shard, shards, gen_count(&cfg));
+	char header[ZGEN_HEADER_MAX];
+	struct zgen_header zh = {seed, shard, shards, gen_count(&cfg), resume};
+	zgen_header_format(header, sizeof header, &zh);
+	int status = count_only ? print_count(gen_count(&cfg))
+	                        : generate(&cfg, outpath, with_header ? header : NULL);
+	constraint_free(allowed);
+	ports_free(&ports);
+	return status;
 }

@@ -13,76 +13,62 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/fields.h"
-#include "core/secret.h"
-#include "net/netif.h"
-#include "probe/probe.h"
-#include "recvscan.h"
 #include "tool/cli.h"
+#include "core/fields.h"
+#include "net/netif.h"
+#include "util/numparse.h"
+#include "probe/probe.h"
+#include "util/privdrop.h"
+#include "recvscan.h"
+#include "core/handover.h"
+#include "core/secret.h"
 #include "tool/version.h"
 #include "util/jsonw.h"
-#include "util/numparse.h"
-#include "util/privdrop.h"
 
-static void usage(FILE *f) {
-  fputs("usage: zrecv [-q] [-c seconds] [-f fields] [-i interface | -r "
-        "file.pcap] [-k "
-        "keyfile]\n"
-        "             [-M module] [-o file] [-O csv|json] [-P probes] [-s "
-        "ports] [-t seconds]\n"
-        "             [-Z user] [--metadata file] [--status-updates file]\n"
-        "       zrecv --list-fields [-M module]\n",
-        f);
+static void usage(FILE *f)
+{
+	fputs(
+	    "usage: zrecv [-q] [-c seconds] [-f fields] [-i interface | -r file.pcap] [-k "
+	    "keyfile]\n"
+	    "             [-M module] [-o file] [-O csv|json] [-P probes] [-s ports] [-t seconds]\n"
+	    "             [-Z user] [--metadata file] [--status-updates file]\n"
+	    "       zrecv --list-fields [-M module]\n",
+	    f);
 }
 
-static void help(void) {
-  usage(stdout);
-  fputs(
-      "\nCapture answers to zsend's probes, validate each with the scan key "
-      "alone and\n"
-      "print one record per valid answer (CSV with a header, or JSON lines). "
-      "In a\n"
-      "pipeline (zsend ... | zrecv) it reads zsend's status records on stdin, "
-      "needs\n"
-      "no repeated flags, and ends a cooldown after zsend is done.\n\n"
-      "  -i, --interface IFACE    capture on IFACE (default: the default "
-      "route's)\n"
-      "  -r, --read FILE          read a pcap file instead\n"
-      "  -k, --key FILE           the scan key (default in a pipeline: a fresh "
-      "key,\n"
-      "                           created once the capture is armed, then "
-      "removed)\n"
-      "  -M, --probe-module NAME  module (default: zsend's, else tcp_syn)\n"
-      "  -s, --source-port RANGE  zsend's source ports (default 32768-61000)\n"
-      "  -P, --probes N           zsend's probes per target (default 1)\n"
-      "  -c, --cooldown SECONDS   keep receiving after zsend is done (default "
-      "8)\n"
-      "  -t, --max-runtime SECS   stop after this long\n"
-      "  -O, --output-format FMT  csv (default) or json\n"
-      "  -f, --output-fields LIST fields to print, '*' for all; see "
-      "--list-fields\n"
-      "  -o, --output-file FILE   write records to FILE\n"
-      "      --dedup-window N     for ports after the first, catch repeats "
-      "among\n"
-      "                           the last N..2N answering (address, port) "
-      "pairs\n"
-      "                           (default 1048576; memory: 32 bytes per "
-      "pair)\n"
-      "  -Z, --user USER          once the capture is open, run as USER "
-      "(default as\n"
-      "                           root: nobody; 'root' keeps root); without "
-      "root,\n"
-      "                           clear every capability instead\n"
-      "      --list-fields        list the module's fields\n"
-      "      --metadata FILE      at the end, write the scan's parameters and "
-      "counts\n"
-      "                           to FILE as JSON\n"
-      "      --status-updates FILE  write the status each second to FILE as "
-      "CSV\n"
-      "  -q, --quiet              no status line on stderr\n"
-      "  -h, --help               this help\n"
-      "  -V, --version            print the version\n",
-      stdout);
+static void help(void)
+{
+	usage(stdout);
+	fputs("\nCapture answers to zsend's probes, validate each with the scan key alone and\n"
+	      "print one record per valid answer (CSV with a header, or JSON lines). In a\n"
+	      "pipeline (zsend ... | zrecv) it reads zsend's status records on stdin, needs\n"
+	      "no repeated flags, and ends a cooldown after zsend is done.\n\n"
+	      "  -i, --interface IFACE    capture on IFACE (default: the default route's)\n"
+	      "  -r, --read FILE          read a pcap file instead\n"
+	      "  -k, --key FILE           the scan key (default in a pipeline: a fresh key,\n"
+	      "                           created once the capture is armed, then removed)\n"
+	      "  -M, --probe-module NAME  module (default: zsend's, else tcp_syn)\n"
+	      "  -s, --source-port RANGE  zsend's source ports (default 32768-61000)\n"
+	      "  -P, --probes N           zsend's probes per target (default 1)\n"
+	      "  -c, --cooldown SECONDS   keep receiving after zsend is done (default 8)\n"
+	      "  -t, --max-runtime SECS   stop after this long\n"
+	      "  -O, --output-format FMT  csv (default) or json\n"
+	      "  -f, --output-fields LIST fields to print, '*' for all; see --list-fields\n"
+	      "  -o, --output-file FILE   write records to FILE\n"
+	      "      --dedup-window N     for ports after the first, catch repeats among\n"
+	      "                           the last N..2N answering (address, port) pairs\n"
+	      "                           (default 1048576; memory: 32 bytes per pair)\n"
+	      "  -Z, --user USER          once the capture is open, run as USER (default as\n"
+	      "                           root: nobody; 'root' keeps root); without root,\n"
+	      "                           clear every capability instead\n"
+	      "      --list-fields        list the module's fields\n"
+	      "      --metadata FILE      at the end, write the scan's parameters and counts\n"
+	      "                           to FILE as JSON\n"
+	      "      --status-updates FILE  write the status each second to FILE as CSV\n"
+	      "  -q, --quiet              no status line on stderr\n"
+	      "  -h, --help               this help\n"
+	      "  -V, --version            print the version\n",
+	      stdout);
 }
 
 enum { OPT_LIST_FIELDS = 256, OPT_METADATA, OPT_UPDATES, OPT_DEDUP_WINDOW };
@@ -115,276 +101,270 @@ static const struct option longopts[] = {
  * stop_requested: the capture loop ends, everything is flushed. */
 static volatile sig_atomic_t stop_requested, interrupt_requested;
 
-static void on_signal(int sig) {
-  if (sig == SIGINT && !interrupt_requested)
-    interrupt_requested = 1;
-  else
-    stop_requested = 1;
+static void on_signal(int sig)
+{
+	if (sig == SIGINT && !interrupt_requested)
+		interrupt_requested = 1;
+	else
+		stop_requested = 1;
 }
 
-static double ts_seconds(const struct timespec *t) {
-  return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+static double ts_seconds(const struct timespec *t)
+{
+	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
 }
 
 /* What was scanned and what came back, as one JSON object (never the key). */
 static int write_metadata(FILE *f, const struct recvscan_config *cfg,
-                          const struct recvscan_stats *st, double start,
-                          double end) {
-  struct jsonw w;
-  jsonw_begin(&w, f);
-  jsonw_str(&w, "tool", "zrecv");
-  jsonw_str(&w, "version", ZSCAN_VERSION);
-  jsonw_str(&w, "module", st->mod ? st->mod->name : "");
-  jsonw_str(&w, cfg->pcapfile ? "pcap_file" : "interface",
-            cfg->pcapfile ? cfg->pcapfile : cfg->ifname);
-  jsonw_u64(&w, "sport_first", st->sport_first);
-  jsonw_u64(&w, "sport_count", st->sport_count);
-  jsonw_u64(&w, "probes_per_target", st->probes);
-  jsonw_str(&w, "key_fingerprint", cfg->pp.secret->fingerprint);
-  jsonw_num(&w, "cooldown_s", cfg->cooldown);
-  jsonw_time(&w, "start_time", start);
-  jsonw_time(&w, "end_time", end);
-  jsonw_num(&w, "duration_s", end - start);
-  jsonw_u64(&w, "probes_sent", st->sent);
-  jsonw_u64(&w, "frames_captured", st->frames);
-  jsonw_u64(&w, "responses_validated", st->valid);
-  jsonw_u64(&w, "failed_validation", st->bad_mac);
-  jsonw_u64(&w, "other_frames", st->not_ours);
-  jsonw_u64(&w, "successes", st->success);
-  jsonw_u64(&w, "targets_up", st->unique_success);
-  jsonw_num(&w, "hit_rate_pct",
-            recvscan_hit_rate(st->sent, st->probes, st->unique_success));
-  jsonw_u64(&w, "pcap_drops", st->pcap_drop);
-  jsonw_u64(&w, "interface_drops", st->pcap_ifdrop);
-  jsonw_bool(&w, "sender_done", st->saw_done);
-  jsonw_bool(&w, "interrupted", st->interrupted);
-  int rc = jsonw_end(&w);
-  return fclose(f) == EOF ? -1 : rc;
+                          const struct recvscan_stats *st, double start, double end)
+{
+	struct jsonw w;
+	jsonw_begin(&w, f);
+	jsonw_str(&w, "tool", "zrecv");
+	jsonw_str(&w, "version", ZSCAN_VERSION);
+	jsonw_str(&w, "module", st->mod ? st->mod->name : "");
+	jsonw_str(&w, cfg->pcapfile ? "pcap_file" : "interface",
+	          cfg->pcapfile ? cfg->pcapfile : cfg->ifname);
+	jsonw_u64(&w, "sport_first", st->sport_first);
+	jsonw_u64(&w, "sport_count", st->sport_count);
+	jsonw_u64(&w, "probes_per_target", st->probes);
+	jsonw_str(&w, "key_fingerprint", cfg->pp.secret->fingerprint);
+	jsonw_num(&w, "cooldown_s", cfg->cooldown);
+	jsonw_time(&w, "start_time", start);
+	jsonw_time(&w, "end_time", end);
+	jsonw_num(&w, "duration_s", end - start);
+	jsonw_u64(&w, "probes_sent", st->sent);
+	jsonw_u64(&w, "frames_captured", st->frames);
+	jsonw_u64(&w, "responses_validated", st->valid);
+	jsonw_u64(&w, "failed_validation", st->bad_mac);
+	jsonw_u64(&w, "other_frames", st->not_ours);
+	jsonw_u64(&w, "successes", st->success);
+	jsonw_u64(&w, "targets_up", st->unique_success);
+	jsonw_num(&w, "hit_rate_pct", recvscan_hit_rate(st->sent, st->probes, st->unique_success));
+	jsonw_u64(&w, "pcap_drops", st->pcap_drop);
+	jsonw_u64(&w, "interface_drops", st->pcap_ifdrop);
+	jsonw_bool(&w, "sender_done", st->saw_done);
+	jsonw_bool(&w, "interrupted", st->interrupted);
+	int rc = jsonw_end(&w);
+	return fclose(f) == EOF ? -1 : rc;
 }
 
-int main(int argc, char **argv) {
-  struct recvscan_config cfg = {
-      .status_fd = -1, .cooldown = 8, .format = FIELDS_CSV};
-  const char *keyfile = NULL, *outpath = NULL, *metadata_path = NULL,
-             *updates_path = NULL;
-  const char *user = NULL;
-  uint64_t v, probes = 1;
-  uint16_t sport_lo = 32768, sport_hi = 61000;
-  int quiet = 0, list_fields = 0, ch;
-  struct zerr e;
+int main(int argc, char **argv)
+{
+	struct recvscan_config cfg = {.status_fd = -1, .cooldown = 8, .format = FIELDS_CSV};
+	const char *keyfile = NULL, *outpath = NULL, *metadata_path = NULL, *updates_path = NULL;
+	const char *user = NULL;
+	uint64_t v, probes = 1;
+	uint16_t sport_lo = 32768, sport_hi = 61000;
+	int quiet = 0, list_fields = 0, ch;
+	struct zerr e;
 
-  opterr = 0; /* cli_bad_option says it in one line */
-  while ((ch = getopt_long(argc, argv, ":i:r:k:M:s:P:c:t:O:f:o:Z:qhV", longopts,
-                           NULL)) != -1) {
-    switch (ch) {
-    case 'i':
-      cfg.ifname = optarg;
-      break;
-    case 'r':
-      cfg.pcapfile = optarg;
-      break;
-    case 'k':
-      keyfile = optarg;
-      break;
-    case 'M':
-      if (!(cfg.mod = probe_find(optarg)))
-        errx(ZS_EXIT_USAGE, "-M: no probe module '%s'", optarg);
-      break;
-    case 's':
-      if (parse_port_range(optarg, "-s", &sport_lo, &sport_hi, &e) < 0)
-        errx(ZS_EXIT_USAGE, "%s", e.msg);
-      cfg.pp_from_flags = true;
-      break;
-    case 'P':
-      if (parse_u64(optarg, 1, 255, "-P", &probes, &e) < 0)
-        errx(ZS_EXIT_USAGE, "%s", e.msg);
-      cfg.pp_from_flags = true;
-      break;
-    case 'c':
-      if (parse_u64(optarg, 0, 86400, "-c", &v, &e) < 0)
-        errx(ZS_EXIT_USAGE, "%s", e.msg);
-      cfg.cooldown = (double)v;
-      break;
-    case 't':
-      if (parse_u64(optarg, 1, 86400 * 365, "-t", &v, &e) < 0)
-        errx(ZS_EXIT_USAGE, "%s", e.msg);
-      cfg.max_runtime = (double)v;
-      break;
-    case 'O':
-      if (strcmp(optarg, "csv") == 0)
-        cfg.format = FIELDS_CSV;
-      else if (strcmp(optarg, "json") == 0)
-        cfg.format = FIELDS_JSON;
-      else
-        errx(ZS_EXIT_USAGE, "-O: '%s' is not csv or json", optarg);
-      break;
-    case 'f':
-      cfg.field_list = optarg;
-      break;
-    case 'o':
-      outpath = optarg;
-      break;
-    case 'Z':
-      user = optarg;
-      break;
-    case OPT_DEDUP_WINDOW:
-      if (parse_u64(optarg, 1024, UINT64_MAX / 64, "--dedup-window", &v, &e) <
-          0)
-        errx(ZS_EXIT_USAGE, "%s", e.msg);
-      cfg.pair_window = v;
-      break;
-    case OPT_LIST_FIELDS:
-      list_fields = 1;
-      break;
-    case OPT_METADATA:
-      metadata_path = optarg;
-      break;
-    case OPT_UPDATES:
-      updates_path = optarg;
-      break;
-    case 'q':
-      quiet = 1;
-      break;
-    case 'h':
-      help();
-      return ZS_EXIT_OK;
-    case 'V':
-      printf("zrecv (zscan) %s\n", ZSCAN_VERSION);
-      return ZS_EXIT_OK;
-    default:
-      cli_bad_option(ch, argv);
-    }
-  }
-  if (optind != argc)
-    errx(ZS_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
-  if (list_fields) {
-    fields_list(stdout, cfg.mod ? cfg.mod : &probe_tcp_syn);
-    return ZS_EXIT_OK;
-  }
-  if (cfg.ifname && cfg.pcapfile)
-    errx(ZS_EXIT_USAGE, "-i and -r exclude each other");
-  if (cfg.field_list) { /* check the names now, before anything is captured */
-    struct fields f;
-    if (strcmp(cfg.field_list, "*") &&
-        fields_select(&f, cfg.mod, cfg.field_list, &e) < 0)
-      errx(ZS_EXIT_USAGE, "%s", e.msg);
-  }
-  cfg.pp.sport_first = (uint16_t)sport_lo;
-  cfg.pp.sport_count = (uint32_t)(sport_hi - sport_lo + 1);
-  cfg.pp.probes = (unsigned)probes;
-  /* a pipe or a file on stdin is zsend's status stream; a terminal or
-   * /dev/null means a split setup: run until a signal or -t */
-  struct stat in;
-  if (!cfg.pcapfile && fstat(STDIN_FILENO, &in) == 0 &&
-      (S_ISFIFO(in.st_mode) || S_ISREG(in.st_mode)))
-    cfg.status_fd = STDIN_FILENO;
-  else if (!cfg.mod)
-    cfg.mod = &probe_tcp_syn;
-  char defif[16];
-  uint32_t gw;
-  if (!cfg.ifname && !cfg.pcapfile) {
-    if (netif_default_route(defif, &gw, &e) < 0)
-      errx(ZS_EXIT_USAGE, "%s", e.msg);
-    cfg.ifname = defif;
-  }
+	opterr = 0; /* cli_bad_option says it in one line */
+	while ((ch = getopt_long(argc, argv, ":i:r:k:M:s:P:c:t:O:f:o:Z:qhV", longopts, NULL)) !=
+	       -1) {
+		switch (ch) {
+		case 'i':
+			cfg.ifname = optarg;
+			break;
+		case 'r':
+			cfg.pcapfile = optarg;
+			break;
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 'M':
+			if (!(cfg.mod = probe_find(optarg)))
+				errx(ZS_EXIT_USAGE, "-M: no probe module '%s'", optarg);
+			break;
+		case 's':
+			if (parse_port_range(optarg, "-s", &sport_lo, &sport_hi, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			cfg.pp_from_flags = true;
+			break;
+		case 'P':
+			if (parse_u64(optarg, 1, 255, "-P", &probes, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			cfg.pp_from_flags = true;
+			break;
+		case 'c':
+			if (parse_u64(optarg, 0, 86400, "-c", &v, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			cfg.cooldown = (double)v;
+			break;
+		case 't':
+			if (parse_u64(optarg, 1, 86400 * 365, "-t", &v, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			cfg.max_runtime = (double)v;
+			break;
+		case 'O':
+			if (strcmp(optarg, "csv") == 0)
+				cfg.format = FIELDS_CSV;
+			else if (strcmp(optarg, "json") == 0)
+				cfg.format = FIELDS_JSON;
+			else
+				errx(ZS_EXIT_USAGE, "-O: '%s' is not csv or json", optarg);
+			break;
+		case 'f':
+			cfg.field_list = optarg;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'Z':
+			user = optarg;
+			break;
+		case OPT_DEDUP_WINDOW:
+			if (parse_u64(optarg, 1024, UINT64_MAX / 64, "--dedup-window", &v, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			cfg.pair_window = v;
+			break;
+		case OPT_LIST_FIELDS:
+			list_fields = 1;
+			break;
+		case OPT_METADATA:
+			metadata_path = optarg;
+			break;
+		case OPT_UPDATES:
+			updates_path = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			help();
+			return ZS_EXIT_OK;
+		case 'V':
+			printf("zrecv (zscan) %s\n", ZSCAN_VERSION);
+			return ZS_EXIT_OK;
+		default:
+			cli_bad_option(ch, argv);
+		}
+	}
+	if (optind != argc)
+		errx(ZS_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+	if (list_fields) {
+		fields_list(stdout, cfg.mod ? cfg.mod : &probe_tcp_syn);
+		return ZS_EXIT_OK;
+	}
+	if (cfg.ifname && cfg.pcapfile)
+		errx(ZS_EXIT_USAGE, "-i and -r exclude each other");
+	if (cfg.field_list) { /* check the names now, before anything is captured */
+		struct fields f;
+		if (strcmp(cfg.field_list, "*") &&
+		    fields_select(&f, cfg.mod, cfg.field_list, &e) < 0)
+			errx(ZS_EXIT_USAGE, "%s", e.msg);
+	}
+	cfg.pp.sport_first = (uint16_t)sport_lo;
+	cfg.pp.sport_count = (uint32_t)(sport_hi - sport_lo + 1);
+	cfg.pp.probes = (unsigned)probes;
+	/* a pipe or a file on stdin is zsend's status stream; a terminal or
+	 * /dev/null means a split setup: run until a signal or -t */
+	struct stat in;
+	if (!cfg.pcapfile && fstat(STDIN_FILENO, &in) == 0 &&
+	    (S_ISFIFO(in.st_mode) || S_ISREG(in.st_mode)))
+		cfg.status_fd = STDIN_FILENO;
+	else if (!cfg.mod)
+		cfg.mod = &probe_tcp_syn;
+	char defif[16];
+	uint32_t gw;
+	if (!cfg.ifname && !cfg.pcapfile) {
+		if (netif_default_route(defif, &gw, &e) < 0)
+			errx(ZS_EXIT_USAGE, "%s", e.msg);
+		cfg.ifname = defif;
+	}
 
-  struct privdrop priv;
-  if (privdrop_prepare(&priv, user, &e) < 0)
-    errx(ZS_EXIT_USAGE, "%s", e.msg);
-  struct secret secret;
-  char defkey[256] = "", ready[256] = "";
-  if (keyfile && !cfg.pcapfile && cfg.status_fd >= 0) {
-    secret_ready_path(ready, sizeof ready); /* before the drop: zsend's dir */
-    unlink(ready);
-  }
-  if (keyfile) {
-    if (secret_load(keyfile, &secret, &e) < 0)
-      errx(ZS_EXIT_USAGE, "%s", e.msg);
-  } else if (cfg.pcapfile) {
-    errx(ZS_EXIT_USAGE, "-r FILE needs the scan's key: -k FILE");
-  } else {
-    secret_default_path(defkey, sizeof defkey);
-    unlink(defkey); /* an earlier scan's key is never reused */
-  }
-  cfg.pp.secret = &secret;
-  FILE *out = stdout;
-  if (outpath && !(out = fopen(outpath, "w")))
-    err(ZS_EXIT_USAGE, "%s", outpath);
-  static char outbuf[1 << 20];
-  setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
-  cfg.out = out;
-  cfg.human = !quiet;
-  FILE *metadata = NULL;
-  if (metadata_path && !(metadata = fopen(metadata_path, "w")))
-    err(ZS_EXIT_USAGE, "%s", metadata_path);
-  if (updates_path && !(cfg.updates = fopen(updates_path, "w")))
-    err(ZS_EXIT_USAGE, "%s", updates_path);
-  cfg.stop = &stop_requested;
-  cfg.interrupt = &interrupt_requested;
-  /* SA_RESTART: a signal never cuts a write of results short */
-  struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
-  /* a closed output shows as a write error, and the key is still removed */
-  signal(SIGPIPE, SIG_IGN);
+	struct privdrop priv;
+	if (privdrop_prepare(&priv, user, &e) < 0)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	struct secret secret;
+	char defkey[256] = "", ready[256] = "";
+	if (keyfile && !cfg.pcapfile && cfg.status_fd >= 0) {
+		handover_ready_path(ready, sizeof ready); /* before the drop: zsend's dir */
+		unlink(ready);
+	}
+	if (keyfile) {
+		if (secret_load(keyfile, &secret, &e) < 0)
+			errx(ZS_EXIT_USAGE, "%s", e.msg);
+	} else if (cfg.pcapfile) {
+		errx(ZS_EXIT_USAGE, "-r FILE needs the scan's key: -k FILE");
+	} else {
+		handover_key_path(defkey, sizeof defkey);
+		unlink(defkey); /* an earlier scan's key is never reused */
+	}
+	cfg.pp.secret = &secret;
+	FILE *out = stdout;
+	if (outpath && !(out = fopen(outpath, "w")))
+		err(ZS_EXIT_USAGE, "%s", outpath);
+	static char outbuf[1 << 20];
+	setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
+	cfg.out = out;
+	cfg.human = !quiet;
+	FILE *metadata = NULL;
+	if (metadata_path && !(metadata = fopen(metadata_path, "w")))
+		err(ZS_EXIT_USAGE, "%s", metadata_path);
+	if (updates_path && !(cfg.updates = fopen(updates_path, "w")))
+		err(ZS_EXIT_USAGE, "%s", updates_path);
+	cfg.stop = &stop_requested;
+	cfg.interrupt = &interrupt_requested;
+	/* SA_RESTART: a signal never cuts a write of results short */
+	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* a closed output shows as a write error, and the key is still removed */
+	signal(SIGPIPE, SIG_IGN);
 
-  struct recvscan *rs = recvscan_open(&cfg, &e);
-  if (!rs)
-    errx(ZS_EXIT_USAGE, "%s", e.msg);
-  /* the capture and every output are open: no more privilege, before the
-   * first packet is parsed (the default key is created after this, by the
-   * user that removes it at the end) */
-  if (privdrop_apply(&priv, &e) < 0) {
-    recvscan_close(rs);
-    errx(ZS_EXIT_FAIL, "%s", e.msg);
-  }
-  /* armed: now the key may appear, and with it zsend's first probe; with
-   * -k in a pipeline, a readiness file tells zsend the same */
-  if (defkey[0] && secret_create(defkey, &secret, &e) < 0) {
-    recvscan_close(rs);
-    errx(ZS_EXIT_FAIL, "%s", e.msg);
-  }
-  if (ready[0]) {
-    int fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd >= 0)
-      close(fd);
-    else
-      ready[0] = '\0';
-  }
-  struct recvscan_stats st = {0};
-  struct timespec t_start, t_end;
-  clock_gettime(CLOCK_REALTIME, &t_start);
-  int rc = recvscan_run(rs, &st, &e);
-  clock_gettime(CLOCK_REALTIME, &t_end);
-  recvscan_close(rs);
-  if (defkey[0])
-    unlink(defkey);
-  if (ready[0])
-    unlink(ready);
-  int status = ZS_EXIT_OK;
-  if (rc < 0) {
-    warnx("%s", e.msg);
-    status = ZS_EXIT_FAIL;
-  }
-  if (outpath && fclose(out) == EOF) {
-    warn("%s", outpath);
-    status = ZS_EXIT_FAIL;
-  }
-  if (cfg.updates && fclose(cfg.updates) == EOF) {
-    warn("%s", updates_path);
-    status = ZS_EXIT_FAIL;
-  }
-  if (metadata && write_metadata(metadata, &cfg, &st, ts_seconds(&t_start),
-                                 ts_seconds(&t_end)) < 0) {
-    warn("%s", metadata_path);
-    status = ZS_EXIT_FAIL;
-  }
-  if (!quiet)
-    warnx("%" PRIu64 " valid answers (%" PRIu64 " targets up); %" PRIu64
-          " failed validation, %" PRIu64 " other frames; drops: %" PRIu64
-          " kernel, %" PRIu64 " interface%s",
-          st.valid, st.unique_success, st.bad_mac, st.not_ours, st.pcap_drop,
-          st.pcap_ifdrop, st.interrupted ? "; interrupted" : "");
-  return status;
+	struct recvscan *rs = recvscan_open(&cfg, &e);
+	if (!rs)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	/* the capture and every output are open: no more privilege, before the
+	 * first packet is parsed (the default key is created after this, by the
+	 * user that removes it at the end) */
+	if (privdrop_apply(&priv, &e) < 0) {
+		recvscan_close(rs);
+		errx(ZS_EXIT_FAIL, "%s", e.msg);
+	}
+	/* armed: now the key may appear, and with it zsend's first probe; with
+	 * -k in a pipeline, a readiness file tells zsend the same */
+	if (defkey[0] && secret_create(defkey, &secret, &e) < 0) {
+		recvscan_close(rs);
+		errx(ZS_EXIT_FAIL, "%s", e.msg);
+	}
+	if (ready[0] && handover_mark_ready(ready) < 0)
+		ready[0] = '\0';
+	struct recvscan_stats st = {0};
+	struct timespec t_start, t_end;
+	clock_gettime(CLOCK_REALTIME, &t_start);
+	int rc = recvscan_run(rs, &st, &e);
+	clock_gettime(CLOCK_REALTIME, &t_end);
+	recvscan_close(rs);
+	if (defkey[0])
+		unlink(defkey);
+	if (ready[0])
+		unlink(ready);
+	int status = ZS_EXIT_OK;
+	if (rc < 0) {
+		warnx("%s", e.msg);
+		status = ZS_EXIT_FAIL;
+	}
+	if (outpath && fclose(out) == EOF) {
+		warn("%s", outpath);
+		status = ZS_EXIT_FAIL;
+	}
+	if (cfg.updates && fclose(cfg.updates) == EOF) {
+		warn("%s", updates_path);
+		status = ZS_EXIT_FAIL;
+	}
+	if (metadata &&
+	    write_metadata(metadata, &cfg, &st, ts_seconds(&t_start), ts_seconds(&t_end)) < 0) {
+		warn("%s", metadata_path);
+		status = ZS_EXIT_FAIL;
+	}
+	if (!quiet)
+		warnx("%" PRIu64 " valid answers (%" PRIu64 " targets up); %" PRIu64
+		      " failed validation, %" PRIu64 " other frames; drops: %" PRIu64
+		      " kernel, %" PRIu64 " interface%s",
+		      st.valid, st.unique_success, st.bad_mac, st.not_ours, st.pcap_drop,
+		      st.pcap_ifdrop, st.interrupted ? "; interrupted" : "");
+	return status;
 }

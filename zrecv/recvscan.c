@@ -11,148 +11,148 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "net/packet.h"
 #include "util/bitmap.h"
+#include "net/packet.h"
 #include "util/pairset.h"
+#include "core/status.h"
 
 struct recvscan {
-  struct recvscan_config cfg;
-  pcap_t *pcap;
-  int linktype;
-  struct fields fields;
-  bool have_params; /* module and ports known: frames may be handled */
-  /* answered before: a bit per address for the first port that answers
-   * (all of a one-port scan), pairs for the others */
-  struct bitmap *seen;
-  /* pairs of other ports than the first: two generations, so memory
-   * stays bounded however many targets answer (see seen_pair) */
-  struct pairset seen_pairs, seen_pairs_old;
-  int seen_port; /* -1 until the first answer */
-  struct recvscan_stats st;
-  char line[4096]; /* partial status record */
-  size_t linelen;
-  double sender_rate;
-  double progress; /* of zsend's input, 0..1; < 0 unknown */
-  bool header_done;
-  struct timeval done_at; /* when zsend's done record (or EOF) arrived */
-  struct zerr *err;       /* set by a failing stream record */
-  int failed;
+	struct recvscan_config cfg;
+	pcap_t *pcap;
+	int linktype;
+	struct fields fields;
+	bool have_params; /* module and ports known: frames may be handled */
+	/* answered before: a bit per address for the first port that answers
+	 * (all of a one-port scan), pairs for the others */
+	struct bitmap *seen;
+	/* pairs of other ports than the first: two generations, so memory
+	 * stays bounded however many targets answer (see seen_pair) */
+	struct pairset seen_pairs, seen_pairs_old;
+	int seen_port; /* -1 until the first answer */
+	struct recvscan_stats st;
+	struct status_reader status; /* zsend's records */
+	double sender_rate;
+	double progress; /* of zsend's input, 0..1; < 0 unknown */
+	bool header_done;
+	struct timeval done_at; /* when zsend's done record (or EOF) arrived */
+	struct zerr *err;       /* set by a failing stream record */
 };
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-struct recvscan *recvscan_open(const struct recvscan_config *cfg,
-                               struct zerr *e) {
-  char errbuf[PCAP_ERRBUF_SIZE] = "";
-  struct recvscan *rs = calloc(1, sizeof *rs);
-  if (!rs || !(rs->seen = calloc(1, sizeof *rs->seen))) {
-    free(rs);
-    zerr_set(e, "out of memory");
-    return NULL;
-  }
-  rs->cfg = *cfg;
-  rs->seen_port = -1;
-  if (cfg->mod && probe_setup(cfg->mod, &rs->cfg.pp, NULL, e) < 0)
-    goto fail;
-  if (cfg->pcapfile) {
-    rs->pcap = pcap_open_offline(cfg->pcapfile, errbuf);
-    if (!rs->pcap) {
-      zerr_set(e, "%s", errbuf);
-      goto fail;
-    }
-  } else {
-    rs->pcap = pcap_create(cfg->ifname, errbuf);
-    if (!rs->pcap) {
-      zerr_set(e, "%s", errbuf);
-      goto fail;
-    }
-    pcap_set_snaplen(rs->pcap, 2048); /* UDP answers are kept whole */
-    pcap_set_buffer_size(rs->pcap, 64 << 20);
-    pcap_set_timeout(rs->pcap, 100);
-    int rc = pcap_activate(rs->pcap);
-    if (rc < 0) {
-      zerr_set(e, "capture on %s: %s", cfg->ifname, pcap_geterr(rs->pcap));
-      goto fail;
-    }
-    pcap_setdirection(rs->pcap, PCAP_D_IN);
-    pcap_setnonblock(rs->pcap, 1, errbuf);
-  }
-  rs->linktype = pcap_datalink(rs->pcap);
-  if (rs->linktype != DLT_EN10MB && rs->linktype != DLT_LINUX_SLL &&
-      rs->linktype != DLT_RAW) {
-    zerr_set(e, "unsupported link type %s",
-             pcap_datalink_val_to_name(rs->linktype));
-    goto fail;
-  }
-  rs->have_params = cfg->mod != NULL && cfg->status_fd < 0;
-  /* The filter is set once, here, before the capture counts as armed:
-   * libpcap discards what is already in the ring when a filter changes, so
-   * setting it later (after zsend's start record) loses early answers.
-   * When the stream will name the module, take all modules' filters. */
-  char filter[1024] = "";
-  for (int i = 0; probe_modules[i]; i++) {
-    if (cfg->mod && probe_modules[i] != cfg->mod)
-      continue;
-    size_t used = strlen(filter);
-    snprintf(filter + used, sizeof filter - used, "%s(%s)", used ? " or " : "",
-             probe_modules[i]->bpf);
-  }
-  struct bpf_program prog;
-  if (pcap_compile(rs->pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
-      pcap_setfilter(rs->pcap, &prog) < 0) {
-    zerr_set(e, "BPF filter: %s", pcap_geterr(rs->pcap));
-    goto fail;
-  }
-  pcap_freecode(&prog);
-  return rs;
+struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	struct recvscan *rs = calloc(1, sizeof *rs);
+	if (!rs || !(rs->seen = calloc(1, sizeof *rs->seen))) {
+		free(rs);
+		zerr_set(e, "out of memory");
+		return NULL;
+	}
+	rs->cfg = *cfg;
+	rs->seen_port = -1;
+	if (cfg->mod && probe_setup(cfg->mod, &rs->cfg.pp, NULL, e) < 0)
+		goto fail;
+	if (cfg->pcapfile) {
+		rs->pcap = pcap_open_offline(cfg->pcapfile, errbuf);
+		if (!rs->pcap) {
+			zerr_set(e, "%s", errbuf);
+			goto fail;
+		}
+	} else {
+		rs->pcap = pcap_create(cfg->ifname, errbuf);
+		if (!rs->pcap) {
+			zerr_set(e, "%s", errbuf);
+			goto fail;
+		}
+		pcap_set_snaplen(rs->pcap, 2048); /* UDP answers are kept whole */
+		pcap_set_buffer_size(rs->pcap, 64 << 20);
+		pcap_set_timeout(rs->pcap, 100);
+		int rc = pcap_activate(rs->pcap);
+		if (rc < 0) {
+			zerr_set(e, "capture on %s: %s", cfg->ifname, pcap_geterr(rs->pcap));
+			goto fail;
+		}
+		pcap_setdirection(rs->pcap, PCAP_D_IN);
+		pcap_setnonblock(rs->pcap, 1, errbuf);
+	}
+	rs->linktype = pcap_datalink(rs->pcap);
+	if (rs->linktype != DLT_EN10MB && rs->linktype != DLT_LINUX_SLL &&
+	    rs->linktype != DLT_RAW) {
+		zerr_set(e, "unsupported link type %s", pcap_datalink_val_to_name(rs->linktype));
+		goto fail;
+	}
+	rs->have_params = cfg->mod != NULL && cfg->status_fd < 0;
+	/* The filter is set once, here, before the capture counts as armed:
+	 * libpcap discards what is already in the ring when a filter changes, so
+	 * setting it later (after zsend's start record) loses early answers.
+	 * When the stream will name the module, take all modules' filters. */
+	char filter[1024] = "";
+	for (int i = 0; probe_modules[i]; i++) {
+		if (cfg->mod && probe_modules[i] != cfg->mod)
+			continue;
+		size_t used = strlen(filter);
+		snprintf(filter + used, sizeof filter - used, "%s(%s)", used ? " or " : "",
+		         probe_modules[i]->bpf);
+	}
+	struct bpf_program prog;
+	if (pcap_compile(rs->pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
+	    pcap_setfilter(rs->pcap, &prog) < 0) {
+		zerr_set(e, "BPF filter: %s", pcap_geterr(rs->pcap));
+		goto fail;
+	}
+	pcap_freecode(&prog);
+	return rs;
 fail:
-  recvscan_close(rs);
-  return NULL;
+	recvscan_close(rs);
+	return NULL;
 }
 
-void recvscan_close(struct recvscan *rs) {
-  if (!rs)
-    return;
-  if (rs->pcap)
-    pcap_close(rs->pcap);
-  if (rs->cfg.mod)
-    probe_teardown(rs->cfg.mod, &rs->cfg.pp);
-  if (rs->seen)
-    bitmap_free(rs->seen);
-  pairset_free(&rs->seen_pairs);
-  pairset_free(&rs->seen_pairs_old);
-  free(rs->seen);
-  free(rs);
+void recvscan_close(struct recvscan *rs)
+{
+	if (!rs)
+		return;
+	if (rs->pcap)
+		pcap_close(rs->pcap);
+	if (rs->cfg.mod)
+		probe_teardown(rs->cfg.mod, &rs->cfg.pp);
+	if (rs->seen)
+		bitmap_free(rs->seen);
+	pairset_free(&rs->seen_pairs);
+	pairset_free(&rs->seen_pairs_old);
+	free(rs->seen);
+	free(rs);
 }
 
 /* The IPv4 packet inside a captured frame, or NULL. */
-static const uint8_t *ip_of(int linktype, const uint8_t *f, size_t caplen,
-                            size_t *len) {
-  size_t off;
-  uint16_t ethertype;
-  if (linktype == DLT_RAW) {
-    *len = caplen;
-    return f;
-  }
-  if (linktype == DLT_EN10MB) {
-    if (caplen < 14)
-      return NULL;
-    off = 14;
-    ethertype = rd16(f + 12);
-  } else { /* DLT_LINUX_SLL */
-    if (caplen < 16)
-      return NULL;
-    off = 16;
-    ethertype = rd16(f + 14);
-  }
-  if (ethertype != 0x0800)
-    return NULL;
-  *len = caplen - off;
-  return f + off;
+static const uint8_t *ip_of(int linktype, const uint8_t *f, size_t caplen, size_t *len)
+{
+	size_t off;
+	uint16_t ethertype;
+	if (linktype == DLT_RAW) {
+		*len = caplen;
+		return f;
+	}
+	if (linktype == DLT_EN10MB) {
+		if (caplen < 14)
+			return NULL;
+		off = 14;
+		ethertype = rd16(f + 12);
+	} else { /* DLT_LINUX_SLL */
+		if (caplen < 16)
+			return NULL;
+		off = 16;
+		ethertype = rd16(f + 14);
+	}
+	if (ethertype != 0x0800)
+		return NULL;
+	*len = caplen - off;
+	return f + off;
 }
 
 /* Repeats of (address, port) for the ports after the first. A set per port
@@ -161,302 +161,251 @@ static const uint8_t *ip_of(int linktype, const uint8_t *f, size_t caplen,
  * (default 2^20), keeping the previous generation. A repeat is caught while
  * at most that many other pairs answered in between (duplicates come within
  * seconds); memory stays under 32 bytes per pair of the window. */
-static int seen_pair(struct recvscan *rs, uint32_t addr, uint16_t port) {
-  uint64_t key = (uint64_t)addr << 16 | port;
-  if (pairset_test(&rs->seen_pairs_old, key))
-    return 1;
-  uint64_t window =
-      rs->cfg.pair_window ? rs->cfg.pair_window : RECVSCAN_PAIR_WINDOW;
-  if (rs->seen_pairs.n >= window) {
-    pairset_free(&rs->seen_pairs_old);
-    rs->seen_pairs_old = rs->seen_pairs;
-    rs->seen_pairs = (struct pairset){0};
-  }
-  return pairset_test_and_set(&rs->seen_pairs, key);
+static int seen_pair(struct recvscan *rs, uint32_t addr, uint16_t port)
+{
+	uint64_t key = (uint64_t)addr << 16 | port;
+	if (pairset_test(&rs->seen_pairs_old, key))
+		return 1;
+	uint64_t window = rs->cfg.pair_window ? rs->cfg.pair_window : RECVSCAN_PAIR_WINDOW;
+	if (rs->seen_pairs.n >= window) {
+		pairset_free(&rs->seen_pairs_old);
+		rs->seen_pairs_old = rs->seen_pairs;
+		rs->seen_pairs = (struct pairset){0};
+	}
+	return pairset_test_and_set(&rs->seen_pairs, key);
 }
 
-static void on_frame(uint8_t *user, const struct pcap_pkthdr *h,
-                     const uint8_t *frame) {
-  struct recvscan *rs = (struct recvscan *)user;
-  size_t len;
-  rs->st.frames++;
-  const uint8_t *ip = ip_of(rs->linktype, frame, h->caplen, &len);
-  struct record rec = {0};
-  enum probe_verdict v =
-      ip ? rs->cfg.mod->validate(&rs->cfg.pp, ip, len, &rec.r) : PROBE_NOT_OURS;
-  if (v == PROBE_NOT_OURS) {
-    rs->st.not_ours++;
-    return;
-  }
-  if (v == PROBE_BAD_MAC) {
-    rs->st.bad_mac++;
-    return;
-  }
-  rs->st.valid++;
-  /* ICMP probes have no port: their sport is 0 */
-  if (rs->seen_port < 0)
-    rs->seen_port = rec.r.sport;
-  int was = rec.r.sport == rs->seen_port
-                ? bitmap_test_and_set(rs->seen, rec.r.saddr)
-                : seen_pair(rs, rec.r.saddr, rec.r.sport);
-  rec.repeat = was == 1;
-  if (rec.r.success) {
-    rs->st.success++;
-    rs->st.unique_success += !rec.repeat;
-  }
-  rec.cooldown = rs->st.saw_done && timercmp(&h->ts, &rs->done_at, >);
-  rec.ts_sec = (uint64_t)h->ts.tv_sec;
-  rec.ts_usec = (uint64_t)h->ts.tv_usec;
-  if (!rs->header_done) {
-    fields_header(&rs->fields, rs->cfg.out);
-    rs->header_done = true;
-  }
-  fields_write(&rs->fields, &rec, rs->cfg.out);
-}
-
-/* The number after "key": in a flat JSON record, or -1. */
-static long json_num(const char *rec, const char *key) {
-  char pat[64];
-  snprintf(pat, sizeof pat, "\"%s\":", key);
-  const char *p = strstr(rec, pat);
-  return p ? strtol(p + strlen(pat), NULL, 10) : -1;
-}
-
-/* The string after "key": into buf, or "" . */
-static void json_str(const char *rec, const char *key, char *buf, size_t size) {
-  char pat[64];
-  snprintf(pat, sizeof pat, "\"%s\":\"", key);
-  const char *p = strstr(rec, pat);
-  buf[0] = '\0';
-  if (p) {
-    p += strlen(pat);
-    size_t n = strcspn(p, "\"");
-    snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), p);
-  }
+static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *frame)
+{
+	struct recvscan *rs = (struct recvscan *)user;
+	size_t len;
+	rs->st.frames++;
+	const uint8_t *ip = ip_of(rs->linktype, frame, h->caplen, &len);
+	struct record rec = {0};
+	enum probe_verdict v =
+	    ip ? rs->cfg.mod->validate(&rs->cfg.pp, ip, len, &rec.r) : PROBE_NOT_OURS;
+	if (v == PROBE_NOT_OURS) {
+		rs->st.not_ours++;
+		return;
+	}
+	if (v == PROBE_BAD_MAC) {
+		rs->st.bad_mac++;
+		return;
+	}
+	rs->st.valid++;
+	/* ICMP probes have no port: their sport is 0 */
+	if (rs->seen_port < 0)
+		rs->seen_port = rec.r.sport;
+	int was = rec.r.sport == rs->seen_port ? bitmap_test_and_set(rs->seen, rec.r.saddr)
+	                                       : seen_pair(rs, rec.r.saddr, rec.r.sport);
+	rec.repeat = was == 1;
+	if (rec.r.success) {
+		rs->st.success++;
+		rs->st.unique_success += !rec.repeat;
+	}
+	rec.cooldown = rs->st.saw_done && timercmp(&h->ts, &rs->done_at, >);
+	rec.ts_sec = (uint64_t)h->ts.tv_sec;
+	rec.ts_usec = (uint64_t)h->ts.tv_usec;
+	if (!rs->header_done) {
+		fields_header(&rs->fields, rs->cfg.out);
+		rs->header_done = true;
+	}
+	fields_write(&rs->fields, &rec, rs->cfg.out);
 }
 
 /* Takes what zsend's start record says both sides must agree on. */
-static int take_start(struct recvscan *rs, const char *rec, struct zerr *e) {
-  char module[32], fp[32];
-  json_str(rec, "module", module, sizeof module);
-  json_str(rec, "key_fingerprint", fp, sizeof fp);
-  const struct probe_module *m = probe_find(module);
-  if (!m)
-    return zerr_set(e, "zsend's start record names unknown module '%s'",
-                    module);
-  if (rs->cfg.mod && rs->cfg.mod != m)
-    return zerr_set(e, "-M %s conflicts with zsend's module %s",
-                    rs->cfg.mod->name, module);
-  if (strcmp(fp, rs->cfg.pp.secret->fingerprint) != 0)
-    return zerr_set(e, "zsend uses key %s, zrecv key %s: give both the same -k",
-                    fp, rs->cfg.pp.secret->fingerprint);
-  long first = json_num(rec, "sport_first"),
-       count = json_num(rec, "sport_count"), probes = json_num(rec, "probes");
-  if (first < 1 || count < 1 || probes < 1)
-    return zerr_set(e, "zsend's start record lacks its source ports or probes");
-  if (first > 65535 || count > 65536 - first ||
-      probes > 255) /* what zsend takes */
-    return zerr_set(
-        e, "zsend's start record has source ports %ld-%ld and %ld probes",
-        first, first + count - 1, probes);
-  if (rs->cfg.pp_from_flags && (rs->cfg.pp.sport_first != first ||
-                                rs->cfg.pp.sport_count != (uint32_t)count ||
-                                rs->cfg.pp.probes != (unsigned)probes))
-    return zerr_set(
-        e, "-s/-P conflict with zsend's source ports %ld-%ld and -P %ld", first,
-        first + count - 1, probes);
-  if (!rs->cfg.mod && probe_setup(m, &rs->cfg.pp, NULL, e) < 0)
-    return -1;
-  rs->cfg.mod = m;
-  rs->cfg.pp.sport_first = (uint16_t)first;
-  rs->cfg.pp.sport_count = (uint32_t)count;
-  rs->cfg.pp.probes = (unsigned)probes;
-  if (fields_select(&rs->fields, m, rs->cfg.field_list, e) < 0)
-    return -1;
-  rs->fields.format = rs->cfg.format;
-  rs->have_params = true;
-  return 0;
+static int take_start(struct recvscan *rs, const struct status_record *rec, struct zerr *e)
+{
+	const char *module = rec->module, *fp = rec->key_fingerprint;
+	const struct probe_module *m = probe_find(module);
+	if (!m)
+		return zerr_set(e, "zsend's start record names unknown module '%s'", module);
+	if (rs->cfg.mod && rs->cfg.mod != m)
+		return zerr_set(e, "-M %s conflicts with zsend's module %s", rs->cfg.mod->name,
+		                module);
+	if (strcmp(fp, rs->cfg.pp.secret->fingerprint) != 0)
+		return zerr_set(e, "zsend uses key %s, zrecv key %s: give both the same -k", fp,
+		                rs->cfg.pp.secret->fingerprint);
+	long first = rec->sport_first, count = rec->sport_count, probes = rec->probes;
+	if (first < 1 || count < 1 || probes < 1)
+		return zerr_set(e, "zsend's start record lacks its source ports or probes");
+	if (first > 65535 || count > 65536 - first || probes > 255) /* what zsend takes */
+		return zerr_set(e, "zsend's start record has source ports %ld-%ld and %ld probes",
+		                first, first + count - 1, probes);
+	if (rs->cfg.pp_from_flags &&
+	    (rs->cfg.pp.sport_first != first || rs->cfg.pp.sport_count != (uint32_t)count ||
+	     rs->cfg.pp.probes != (unsigned)probes))
+		return zerr_set(e, "-s/-P conflict with zsend's source ports %ld-%ld and -P %ld",
+		                first, first + count - 1, probes);
+	if (!rs->cfg.mod && probe_setup(m, &rs->cfg.pp, NULL, e) < 0)
+		return -1;
+	rs->cfg.mod = m;
+	rs->cfg.pp.sport_first = (uint16_t)first;
+	rs->cfg.pp.sport_count = (uint32_t)count;
+	rs->cfg.pp.probes = (unsigned)probes;
+	if (fields_select(&rs->fields, m, rs->cfg.field_list, e) < 0)
+		return -1;
+	rs->fields.format = rs->cfg.format;
+	rs->have_params = true;
+	return 0;
 }
 
-/* Reads what is available of the status stream. Returns -1 on a bad start
- * record, 1 at end of stream. */
-static int read_status(struct recvscan *rs, struct zerr *e) {
-  ssize_t n = read(rs->cfg.status_fd, rs->line + rs->linelen,
-                   sizeof rs->line - 1 - rs->linelen);
-  if (n < 0)
-    return errno == EAGAIN || errno == EINTR ? 0 : 1;
-  if (n == 0)
-    return 1;
-  rs->linelen += (size_t)n;
-  rs->line[rs->linelen] = '\0';
-  char *start = rs->line, *nl;
-  while ((nl = strchr(start, '\n'))) {
-    *nl = '\0';
-    if (strstr(start, "\"type\":\"start\"")) {
-      if (take_start(rs, start, e) < 0)
-        return -1;
-    } else if (strstr(start, "\"type\":\"status\"") ||
-               strstr(start, "\"type\":\"done\"")) {
-      long sent = json_num(start, "sent"), rate = json_num(start, "rate");
-      const char *pr = strstr(start, "\"progress\":");
-      if (pr)
-        rs->progress = strtod(pr + 11, NULL);
-      if (sent >= 0)
-        rs->st.sent = (uint64_t)sent;
-      if (rate >= 0)
-        rs->sender_rate = (double)rate;
-      if (strstr(start, "\"type\":\"done\"") && !rs->st.saw_done) {
-        rs->st.saw_done = true;
-        gettimeofday(&rs->done_at, NULL);
-      }
-    }
-    start = nl + 1;
-  }
-  rs->linelen = (size_t)(rs->line + rs->linelen - start);
-  memmove(rs->line, start, rs->linelen);
-  if (rs->linelen == sizeof rs->line - 1)
-    rs->linelen = 0; /* an overlong record: not ours, drop it */
-  return 0;
+/* One record of zsend's status stream. */
+static int take_record(void *ctx, const struct status_record *rec)
+{
+	struct recvscan *rs = ctx;
+	if (rec->type == STATUS_START)
+		return take_start(rs, rec, rs->err);
+	if (rec->type != STATUS_STATUS && rec->type != STATUS_DONE)
+		return 0;
+	if (rec->progress >= 0)
+		rs->progress = rec->progress;
+	if (rec->sent >= 0)
+		rs->st.sent = (uint64_t)rec->sent;
+	if (rec->rate >= 0)
+		rs->sender_rate = (double)rec->rate;
+	if (rec->type == STATUS_DONE && !rs->st.saw_done) {
+		rs->st.saw_done = true;
+		gettimeofday(&rs->done_at, NULL);
+	}
+	return 0;
 }
 
-double recvscan_hit_rate(uint64_t sent, unsigned probes, uint64_t targets_up) {
-  double targets = (double)sent / (probes ? probes : 1);
-  return targets > 0 ? 100.0 * (double)targets_up / targets : 0;
+double recvscan_hit_rate(uint64_t sent, unsigned probes, uint64_t targets_up)
+{
+	double targets = (double)sent / (probes ? probes : 1);
+	return targets > 0 ? 100.0 * (double)targets_up / targets : 0;
 }
 
-static void status_line(struct recvscan *rs, double elapsed, double recv_rate) {
-  if (!rs->cfg.human && !rs->cfg.updates)
-    return;
-  struct pcap_stat ps = {0};
-  if (!rs->cfg.pcapfile)
-    pcap_stats(rs->pcap, &ps);
-  double hit =
-      recvscan_hit_rate(rs->st.sent, rs->cfg.pp.probes, rs->st.unique_success);
-  if (rs->cfg.updates) {
-    fprintf(rs->cfg.updates,
-            "%.3f,%" PRIu64 ",%.0f,%" PRIu64 ",%.0f,%" PRIu64 ",%.4f,%" PRIu64
-            ",%u\n",
-            elapsed, rs->st.sent, rs->sender_rate, rs->st.valid, recv_rate,
-            rs->st.unique_success, hit, rs->st.bad_mac,
-            ps.ps_drop + ps.ps_ifdrop);
-    fflush(rs->cfg.updates);
-  }
-  if (!rs->cfg.human)
-    return;
-  char eta[48] = "";
-  if (rs->progress > 0 && !rs->st.saw_done)
-    snprintf(eta, sizeof eta, "; %.0f%% sent, ETA %.0fs", 100 * rs->progress,
-             elapsed * (1 - rs->progress) / rs->progress + rs->cfg.cooldown);
-  fprintf(stderr,
-          "zrecv: %.0fs: sent %" PRIu64 " (%.0f p/s); answers %" PRIu64
-          " valid (%.0f/s), %" PRIu64
-          " targets up, hit rate %.2f%%; failed validation %" PRIu64
-          "; drops %u%s\n",
-          elapsed, rs->st.sent, rs->sender_rate, rs->st.valid, recv_rate,
-          rs->st.unique_success, hit, rs->st.bad_mac, ps.ps_drop + ps.ps_ifdrop,
-          eta);
+static void status_line(struct recvscan *rs, double elapsed, double recv_rate)
+{
+	if (!rs->cfg.human && !rs->cfg.updates)
+		return;
+	struct pcap_stat ps = {0};
+	if (!rs->cfg.pcapfile)
+		pcap_stats(rs->pcap, &ps);
+	double hit = recvscan_hit_rate(rs->st.sent, rs->cfg.pp.probes, rs->st.unique_success);
+	if (rs->cfg.updates) {
+		fprintf(rs->cfg.updates,
+		        "%.3f,%" PRIu64 ",%.0f,%" PRIu64 ",%.0f,%" PRIu64 ",%.4f,%" PRIu64 ",%u\n",
+		        elapsed, rs->st.sent, rs->sender_rate, rs->st.valid, recv_rate,
+		        rs->st.unique_success, hit, rs->st.bad_mac, ps.ps_drop + ps.ps_ifdrop);
+		fflush(rs->cfg.updates);
+	}
+	if (!rs->cfg.human)
+		return;
+	char eta[48] = "";
+	if (rs->progress > 0 && !rs->st.saw_done)
+		snprintf(eta, sizeof eta, "; %.0f%% sent, ETA %.0fs", 100 * rs->progress,
+		         elapsed * (1 - rs->progress) / rs->progress + rs->cfg.cooldown);
+	fprintf(stderr,
+	        "zrecv: %.0fs: sent %" PRIu64 " (%.0f p/s); answers %" PRIu64
+	        " valid (%.0f/s), %" PRIu64
+	        " targets up, hit rate %.2f%%; failed validation %" PRIu64 "; drops %u%s\n",
+	        elapsed, rs->st.sent, rs->sender_rate, rs->st.valid, recv_rate,
+	        rs->st.unique_success, hit, rs->st.bad_mac, ps.ps_drop + ps.ps_ifdrop, eta);
 }
 
-int recvscan_run(struct recvscan *rs, struct recvscan_stats *st,
-                 struct zerr *e) {
-  const struct recvscan_config *cfg = &rs->cfg;
-  int rc = 0;
-  if (rs->have_params) {
-    if (fields_select(&rs->fields, cfg->mod, cfg->field_list, e) < 0)
-      return -1;
-    rs->fields.format = cfg->format;
-  }
-  if (cfg->status_fd >= 0)
-    fcntl(cfg->status_fd, F_SETFL, fcntl(cfg->status_fd, F_GETFL) | O_NONBLOCK);
-  if (cfg->updates)
-    fputs("time,sent,send_rate,valid,recv_rate,targets_up,hit_rate_pct,failed_"
-          "validation,"
-          "drops\n",
-          cfg->updates);
-  double t0 = now_s(), deadline = 0, next_status = t0 + 1;
-  uint64_t valid_at_last = 0;
-  bool stream_open = cfg->status_fd >= 0, interrupted = false;
-  if (cfg->pcapfile) {
-    if (!rs->have_params)
-      return zerr_set(
-          e, "-r FILE needs -M (and -s/-P if zsend's were not the defaults)");
-    if (pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs) < 0)
-      rc = zerr_set(e, "%s: %s", cfg->pcapfile, pcap_geterr(rs->pcap));
-    goto done;
-  }
-  int pfd = pcap_get_selectable_fd(rs->pcap);
-  while (!*cfg->stop) {
-    struct pollfd fds[2] = {
-        {.fd = pfd, .events = POLLIN},
-        {.fd = stream_open ? cfg->status_fd : -1, .events = POLLIN}};
-    poll(fds, 2, 100);
-    if (stream_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-      int r = read_status(rs, e);
-      if (r < 0) {
-        rc = -1;
-        break;
-      }
-      if (r > 0) {
-        stream_open = false;
-        if (!rs->st.saw_done)
-          gettimeofday(&rs->done_at, NULL);
-        rs->st.saw_done = true;
-      }
-    }
-    if (cfg->interrupt && *cfg->interrupt && !interrupted) {
-      interrupted = true;
-      if (!stream_open || rs->st.saw_done)
-        break;
-      deadline = now_s() + cfg->cooldown;
-      if (cfg->human)
-        fprintf(stderr,
-                "zrecv: interrupted: receiving for %g s more for answers "
-                "in flight; interrupt again to stop now\n",
-                cfg->cooldown);
-    }
-    if (rs->st.saw_done && deadline == 0)
-      deadline = now_s() + cfg->cooldown;
-    if (rs->have_params &&
-        pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs) < 0) {
-      rc = zerr_set(e, "capture: %s", pcap_geterr(rs->pcap));
-      break;
-    }
-    if (ferror(cfg->out)) {
-      rc = zerr_set(e, "write error: %s", strerror(errno));
-      break;
-    }
-    double now = now_s();
-    if (now >= next_status) {
-      status_line(rs, now - t0, (double)(rs->st.valid - valid_at_last));
-      valid_at_last = rs->st.valid;
-      next_status += 1;
-      fflush(cfg->out);
-    }
-    if (deadline && now >= deadline)
-      break;
-    if (cfg->max_runtime > 0 && now - t0 >= cfg->max_runtime)
-      break;
-  }
-  if (rc == 0 && rs->have_params) /* what is still in the ring */
-    pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs);
+int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
+{
+	const struct recvscan_config *cfg = &rs->cfg;
+	int rc = 0;
+	if (rs->have_params) {
+		if (fields_select(&rs->fields, cfg->mod, cfg->field_list, e) < 0)
+			return -1;
+		rs->fields.format = cfg->format;
+	}
+	if (cfg->status_fd >= 0)
+		fcntl(cfg->status_fd, F_SETFL, fcntl(cfg->status_fd, F_GETFL) | O_NONBLOCK);
+	if (cfg->updates)
+		fputs(
+		    "time,sent,send_rate,valid,recv_rate,targets_up,hit_rate_pct,failed_validation,"
+		    "drops\n",
+		    cfg->updates);
+	double t0 = now_s(), deadline = 0, next_status = t0 + 1;
+	uint64_t valid_at_last = 0;
+	bool stream_open = cfg->status_fd >= 0, interrupted = false;
+	if (cfg->pcapfile) {
+		if (!rs->have_params)
+			return zerr_set(
+			    e, "-r FILE needs -M (and -s/-P if zsend's were not the defaults)");
+		if (pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs) < 0)
+			rc = zerr_set(e, "%s: %s", cfg->pcapfile, pcap_geterr(rs->pcap));
+		goto done;
+	}
+	int pfd = pcap_get_selectable_fd(rs->pcap);
+	while (!*cfg->stop) {
+		struct pollfd fds[2] = {
+		    {.fd = pfd, .events = POLLIN},
+		    {.fd = stream_open ? cfg->status_fd : -1, .events = POLLIN}};
+		poll(fds, 2, 100);
+		if (stream_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			rs->err = e;
+			int r = status_read(&rs->status, cfg->status_fd, take_record, rs);
+			if (r < 0) {
+				rc = -1;
+				break;
+			}
+			if (r > 0) {
+				stream_open = false;
+				if (!rs->st.saw_done)
+					gettimeofday(&rs->done_at, NULL);
+				rs->st.saw_done = true;
+			}
+		}
+		if (cfg->interrupt && *cfg->interrupt && !interrupted) {
+			interrupted = true;
+			if (!stream_open || rs->st.saw_done)
+				break;
+			deadline = now_s() + cfg->cooldown;
+			if (cfg->human)
+				fprintf(stderr,
+				        "zrecv: interrupted: receiving for %g s more for answers "
+				        "in flight; interrupt again to stop now\n",
+				        cfg->cooldown);
+		}
+		if (rs->st.saw_done && deadline == 0)
+			deadline = now_s() + cfg->cooldown;
+		if (rs->have_params && pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs) < 0) {
+			rc = zerr_set(e, "capture: %s", pcap_geterr(rs->pcap));
+			break;
+		}
+		if (ferror(cfg->out)) {
+			rc = zerr_set(e, "write error: %s", strerror(errno));
+			break;
+		}
+		double now = now_s();
+		if (now >= next_status) {
+			status_line(rs, now - t0, (double)(rs->st.valid - valid_at_last));
+			valid_at_last = rs->st.valid;
+			next_status += 1;
+			fflush(cfg->out);
+		}
+		if (deadline && now >= deadline)
+			break;
+		if (cfg->max_runtime > 0 && now - t0 >= cfg->max_runtime)
+			break;
+	}
+	if (rc == 0 && rs->have_params) /* what is still in the ring */
+		pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs);
 done:
-  st->interrupted = *cfg->stop != 0 || interrupted;
-  if (!cfg->pcapfile) {
-    struct pcap_stat ps = {0};
-    if (pcap_stats(rs->pcap, &ps) == 0) {
-      rs->st.pcap_drop = ps.ps_drop;
-      rs->st.pcap_ifdrop = ps.ps_ifdrop;
-    }
-  }
-  status_line(rs, now_s() - t0, 0);
-  if (fflush(cfg->out) == EOF && rc == 0)
-    rc = zerr_set(e, "write error: %s", strerror(errno));
-  bool was_interrupted = st->interrupted;
-  *st = rs->st;
-  st->interrupted = was_interrupted;
-  st->mod = rs->cfg.mod;
-  st->sport_first = rs->cfg.pp.sport_first;
-  st->sport_count = rs->cfg.pp.sport_count;
-  st->probes = rs->cfg.pp.probes;
-  return rc;
+	st->interrupted = *cfg->stop != 0 || interrupted;
+	if (!cfg->pcapfile) {
+		struct pcap_stat ps = {0};
+		if (pcap_stats(rs->pcap, &ps) == 0) {
+			rs->st.pcap_drop = ps.ps_drop;
+			rs->st.pcap_ifdrop = ps.ps_ifdrop;
+		}
+	}
+	status_line(rs, now_s() - t0, 0);
+	if (fflush(cfg->out) == EOF && rc == 0)
+		rc = zerr_set(e, "write error: %s", strerror(errno));
+	bool was_interrupted = st->interrupted;
+	*st = rs->st;
+	st->interrupted = was_interrupted;
+	st->mod = rs->cfg.mod;
+	st->sport_first = rs->cfg.pp.sport_first;
+	st->sport_count = rs->cfg.pp.sport_count;
+	st->probes = rs->cfg.pp.probes;
+	return rc;
 }

@@ -6,176 +6,134 @@
 #include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
-static void derive(struct secret *s, const uint8_t *key, size_t len) {
-  uint8_t fp[8];
-  if (len == sizeof s->siphash_key)
-    memcpy(s->siphash_key, key, len);
-  else
-    crypto_generichash(s->siphash_key, sizeof s->siphash_key, key, len, NULL,
-                       0);
-  crypto_generichash(fp, sizeof fp, key, len, (const uint8_t *)"zscan-fp", 8);
-  for (int i = 0; i < 8; i++)
-    snprintf(s->fingerprint + 2 * i, 3, "%02x", fp[i]);
+static void derive(struct secret *s, const uint8_t *key, size_t len)
+{
+	uint8_t fp[8];
+	if (len == sizeof s->siphash_key)
+		memcpy(s->siphash_key, key, len);
+	else
+		crypto_generichash(s->siphash_key, sizeof s->siphash_key, key, len, NULL, 0);
+	crypto_generichash(fp, sizeof fp, key, len, (const uint8_t *)"zscan-fp", 8);
+	for (int i = 0; i < 8; i++)
+		snprintf(s->fingerprint + 2 * i, 3, "%02x", fp[i]);
 }
 
-int secret_load(const char *path, struct secret *s, struct zerr *e) {
-  if (sodium_init() < 0)
-    return zerr_set(e, "libsodium cannot initialise");
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    return zerr_set(e, "%s: %s", path, strerror(errno));
-  struct stat st;
-  char text[2 * SECRET_MAX_BYTES + 8];
-  if (fstat(fd, &st) < 0) {
-    int saved = errno;
-    close(fd);
-    return zerr_set(e, "%s: %s", path, strerror(saved));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    close(fd);
-    return zerr_set(e, "%s: not a regular file", path);
-  }
-  if (st.st_mode & 077) {
-    close(fd);
-    return zerr_set(
-        e, "%s: mode %04o lets group or others read the key; chmod 600 it",
-        path, (unsigned)(st.st_mode & 07777));
-  }
-  ssize_t n = read(fd, text, sizeof text - 1);
-  int saved = errno;
-  close(fd);
-  if (n < 0)
-    return zerr_set(e, "%s: %s", path, strerror(saved));
-  text[n] = '\0';
-  size_t len = (size_t)n;
-  while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-    len--;
-  uint8_t key[SECRET_MAX_BYTES];
-  if (len < 2 * SECRET_MIN_BYTES || len > 2 * SECRET_MAX_BYTES || len % 2)
-    return zerr_set(
-        e, "%s: want one line of %d to %d hex digits (128 to 512 bits)", path,
-        2 * SECRET_MIN_BYTES, 2 * SECRET_MAX_BYTES);
-  for (size_t i = 0; i < len; i += 2) {
-    int hi = hexval(text[i]), lo = hexval(text[i + 1]);
-    if (hi < 0 || lo < 0)
-      return zerr_set(e, "%s: '%c' at column %zu is not a hex digit", path,
-                      hi < 0 ? text[i] : text[i + 1], hi < 0 ? i + 1 : i + 2);
-    key[i / 2] = (uint8_t)(hi << 4 | lo);
-  }
-  derive(s, key, len / 2);
-  sodium_memzero(key, sizeof key);
-  sodium_memzero(text, sizeof text);
-  return 0;
+int secret_load(const char *path, struct secret *s, struct zerr *e)
+{
+	if (sodium_init() < 0)
+		return zerr_set(e, "libsodium cannot initialise");
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return zerr_set(e, "%s: %s", path, strerror(errno));
+	struct stat st;
+	char text[2 * SECRET_MAX_BYTES + 8];
+	if (fstat(fd, &st) < 0) {
+		int saved = errno;
+		close(fd);
+		return zerr_set(e, "%s: %s", path, strerror(saved));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return zerr_set(e, "%s: not a regular file", path);
+	}
+	if (st.st_mode & 077) {
+		close(fd);
+		return zerr_set(e, "%s: mode %04o lets group or others read the key; chmod 600 it",
+		                path, (unsigned)(st.st_mode & 07777));
+	}
+	ssize_t n = read(fd, text, sizeof text - 1);
+	int saved = errno;
+	close(fd);
+	if (n < 0)
+		return zerr_set(e, "%s: %s", path, strerror(saved));
+	text[n] = '\0';
+	size_t len = (size_t)n;
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;
+	uint8_t key[SECRET_MAX_BYTES];
+	if (len < 2 * SECRET_MIN_BYTES || len > 2 * SECRET_MAX_BYTES || len % 2)
+		return zerr_set(e, "%s: want one line of %d to %d hex digits (128 to 512 bits)",
+		                path, 2 * SECRET_MIN_BYTES, 2 * SECRET_MAX_BYTES);
+	for (size_t i = 0; i < len; i += 2) {
+		int hi = hexval(text[i]), lo = hexval(text[i + 1]);
+		if (hi < 0 || lo < 0)
+			return zerr_set(e, "%s: '%c' at column %zu is not a hex digit", path,
+			                hi < 0 ? text[i] : text[i + 1], hi < 0 ? i + 1 : i + 2);
+		key[i / 2] = (uint8_t)(hi << 4 | lo);
+	}
+	derive(s, key, len / 2);
+	sodium_memzero(key, sizeof key);
+	sodium_memzero(text, sizeof text);
+	return 0;
 }
 
-int secret_create(const char *path, struct secret *s, struct zerr *e) {
-  if (sodium_init() < 0)
-    return zerr_set(e, "libsodium cannot initialise");
-  uint8_t key[SECRET_MIN_BYTES];
-  char text[2 * SECRET_MIN_BYTES + 2], tmp[PATH_MAX];
-  randombytes_buf(key, sizeof key);
-  for (size_t i = 0; i < sizeof key; i++)
-    snprintf(text + 2 * i, 3, "%02x", key[i]);
-  text[2 * sizeof key] = '\n';
-  if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >=
-      (int)sizeof tmp)
-    return zerr_set(e, "%s: path too long", path);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return zerr_set(e, "%s: %s", tmp, strerror(errno));
-  ssize_t w = write(fd, text, 2 * sizeof key + 1);
-  int ok = w == (ssize_t)(2 * sizeof key + 1) && fsync(fd) == 0;
-  int saved = errno;
-  ok = close(fd) == 0 && ok;
-  /* link() fails if path exists: an earlier scan's key is never replaced */
-  if (!ok || link(tmp, path) < 0) {
-    saved = ok ? errno : saved;
-    unlink(tmp);
-    return zerr_set(e, "%s: %s", path, strerror(saved));
-  }
-  unlink(tmp);
-  derive(s, key, sizeof key);
-  sodium_memzero(key, sizeof key);
-  sodium_memzero(text, sizeof text);
-  return 0;
+int secret_create(const char *path, struct secret *s, struct zerr *e)
+{
+	if (sodium_init() < 0)
+		return zerr_set(e, "libsodium cannot initialise");
+	uint8_t key[SECRET_MIN_BYTES];
+	char text[2 * SECRET_MIN_BYTES + 2], tmp[PATH_MAX];
+	randombytes_buf(key, sizeof key);
+	for (size_t i = 0; i < sizeof key; i++)
+		snprintf(text + 2 * i, 3, "%02x", key[i]);
+	text[2 * sizeof key] = '\n';
+	if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
+		return zerr_set(e, "%s: path too long", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return zerr_set(e, "%s: %s", tmp, strerror(errno));
+	ssize_t w = write(fd, text, 2 * sizeof key + 1);
+	int ok = w == (ssize_t)(2 * sizeof key + 1) && fsync(fd) == 0;
+	int saved = errno;
+	ok = close(fd) == 0 && ok;
+	/* link() fails if path exists: an earlier scan's key is never replaced */
+	if (!ok || link(tmp, path) < 0) {
+		saved = ok ? errno : saved;
+		unlink(tmp);
+		return zerr_set(e, "%s: %s", path, strerror(saved));
+	}
+	unlink(tmp);
+	derive(s, key, sizeof key);
+	sodium_memzero(key, sizeof key);
+	sodium_memzero(text, sizeof text);
+	return 0;
 }
 
-void secret_default_path(char *buf, size_t size) {
-  /* root's runtime dir is closed to the user zsend and zrecv become */
-  const char *dir = geteuid() == 0 ? NULL : getenv("XDG_RUNTIME_DIR");
-  if (!dir || !*dir)
-    dir = "/tmp";
-  snprintf(buf, size, "%s/zscan-%ld-%ld.key", dir, (long)getuid(),
-           (long)getpgrp());
+int secret_random(struct secret *s, struct zerr *e)
+{
+	if (sodium_init() < 0)
+		return zerr_set(e, "libsodium cannot initialise");
+	uint8_t key[SECRET_MIN_BYTES];
+	randombytes_buf(key, sizeof key);
+	derive(s, key, sizeof key);
+	sodium_memzero(key, sizeof key);
+	return 0;
 }
 
-void secret_ready_path(char *buf, size_t size) {
-  secret_default_path(buf, size);
-  size_t n = strlen(buf);
-  if (n > 4 && n + 3 < size)
-    strcpy(buf + n - 4, ".ready");
-}
-
-int secret_wait_file(const char *path, uint64_t since, int timeout_ms) {
-  for (int waited = 0;; waited += 10) {
-    struct stat st;
-    if (stat(path, &st) == 0 && (uint64_t)st.st_mtim.tv_sec * 1000000000u +
-                                        (uint64_t)st.st_mtim.tv_nsec >=
-                                    since)
-      return 0;
-    if (waited >= timeout_ms)
-      return -1;
-    nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
-  }
-}
-
-int secret_wait_fresh(const char *path, uint64_t since, int timeout_ms,
-                      struct secret *s, struct zerr *e) {
-  if (secret_wait_file(path, since, timeout_ms) < 0)
-    return zerr_set(
-        e,
-        "no fresh key at %s after %d s: start zrecv in the same pipeline, "
-        "or give -k FILE",
-        path, timeout_ms / 1000);
-  return secret_load(path, s, e);
-}
-
-int secret_random(struct secret *s, struct zerr *e) {
-  if (sodium_init() < 0)
-    return zerr_set(e, "libsodium cannot initialise");
-  uint8_t key[SECRET_MIN_BYTES];
-  randombytes_buf(key, sizeof key);
-  derive(s, key, sizeof key);
-  sodium_memzero(key, sizeof key);
-  return 0;
-}
-
-uint64_t secret_mac(const struct secret *s, uint32_t daddr, uint16_t dport,
-                    uint32_t saddr) {
-  uint8_t in[10] = {(uint8_t)(daddr >> 24), (uint8_t)(daddr >> 16),
-                    (uint8_t)(daddr >> 8),  (uint8_t)daddr,
-                    (uint8_t)(dport >> 8),  (uint8_t)dport,
-                    (uint8_t)(saddr >> 24), (uint8_t)(saddr >> 16),
-                    (uint8_t)(saddr >> 8),  (uint8_t)saddr};
-  uint8_t out[8];
-  crypto_shorthash_siphash24(out, in, sizeof in, s->siphash_key);
-  uint64_t v;
-  memcpy(&v, out, 8);
-  return v;
+uint64_t secret_mac(const struct secret *s, uint32_t daddr, uint16_t dport, uint32_t saddr)
+{
+	uint8_t in[10] = {(uint8_t)(daddr >> 24), (uint8_t)(daddr >> 16), (uint8_t)(daddr >> 8),
+	                  (uint8_t)daddr,         (uint8_t)(dport >> 8),  (uint8_t)dport,
+	                  (uint8_t)(saddr >> 24), (uint8_t)(saddr >> 16), (uint8_t)(saddr >> 8),
+	                  (uint8_t)saddr};
+	uint8_t out[8];
+	crypto_shorthash_siphash24(out, in, sizeof in, s->siphash_key);
+	uint64_t v;
+	memcpy(&v, out, 8);
+	return v;
 }

@@ -16,9 +16,8 @@
 #define SECRET_MAX_BYTES 64
 
 struct secret {
-  uint8_t
-      siphash_key[16];  /* the key itself if 16 bytes, else BLAKE2b-128 of it */
-  char fingerprint[17]; /* 64 bits of BLAKE2b of the key, hex: safe to print */
+	uint8_t siphash_key[16]; /* the key itself if 16 bytes, else BLAKE2b-128 of it */
+	char fingerprint[17];    /* 64 bits of BLAKE2b of the key, hex: safe to print */
 };
 
 /* Loads and checks a key file. Errors name the file and what is wrong. */
@@ -29,31 +28,10 @@ int secret_load(const char *path, struct secret *s, struct zerr *e);
  * Fails if path exists. */
 int secret_create(const char *path, struct secret *s, struct zerr *e);
 
-/* The key path of a pipeline started without -k: the members of one shell
- * pipeline share a process group, so zsend and zrecv agree on
- * /tmp/zscan-UID-PGID.key (for a non-root user, under $XDG_RUNTIME_DIR if
- * set) without being told. */
-void secret_default_path(char *buf, size_t size);
-
-/* The same with ".ready": zrecv touches it once armed when the key came from
- * -k, so a zsend with -k in the same pipeline can wait for it too. */
-void secret_ready_path(char *buf, size_t size);
-
-/* Waits up to timeout_ms for a file at path modified at or after `since`
- * (CLOCK_REALTIME ns). Returns 0 when it appeared, -1 otherwise. */
-int secret_wait_file(const char *path, uint64_t since, int timeout_ms);
-
-/* zsend's side of the handshake: waits up to timeout_ms for a key file at
- * path modified at or after `since` (CLOCK_REALTIME ns), so a key left by an
- * earlier scan is never picked up, then loads it. */
-int secret_wait_fresh(const char *path, uint64_t since, int timeout_ms,
-                      struct secret *s, struct zerr *e);
-
 /* A fresh random key kept in memory only (for --dryrun without -k). */
 int secret_random(struct secret *s, struct zerr *e);
 
 /* The 64-bit MAC of one probe; all addresses host order. */
-uint64_t secret_mac(const struct secret *s, uint32_t daddr, uint16_t dport,
-                    uint32_t saddr);
+uint64_t secret_mac(const struct secret *s, uint32_t daddr, uint16_t dport, uint32_t saddr);
 
 #endif

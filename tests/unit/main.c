@@ -45,7 +45,10 @@ struct harness harness_state;
 	X(filterexpr_errors)                                                                       \
 	X(ratelimit_catches_up_without_bursts)                                                     \
 	X(ratelimit_batches_keep_the_rate)                                                         \
-	X(ratelimit_shared_schedule_in_order)
+	X(ratelimit_shared_schedule_in_order)                                                      \
+	X(status_records_read_back)                                                                \
+	X(status_reader_takes_records_in_pieces)                                                   \
+	X(zgen_header_reads_back)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)

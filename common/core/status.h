@@ -1,0 +1,80 @@
+/* status: the records zsend writes on its standard output, one JSON object
+ * a line, for the zrecv at the other end of the pipe (or a person):
+ *   start   what both sides must agree on (module, source ports, probes,
+ *           the key's fingerprint, never the key), and the interface, rate
+ *           and source addresses;
+ *   status  once a second: probes sent, the rate, the input's counts and
+ *           how far through it zsend is;
+ *   done    the same, once, at the end, with the input records consumed.
+ * The writer and the reader are both here, so the two sides cannot drift
+ * apart; the formats are plain text, so a script can stand in for either. */
+#ifndef ZSCAN_CORE_STATUS_H
+#define ZSCAN_CORE_STATUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum status_type { STATUS_START, STATUS_STATUS, STATUS_DONE, STATUS_OTHER };
+
+/* The longest record the reader takes (a longer line is dropped), and the
+ * buffer that holds any record the writer makes. */
+#define STATUS_LINE_MAX 4096
+#define STATUS_RECORD_MAX 8192
+
+/* A start record, as zsend writes it. */
+struct status_start {
+	const char *module, *interface, *key_fingerprint;
+	double rate;
+	unsigned probes;
+	uint16_t sport_first;
+	uint32_t sport_count;
+	const uint32_t *sources; /* host order */
+	unsigned nsources;
+};
+
+/* A status or done record, as zsend writes it. */
+struct status_progress {
+	enum status_type type; /* STATUS_STATUS or STATUS_DONE */
+	double time;           /* seconds since the start */
+	uint64_t sent, send_failures;
+	double rate; /* probes in the last second (done: over the run) */
+	uint64_t targets, blocked, bad_lines;
+	double progress; /* of the input, 0..1; < 0: unknown */
+	bool interrupted;
+	uint64_t consumed; /* done: input records done (see sendscan.h) */
+};
+
+/* Formats a record, newline included, into buf (STATUS_RECORD_MAX bytes
+ * hold any); returns its length. */
+size_t status_format_start(char *buf, size_t size, const struct status_start *s);
+size_t status_format_progress(char *buf, size_t size, const struct status_progress *p);
+
+/* A record as read back: what zrecv takes from it. Numbers a record lacks
+ * are -1. */
+struct status_record {
+	enum status_type type;
+	/* start */
+	char module[32], key_fingerprint[32];
+	long sport_first, sport_count, probes;
+	/* status and done */
+	long sent, rate;
+	double progress; /* < 0: absent */
+};
+
+/* Reads one record (a NUL-terminated line without its newline). */
+void status_parse(const char *line, struct status_record *r);
+
+/* Whole records out of a stream that arrives in pieces. */
+struct status_reader {
+	char line[STATUS_LINE_MAX];
+	size_t len;
+};
+
+/* Reads what fd has now (it may be non-blocking) and calls fn for each
+ * whole record. Returns 0, 1 at the end of the stream (or a read error),
+ * or the first negative value fn returned. */
+int status_read(struct status_reader *r, int fd,
+                int (*fn)(void *ctx, const struct status_record *rec), void *ctx);
+
+#endif

@@ -1,0 +1,137 @@
+/* Unit tests: the protocols between stages, each read back by the parser
+ * that lives beside its writer: zsend's status records (also through a
+ * pipe in pieces) and zgen's header line. */
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "core/status.h"
+#include "core/zgenheader.h"
+
+void test_status_records_read_back(void);
+void test_status_reader_takes_records_in_pieces(void);
+void test_zgen_header_reads_back(void);
+
+void test_status_records_read_back(void)
+{
+	uint32_t sources[] = {0xc6120001u, 0xc6120005u};
+	struct status_start s = {.module = "tcp_ack",
+	                         .interface = "zs0",
+	                         .key_fingerprint = "0123456789abcdef",
+	                         .rate = 10000,
+	                         .probes = 3,
+	                         .sport_first = 40000,
+	                         .sport_count = 11,
+	                         .sources = sources,
+	                         .nsources = 2};
+	char buf[STATUS_RECORD_MAX];
+	size_t n = status_format_start(buf, sizeof buf, &s);
+	CHECK(n == strlen(buf) && buf[n - 1] == '\n');
+	CHECK(strstr(buf, "\"sources\":[\"198.18.0.1\",\"198.18.0.5\"]}"));
+	buf[n - 1] = '\0';
+	struct status_record r;
+	status_parse(buf, &r);
+	CHECK(r.type == STATUS_START && strcmp(r.module, "tcp_ack") == 0 &&
+	      strcmp(r.key_fingerprint, "0123456789abcdef") == 0);
+	CHECK(r.sport_first == 40000 && r.sport_count == 11 && r.probes == 3);
+
+	struct status_progress p = {.type = STATUS_DONE,
+	                            .time = 1.5,
+	                            .sent = 1234,
+	                            .rate = 987,
+	                            .targets = 1000,
+	                            .progress = 0.25,
+	                            .consumed = 77};
+	n = status_format_progress(buf, sizeof buf, &p);
+	CHECK(strstr(buf, "\"consumed\":77}\n") && strstr(buf, "\"progress\":0.2500"));
+	buf[n - 1] = '\0';
+	status_parse(buf, &r);
+	CHECK(r.type == STATUS_DONE && r.sent == 1234 && r.rate == 987 && r.progress == 0.25);
+	p.type = STATUS_STATUS;
+	p.progress = -1; /* unknown: not written */
+	status_format_progress(buf, sizeof buf, &p);
+	CHECK(!strstr(buf, "progress") && !strstr(buf, "consumed"));
+	status_parse(buf, &r);
+	CHECK(r.type == STATUS_STATUS && r.progress < 0 && r.sport_first == -1);
+	status_parse("{\"type\":\"hello\"}", &r);
+	CHECK(r.type == STATUS_OTHER && r.sent == -1);
+	/* a small buffer gets a cut record, never an overrun */
+	char small[16];
+	CHECK(status_format_progress(small, sizeof small, &p) == sizeof small - 1);
+}
+
+struct seen_records {
+	int start, status, done, other;
+	long sent;
+};
+
+static int count_record(void *ctx, const struct status_record *r)
+{
+	struct seen_records *s = ctx;
+	switch (r->type) {
+	case STATUS_START:
+		s->start++;
+		break;
+	case STATUS_STATUS:
+		s->status++;
+		s->sent = r->sent;
+		break;
+	case STATUS_DONE:
+		s->done++;
+		break;
+	case STATUS_OTHER:
+		s->other++;
+		break;
+	}
+	return 0;
+}
+
+/* Records split across writes come out whole; an overlong line is dropped
+ * and the records after it still count. */
+void test_status_reader_takes_records_in_pieces(void)
+{
+	int fds[2];
+	CHECK(pipe(fds) == 0);
+	static struct status_reader rd; /* 4 KiB: not on the stack */
+	memset(&rd, 0, sizeof rd);
+	struct seen_records seen = {0};
+	const char *parts[] = {"{\"type\":\"start\",\"module\":\"tcp_syn\"", "}\n{\"type\":\"sta",
+	                       "tus\",\"sent\":42}\n"};
+	for (size_t i = 0; i < 3; i++) {
+		CHECK(write(fds[1], parts[i], strlen(parts[i])) == (ssize_t)strlen(parts[i]));
+		CHECK(status_read(&rd, fds[0], count_record, &seen) == 0);
+	}
+	CHECK(seen.start == 1 && seen.status == 1 && seen.sent == 42);
+	/* two reader-fulls of one line, read on until the pipe is empty */
+	CHECK(fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0);
+	static char junk[2 * STATUS_LINE_MAX];
+	memset(junk, 'x', sizeof junk);
+	CHECK(write(fds[1], junk, sizeof junk) == (ssize_t)sizeof junk);
+	for (int i = 0; i < 4; i++)
+		CHECK(status_read(&rd, fds[0], count_record, &seen) == 0);
+	const char *done = "\n{\"type\":\"done\",\"sent\":50}\n";
+	CHECK(write(fds[1], done, strlen(done)) == (ssize_t)strlen(done));
+	CHECK(status_read(&rd, fds[0], count_record, &seen) == 0);
+	CHECK(seen.done == 1 && seen.start == 1);
+	close(fds[1]);
+	CHECK(status_read(&rd, fds[0], count_record, &seen) == 1);
+	close(fds[0]);
+}
+
+void test_zgen_header_reads_back(void)
+{
+	struct zgen_header h = {18446744073709551615ull, 3, 4, 1000, 20}, got;
+	char buf[ZGEN_HEADER_MAX];
+	size_t n = zgen_header_format(buf, sizeof buf, &h);
+	CHECK(n == strlen(buf) && buf[n - 1] == '\n');
+	CHECK(zgen_header_is(buf, n - 1) && zgen_header_parse(buf, n - 1, &got));
+	CHECK(memcmp(&got, &h, sizeof h) == 0);
+	const char *old = "# zgen seed=7 shard=0 shards=1 targets=5"; /* no resume */
+	CHECK(zgen_header_parse(old, strlen(old), &got) && got.seed == 7 && got.targets == 5 &&
+	      got.resume == 0);
+	const char *other = "# zgen is nice";
+	CHECK(zgen_header_is(other, strlen(other)) &&
+	      !zgen_header_parse(other, strlen(other), &got));
+	CHECK(!zgen_header_is("# zgen ", 7) && !zgen_header_is("#zgen seed=1", 12));
+}
