@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "tool/cli.h"
-#include "core/fields.h"
+#include "output.h"
 #include "net/netif.h"
 #include "util/numparse.h"
 #include "probe/probe.h"
@@ -151,7 +151,7 @@ static int write_metadata(FILE *f, const struct recvscan_config *cfg,
 
 int main(int argc, char **argv)
 {
-	struct recvscan_config cfg = {.status_fd = -1, .cooldown = 8, .format = FIELDS_CSV};
+	struct recvscan_config cfg = {.status_fd = -1, .cooldown = 8, .format = OUTPUT_CSV};
 	const char *keyfile = NULL, *outpath = NULL, *metadata_path = NULL, *updates_path = NULL;
 	const char *user = NULL;
 	uint64_t v, probes = 1;
@@ -198,9 +198,9 @@ int main(int argc, char **argv)
 			break;
 		case 'O':
 			if (strcmp(optarg, "csv") == 0)
-				cfg.format = FIELDS_CSV;
+				cfg.format = OUTPUT_CSV;
 			else if (strcmp(optarg, "json") == 0)
-				cfg.format = FIELDS_JSON;
+				cfg.format = OUTPUT_JSON;
 			else
 				errx(ZS_EXIT_USAGE, "-O: '%s' is not csv or json", optarg);
 			break;
@@ -243,15 +243,15 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		errx(ZS_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
 	if (list_fields) {
-		fields_list(stdout, cfg.mod ? cfg.mod : &probe_tcp_syn);
+		output_list_fields(stdout, cfg.mod ? cfg.mod : &probe_tcp_syn);
 		return ZS_EXIT_OK;
 	}
 	if (cfg.ifname && cfg.pcapfile)
 		errx(ZS_EXIT_USAGE, "-i and -r exclude each other");
 	if (cfg.field_list) { /* check the names now, before anything is captured */
-		struct fields f;
+		struct output o;
 		if (strcmp(cfg.field_list, "*") &&
-		    fields_select(&f, cfg.mod, cfg.field_list, &e) < 0)
+		    output_select(&o, cfg.mod, cfg.field_list, &e) < 0)
 			errx(ZS_EXIT_USAGE, "%s", e.msg);
 	}
 	cfg.pp.sport_first = (uint16_t)sport_lo;

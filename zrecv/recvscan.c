@@ -20,7 +20,7 @@ struct recvscan {
 	struct recvscan_config cfg;
 	pcap_t *pcap;
 	int linktype;
-	struct fields fields;
+	struct output out;
 	bool have_params; /* module and ports known: frames may be handled */
 	/* answered before: a bit per address for the first port that answers
 	 * (all of a one-port scan), pairs for the others */
@@ -207,10 +207,10 @@ static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *
 	rec.ts_sec = (uint64_t)h->ts.tv_sec;
 	rec.ts_usec = (uint64_t)h->ts.tv_usec;
 	if (!rs->header_done) {
-		fields_header(&rs->fields, rs->cfg.out);
+		output_header(&rs->out, rs->cfg.out);
 		rs->header_done = true;
 	}
-	fields_write(&rs->fields, &rec, rs->cfg.out);
+	output_record(&rs->out, &rec, rs->cfg.out);
 }
 
 /* Takes what zsend's start record says both sides must agree on. */
@@ -243,9 +243,9 @@ static int take_start(struct recvscan *rs, const struct status_record *rec, stru
 	rs->cfg.pp.sport_first = (uint16_t)first;
 	rs->cfg.pp.sport_count = (uint32_t)count;
 	rs->cfg.pp.probes = (unsigned)probes;
-	if (fields_select(&rs->fields, m, rs->cfg.field_list, e) < 0)
+	if (output_select(&rs->out, m, rs->cfg.field_list, e) < 0)
 		return -1;
-	rs->fields.format = rs->cfg.format;
+	rs->out.format = rs->cfg.format;
 	rs->have_params = true;
 	return 0;
 }
@@ -311,9 +311,9 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 	const struct recvscan_config *cfg = &rs->cfg;
 	int rc = 0;
 	if (rs->have_params) {
-		if (fields_select(&rs->fields, cfg->mod, cfg->field_list, e) < 0)
+		if (output_select(&rs->out, cfg->mod, cfg->field_list, e) < 0)
 			return -1;
-		rs->fields.format = cfg->format;
+		rs->out.format = cfg->format;
 	}
 	if (cfg->status_fd >= 0)
 		fcntl(cfg->status_fd, F_SETFL, fcntl(cfg->status_fd, F_GETFL) | O_NONBLOCK);

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/fields.h"
+#include "output.h"
 #include "probe/probe.h"
 #include "util/zerr.h"
 
@@ -31,7 +31,7 @@ struct recvscan_config {
 	double cooldown;        /* seconds after done/EOF */
 	double max_runtime;     /* seconds, 0 = none */
 	const char *field_list; /* -f, or NULL for the module's default */
-	enum fields_format format;
+	enum output_format format;
 	FILE *out;
 	bool human;                  /* status line on stderr each second */
 	FILE *updates;               /* --status-updates: CSV, one row a second, or NULL */

@@ -1,44 +1,91 @@
-/* fields: zrecv's output. A result has named fields (ZMap's names where the
- * meaning is the same); -f picks them, and the writer prints CSV with a
- * header row or JSON lines. */
+/* fields: the result schema. Every field a result line can carry, with its
+ * name (ZMap's where the meaning is the same), its kind and what it means,
+ * in the one order that zrecv's "-f '*'" prints; which of them a probe
+ * module fills is declared by the module (probe.h), over the common ones
+ * every module fills. zrecv writes results with it, and any tool that reads
+ * or writes result lines can look names up here. */
 #ifndef ZSCAN_CORE_FIELDS_H
 #define ZSCAN_CORE_FIELDS_H
 
-#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
-#include "probe/probe.h"
 #include "util/zerr.h"
 
+/* One per row of fields_table, in the same order. */
+enum field_id {
+	F_SADDR,
+	F_DADDR,
+	F_SPORT,
+	F_DPORT,
+	F_SEQNUM,
+	F_ACKNUM,
+	F_WINDOW,
+	F_TYPE,
+	F_CODE,
+	F_ICMP_ID,
+	F_SEQ,
+	F_TTL,
+	F_IPID,
+	F_ICMP_RESPONDER,
+	F_ICMP_TYPE,
+	F_ICMP_CODE,
+	F_UDP_PKT_SIZE,
+	F_DATA,
+	F_SENT_TS,
+	F_SENT_US,
+	F_RTT_US,
+	F_CLASSIFICATION,
+	F_SUCCESS,
+	F_REPEAT,
+	F_COOLDOWN,
+	F_TIMESTAMP_TS,
+	F_TIMESTAMP_US,
+	F_TIMESTAMP_STR,
+	FIELD_COUNT
+};
+
+/* A set of fields, one bit per enum field_id. */
+typedef uint64_t field_mask;
+#define FIELD_BIT(id) ((field_mask)1 << (id))
+_Static_assert(FIELD_COUNT <= 64, "a field_mask holds every field");
+
+enum field_kind {
+	FIELD_ADDR,          /* an address as text */
+	FIELD_ADDR_OR_EMPTY, /* the same, or empty when there is none */
+	FIELD_UINT,          /* a decimal number */
+	FIELD_BOOL,          /* 1/0 in CSV, true/false in JSON */
+	FIELD_STR,           /* a word */
+	FIELD_HEX,           /* bytes as hex digits */
+	FIELD_TIME,          /* ISO 8601 UTC with microseconds */
+};
+
+struct field_def {
+	const char *name;
+	const char *help;
+	enum field_kind kind;
+};
+
+extern const struct field_def fields_table[FIELD_COUNT];
+
+/* What every module's results fill: addresses, IP header fields, the
+ * verdict and the capture time. */
+extern const field_mask fields_common;
+
+/* The field called name[0..len), or -1. */
+int fields_find(const char *name, size_t len);
+
+/* A selection of fields, in output order. */
 #define FIELDS_MAX 32
-
-/* One output record: the module's result and what zrecv adds. */
-struct record {
-	struct probe_result r;
-	bool repeat;   /* the address answered before in this scan */
-	bool cooldown; /* arrived after the sender finished */
-	uint64_t ts_sec, ts_usec;
-};
-
-enum fields_format { FIELDS_CSV, FIELDS_JSON };
-
 struct fields {
-	int idx[FIELDS_MAX]; /* into the field table */
+	int idx[FIELDS_MAX]; /* enum field_id */
 	int n;
-	enum fields_format format;
 };
 
-/* Parses a comma-separated list ("*" = every field of the module) or, for
- * NULL, the module's default list. Unknown names are an error naming them.
- * With m NULL (module not known yet) a name of any module passes. */
-int fields_select(struct fields *f, const struct probe_module *m, const char *list, struct zerr *e);
-
-/* Prints the field names valid for a module, one per line with a description. */
-void fields_list(FILE *out, const struct probe_module *m);
-
-/* The CSV header row (nothing for JSON). */
-void fields_header(const struct fields *f, FILE *out);
-void fields_write(const struct fields *f, const struct record *rec, FILE *out);
+/* Parses -f: a comma-separated list, "*" (every field in avail, in table
+ * order) or, for NULL, the list `defaults`. A name not in avail is an
+ * error naming it and `owner` (a module's name; NULL: any module). */
+int fields_select(struct fields *f, field_mask avail, const char *owner, const char *defaults,
+                  const char *list, struct zerr *e);
 
 #endif

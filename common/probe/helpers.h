@@ -10,6 +10,10 @@
 
 #define ETH_LEN 14
 
+/* The fields an ICMP error quoting a probe fills (see probe_icmp_quote). */
+#define ICMP_ERROR_FIELDS                                                                          \
+	(FIELD_BIT(F_ICMP_RESPONDER) | FIELD_BIT(F_ICMP_TYPE) | FIELD_BIT(F_ICMP_CODE))
+
 /* For an ICMP error (unreachable, source quench, redirect, time exceeded)
  * quoting an IPv4 header of protocol proto and at least 8 bytes of what
  * followed it: fills the ICMP fields of r, sets *l4 to those 8 bytes (the

@@ -144,6 +144,9 @@ static enum probe_verdict time_validate(const struct probe_params *pp, const uin
 
 #define ECHO_FIELDS "saddr,daddr,type,code,icmp_id,seq,ttl,ipid,classification,success"
 #define STAMP_FIELDS "repeat,cooldown,timestamp_ts,timestamp_us"
+#define ECHO_FIELD_SET                                                                             \
+	(FIELD_BIT(F_TYPE) | FIELD_BIT(F_CODE) | FIELD_BIT(F_ICMP_ID) | FIELD_BIT(F_SEQ) |         \
+	 ICMP_ERROR_FIELDS)
 #define ECHO_BPF                                                                                   \
 	"icmp and (icmp[0] == 0 or icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11)"
 
@@ -152,7 +155,7 @@ const struct probe_module probe_icmp_echo = {
     .description = "ICMP echo request; an echo reply is success, ICMP errors are not",
     .needs_port = false,
     .frame_len = ICMP_OFF + ICMP_LEN,
-    .field_groups = PROBE_F_ECHO | PROBE_F_ICMP_ERR,
+    .fields = ECHO_FIELD_SET,
     .default_fields = ECHO_FIELDS "," STAMP_FIELDS,
     .bpf = ECHO_BPF,
     .make_template = echo_template,
@@ -165,7 +168,7 @@ const struct probe_module probe_icmp_echo_time = {
     .description = "ICMP echo request carrying its send time; adds the round-trip time",
     .needs_port = false,
     .frame_len = ICMP_OFF + ICMP_LEN + TIME_LEN,
-    .field_groups = PROBE_F_ECHO | PROBE_F_ICMP_ERR | PROBE_F_TIME,
+    .fields = ECHO_FIELD_SET | FIELD_BIT(F_SENT_TS) | FIELD_BIT(F_SENT_US) | FIELD_BIT(F_RTT_US),
     .default_fields = ECHO_FIELDS ",sent_timestamp_ts,sent_timestamp_us,rtt_us," STAMP_FIELDS,
     .bpf = ECHO_BPF,
     .make_template = time_template,

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/fields.h"
 #include "core/secret.h"
 #include "net/packet.h"
 #include "util/zerr.h"
@@ -51,15 +52,6 @@ struct probe_result {
 	bool success;
 };
 
-/* Groups of output fields (see fields.c) a module's results fill in. */
-enum probe_field_group {
-	PROBE_F_TCP = 1,      /* sport, dport, seqnum, acknum, window */
-	PROBE_F_ECHO = 2,     /* type, code, icmp_id, seq */
-	PROBE_F_ICMP_ERR = 4, /* icmp_responder, icmp_type, icmp_code */
-	PROBE_F_UDP = 8,      /* sport, dport, udp_pkt_size, data */
-	PROBE_F_TIME = 16,    /* sent_timestamp_ts/_us, rtt_us */
-};
-
 enum probe_verdict {
 	PROBE_VALID = 0,
 	PROBE_BAD_MAC = 1,  /* ours in form, but not from this scan's key */
@@ -72,7 +64,7 @@ struct probe_module {
 	const char *args_help; /* what --probe-args takes, or NULL: none */
 	bool needs_port;       /* targets carry a port (-p or addr,port lines) */
 	size_t frame_len;      /* of the template (and of every probe, unless fill says) */
-	unsigned field_groups; /* enum probe_field_group */
+	field_mask fields;     /* what its results fill beyond fields_common */
 	const char *default_fields;
 	const char *bpf; /* capture filter for zrecv */
 	/* Parses --probe-args (args may be NULL) into pp->mod_state and may set

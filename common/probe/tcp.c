@@ -143,6 +143,9 @@ static enum probe_verdict ack_validate(const struct probe_params *pp, const uint
 #define TCP_FIELDS                                                                                 \
 	"saddr,daddr,sport,dport,seqnum,acknum,window,ttl,ipid,classification,success,repeat,"     \
 	"cooldown,timestamp_ts,timestamp_us"
+#define TCP_FIELD_SET                                                                              \
+	(FIELD_BIT(F_SPORT) | FIELD_BIT(F_DPORT) | FIELD_BIT(F_SEQNUM) | FIELD_BIT(F_ACKNUM) |     \
+	 FIELD_BIT(F_WINDOW) | ICMP_ERROR_FIELDS)
 #define ICMP_ERRORS "icmp and (icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11)"
 
 const struct probe_module probe_tcp_syn = {
@@ -150,7 +153,7 @@ const struct probe_module probe_tcp_syn = {
     .description = "TCP SYN; SYN-ACK is success, RST and ICMP errors are not",
     .needs_port = true,
     .frame_len = TCP_OFF + TCP_LEN,
-    .field_groups = PROBE_F_TCP | PROBE_F_ICMP_ERR,
+    .fields = TCP_FIELD_SET,
     .default_fields = TCP_FIELDS,
     .bpf = "(tcp and (tcp[13] & 4 != 0 or tcp[13] & 18 == 18)) or (" ICMP_ERRORS ")",
     .make_template = syn_template,
@@ -163,7 +166,7 @@ const struct probe_module probe_tcp_ack = {
     .description = "TCP ACK; a RST is success (the probe got through), ICMP errors are not",
     .needs_port = true,
     .frame_len = TCP_OFF + TCP_LEN,
-    .field_groups = PROBE_F_TCP | PROBE_F_ICMP_ERR,
+    .fields = TCP_FIELD_SET,
     .default_fields = TCP_FIELDS,
     .bpf = "(tcp and tcp[13] & 4 != 0) or (" ICMP_ERRORS ")",
     .make_template = ack_template,

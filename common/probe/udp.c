@@ -298,7 +298,8 @@ const struct probe_module probe_udp = {
     .args_help = "file:PATH | hex:HEX | text:STRING | template:PATH",
     .needs_port = true,
     .frame_len = PAYLOAD_OFF,
-    .field_groups = PROBE_F_UDP | PROBE_F_ICMP_ERR,
+    .fields = FIELD_BIT(F_SPORT) | FIELD_BIT(F_DPORT) | FIELD_BIT(F_UDP_PKT_SIZE) |
+              FIELD_BIT(F_DATA) | ICMP_ERROR_FIELDS,
     .default_fields = "saddr,daddr,sport,dport,ttl,ipid,udp_pkt_size,data,icmp_responder,"
                       "icmp_type,icmp_code,classification,success,repeat,cooldown,timestamp_ts,"
                       "timestamp_us",

@@ -1,13 +1,13 @@
 /* fuzz_parse: libFuzzer harness for everything zscan parses from outside.
  * The first byte picks the parser; the rest is the input, copied into a
  * heap buffer of exactly its size so ASan catches any read past it:
- *   0-1: tcp_syn / icmp_echo validation of an IPv4 packet (from the wire)
- *   2:   a target line (zsend's stdin), 3: a CIDR (list files, arguments),
- *   4:   a port list (-p), 5: a -n limit,
- *   6-8: tcp_ack / icmp_echo_time / udp validation,
- *   9:   result lines (zfilter's stdin) under one of several option sets,
- *        picked by the next byte,
- *   10:  zblacklist's stdin (addresses and CIDRs, then anything).
+ *   0x80 + k: validation by module k of the table (probe_modules, so a new
+ *             module is fuzzed by being listed there) of an IPv4 packet
+ *             from the wire;
+ *   below 0x80, modulo the parsers below: a target line (zsend's stdin),
+ *             a CIDR (list files, arguments), a port list (-p), a -n limit,
+ *             result lines (zfilter's stdin) under one of several option
+ *             sets, picked by the next byte, and zblacklist's stdin.
  * A crash, a sanitizer report or a broken invariant aborts. */
 #include <fcntl.h>
 #include <stdint.h>
@@ -115,58 +115,80 @@ static void check_valid(const struct probe_result *r)
 		abort(); /* every valid answer is classified */
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void fuzz_targetline(const char *in, size_t n)
 {
-	if (size < 1)
-		return 0;
+	uint32_t a;
+	int port;
+	const char *why;
+	if (targetline_parse(in, n, &a, &port, &why) == TL_OK && port > 65535)
+		abort();
+}
+
+static void fuzz_cidr(const char *in, size_t n)
+{
+	uint32_t a;
+	int len;
+	if (cidr_parse(in, n, &a, &len) == ADDR_OK && (len < 0 || len > 32))
+		abort();
+}
+
+/* The parsers of C strings get a NUL-terminated copy. */
+static void fuzz_ports(const char *s)
+{
+	struct ports p = {0};
+	struct zerr e;
+	if (ports_parse(s, &p, &e) == 0 && (p.n == 0 || p.n > 65536))
+		abort();
+	ports_free(&p);
+}
+
+static void fuzz_limit(const char *s)
+{
+	struct limit l;
+	struct zerr e;
+	if (limit_parse(s, &l, &e) == 0 && limit_resolve(&l, 1000) > 1000)
+		abort();
+}
+
+static void fuzz_module(const struct probe_module *m, const char *in, size_t n)
+{
 	static struct secret secret; /* a fixed key: validation paths get exercised */
 	struct probe_params pp = {
 	    .secret = &secret, .sport_first = 32768, .sport_count = 28233, .probes = 2, .ttl = 64};
-	uint8_t sel = data[0] % 11;
+	struct probe_result r = {0};
+	if (m->validate(&pp, (const uint8_t *)in, n, &r) == PROBE_VALID)
+		check_valid(&r);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct {
+		void (*bytes)(const char *in, size_t n);
+		void (*string)(const char *s);
+	} parsers[] = {{fuzz_targetline, NULL}, {fuzz_cidr, NULL},         {NULL, fuzz_ports},
+	               {NULL, fuzz_limit},      {fuzz_resultfilter, NULL}, {fuzz_addrfilter, NULL}};
+	static size_t nmodules;
+	if (!nmodules)
+		while (probe_modules[nmodules])
+			nmodules++;
+	if (size < 1)
+		return 0;
 	size_t n = size - 1;
 	char *buf = malloc(n ? n : 1);
 	memcpy(buf, data + 1, n);
-	struct zerr e;
-	static const struct probe_module *const mods[11] = {[0] = &probe_tcp_syn,
-	                                                    [1] = &probe_icmp_echo,
-	                                                    [6] = &probe_tcp_ack,
-	                                                    [7] = &probe_icmp_echo_time,
-	                                                    [8] = &probe_udp};
-	if (sel == 9) {
-		fuzz_resultfilter(buf, n);
-	} else if (sel == 10) {
-		fuzz_addrfilter(buf, n);
-	} else if (mods[sel]) {
-		const struct probe_module *m = mods[sel];
-		struct probe_result r = {0};
-		if (m->validate(&pp, (const uint8_t *)buf, n, &r) == PROBE_VALID)
-			check_valid(&r);
-	} else if (sel == 2) {
-		uint32_t a;
-		int port;
-		const char *why;
-		if (targetline_parse(buf, n, &a, &port, &why) == TL_OK && port > 65535)
-			abort();
-	} else if (sel == 3) {
-		uint32_t a;
-		int len;
-		if (cidr_parse(buf, n, &a, &len) == ADDR_OK && (len < 0 || len > 32))
-			abort();
+	if (data[0] & 0x80) {
+		fuzz_module(probe_modules[(data[0] & 0x7f) % nmodules], buf, n);
 	} else {
-		char *s = malloc(n + 1); /* these parsers take C strings */
-		memcpy(s, buf, n);
-		s[n] = '\0';
-		if (sel == 4) {
-			struct ports p = {0};
-			if (ports_parse(s, &p, &e) == 0 && (p.n == 0 || p.n > 65536))
-				abort();
-			ports_free(&p);
+		size_t k = data[0] % (sizeof parsers / sizeof parsers[0]);
+		if (parsers[k].bytes) {
+			parsers[k].bytes(buf, n);
 		} else {
-			struct limit l;
-			if (limit_parse(s, &l, &e) == 0 && limit_resolve(&l, 1000) > 1000)
-				abort();
+			char *s = malloc(n + 1);
+			memcpy(s, buf, n);
+			s[n] = '\0';
+			parsers[k].string(s);
+			free(s);
 		}
-		free(s);
 	}
 	free(buf);
 	return 0;

@@ -48,7 +48,9 @@ struct harness harness_state;
 	X(ratelimit_shared_schedule_in_order)                                                      \
 	X(status_records_read_back)                                                                \
 	X(status_reader_takes_records_in_pieces)                                                   \
-	X(zgen_header_reads_back)
+	X(zgen_header_reads_back)                                                                  \
+	X(probe_every_module_of_the_table)                                                         \
+	X(fields_schema_and_selection)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)

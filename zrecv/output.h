@@ -1,0 +1,42 @@
+/* output: zrecv's result lines. A result has the fields of the schema
+ * (core/fields.h) that its module fills; -f picks them, and the writer
+ * prints CSV with a header row or JSON lines. */
+#ifndef ZSCAN_ZRECV_OUTPUT_H
+#define ZSCAN_ZRECV_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/fields.h"
+#include "probe/probe.h"
+#include "util/zerr.h"
+
+/* One output record: the module's result and what zrecv adds. */
+struct record {
+	struct probe_result r;
+	bool repeat;   /* the address answered before in this scan */
+	bool cooldown; /* arrived after the sender finished */
+	uint64_t ts_sec, ts_usec;
+};
+
+enum output_format { OUTPUT_CSV, OUTPUT_JSON };
+
+struct output {
+	struct fields sel;
+	enum output_format format;
+};
+
+/* Selects -f's fields (NULL: the module's defaults) among those module m
+ * fills; with m NULL (module not known yet) a field of any module passes. */
+int output_select(struct output *o, const struct probe_module *m, const char *list, struct zerr *e);
+
+/* Prints the fields module m fills, one per line with a description, '*'
+ * marking its defaults. */
+void output_list_fields(FILE *out, const struct probe_module *m);
+
+/* The CSV header row (nothing for JSON). */
+void output_header(const struct output *o, FILE *out);
+void output_record(const struct output *o, const struct record *rec, FILE *out);
+
+#endif
