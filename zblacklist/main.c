@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "tool/badline.h"
 #include "tool/cli.h"
 #include "core/addr.h"
 #include "addrfilter.h"
@@ -14,8 +15,6 @@
 #include "util/outbuf.h"
 #include "core/targetspace.h"
 #include "tool/version.h"
-
-#define MAX_REPORTED 100 /* bad lines named on stderr; the rest are counted */
 
 static void usage(FILE *f)
 {
@@ -56,9 +55,7 @@ static const struct option longopts[] = {
 static void report_bad(void *ctx, unsigned long lineno, const char *why, const char *tok,
                        size_t toklen)
 {
-	unsigned long *reported = ctx;
-	if ((*reported)++ < MAX_REPORTED)
-		warnx("stdin:%lu: %s '%.*s'", lineno, why, (int)(toklen > 64 ? 64 : toklen), tok);
+	badline_report(ctx, lineno, why, tok, toklen, 64);
 }
 
 static int print_cidr(void *ctx, uint32_t prefix, int len)
@@ -131,7 +128,7 @@ int main(int argc, char **argv)
 	} else if (mode == OPT_CIDRS) {
 		status = print_cidrs(c);
 	} else {
-		unsigned long reported = 0;
+		struct badline reported = {0};
 		struct addrfilter_stats st = {0};
 		if (addrfilter_run(c, STDIN_FILENO, STDOUT_FILENO, report_bad, &reported, &st, &e) <
 		    0)

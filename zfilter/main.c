@@ -8,11 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tool/badline.h"
 #include "tool/cli.h"
 #include "resultfilter.h"
 #include "tool/version.h"
-
-#define MAX_REPORTED 100
 
 static void usage(FILE *f)
 {
@@ -67,12 +66,11 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static unsigned long bad_reported;
+static struct badline bad_lines;
 
 static void report_bad(unsigned long lineno, const char *why, const char *line, size_t len)
 {
-	if (bad_reported++ < MAX_REPORTED)
-		warnx("stdin:%lu: %s '%.*s'", lineno, why, (int)(len > 80 ? 80 : len), line);
+	badline_report(&bad_lines, lineno, why, line, len, 80);
 }
 
 /* A first SIGINT is ignored when stdin is a pipe: in a pipeline Ctrl-C

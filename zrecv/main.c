@@ -23,7 +23,7 @@
 #include "core/handover.h"
 #include "core/secret.h"
 #include "tool/version.h"
-#include "util/jsonw.h"
+#include "metadata.h"
 
 static void usage(FILE *f)
 {
@@ -109,203 +109,190 @@ static void on_signal(int sig)
 		stop_requested = 1;
 }
 
-static double ts_seconds(const struct timespec *t)
-{
-	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
-}
+/* What the command line asked for, before anything is opened. */
+struct opts {
+	const char *keyfile, *outpath, *metadata_path, *updates_path, *user;
+	uint64_t probes;
+	uint16_t sport_lo, sport_hi;
+	bool quiet, list_fields;
+};
 
-/* What was scanned and what came back, as one JSON object (never the key). */
-static int write_metadata(FILE *f, const struct recvscan_config *cfg,
-                          const struct recvscan_stats *st, double start, double end)
+/* The getopt loop: values are checked one by one as they come (a bad one
+ * ends zrecv with one line); -h and -V answer and exit. */
+static void parse_options(int argc, char **argv, struct opts *o, struct recvscan_config *cfg)
 {
-	struct jsonw w;
-	jsonw_begin(&w, f);
-	jsonw_str(&w, "tool", "zrecv");
-	jsonw_str(&w, "version", ZSCAN_VERSION);
-	jsonw_str(&w, "module", st->mod ? st->mod->name : "");
-	jsonw_str(&w, cfg->pcapfile ? "pcap_file" : "interface",
-	          cfg->pcapfile ? cfg->pcapfile : cfg->ifname);
-	jsonw_u64(&w, "sport_first", st->sport_first);
-	jsonw_u64(&w, "sport_count", st->sport_count);
-	jsonw_u64(&w, "probes_per_target", st->probes);
-	jsonw_str(&w, "key_fingerprint", cfg->pp.secret->fingerprint);
-	jsonw_num(&w, "cooldown_s", cfg->cooldown);
-	jsonw_time(&w, "start_time", start);
-	jsonw_time(&w, "end_time", end);
-	jsonw_num(&w, "duration_s", end - start);
-	jsonw_u64(&w, "probes_sent", st->sent);
-	jsonw_u64(&w, "frames_captured", st->frames);
-	jsonw_u64(&w, "responses_validated", st->valid);
-	jsonw_u64(&w, "failed_validation", st->bad_mac);
-	jsonw_u64(&w, "other_frames", st->not_ours);
-	jsonw_u64(&w, "successes", st->success);
-	jsonw_u64(&w, "targets_up", st->unique_success);
-	jsonw_num(&w, "hit_rate_pct", recvscan_hit_rate(st->sent, st->probes, st->unique_success));
-	jsonw_u64(&w, "pcap_drops", st->pcap_drop);
-	jsonw_u64(&w, "interface_drops", st->pcap_ifdrop);
-	jsonw_bool(&w, "sender_done", st->saw_done);
-	jsonw_bool(&w, "interrupted", st->interrupted);
-	int rc = jsonw_end(&w);
-	return fclose(f) == EOF ? -1 : rc;
-}
-
-int main(int argc, char **argv)
-{
-	struct recvscan_config cfg = {.status_fd = -1, .cooldown = 8, .format = OUTPUT_CSV};
-	const char *keyfile = NULL, *outpath = NULL, *metadata_path = NULL, *updates_path = NULL;
-	const char *user = NULL;
-	uint64_t v, probes = 1;
-	uint16_t sport_lo = 32768, sport_hi = 61000;
-	int quiet = 0, list_fields = 0, ch;
 	struct zerr e;
-
+	uint64_t v;
+	int ch;
 	opterr = 0; /* cli_bad_option says it in one line */
 	while ((ch = getopt_long(argc, argv, ":i:r:k:M:s:P:c:t:O:f:o:Z:qhV", longopts, NULL)) !=
 	       -1) {
 		switch (ch) {
 		case 'i':
-			cfg.ifname = optarg;
+			cfg->ifname = optarg;
 			break;
 		case 'r':
-			cfg.pcapfile = optarg;
+			cfg->pcapfile = optarg;
 			break;
 		case 'k':
-			keyfile = optarg;
+			o->keyfile = optarg;
 			break;
 		case 'M':
-			if (!(cfg.mod = probe_find(optarg)))
+			if (!(cfg->mod = probe_find(optarg)))
 				errx(ZS_EXIT_USAGE, "-M: no probe module '%s'", optarg);
 			break;
 		case 's':
-			if (parse_port_range(optarg, "-s", &sport_lo, &sport_hi, &e) < 0)
+			if (parse_port_range(optarg, "-s", &o->sport_lo, &o->sport_hi, &e) < 0)
 				errx(ZS_EXIT_USAGE, "%s", e.msg);
-			cfg.pp_from_flags = true;
+			cfg->pp_from_flags = true;
 			break;
 		case 'P':
-			if (parse_u64(optarg, 1, 255, "-P", &probes, &e) < 0)
+			if (parse_u64(optarg, 1, 255, "-P", &o->probes, &e) < 0)
 				errx(ZS_EXIT_USAGE, "%s", e.msg);
-			cfg.pp_from_flags = true;
+			cfg->pp_from_flags = true;
 			break;
 		case 'c':
 			if (parse_u64(optarg, 0, 86400, "-c", &v, &e) < 0)
 				errx(ZS_EXIT_USAGE, "%s", e.msg);
-			cfg.cooldown = (double)v;
+			cfg->cooldown = (double)v;
 			break;
 		case 't':
 			if (parse_u64(optarg, 1, 86400 * 365, "-t", &v, &e) < 0)
 				errx(ZS_EXIT_USAGE, "%s", e.msg);
-			cfg.max_runtime = (double)v;
+			cfg->max_runtime = (double)v;
 			break;
 		case 'O':
 			if (strcmp(optarg, "csv") == 0)
-				cfg.format = OUTPUT_CSV;
+				cfg->format = OUTPUT_CSV;
 			else if (strcmp(optarg, "json") == 0)
-				cfg.format = OUTPUT_JSON;
+				cfg->format = OUTPUT_JSON;
 			else
 				errx(ZS_EXIT_USAGE, "-O: '%s' is not csv or json", optarg);
 			break;
 		case 'f':
-			cfg.field_list = optarg;
+			cfg->field_list = optarg;
 			break;
 		case 'o':
-			outpath = optarg;
+			o->outpath = optarg;
 			break;
 		case 'Z':
-			user = optarg;
+			o->user = optarg;
 			break;
 		case OPT_DEDUP_WINDOW:
 			if (parse_u64(optarg, 1024, UINT64_MAX / 64, "--dedup-window", &v, &e) < 0)
 				errx(ZS_EXIT_USAGE, "%s", e.msg);
-			cfg.pair_window = v;
+			cfg->pair_window = v;
 			break;
 		case OPT_LIST_FIELDS:
-			list_fields = 1;
+			o->list_fields = true;
 			break;
 		case OPT_METADATA:
-			metadata_path = optarg;
+			o->metadata_path = optarg;
 			break;
 		case OPT_UPDATES:
-			updates_path = optarg;
+			o->updates_path = optarg;
 			break;
 		case 'q':
-			quiet = 1;
+			o->quiet = true;
 			break;
 		case 'h':
 			help();
-			return ZS_EXIT_OK;
+			exit(ZS_EXIT_OK);
 		case 'V':
 			printf("zrecv (zscan) %s\n", ZSCAN_VERSION);
-			return ZS_EXIT_OK;
+			exit(ZS_EXIT_OK);
 		default:
 			cli_bad_option(ch, argv);
 		}
 	}
 	if (optind != argc)
 		errx(ZS_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
-	if (list_fields) {
-		output_list_fields(stdout, cfg.mod ? cfg.mod : &probe_tcp_syn);
-		return ZS_EXIT_OK;
-	}
-	if (cfg.ifname && cfg.pcapfile)
+}
+
+/* The options that only make sense together, and -f's names now, before
+ * anything is captured. */
+static void check_options(const struct recvscan_config *cfg)
+{
+	struct zerr e;
+	if (cfg->ifname && cfg->pcapfile)
 		errx(ZS_EXIT_USAGE, "-i and -r exclude each other");
-	if (cfg.field_list) { /* check the names now, before anything is captured */
-		struct output o;
-		if (strcmp(cfg.field_list, "*") &&
-		    output_select(&o, cfg.mod, cfg.field_list, &e) < 0)
-			errx(ZS_EXIT_USAGE, "%s", e.msg);
-	}
-	cfg.pp.sport_first = (uint16_t)sport_lo;
-	cfg.pp.sport_count = (uint32_t)(sport_hi - sport_lo + 1);
-	cfg.pp.probes = (unsigned)probes;
-	/* a pipe or a file on stdin is zsend's status stream; a terminal or
-	 * /dev/null means a split setup: run until a signal or -t */
+	struct output out;
+	if (cfg->field_list && strcmp(cfg->field_list, "*") &&
+	    output_select(&out, cfg->mod, cfg->field_list, &e) < 0)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
+}
+
+/* Where answers come from: a pipe or a file on stdin is zsend's status
+ * stream; a terminal or /dev/null means a split setup, run until a signal
+ * or -t. Without -i or -r, the default route's interface. */
+static void find_sources(struct recvscan_config *cfg)
+{
+	struct zerr e;
+	static char defif[16];
 	struct stat in;
-	if (!cfg.pcapfile && fstat(STDIN_FILENO, &in) == 0 &&
+	if (!cfg->pcapfile && fstat(STDIN_FILENO, &in) == 0 &&
 	    (S_ISFIFO(in.st_mode) || S_ISREG(in.st_mode)))
-		cfg.status_fd = STDIN_FILENO;
-	else if (!cfg.mod)
-		cfg.mod = &probe_tcp_syn;
-	char defif[16];
+		cfg->status_fd = STDIN_FILENO;
+	else if (!cfg->mod)
+		cfg->mod = &probe_tcp_syn;
 	uint32_t gw;
-	if (!cfg.ifname && !cfg.pcapfile) {
+	if (!cfg->ifname && !cfg->pcapfile) {
 		if (netif_default_route(defif, &gw, &e) < 0)
 			errx(ZS_EXIT_USAGE, "%s", e.msg);
-		cfg.ifname = defif;
+		cfg->ifname = defif;
 	}
+}
 
-	struct privdrop priv;
-	if (privdrop_prepare(&priv, user, &e) < 0)
-		errx(ZS_EXIT_USAGE, "%s", e.msg);
-	struct secret secret;
-	char defkey[256] = "", ready[256] = "";
-	if (keyfile && !cfg.pcapfile && cfg.status_fd >= 0) {
-		handover_ready_path(ready, sizeof ready); /* before the drop: zsend's dir */
-		unlink(ready);
+/* The key handover's files, named before the privilege drop (they are in
+ * the directory of the user started). */
+struct handover {
+	char key[256];   /* the pipeline's fresh key, created once armed */
+	char ready[256]; /* with -k in a pipeline: marked once armed */
+};
+
+/* The scan key: -k's file, or, in a pipeline, a fresh one made once the
+ * capture is armed (an earlier scan's key is removed now, never reused). */
+static void prepare_key(const struct opts *o, const struct recvscan_config *cfg,
+                        struct secret *secret, struct handover *h)
+{
+	struct zerr e;
+	if (o->keyfile && !cfg->pcapfile && cfg->status_fd >= 0) {
+		handover_ready_path(h->ready, sizeof h->ready);
+		unlink(h->ready);
 	}
-	if (keyfile) {
-		if (secret_load(keyfile, &secret, &e) < 0)
+	if (o->keyfile) {
+		if (secret_load(o->keyfile, secret, &e) < 0)
 			errx(ZS_EXIT_USAGE, "%s", e.msg);
-	} else if (cfg.pcapfile) {
+	} else if (cfg->pcapfile) {
 		errx(ZS_EXIT_USAGE, "-r FILE needs the scan's key: -k FILE");
 	} else {
-		handover_key_path(defkey, sizeof defkey);
-		unlink(defkey); /* an earlier scan's key is never reused */
+		handover_key_path(h->key, sizeof h->key);
+		unlink(h->key);
 	}
-	cfg.pp.secret = &secret;
-	FILE *out = stdout;
-	if (outpath && !(out = fopen(outpath, "w")))
-		err(ZS_EXIT_USAGE, "%s", outpath);
+}
+
+/* Results, metadata and status updates, each opened before the capture. */
+struct outputs {
+	FILE *out, *metadata;
+};
+
+static void open_outputs(const struct opts *o, struct recvscan_config *cfg, struct outputs *f)
+{
 	static char outbuf[1 << 20];
-	setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
-	cfg.out = out;
-	cfg.human = !quiet;
-	FILE *metadata = NULL;
-	if (metadata_path && !(metadata = fopen(metadata_path, "w")))
-		err(ZS_EXIT_USAGE, "%s", metadata_path);
-	if (updates_path && !(cfg.updates = fopen(updates_path, "w")))
-		err(ZS_EXIT_USAGE, "%s", updates_path);
-	cfg.stop = &stop_requested;
-	cfg.interrupt = &interrupt_requested;
+	f->out = stdout;
+	if (o->outpath && !(f->out = fopen(o->outpath, "w")))
+		err(ZS_EXIT_USAGE, "%s", o->outpath);
+	setvbuf(f->out, outbuf, _IOFBF, sizeof outbuf);
+	cfg->out = f->out;
+	f->metadata = NULL;
+	if (o->metadata_path && !(f->metadata = fopen(o->metadata_path, "w")))
+		err(ZS_EXIT_USAGE, "%s", o->metadata_path);
+	if (o->updates_path && !(cfg->updates = fopen(o->updates_path, "w")))
+		err(ZS_EXIT_USAGE, "%s", o->updates_path);
+}
+
+static void install_signals(void)
+{
 	/* SA_RESTART: a signal never cuts a write of results short */
 	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
 	sigaction(SIGINT, &sa, NULL);
@@ -313,10 +300,61 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	/* a closed output shows as a write error, and the key is still removed */
 	signal(SIGPIPE, SIG_IGN);
+}
 
+/* Armed: now the key may appear, and with it zsend's first probe; with -k
+ * in a pipeline, the readiness file tells zsend the same. */
+static void publish_key(struct handover *h, struct secret *secret, struct recvscan *rs)
+{
+	struct zerr e;
+	if (h->key[0] && secret_create(h->key, secret, &e) < 0) {
+		recvscan_close(rs);
+		errx(ZS_EXIT_FAIL, "%s", e.msg);
+	}
+	if (h->ready[0] && handover_mark_ready(h->ready) < 0)
+		h->ready[0] = '\0';
+}
+
+static double ts_seconds(const struct timespec *t)
+{
+	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	struct recvscan_config cfg = {.status_fd = -1, .cooldown = 8, .format = OUTPUT_CSV};
+	struct opts o = {.probes = 1, .sport_lo = 32768, .sport_hi = 61000};
+	struct zerr e;
+
+	parse_options(argc, argv, &o, &cfg);
+	if (o.list_fields) {
+		output_list_fields(stdout, cfg.mod ? cfg.mod : &probe_tcp_syn);
+		return ZS_EXIT_OK;
+	}
+	check_options(&cfg);
+
+	/* set up: where answers come from, the key, the outputs, the capture */
+	cfg.pp.sport_first = o.sport_lo;
+	cfg.pp.sport_count = (uint32_t)(o.sport_hi - o.sport_lo + 1);
+	cfg.pp.probes = (unsigned)o.probes;
+	find_sources(&cfg);
+	struct privdrop priv;
+	if (privdrop_prepare(&priv, o.user, &e) < 0)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	struct secret secret;
+	struct handover h = {"", ""};
+	prepare_key(&o, &cfg, &secret, &h);
+	cfg.pp.secret = &secret;
+	struct outputs files;
+	open_outputs(&o, &cfg, &files);
+	cfg.human = !o.quiet;
+	cfg.stop = &stop_requested;
+	cfg.interrupt = &interrupt_requested;
+	install_signals();
 	struct recvscan *rs = recvscan_open(&cfg, &e);
 	if (!rs)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
+
 	/* the capture and every output are open: no more privilege, before the
 	 * first packet is parsed (the default key is created after this, by the
 	 * user that removes it at the end) */
@@ -324,43 +362,38 @@ int main(int argc, char **argv)
 		recvscan_close(rs);
 		errx(ZS_EXIT_FAIL, "%s", e.msg);
 	}
-	/* armed: now the key may appear, and with it zsend's first probe; with
-	 * -k in a pipeline, a readiness file tells zsend the same */
-	if (defkey[0] && secret_create(defkey, &secret, &e) < 0) {
-		recvscan_close(rs);
-		errx(ZS_EXIT_FAIL, "%s", e.msg);
-	}
-	if (ready[0] && handover_mark_ready(ready) < 0)
-		ready[0] = '\0';
+	publish_key(&h, &secret, rs);
+
 	struct recvscan_stats st = {0};
 	struct timespec t_start, t_end;
 	clock_gettime(CLOCK_REALTIME, &t_start);
 	int rc = recvscan_run(rs, &st, &e);
 	clock_gettime(CLOCK_REALTIME, &t_end);
 	recvscan_close(rs);
-	if (defkey[0])
-		unlink(defkey);
-	if (ready[0])
-		unlink(ready);
+	if (h.key[0])
+		unlink(h.key);
+	if (h.ready[0])
+		unlink(h.ready);
+
 	int status = ZS_EXIT_OK;
 	if (rc < 0) {
 		warnx("%s", e.msg);
 		status = ZS_EXIT_FAIL;
 	}
-	if (outpath && fclose(out) == EOF) {
-		warn("%s", outpath);
+	if (o.outpath && fclose(files.out) == EOF) {
+		warn("%s", o.outpath);
 		status = ZS_EXIT_FAIL;
 	}
 	if (cfg.updates && fclose(cfg.updates) == EOF) {
-		warn("%s", updates_path);
+		warn("%s", o.updates_path);
 		status = ZS_EXIT_FAIL;
 	}
-	if (metadata &&
-	    write_metadata(metadata, &cfg, &st, ts_seconds(&t_start), ts_seconds(&t_end)) < 0) {
-		warn("%s", metadata_path);
+	if (files.metadata && write_metadata(files.metadata, &cfg, &st, ts_seconds(&t_start),
+	                                     ts_seconds(&t_end)) < 0) {
+		warn("%s", o.metadata_path);
 		status = ZS_EXIT_FAIL;
 	}
-	if (!quiet)
+	if (!o.quiet)
 		warnx("%" PRIu64 " valid answers (%" PRIu64 " targets up); %" PRIu64
 		      " failed validation, %" PRIu64 " other frames; drops: %" PRIu64
 		      " kernel, %" PRIu64 " interface%s",

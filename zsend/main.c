@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tool/badline.h"
 #include "tool/cli.h"
 #include "core/addr.h"
 #include "net/netif.h"
@@ -24,9 +25,8 @@
 #include "sendscan.h"
 #include "core/targetspace.h"
 #include "tool/version.h"
-#include "util/jsonw.h"
+#include "metadata.h"
 
-#define MAX_REPORTED 100
 #define DEFAULT_RATE 10000
 
 static void usage(FILE *f)
@@ -118,12 +118,21 @@ static void on_signal(int sig)
 		stop_requested++;
 }
 
-static unsigned long bad_reported;
+static struct badline bad_lines;
 
 static void report_bad(unsigned long lineno, const char *why, const char *line, size_t len)
 {
-	if (bad_reported++ < MAX_REPORTED)
-		warnx("stdin:%lu: %s '%.*s'", lineno, why, (int)(len > 64 ? 64 : len), line);
+	badline_report(&bad_lines, lineno, why, line, len, 64);
+}
+
+static void list_modules(void)
+{
+	for (int i = 0; probe_modules[i]; i++) {
+		const struct probe_module *m = probe_modules[i];
+		printf("%-15s %s\n", m->name, m->description);
+		if (m->args_help)
+			printf("%-15s --probe-args %s\n", "", m->args_help);
+	}
 }
 
 /* "a,b-c,..." into cfg->sources. */
@@ -186,164 +195,104 @@ static void report_resume(const struct sendscan_stats *st)
 		      h->seed, h->shards, h->shard, h->resume + st->consumed);
 }
 
-static double ts_seconds(const struct timespec *t)
-{
-	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
-}
+/* What the command line asked for, before anything is opened. */
+struct opts {
+	struct targetspace_opts ts;
+	const char *ifname, *keyfile, *gwmac, *probe_args;
+	const char *metadata_path, *updates_path, *user;
+	uint64_t probes, threads;
+	uint16_t sport_lo, sport_hi;
+	double rate, bandwidth;
+	bool have_rate, dryrun, quiet;
+};
 
-/* The scan's parameters and counts as one JSON object (never the key). */
-static int write_metadata(FILE *f, const struct sendscan_config *cfg, const char *probe_args,
-                          const struct sendscan_stats *st, double start, double end)
+/* The getopt loop: values are checked one by one as they come (a bad one
+ * ends zsend with one line); -h, -V and --list-modules answer and exit. */
+static void parse_options(int argc, char **argv, struct opts *o, struct sendscan_config *cfg)
 {
-	char sources[SENDSCAN_MAX_SOURCES * ADDR_STRLEN] = "", a[ADDR_STRLEN];
-	for (unsigned i = 0; i < cfg->nsources; i++) {
-		if (i)
-			strcat(sources, ",");
-		strcat(sources, addr_str(cfg->sources[i], a));
-	}
-	struct jsonw w;
-	jsonw_begin(&w, f);
-	jsonw_str(&w, "tool", "zsend");
-	jsonw_str(&w, "version", ZSCAN_VERSION);
-	jsonw_str(&w, "module", cfg->mod->name);
-	if (probe_args)
-		jsonw_str(&w, "probe_args", probe_args);
-	jsonw_str(&w, "interface", cfg->ifname);
-	jsonw_str(&w, "source_addresses", sources);
-	jsonw_u64(&w, "sport_first", cfg->pp.sport_first);
-	jsonw_u64(&w, "sport_count", cfg->pp.sport_count);
-	jsonw_u64(&w, "probes_per_target", cfg->pp.probes);
-	if (cfg->default_port >= 0)
-		jsonw_u64(&w, "target_port", (uint64_t)cfg->default_port);
-	jsonw_num(&w, "rate", cfg->rate);
-	const struct zgen_header *h = &st->zgen;
-	if (st->have_zgen) {
-		jsonw_u64(&w, "seed", h->seed);
-		jsonw_u64(&w, "shard", h->shard);
-		jsonw_u64(&w, "shards", h->shards);
-		jsonw_u64(&w, "zgen_targets", h->targets);
-		jsonw_u64(&w, "zgen_resume", h->resume);
-	}
-	jsonw_u64(&w, "threads", cfg->threads);
-	jsonw_str(&w, "key_fingerprint", cfg->pp.secret->fingerprint);
-	jsonw_time(&w, "start_time", start);
-	jsonw_time(&w, "end_time", end);
-	jsonw_num(&w, "duration_s", end - start);
-	jsonw_u64(&w, "lines_read", st->lines);
-	jsonw_u64(&w, "targets", st->targets);
-	jsonw_u64(&w, "blocked_skipped", st->blocked);
-	jsonw_u64(&w, "bad_lines", st->bad);
-	jsonw_u64(&w, "probes_sent", st->probes);
-	jsonw_u64(&w, "send_failures", st->failed);
-	jsonw_num(&w, "send_rate", end > start ? (double)st->probes / (end - start) : 0);
-	jsonw_bool(&w, "interrupted", st->interrupted);
-	jsonw_u64(&w, "records", st->records);
-	jsonw_u64(&w, "consumed", st->consumed);
-	jsonw_bool(&w, "probed_beyond_consumed", st->beyond_consumed);
-	if (st->have_zgen)
-		jsonw_u64(&w, "resume", h->resume + st->consumed);
-	int rc = jsonw_end(&w);
-	return fclose(f) == EOF ? -1 : rc;
-}
-
-int main(int argc, char **argv)
-{
-	struct sendscan_config cfg = {.default_port = -1, .in_fd = STDIN_FILENO};
-	struct targetspace_opts ts = {0};
-	const char *ifname = NULL, *keyfile = NULL, *gwmac = NULL, *probe_args = NULL;
-	const char *metadata_path = NULL, *updates_path = NULL, *user = NULL;
-	uint64_t v, probes = 1, threads = 1;
-	uint16_t sport_lo = 32768, sport_hi = 61000;
-	double rate = DEFAULT_RATE, bandwidth = 0;
-	int dryrun = 0, quiet = 0, have_rate = 0, rc_key, ch;
 	struct zerr e;
-
-	cfg.mod = &probe_tcp_syn;
+	uint64_t v;
+	int ch;
 	opterr = 0; /* cli_bad_option says it in one line */
 	while ((ch = getopt_long(argc, argv, ":i:S:G:M:p:P:r:B:s:k:b:T:Z:qhV", longopts, NULL)) !=
 	       -1) {
 		switch (ch) {
 		case 'i':
-			ifname = optarg;
+			o->ifname = optarg;
 			break;
 		case 'S':
-			parse_sources(optarg, &cfg);
+			parse_sources(optarg, cfg);
 			break;
 		case 'G':
-			gwmac = optarg;
-			if (netif_parse_mac(gwmac, cfg.pp.dst_mac) < 0)
+			o->gwmac = optarg;
+			if (netif_parse_mac(o->gwmac, cfg->pp.dst_mac) < 0)
 				errx(ZS_EXIT_USAGE, "-G: '%s' is not a MAC like 02:00:00:00:00:01",
-				     gwmac);
+				     o->gwmac);
 			break;
 		case 'M':
-			if (!(cfg.mod = probe_find(optarg)))
+			if (!(cfg->mod = probe_find(optarg)))
 				errx(ZS_EXIT_USAGE, "-M: no probe module '%s' (see --list-modules)",
 				     optarg);
 			break;
 		case 'p':
 			if (parse_u64(optarg, 0, 65535, "-p", &v, &e) < 0)
 				errx(ZS_EXIT_USAGE, "%s", e.msg);
-			cfg.default_port = (int)v;
+			cfg->default_port = (int)v;
 			break;
 		case 'P':
-			if (parse_u64(optarg, 1, 255, "-P", &probes, &e) < 0)
+			if (parse_u64(optarg, 1, 255, "-P", &o->probes, &e) < 0)
 				errx(ZS_EXIT_USAGE, "%s", e.msg);
 			break;
 		case 'r':
 			if (parse_u64(optarg, 0, 100000000, "-r", &v, &e) < 0)
 				errx(ZS_EXIT_USAGE, "%s", e.msg);
-			rate = (double)v;
-			have_rate = 1;
+			o->rate = (double)v;
+			o->have_rate = true;
 			break;
 		case 'B':
-			bandwidth = parse_bandwidth(optarg);
+			o->bandwidth = parse_bandwidth(optarg);
 			break;
 		case 's':
-			if (parse_port_range(optarg, "-s", &sport_lo, &sport_hi, &e) < 0)
+			if (parse_port_range(optarg, "-s", &o->sport_lo, &o->sport_hi, &e) < 0)
 				errx(ZS_EXIT_USAGE, "%s", e.msg);
 			break;
 		case 'k':
-			keyfile = optarg;
+			o->keyfile = optarg;
 			break;
 		case 'T':
-			if (parse_u64(optarg, 1, 64, "-T", &threads, &e) < 0)
+			if (parse_u64(optarg, 1, 64, "-T", &o->threads, &e) < 0)
 				errx(ZS_EXIT_USAGE, "%s", e.msg);
 			break;
 		case 'b':
-			ts.blocklist = optarg;
+			o->ts.blocklist = optarg;
 			break;
 		case OPT_DRYRUN:
-			dryrun = 1;
+			o->dryrun = true;
 			break;
 		case OPT_PROBE_ARGS:
-			probe_args = optarg;
+			o->probe_args = optarg;
 			break;
 		case OPT_METADATA:
-			metadata_path = optarg;
+			o->metadata_path = optarg;
 			break;
 		case OPT_UPDATES:
-			updates_path = optarg;
+			o->updates_path = optarg;
 			break;
 		case OPT_LIST_MODULES:
-			for (int i = 0; probe_modules[i]; i++) {
-				const struct probe_module *m = probe_modules[i];
-				printf("%-15s %s\n", m->name, m->description);
-				if (m->args_help)
-					printf("%-15s --probe-args %s\n", "", m->args_help);
-			}
-			return ZS_EXIT_OK;
+			list_modules();
+			exit(ZS_EXIT_OK);
 		case 'Z':
-			user = optarg;
+			o->user = optarg;
 			break;
 		case 'q':
-			quiet = 1;
+			o->quiet = true;
 			break;
 		case 'h':
 			help();
-			return ZS_EXIT_OK;
+			exit(ZS_EXIT_OK);
 		case 'V':
 			printf("zsend (zscan) %s\n", ZSCAN_VERSION);
-			return ZS_EXIT_OK;
+			exit(ZS_EXIT_OK);
 		default:
 			cli_bad_option(ch, argv);
 		}
@@ -351,167 +300,231 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		errx(ZS_EXIT_USAGE, "unexpected argument '%s': targets come on stdin",
 		     argv[optind]);
-	if (have_rate && bandwidth > 0)
+}
+
+/* The options that only make sense together, and the module's arguments
+ * (a payload file is read here). */
+static void check_options(struct opts *o, struct sendscan_config *cfg)
+{
+	struct zerr e;
+	if (o->have_rate && o->bandwidth > 0)
 		errx(ZS_EXIT_USAGE, "-r and -B exclude each other");
-	if (cfg.mod->args_help && !probe_args)
-		errx(ZS_EXIT_USAGE, "-M %s needs --probe-args %s", cfg.mod->name,
-		     cfg.mod->args_help);
-	if (probe_setup(cfg.mod, &cfg.pp, probe_args, &e) < 0)
+	if (cfg->mod->args_help && !o->probe_args)
+		errx(ZS_EXIT_USAGE, "-M %s needs --probe-args %s", cfg->mod->name,
+		     cfg->mod->args_help);
+	if (probe_setup(cfg->mod, &cfg->pp, o->probe_args, &e) < 0)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
-	if (bandwidth > 0) {
+	if (o->bandwidth > 0) {
 		/* on the wire: preamble, FCS and gap add 24 bytes; 84 is the least */
-		double frame_bits = 8.0 * fmax((double)cfg.pp.template_len + 24, 84);
-		rate = floor(bandwidth / frame_bits);
-		if (rate < 1)
+		double frame_bits = 8.0 * fmax((double)cfg->pp.template_len + 24, 84);
+		o->rate = floor(o->bandwidth / frame_bits);
+		if (o->rate < 1)
 			errx(ZS_EXIT_USAGE, "-B: below one packet per second");
 	}
-	if ((uint64_t)(sport_hi - sport_lo) + 1 < probes)
+	if ((uint64_t)(o->sport_hi - o->sport_lo) + 1 < o->probes)
 		errx(ZS_EXIT_USAGE, "-P %llu needs at least as many source ports (-s)",
-		     (unsigned long long)probes);
+		     (unsigned long long)o->probes);
+}
 
-	struct privdrop priv;
-	if (!dryrun && privdrop_prepare(&priv, user, &e) < 0)
-		errx(ZS_EXIT_USAGE, "%s", e.msg);
-
+/* The scan key: -k's file (in a pipeline, once its zrecv says it is armed),
+ * a dry run's own, or the one the pipeline's zrecv creates. */
+static void get_key(const struct opts *o, struct secret *secret)
+{
+	struct zerr e;
+	int rc;
 	/* without -k: the pipeline's zrecv creates a fresh key once it is armed;
 	 * the margin covers file timestamps' coarse clock */
 	struct timespec started;
 	clock_gettime(CLOCK_REALTIME, &started);
 	uint64_t since =
 	    (uint64_t)started.tv_sec * 1000000000u + (uint64_t)started.tv_nsec - 50000000u;
-	struct secret secret;
-	char defkey[256];
-	if (keyfile) {
-		rc_key = secret_load(keyfile, &secret, &e);
+	if (o->keyfile) {
+		rc = secret_load(o->keyfile, secret, &e);
 		/* in a pipeline, give its zrecv (if any) time to arm its capture */
 		struct stat out;
 		char ready[256];
 		handover_ready_path(ready, sizeof ready);
-		if (rc_key == 0 && !dryrun && fstat(STDOUT_FILENO, &out) == 0 &&
+		if (rc == 0 && !o->dryrun && fstat(STDOUT_FILENO, &out) == 0 &&
 		    S_ISFIFO(out.st_mode) && handover_wait_file(ready, since, 3000) < 0)
 			warnx("no zrecv in this pipeline said it was ready within 3 s; sending "
 			      "anyway");
-	} else if (dryrun)
-		rc_key = secret_random(&secret, &e);
-	else {
+	} else if (o->dryrun) {
+		rc = secret_random(secret, &e);
+	} else {
+		char defkey[256];
 		handover_key_path(defkey, sizeof defkey);
-		rc_key = handover_wait_key(defkey, since, 10000, &secret, &e);
+		rc = handover_wait_key(defkey, since, 10000, secret, &e);
 	}
-	if (rc_key < 0)
+	if (rc < 0)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
-	cfg.allowed = targetspace_build(&ts, NULL, &e);
-	if (!cfg.allowed)
-		errx(ZS_EXIT_USAGE, "%s", e.msg);
+}
 
-	char defif[16];
+/* Where probes go out and what they carry: the interface (-i, or the
+ * default route's), the source addresses and the next hop's MAC. */
+static void find_path(const struct opts *o, struct sendscan_config *cfg, struct netif *nif)
+{
+	struct zerr e;
+	static char defif[16];
+	const char *ifname = o->ifname;
 	uint32_t gateway = 0;
-	struct netif nif = {0};
 	if (!ifname && netif_default_route(defif, &gateway, &e) == 0)
 		ifname = defif;
-	if (ifname && netif_get(ifname, &nif, &e) < 0)
+	if (ifname && netif_get(ifname, nif, &e) < 0)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
-	if (!ifname && !dryrun)
+	if (!ifname && !o->dryrun)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
-	if (cfg.nsources == 0) {
-		if (!nif.addr)
+	if (cfg->nsources == 0) {
+		if (!nif->addr)
 			errx(ZS_EXIT_USAGE, "no source address: %s has none, give -S",
 			     ifname ? ifname : "no interface");
-		cfg.sources[cfg.nsources++] = nif.addr;
+		cfg->sources[cfg->nsources++] = nif->addr;
 	}
-	memcpy(cfg.pp.src_mac, nif.mac, 6);
-	if (!gwmac && !dryrun) {
+	memcpy(cfg->pp.src_mac, nif->mac, 6);
+	if (!o->gwmac && !o->dryrun) {
 		if (!gateway)
 			errx(ZS_EXIT_USAGE, "no default gateway on %s: give its MAC with -G",
 			     ifname);
-		if (netif_gateway_mac(ifname, gateway, cfg.pp.dst_mac, 1000, &e) < 0)
+		if (netif_gateway_mac(ifname, gateway, cfg->pp.dst_mac, 1000, &e) < 0)
 			errx(ZS_EXIT_USAGE, "%s", e.msg);
 	}
-	cfg.pp.secret = &secret;
-	cfg.pp.sport_first = (uint16_t)sport_lo;
-	cfg.pp.sport_count = (uint32_t)(sport_hi - sport_lo + 1);
-	cfg.pp.probes = (unsigned)probes;
-	cfg.pp.ttl = 255;
-	cfg.rate = rate;
-	cfg.ifname = ifname ? ifname : "";
-	cfg.stop = &stop_requested;
+	cfg->ifname = ifname ? ifname : "";
+}
 
+/* One raw socket per sender thread, or a dry run's hex dump on stdout. */
+static struct rawsend *open_senders(const struct opts *o, struct sendscan_config *cfg,
+                                    const struct netif *nif)
+{
+	struct zerr e;
 	/* a dry run prints frames in order, so it keeps one sender */
-	cfg.threads = dryrun ? 1 : (unsigned)threads;
-	struct rawsend *rs = calloc(cfg.threads, sizeof *rs);
+	cfg->threads = o->dryrun ? 1 : (unsigned)o->threads;
+	struct rawsend *rs = calloc(cfg->threads, sizeof *rs);
 	if (!rs)
 		errx(ZS_EXIT_FAIL, "out of memory");
-	if (dryrun) {
+	if (o->dryrun) {
 		rawsend_open_dry(rs, stdout);
-	} else {
-		for (unsigned i = 0; i < cfg.threads; i++)
-			if (rawsend_open(&rs[i], nif.ifindex, &e) < 0)
-				errx(ZS_EXIT_FAIL, "%s", e.msg);
-		cfg.status = stdout;
-		cfg.human = !quiet && isatty(STDOUT_FILENO);
+		return rs;
 	}
-	/* both files are opened now, so a bad path fails before any probe */
-	FILE *metadata = NULL;
-	if (metadata_path && !(metadata = fopen(metadata_path, "w")))
-		err(ZS_EXIT_USAGE, "%s", metadata_path);
-	if (updates_path && !(cfg.updates = fopen(updates_path, "w")))
-		err(ZS_EXIT_USAGE, "%s", updates_path);
-	/* sockets and files are open: no more privilege from here on, and
-	 * before any thread starts (capabilities are per thread) */
-	if (!dryrun && privdrop_apply(&priv, &e) < 0)
-		errx(ZS_EXIT_FAIL, "%s", e.msg);
+	for (unsigned i = 0; i < cfg->threads; i++)
+		if (rawsend_open(&rs[i], nif->ifindex, &e) < 0)
+			errx(ZS_EXIT_FAIL, "%s", e.msg);
+	cfg->status = stdout;
+	cfg->human = !o->quiet && isatty(STDOUT_FILENO);
+	return rs;
+}
+
+static void install_signals(void)
+{
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN); /* a dead zrecv shows as a write error */
+}
 
-	struct sendscan_stats st = {0};
-	struct timespec t_start, t_end;
-	clock_gettime(CLOCK_REALTIME, &t_start);
-	int rc = sendscan_run(&cfg, rs, report_bad, &st, &e);
-	clock_gettime(CLOCK_REALTIME, &t_end);
-	int last_errno = 0;
-	for (unsigned i = 0; i < cfg.threads; i++) {
-		if (rs[i].last_errno)
-			last_errno = rs[i].last_errno;
-		rawsend_close(&rs[i]);
-	}
+static double ts_seconds(const struct timespec *t)
+{
+	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+/* What the run did, on stderr, and the exit status it makes. */
+static int report(const struct opts *o, const struct sendscan_stats *st, int rc,
+                  const struct zerr *e, int last_errno)
+{
 	int status = ZS_EXIT_OK;
 	if (rc < 0) {
-		warnx("%s", e.msg);
+		warnx("%s", e->msg);
 		status = ZS_EXIT_FAIL;
 	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		warn("write error");
 		status = ZS_EXIT_FAIL;
 	}
-	if (st.bad) {
-		if (!quiet)
-			warnx("%llu bad line%s skipped (of %llu)", (unsigned long long)st.bad,
-			      st.bad == 1 ? "" : "s", (unsigned long long)st.lines);
+	if (st->bad) {
+		if (!o->quiet)
+			warnx("%llu bad line%s skipped (of %llu)", (unsigned long long)st->bad,
+			      st->bad == 1 ? "" : "s", (unsigned long long)st->lines);
 		status = ZS_EXIT_FAIL;
 	}
-	if (st.failed) {
-		warnx("%llu probes could not be sent (%s)", (unsigned long long)st.failed,
+	if (st->failed) {
+		warnx("%llu probes could not be sent (%s)", (unsigned long long)st->failed,
 		      strerror(last_errno));
 		status = ZS_EXIT_FAIL;
 	}
-	if (st.blocked && !quiet)
-		warnx("%llu blocked target%s skipped", (unsigned long long)st.blocked,
-		      st.blocked == 1 ? "" : "s");
-	if (st.status_closed)
+	if (st->blocked && !o->quiet)
+		warnx("%llu blocked target%s skipped", (unsigned long long)st->blocked,
+		      st->blocked == 1 ? "" : "s");
+	if (st->status_closed)
 		warnx("standard output was closed (zrecv gone?): stopped");
-	if (st.interrupted) {
-		report_resume(&st);
+	if (st->interrupted) {
+		report_resume(st);
 		status = ZS_EXIT_FAIL;
 	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct sendscan_config cfg = {
+	    .default_port = -1, .in_fd = STDIN_FILENO, .mod = &probe_tcp_syn};
+	struct opts o = {
+	    .probes = 1, .threads = 1, .sport_lo = 32768, .sport_hi = 61000, .rate = DEFAULT_RATE};
+	struct zerr e;
+
+	parse_options(argc, argv, &o, &cfg);
+	check_options(&o, &cfg);
+
+	/* set up: the key, the allowed set, the path out, sockets, files */
+	struct privdrop priv;
+	if (!o.dryrun && privdrop_prepare(&priv, o.user, &e) < 0)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	struct secret secret;
+	get_key(&o, &secret);
+	cfg.allowed = targetspace_build(&o.ts, NULL, &e);
+	if (!cfg.allowed)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	struct netif nif = {0};
+	find_path(&o, &cfg, &nif);
+	cfg.pp.secret = &secret;
+	cfg.pp.sport_first = o.sport_lo;
+	cfg.pp.sport_count = (uint32_t)(o.sport_hi - o.sport_lo + 1);
+	cfg.pp.probes = (unsigned)o.probes;
+	cfg.pp.ttl = 255;
+	cfg.rate = o.rate;
+	cfg.stop = &stop_requested;
+	struct rawsend *rs = open_senders(&o, &cfg, &nif);
+	/* both files are opened now, so a bad path fails before any probe */
+	FILE *metadata = NULL;
+	if (o.metadata_path && !(metadata = fopen(o.metadata_path, "w")))
+		err(ZS_EXIT_USAGE, "%s", o.metadata_path);
+	if (o.updates_path && !(cfg.updates = fopen(o.updates_path, "w")))
+		err(ZS_EXIT_USAGE, "%s", o.updates_path);
+
+	/* sockets and files are open: no more privilege from here on, and
+	 * before any thread starts (capabilities are per thread) */
+	if (!o.dryrun && privdrop_apply(&priv, &e) < 0)
+		errx(ZS_EXIT_FAIL, "%s", e.msg);
+	install_signals();
+
+	struct sendscan_stats st = {0};
+	struct timespec t_start, t_end;
+	clock_gettime(CLOCK_REALTIME, &t_start);
+	int rc = sendscan_run(&cfg, rs, report_bad, &st, &e);
+	clock_gettime(CLOCK_REALTIME, &t_end);
+
+	int last_errno = 0;
+	for (unsigned i = 0; i < cfg.threads; i++) {
+		if (rs[i].last_errno)
+			last_errno = rs[i].last_errno;
+		rawsend_close(&rs[i]);
+	}
+	int status = report(&o, &st, rc, &e, last_errno);
 	if (cfg.updates && fclose(cfg.updates) == EOF) {
-		warn("%s", updates_path);
+		warn("%s", o.updates_path);
 		status = ZS_EXIT_FAIL;
 	}
-	if (metadata && write_metadata(metadata, &cfg, probe_args, &st, ts_seconds(&t_start),
+	if (metadata && write_metadata(metadata, &cfg, o.probe_args, &st, ts_seconds(&t_start),
 	                               ts_seconds(&t_end)) < 0) {
-		warn("%s", metadata_path);
+		warn("%s", o.metadata_path);
 		status = ZS_EXIT_FAIL;
 	}
 	free(rs);

@@ -409,7 +409,8 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 					why = "no port on the line and no -p for";
 				}
 			}
-			if (ts == TL_SKIP && !st->zgen_seen && zgen_header_is(p, (size_t)(nl - p))) {
+			if (ts == TL_SKIP && !st->zgen_seen &&
+			    zgen_header_is(p, (size_t)(nl - p))) {
 				st->zgen_seen = true;
 				st->have_zgen = zgen_header_parse(p, (size_t)(nl - p), &st->zgen);
 			}
