@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,136 +130,168 @@ static void die_usage(const struct zerr *e)
 	errx(ZS_EXIT_USAGE, "%s", e->msg);
 }
 
-int main(int argc, char **argv)
-{
-	struct targetspace_opts ts = {0};
-	struct ports ports = {0};
-	struct limit limit = {0};
-	struct zerr e;
-	uint64_t seed = 0, shards = 1, shard = 0, threads = 1, resume = 0;
-	int have_seed = 0, count_only = 0, verbose = 0, with_header = 0;
-	const char *outpath = NULL;
-	int ch;
+/* What the command line asked for. */
+struct opts {
+	struct targetspace_opts ts;
+	struct ports ports;
+	struct limit limit;
+	uint64_t seed, shards, shard, threads, resume;
+	bool have_seed, count_only, verbose, with_header;
+	const char *outpath;
+};
 
+/* The getopt loop: values are checked one by one as they come (a bad one
+ * ends zgen with one line, before anything is written); -h and -V answer
+ * and exit. The arguments left are the allowed CIDRs. */
+static void parse_options(int argc, char **argv, struct opts *o)
+{
+	struct zerr e;
+	int ch;
 	opterr = 0; /* cli_bad_option says it in one line */
 	while ((ch = getopt_long(argc, argv, ":p:n:e:T:b:w:o:vhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
-			ports_free(&ports);
-			if (ports_parse(optarg, &ports, &e) < 0)
+			ports_free(&o->ports);
+			if (ports_parse(optarg, &o->ports, &e) < 0)
 				errx(ZS_EXIT_USAGE, "-p: %s", e.msg);
 			break;
 		case 'n':
-			if (limit_parse(optarg, &limit, &e) < 0)
+			if (limit_parse(optarg, &o->limit, &e) < 0)
 				die_usage(&e);
 			break;
 		case 'e':
-			if (parse_u64(optarg, 0, UINT64_MAX, "--seed", &seed, &e) < 0)
+			if (parse_u64(optarg, 0, UINT64_MAX, "--seed", &o->seed, &e) < 0)
 				die_usage(&e);
-			have_seed = 1;
+			o->have_seed = true;
 			break;
 		case OPT_HEADER:
-			with_header = 1;
+			o->with_header = true;
 			break;
 		case OPT_RESUME:
-			if (parse_u64(optarg, 0, UINT64_MAX, "--resume", &resume, &e) < 0)
+			if (parse_u64(optarg, 0, UINT64_MAX, "--resume", &o->resume, &e) < 0)
 				die_usage(&e);
 			break;
 		case OPT_SHARDS:
-			if (parse_u64(optarg, 1, MAX_SHARDS, "--shards", &shards, &e) < 0)
+			if (parse_u64(optarg, 1, MAX_SHARDS, "--shards", &o->shards, &e) < 0)
 				die_usage(&e);
 			break;
 		case OPT_SHARD:
-			if (parse_u64(optarg, 0, MAX_SHARDS - 1, "--shard", &shard, &e) < 0)
+			if (parse_u64(optarg, 0, MAX_SHARDS - 1, "--shard", &o->shard, &e) < 0)
 				die_usage(&e);
 			break;
 		case 'T':
-			if (parse_u64(optarg, 1, MAX_THREADS, "-T", &threads, &e) < 0)
+			if (parse_u64(optarg, 1, MAX_THREADS, "-T", &o->threads, &e) < 0)
 				die_usage(&e);
 			break;
 		case 'b':
-			ts.blocklist = optarg;
+			o->ts.blocklist = optarg;
 			break;
 		case 'w':
-			ts.allowlist = optarg;
+			o->ts.allowlist = optarg;
 			break;
 		case 'o':
-			outpath = optarg;
+			o->outpath = optarg;
 			break;
 		case OPT_COUNT:
-			count_only = 1;
+			o->count_only = true;
 			break;
 		case 'v':
-			verbose = 1;
+			o->verbose = true;
 			break;
 		case 'h':
 			help();
-			return ZS_EXIT_OK;
+			exit(ZS_EXIT_OK);
 		case 'V':
 			printf("zgen (zscan) %s\n", ZSCAN_VERSION);
-			return ZS_EXIT_OK;
+			exit(ZS_EXIT_OK);
 		default:
 			cli_bad_option(ch, argv);
 		}
 	}
-	if (shard >= shards)
-		errx(ZS_EXIT_USAGE, "--shard %" PRIu64 " must be below --shards %" PRIu64, shard,
-		     shards);
-	if (shards > 1 && !have_seed)
-		errx(ZS_EXIT_USAGE, "--shards needs --seed, so that every shard permutes alike");
-	if (resume && !have_seed)
-		errx(ZS_EXIT_USAGE, "--resume needs the --seed of the scan it continues");
-	ts.cidrs = argv + optind;
-	ts.ncidrs = argc - optind;
+	o->ts.cidrs = argv + optind;
+	o->ts.ncidrs = argc - optind;
+}
 
+static void check_options(const struct opts *o)
+{
+	if (o->shard >= o->shards)
+		errx(ZS_EXIT_USAGE, "--shard %" PRIu64 " must be below --shards %" PRIu64, o->shard,
+		     o->shards);
+	if (o->shards > 1 && !o->have_seed)
+		errx(ZS_EXIT_USAGE, "--shards needs --seed, so that every shard permutes alike");
+	if (o->resume && !o->have_seed)
+		errx(ZS_EXIT_USAGE, "--resume needs the --seed of the scan it continues");
+}
+
+/* The allowed addresses: arguments and -w, less the blocklist. */
+static struct constraint *build_targets(const struct opts *o)
+{
+	struct zerr e;
 	struct listfile_stats lst = {0};
-	struct constraint *allowed = targetspace_build(&ts, &lst, &e);
+	struct constraint *allowed = targetspace_build(&o->ts, &lst, &e);
 	if (!allowed)
 		die_usage(&e);
 	if (lst.skipped_ipv6)
 		warnx("skipped %lu IPv6 list entries (zgen is IPv4 only)", lst.skipped_ipv6);
-	uint64_t naddr = constraint_count(allowed);
-	if (naddr == 0)
+	if (constraint_count(allowed) == 0)
 		errx(ZS_EXIT_USAGE, "no address is allowed: the allowed set minus the "
 		                    "blocklist is empty");
-	uint64_t total = naddr * (ports.n ? ports.n : 1);
-	uint64_t n = limit_resolve(&limit, total);
-	if (n == 0)
-		warnx("-n leaves no target out of %" PRIu64, total);
-	if (!have_seed && rng_fresh_seed(&seed) < 0)
-		err(ZS_EXIT_FAIL, "getrandom");
+	return allowed;
+}
 
-	struct perm pm;
-	perm_init(&pm, total, seed);
-	struct gen_config cfg = {
-	    .allowed = allowed,
-	    .ports = &ports,
-	    .perm = &pm,
-	    .limit = n,
-	    .shards = shards,
-	    .shard = shard,
-	    .skip = resume,
-	    .threads = (unsigned)threads,
-	    .fd = STDOUT_FILENO,
-	    .stop = &stop_requested,
-	};
+static void install_signals(void)
+{
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	if (verbose)
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {.shards = 1, .threads = 1};
+	parse_options(argc, argv, &o);
+	check_options(&o);
+
+	/* set up: the targets, how many, the permutation over them */
+	struct constraint *allowed = build_targets(&o);
+	uint64_t naddr = constraint_count(allowed);
+	uint64_t total = naddr * (o.ports.n ? o.ports.n : 1);
+	uint64_t n = limit_resolve(&o.limit, total);
+	if (n == 0)
+		warnx("-n leaves no target out of %" PRIu64, total);
+	if (!o.have_seed && rng_fresh_seed(&o.seed) < 0)
+		err(ZS_EXIT_FAIL, "getrandom");
+	struct perm pm;
+	perm_init(&pm, total, o.seed);
+	struct gen_config cfg = {
+	    .allowed = allowed,
+	    .ports = &o.ports,
+	    .perm = &pm,
+	    .limit = n,
+	    .shards = o.shards,
+	    .shard = o.shard,
+	    .skip = o.resume,
+	    .threads = (unsigned)o.threads,
+	    .fd = STDOUT_FILENO,
+	    .stop = &stop_requested,
+	};
+	install_signals();
+	if (o.verbose)
 		fprintf(stderr,
 		        "zgen: seed %" PRIu64 ", %" PRIu64 " addresses x %u ports = %" PRIu64
 		        " targets, limit %" PRIu64 "; p %" PRIu64 ", g %" PRIu64 ", start %" PRIu64
 		        "; shard %" PRIu64 "/%" PRIu64 " emits %" PRIu64 "\n",
-		        seed, naddr, ports.n ? ports.n : 1, total, n, pm.group.p, pm.g, pm.a0,
-		        shard, shards, gen_count(&cfg));
+		        o.seed, naddr, o.ports.n ? o.ports.n : 1, total, n, pm.group.p, pm.g, pm.a0,
+		        o.shard, o.shards, gen_count(&cfg));
+
+	/* run */
 	char header[ZGEN_HEADER_MAX];
-	struct zgen_header zh = {seed, shard, shards, gen_count(&cfg), resume};
+	struct zgen_header zh = {o.seed, o.shard, o.shards, gen_count(&cfg), o.resume};
 	zgen_header_format(header, sizeof header, &zh);
-	int status = count_only ? print_count(gen_count(&cfg))
-	                        : generate(&cfg, outpath, with_header ? header : NULL);
+	int status = o.count_only ? print_count(gen_count(&cfg))
+	                          : generate(&cfg, o.outpath, o.with_header ? header : NULL);
 	constraint_free(allowed);
-	ports_free(&ports);
+	ports_free(&o.ports);
 	return status;
 }

@@ -388,8 +388,8 @@ int main(int argc, char **argv)
 		warn("%s", o.updates_path);
 		status = ZS_EXIT_FAIL;
 	}
-	if (files.metadata && write_metadata(files.metadata, &cfg, &st, ts_seconds(&t_start),
-	                                     ts_seconds(&t_end)) < 0) {
+	if (files.metadata && zrecv_metadata_write(files.metadata, &cfg, &st, ts_seconds(&t_start),
+	                                           ts_seconds(&t_end)) < 0) {
 		warn("%s", o.metadata_path);
 		status = ZS_EXIT_FAIL;
 	}

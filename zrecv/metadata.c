@@ -5,8 +5,8 @@
 #include "util/jsonw.h"
 
 /* What was scanned and what came back, as one JSON object (never the key). */
-int write_metadata(FILE *f, const struct recvscan_config *cfg, const struct recvscan_stats *st,
-                   double start, double end)
+int zrecv_metadata_write(FILE *f, const struct recvscan_config *cfg,
+                         const struct recvscan_stats *st, double start, double end)
 {
 	struct jsonw w;
 	jsonw_begin(&w, f);

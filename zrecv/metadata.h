@@ -9,7 +9,7 @@
 
 /* Writes the object and closes f; start and end are CLOCK_REALTIME
  * seconds. Returns -1 if writing or closing failed. */
-int write_metadata(FILE *f, const struct recvscan_config *cfg, const struct recvscan_stats *st,
-                   double start, double end);
+int zrecv_metadata_write(FILE *f, const struct recvscan_config *cfg,
+                         const struct recvscan_stats *st, double start, double end);
 
 #endif

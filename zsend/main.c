@@ -522,8 +522,8 @@ int main(int argc, char **argv)
 		warn("%s", o.updates_path);
 		status = ZS_EXIT_FAIL;
 	}
-	if (metadata && write_metadata(metadata, &cfg, o.probe_args, &st, ts_seconds(&t_start),
-	                               ts_seconds(&t_end)) < 0) {
+	if (metadata && zsend_metadata_write(metadata, &cfg, o.probe_args, &st,
+	                                     ts_seconds(&t_start), ts_seconds(&t_end)) < 0) {
 		warn("%s", o.metadata_path);
 		status = ZS_EXIT_FAIL;
 	}

@@ -8,8 +8,8 @@
 #include "util/jsonw.h"
 
 /* The scan's parameters and counts as one JSON object (never the key). */
-int write_metadata(FILE *f, const struct sendscan_config *cfg, const char *probe_args,
-                   const struct sendscan_stats *st, double start, double end)
+int zsend_metadata_write(FILE *f, const struct sendscan_config *cfg, const char *probe_args,
+                         const struct sendscan_stats *st, double start, double end)
 {
 	char sources[SENDSCAN_MAX_SOURCES * ADDR_STRLEN] = "", a[ADDR_STRLEN];
 	for (unsigned i = 0; i < cfg->nsources; i++) {

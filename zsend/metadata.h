@@ -9,7 +9,7 @@
 
 /* Writes the object and closes f; start and end are CLOCK_REALTIME
  * seconds. Returns -1 if writing or closing failed. */
-int write_metadata(FILE *f, const struct sendscan_config *cfg, const char *probe_args,
-                   const struct sendscan_stats *st, double start, double end);
+int zsend_metadata_write(FILE *f, const struct sendscan_config *cfg, const char *probe_args,
+                         const struct sendscan_stats *st, double start, double end);
 
 #endif

@@ -332,6 +332,140 @@ static void push_job(struct queue *q, struct job **job, struct reporter *rep,
 	}
 }
 
+/* One input line (without its '\n'), classified: TL_OK with the target,
+ * TL_SKIP for a comment or blank line, TL_BAD with why. A zgen header
+ * line is taken on the way. `last` says the line is the input's last and
+ * its newline was supplied: it may be half an address. */
+static enum targetline_status take_line(const struct sendscan_config *cfg,
+                                        struct sendscan_stats *st, const char *p, size_t len,
+                                        bool last, uint32_t *daddr, int *port, const char **why)
+{
+	enum targetline_status ts = targetline_parse(p, len, daddr, port, why);
+	if (ts == TL_OK && *port < 0 && cfg->mod->needs_port) {
+		*port = cfg->default_port;
+		if (*port < 0) {
+			ts = TL_BAD;
+			*why = "no port on the line and no -p for";
+		}
+	}
+	if (ts == TL_SKIP && !st->zgen_seen && zgen_header_is(p, len)) {
+		st->zgen_seen = true;
+		st->have_zgen = zgen_header_parse(p, len, &st->zgen);
+	}
+	if (ts == TL_OK && last) {
+		ts = TL_BAD; /* never probe what may be half an address */
+		*why = "no newline at the end of input (cut short?):";
+	}
+	return ts;
+}
+
+/* The reader's side: the job being filled and where it goes. */
+struct reader {
+	const struct sendscan_config *cfg;
+	struct sendscan_stats *st;
+	struct queue *q;
+	struct reporter *rep;
+	struct job *job;
+	unsigned job_cap;
+};
+
+/* Adds the target of input record st->records - 1 to the job, handing
+ * the job over when it is full. -1 when out of memory. */
+static int queue_target(struct reader *r, uint32_t daddr, int port)
+{
+	struct sendscan_stats *st = r->st;
+	if (r->job && st->records - 1 - r->job->base > UINT32_MAX)
+		push_job(r->q, &r->job, r->rep, r->cfg->stop);
+	if (!r->job) {
+		if (!(r->job = malloc(sizeof *r->job)))
+			return -1;
+		r->job->n = 0;
+		r->job->base = st->records - 1;
+	}
+	struct job *j = r->job;
+	j->rec[j->n] = (uint32_t)(st->records - 1 - j->base);
+	j->daddr[j->n] = daddr;
+	j->dport[j->n++] = (uint16_t)(port < 0 ? 0 : port);
+	if (j->n == r->job_cap)
+		push_job(r->q, &r->job, r->rep, r->cfg->stop);
+	return 0;
+}
+
+/* Reads target lines to the end of input or a stop, queueing the allowed
+ * targets for the senders. */
+static int read_targets(struct reader *r, struct linereader *lr, sendscan_bad_fn bad,
+                        struct zerr *e)
+{
+	const struct sendscan_config *cfg = r->cfg;
+	struct sendscan_stats *st = r->st;
+	const char *p;
+	size_t len;
+	unsigned long first;
+	int got = 0, rc = 0;
+	while (rc == 0 && !*cfg->stop && (got = linereader_chunk(lr, &p, &len, &first)) > 0) {
+		const char *end = p + len;
+		unsigned long n = 0;
+		st->input_read += len;
+		for (; p < end && !*cfg->stop; n++) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			uint32_t daddr;
+			int port;
+			const char *why = NULL;
+			st->lines++;
+			enum targetline_status ts =
+			    take_line(cfg, st, p, (size_t)(nl - p),
+			              nl + 1 == end && lr->supplied_newline, &daddr, &port, &why);
+			if (ts != TL_SKIP)
+				st->records++;
+			if (ts == TL_BAD) {
+				st->bad++;
+				bad(first + n, why, p, (size_t)(nl - p));
+			} else if (ts == TL_OK && !constraint_allowed(cfg->allowed, daddr)) {
+				st->blocked++;
+			} else if (ts == TL_OK) {
+				st->targets++;
+				if (queue_target(r, daddr, port) < 0) {
+					rc = zerr_set(e, "out of memory");
+					break;
+				}
+			}
+			p = nl + 1;
+			if ((st->lines & 1023) == 0)
+				report(r->rep);
+		}
+		linereader_count(lr, n);
+		/* what one read brought goes out now, even if it fills no job:
+		 * targets that trickle in are not held back */
+		push_job(r->q, &r->job, r->rep, cfg->stop);
+	}
+	if (rc == 0 && got < 0 && !*cfg->stop)
+		rc = zerr_set(e, "read error on stdin: %s", strerror(errno));
+	push_job(r->q, &r->job, r->rep, cfg->stop);
+	free(r->job); /* not handed over: a stop came first */
+	r->job = NULL;
+	return rc;
+}
+
+/* Closes the queue and waits for the senders to empty it, reporting
+ * status meanwhile; frees what a stop left queued. */
+static void finish_senders(struct queue *q, struct sender *snd, unsigned started,
+                           struct reporter *rep)
+{
+	pthread_mutex_lock(&q->mu);
+	q->closed = true;
+	pthread_cond_broadcast(&q->not_empty);
+	pthread_mutex_unlock(&q->mu);
+	for (unsigned i = 0; i < started; i++) {
+		while (!atomic_load(&snd[i].finished)) {
+			nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+			report(rep);
+		}
+		pthread_join(snd[i].thread, NULL);
+	}
+	for (unsigned i = 0; i < q->count; i++) /* left over after a stop */
+		free(q->slot[(q->head + i) % QUEUE_JOBS]);
+}
+
 int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_fn bad,
                  struct sendscan_stats *st, struct zerr *e)
 {
@@ -340,7 +474,6 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 	struct sender *snd = calloc(nthreads, sizeof *snd);
 	struct queue q = {.closed = false};
 	struct linereader lr;
-	unsigned job_cap = job_targets(cfg, nthreads);
 	if (!templates || !snd || linereader_init(&lr, cfg->in_fd) < 0) {
 		free(templates);
 		free(snd);
@@ -385,91 +518,10 @@ int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan
 	if (cfg->updates)
 		fputs("type,time,sent,rate,targets,blocked,bad_lines,send_failures\n",
 		      cfg->updates);
-	const char *p;
-	size_t len;
-	unsigned long first;
-	int got = 0;
-	struct job *job = NULL;
-	while (rc == 0 && !*cfg->stop && (got = linereader_chunk(&lr, &p, &len, &first)) > 0) {
-		const char *end = p + len;
-		unsigned long n = 0;
-		st->input_read += len;
-		for (; p < end && !*cfg->stop; n++) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			uint32_t daddr;
-			int port;
-			const char *why = NULL;
-			st->lines++;
-			enum targetline_status ts =
-			    targetline_parse(p, (size_t)(nl - p), &daddr, &port, &why);
-			if (ts == TL_OK && port < 0 && cfg->mod->needs_port) {
-				port = cfg->default_port;
-				if (port < 0) {
-					ts = TL_BAD;
-					why = "no port on the line and no -p for";
-				}
-			}
-			if (ts == TL_SKIP && !st->zgen_seen &&
-			    zgen_header_is(p, (size_t)(nl - p))) {
-				st->zgen_seen = true;
-				st->have_zgen = zgen_header_parse(p, (size_t)(nl - p), &st->zgen);
-			}
-			if (ts == TL_OK && nl + 1 == end && lr.supplied_newline) {
-				ts = TL_BAD; /* never probe what may be half an address */
-				why = "no newline at the end of input (cut short?):";
-			}
-			if (ts != TL_SKIP)
-				st->records++;
-			if (ts == TL_BAD) {
-				st->bad++;
-				bad(first + n, why, p, (size_t)(nl - p));
-			} else if (ts == TL_OK && !constraint_allowed(cfg->allowed, daddr)) {
-				st->blocked++;
-			} else if (ts == TL_OK) {
-				st->targets++;
-				if (job && st->records - 1 - job->base > UINT32_MAX)
-					push_job(&q, &job, &rep, cfg->stop);
-				if (!job) {
-					if (!(job = malloc(sizeof *job))) {
-						rc = zerr_set(e, "out of memory");
-						break;
-					}
-					job->n = 0;
-					job->base = st->records - 1;
-				}
-				job->rec[job->n] = (uint32_t)(st->records - 1 - job->base);
-				job->daddr[job->n] = daddr;
-				job->dport[job->n++] = (uint16_t)(port < 0 ? 0 : port);
-				if (job->n == job_cap)
-					push_job(&q, &job, &rep, cfg->stop);
-			}
-			p = nl + 1;
-			if ((st->lines & 1023) == 0)
-				report(&rep);
-		}
-		linereader_count(&lr, n);
-		/* what one read brought goes out now, even if it fills no job:
-		 * targets that trickle in are not held back */
-		push_job(&q, &job, &rep, cfg->stop);
-	}
-	if (rc == 0 && got < 0 && !*cfg->stop)
-		rc = zerr_set(e, "read error on stdin: %s", strerror(errno));
-	push_job(&q, &job, &rep, cfg->stop);
-	free(job); /* not handed over: a stop came first */
-	pthread_mutex_lock(&q.mu);
-	q.closed = true;
-	pthread_cond_broadcast(&q.not_empty);
-	pthread_mutex_unlock(&q.mu);
-	/* keep reporting while the senders work through the queue */
-	for (unsigned i = 0; i < started; i++) {
-		while (!atomic_load(&snd[i].finished)) {
-			nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
-			report(&rep);
-		}
-		pthread_join(snd[i].thread, NULL);
-	}
-	for (unsigned i = 0; i < q.count; i++) /* left over after a stop */
-		free(q.slot[(q.head + i) % QUEUE_JOBS]);
+	struct reader rd = {cfg, st, &q, &rep, NULL, job_targets(cfg, nthreads)};
+	if (rc == 0)
+		rc = read_targets(&rd, &lr, bad, e);
+	finish_senders(&q, snd, started, &rep);
 	st->consumed = settle(cfg, snd, started, (const uint8_t(*)[PROBE_MAX_FRAME])templates, st);
 	for (unsigned i = 0; i < started; i++)
 		free(snd[i].cur);
