@@ -1,0 +1,31 @@
+# The library's layers (README, Layout): each file of common/ includes only
+# its own layer and those above it (util, core, net, probe; tool over
+# util), and names the layer in every include.
+
+# The includes under ROOT/common that break the layering, one word each.
+layer_violations() { # ROOT
+	declare -A allowed=([util]="util" [core]="util core" [net]="util core net"
+		[probe]="util core net probe" [tool]="util tool")
+	local bad="" f layer inc
+	for f in "$1"/common/*/*.[ch]; do
+		layer=$(basename "$(dirname "$f")")
+		[ -n "${allowed[$layer]:-}" ] || bad="$bad ${f#"$1"/}:unknown-layer"
+		for inc in $(sed -n 's/^#include "\([a-z_]*\)\/.*/\1/p' "$f"); do
+			[[ " ${allowed[$layer]:-} " == *" $inc "* ]] || bad="$bad ${f#"$1"/}:$inc"
+		done
+		# a bare include finds a file of the same folder without naming it
+		if grep -q '^#include "[a-z_]*\.h"' "$f"; then bad="$bad ${f#"$1"/}:bare"; fi
+	done
+	echo "${bad# }"
+}
+
+test_layout_layers_include_only_upward() {
+	expect_eq "includes against the layers" "$(layer_violations .)" ""
+	# the check finds each kind of fault in a planted tree
+	mkdir -p "$T/tree/common/core" "$T/tree/common/util" "$T/tree/common/extra"
+	printf '#include "probe/probe.h"\n#include "util/zerr.h"\n' >"$T/tree/common/core/a.c"
+	printf '#include "zerr.h"\n' >"$T/tree/common/util/b.h"
+	: >"$T/tree/common/extra/c.c"
+	expect_eq "planted faults" "$(layer_violations "$T/tree")" \
+		"common/core/a.c:probe common/extra/c.c:unknown-layer common/util/b.h:bare"
+}
