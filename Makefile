@@ -27,7 +27,7 @@ LDLIBS  := -lgmp -lsodium -lnet -lpcap -lm -pthread
 
 # Debian packages needed to build, test and benchmark (see README).
 DEPS := build-essential clang libclang-rt-14-dev clang-format libgmp-dev libsodium-dev libpcap-dev \
-	libnet1-dev python3 man-db groff-base iproute2 libcap2-bin nftables tcpdump tshark netsniff-ng zmap masscan hyperfine \
+	libnet1-dev python3 man-db groff-base iproute2 libcap2-bin nftables tcpdump tshark netsniff-ng zmap masscan hyperfine parallel \
 	valgrind linux-perf
 
 COMMON_SRC := $(wildcard common/*/*.c)
@@ -98,7 +98,7 @@ build/asan/unit: $(patsubst %.c,build/asan/%.o,$(UNIT_SRC)) build/asan/libzscan.
 
 build/tools/%: tests/tools/%.c build/rel/libzscan.a
 	@mkdir -p $(@D)
-	$(CC) $(RELFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(RELFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
 
 asan: $(addprefix build/asan/bin/,$(TOOLS)) build/asan/unit build/fuzz/fuzz_parse
 

@@ -24,6 +24,7 @@
 #include "core/zgenheader.h"
 #include "util/outbuf.h"
 #include "tool/version.h"
+#include "util/outfile.h"
 
 #define MAX_THREADS 256
 #define MAX_SHARDS 65536
@@ -93,12 +94,13 @@ static int print_count(uint64_t n)
 static int generate(struct gen_config *cfg, const char *outpath, const char *header)
 {
 	struct zerr e;
+	struct outfile out;
 	if (outpath) {
-		cfg->fd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		if (cfg->fd < 0) {
-			warn("%s", outpath);
+		if (outfile_open(&out, outpath, &e) < 0 || outfile_commit(&out, &e) < 0) {
+			warnx("%s", e.msg);
 			return ZS_EXIT_USAGE;
 		}
+		cfg->fd = out.fd;
 	}
 	if (header && write_full(cfg->fd, header, strlen(header)) < 0) {
 		warn("write");
@@ -109,7 +111,7 @@ static int generate(struct gen_config *cfg, const char *outpath, const char *hea
 		warnx("%s", e.msg);
 		return ZS_EXIT_FAIL;
 	}
-	if (outpath && close(cfg->fd) < 0) {
+	if (outpath && fclose(out.f) == EOF) {
 		warn("%s", outpath);
 		return ZS_EXIT_FAIL;
 	}

@@ -15,7 +15,6 @@
 
 #include "tool/cli.h"
 #include "output.h"
-#include "net/netif.h"
 #include "util/numparse.h"
 #include "probe/probe.h"
 #include "util/privdrop.h"
@@ -24,6 +23,9 @@
 #include "core/secret.h"
 #include "tool/version.h"
 #include "metadata.h"
+#include "tool/cleanup.h"
+#include "tool/signals.h"
+#include "util/outfile.h"
 
 static void usage(FILE *f)
 {
@@ -224,95 +226,106 @@ static void check_options(const struct recvscan_config *cfg)
 
 /* Where answers come from: a pipe or a file on stdin is zsend's status
  * stream; a terminal or /dev/null means a split setup, run until a signal
- * or -t. Without -i or -r, the default route's interface. */
+ * or -t. Without -i or -r, every interface ("any"): answers are heard
+ * whichever way zsend's probes went out. */
 static void find_sources(struct recvscan_config *cfg)
 {
-	struct zerr e;
-	static char defif[16];
 	struct stat in;
 	if (!cfg->pcapfile && fstat(STDIN_FILENO, &in) == 0 &&
 	    (S_ISFIFO(in.st_mode) || S_ISREG(in.st_mode)))
 		cfg->status_fd = STDIN_FILENO;
 	else if (!cfg->mod)
 		cfg->mod = &probe_tcp_syn;
-	uint32_t gw;
-	if (!cfg->ifname && !cfg->pcapfile) {
-		if (netif_default_route(defif, &gw, &e) < 0)
-			errx(ZS_EXIT_USAGE, "%s", e.msg);
-		cfg->ifname = defif;
-	}
+	if (!cfg->ifname && !cfg->pcapfile)
+		cfg->ifname = "any";
 }
 
-/* The key handover's files, named before the privilege drop (they are in
- * the directory of the user started). */
-struct handover {
-	char key[256];   /* the pipeline's fresh key, created once armed */
-	char ready[256]; /* with -k in a pipeline: marked once armed */
+/* The key: -k's file, or, in a pipeline, a fresh one made once the
+ * capture is armed, named by the pipe from zsend (core/handover.h). */
+struct key {
+	struct handover h;
+	bool piped;  /* zsend's output is our input: h is set */
+	bool create; /* no -k: make the key */
 };
 
-/* The scan key: -k's file, or, in a pipeline, a fresh one made once the
- * capture is armed (an earlier scan's key is removed now, never reused). */
 static void prepare_key(const struct opts *o, const struct recvscan_config *cfg,
-                        struct secret *secret, struct handover *h)
+                        struct secret *secret, struct key *k)
 {
 	struct zerr e;
-	if (o->keyfile && !cfg->pcapfile && cfg->status_fd >= 0) {
-		handover_ready_path(h->ready, sizeof h->ready);
-		unlink(h->ready);
-	}
+	struct stat in;
+	k->piped = !cfg->pcapfile && fstat(STDIN_FILENO, &in) == 0 && S_ISFIFO(in.st_mode);
 	if (o->keyfile) {
 		if (secret_load(o->keyfile, secret, &e) < 0)
 			errx(ZS_EXIT_USAGE, "%s", e.msg);
 	} else if (cfg->pcapfile) {
 		errx(ZS_EXIT_USAGE, "-r FILE needs the scan's key: -k FILE");
+	} else if (!k->piped) {
+		errx(ZS_EXIT_USAGE,
+		     "no key: without -k FILE, zrecv's input must be the pipe from "
+		     "zsend (zsend ... | zrecv ...), through which it hands zsend a key");
 	} else {
-		handover_key_path(h->key, sizeof h->key);
-		unlink(h->key);
+		k->create = true;
 	}
+	if (k->piped && handover_for_pipe(STDIN_FILENO, &k->h, &e) < 0)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
 }
 
-/* Results, metadata and status updates, each opened before the capture. */
+/* Results, metadata and status updates: opened before the capture (and
+ * the privilege drop), emptied once the capture is armed. */
 struct outputs {
-	FILE *out, *metadata;
+	struct outfile out, metadata, updates;
 };
 
-static void open_outputs(const struct opts *o, struct recvscan_config *cfg, struct outputs *f)
-{
-	static char outbuf[1 << 20];
-	f->out = stdout;
-	if (o->outpath && !(f->out = fopen(o->outpath, "w")))
-		err(ZS_EXIT_USAGE, "%s", o->outpath);
-	setvbuf(f->out, outbuf, _IOFBF, sizeof outbuf);
-	cfg->out = f->out;
-	f->metadata = NULL;
-	if (o->metadata_path && !(f->metadata = fopen(o->metadata_path, "w")))
-		err(ZS_EXIT_USAGE, "%s", o->metadata_path);
-	if (o->updates_path && !(cfg->updates = fopen(o->updates_path, "w")))
-		err(ZS_EXIT_USAGE, "%s", o->updates_path);
-}
-
-static void install_signals(void)
-{
-	/* SA_RESTART: a signal never cuts a write of results short */
-	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* a closed output shows as a write error, and the key is still removed */
-	signal(SIGPIPE, SIG_IGN);
-}
-
-/* Armed: now the key may appear, and with it zsend's first probe; with -k
- * in a pipeline, the readiness file tells zsend the same. */
-static void publish_key(struct handover *h, struct secret *secret, struct recvscan *rs)
+static void open_outputs(const struct opts *o, struct outputs *f)
 {
 	struct zerr e;
-	if (h->key[0] && secret_create(h->key, secret, &e) < 0) {
-		recvscan_close(rs);
-		errx(ZS_EXIT_FAIL, "%s", e.msg);
+	const char *paths[] = {o->outpath, o->metadata_path, o->updates_path};
+	struct outfile *files[] = {&f->out, &f->metadata, &f->updates};
+	for (int i = 0; i < 3; i++) {
+		files[i]->fd = -1;
+		if (!paths[i])
+			continue;
+		if (outfile_open(files[i], paths[i], &e) < 0)
+			errx(ZS_EXIT_USAGE, "%s", e.msg);
+		cleanup_outfile(files[i]);
 	}
-	if (h->ready[0] && handover_mark_ready(h->ready) < 0)
-		h->ready[0] = '\0';
+}
+
+static void commit_outputs(struct outputs *f, struct recvscan_config *cfg)
+{
+	struct zerr e;
+	struct outfile *files[] = {&f->out, &f->metadata, &f->updates};
+	for (int i = 0; i < 3; i++)
+		if (files[i]->fd >= 0 && outfile_commit(files[i], &e) < 0)
+			errx(ZS_EXIT_FAIL, "%s", e.msg);
+	static char outbuf[1 << 20];
+	cfg->out = f->out.f ? f->out.f : stdout;
+	setvbuf(cfg->out, outbuf, _IOFBF, sizeof outbuf);
+	cfg->updates = f->updates.f;
+}
+
+/* Armed: now the key may appear, and with it zsend's first probe (with
+ * -k in a pipeline, the readiness file says the same). Still privileged,
+ * zrecv waits for zsend to take it, so that the file is removed (by zsend,
+ * or here if it never came) before either becomes the unprivileged user. */
+static void hand_over(struct key *k, struct secret *secret)
+{
+	struct zerr e;
+	if (k->create) {
+		if (handover_create_key(&k->h, secret, &e) < 0)
+			errx(ZS_EXIT_FAIL, "%s", e.msg);
+		cleanup_unlink(k->h.key);
+		handover_wait_taken(&k->h, k->h.key, 12000, &stop_requested);
+		cleanup_keep(k->h.key);
+	} else if (k->piped) {
+		if (handover_mark_ready(&k->h, &e) < 0) {
+			warnx("%s", e.msg);
+			return;
+		}
+		cleanup_unlink(k->h.ready);
+		handover_wait_taken(&k->h, k->h.ready, 4000, &stop_requested);
+		cleanup_keep(k->h.ready);
+	}
 }
 
 static double ts_seconds(const struct timespec *t)
@@ -322,6 +335,9 @@ static double ts_seconds(const struct timespec *t)
 
 int main(int argc, char **argv)
 {
+	/* first, with SA_RESTART (a signal never cuts a write of results
+	 * short): a stop is never lost while setting up */
+	signals_catch(on_signal, SA_RESTART);
 	struct recvscan_config cfg = {.status_fd = -1, .cooldown = 8, .format = OUTPUT_CSV};
 	struct opts o = {.probes = 1, .sport_lo = 32768, .sport_hi = 61000};
 	struct zerr e;
@@ -342,45 +358,41 @@ int main(int argc, char **argv)
 	if (privdrop_prepare(&priv, o.user, &e) < 0)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
 	struct secret secret;
-	struct handover h = {"", ""};
-	prepare_key(&o, &cfg, &secret, &h);
+	struct key key = {0};
+	prepare_key(&o, &cfg, &secret, &key);
 	cfg.pp.secret = &secret;
-	struct outputs files;
-	open_outputs(&o, &cfg, &files);
+	struct outputs files = {0};
+	open_outputs(&o, &files);
 	cfg.human = !o.quiet;
 	cfg.stop = &stop_requested;
 	cfg.interrupt = &interrupt_requested;
-	install_signals();
 	struct recvscan *rs = recvscan_open(&cfg, &e);
 	if (!rs)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	commit_outputs(&files, &cfg); /* every check passed */
+	recvscan_set_output(rs, cfg.out, cfg.updates);
+	struct timespec t_start, t_end; /* the scan starts once the capture is armed */
+	clock_gettime(CLOCK_REALTIME, &t_start);
+	hand_over(&key, &secret);
 
-	/* the capture and every output are open: no more privilege, before the
-	 * first packet is parsed (the default key is created after this, by the
-	 * user that removes it at the end) */
+	/* the capture and every output are open and the key is handed over:
+	 * no more privilege, before the first packet is parsed */
 	if (privdrop_apply(&priv, &e) < 0) {
 		recvscan_close(rs);
 		errx(ZS_EXIT_FAIL, "%s", e.msg);
 	}
-	publish_key(&h, &secret, rs);
 
 	struct recvscan_stats st = {0};
-	struct timespec t_start, t_end;
-	clock_gettime(CLOCK_REALTIME, &t_start);
 	int rc = recvscan_run(rs, &st, &e);
 	clock_gettime(CLOCK_REALTIME, &t_end);
 	recvscan_close(rs);
-	if (h.key[0])
-		unlink(h.key);
-	if (h.ready[0])
-		unlink(h.ready);
 
 	int status = ZS_EXIT_OK;
 	if (rc < 0) {
 		warnx("%s", e.msg);
 		status = ZS_EXIT_FAIL;
 	}
-	if (o.outpath && fclose(files.out) == EOF) {
+	if (files.out.f && fclose(files.out.f) == EOF) {
 		warn("%s", o.outpath);
 		status = ZS_EXIT_FAIL;
 	}
@@ -388,8 +400,9 @@ int main(int argc, char **argv)
 		warn("%s", o.updates_path);
 		status = ZS_EXIT_FAIL;
 	}
-	if (files.metadata && zrecv_metadata_write(files.metadata, &cfg, &st, ts_seconds(&t_start),
-	                                           ts_seconds(&t_end)) < 0) {
+	if (files.metadata.f &&
+	    zrecv_metadata_write(files.metadata.f, &cfg, &st, ts_seconds(&t_start),
+	                         ts_seconds(&t_end)) < 0) {
 		warn("%s", o.metadata_path);
 		status = ZS_EXIT_FAIL;
 	}

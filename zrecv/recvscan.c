@@ -34,7 +34,8 @@ struct recvscan {
 	double sender_rate;
 	double progress; /* of zsend's input, 0..1; < 0 unknown */
 	bool header_done;
-	struct timeval done_at; /* when zsend's done record (or EOF) arrived */
+	bool ended;             /* zsend's done record, or the end of its stream, came */
+	struct timeval done_at; /* when */
 	struct zerr *err;       /* set by a failing stream record */
 };
 
@@ -203,13 +204,9 @@ static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *
 		rs->st.success++;
 		rs->st.unique_success += !rec.repeat;
 	}
-	rec.cooldown = rs->st.saw_done && timercmp(&h->ts, &rs->done_at, >);
+	rec.cooldown = rs->ended && timercmp(&h->ts, &rs->done_at, >);
 	rec.ts_sec = (uint64_t)h->ts.tv_sec;
 	rec.ts_usec = (uint64_t)h->ts.tv_usec;
-	if (!rs->header_done) {
-		output_header(&rs->out, rs->cfg.out);
-		rs->header_done = true;
-	}
 	output_record(&rs->out, &rec, rs->cfg.out);
 }
 
@@ -266,6 +263,7 @@ static int take_record(void *ctx, const struct status_record *rec)
 		rs->sender_rate = (double)rec->rate;
 	if (rec->type == STATUS_DONE && !rs->st.saw_done) {
 		rs->st.saw_done = true;
+		rs->ended = true;
 		gettimeofday(&rs->done_at, NULL);
 	}
 	return 0;
@@ -306,6 +304,38 @@ static void status_line(struct recvscan *rs, double elapsed, double recv_rate)
 	        rs->st.unique_success, hit, rs->st.bad_mac, ps.ps_drop + ps.ps_ifdrop, eta);
 }
 
+void recvscan_set_output(struct recvscan *rs, FILE *out, FILE *updates)
+{
+	rs->cfg.out = out;
+	rs->cfg.updates = updates;
+}
+
+/* The header row, once the fields are known: a scan that finds nothing
+ * still writes it. */
+static void header(struct recvscan *rs)
+{
+	if (!rs->header_done && rs->have_params) {
+		output_header(&rs->out, rs->cfg.out);
+		rs->header_done = true;
+	}
+}
+
+/* Reads what zsend's stream has. Returns -1 on a bad record, 1 when the
+ * stream has ended, else 0. */
+static int read_stream(struct recvscan *rs, struct zerr *e)
+{
+	rs->err = e;
+	int r = status_read(&rs->status, rs->cfg.status_fd, take_record, rs);
+	if (r < 0)
+		return -1;
+	header(rs);
+	if (r > 0 && !rs->ended) {
+		rs->ended = true;
+		gettimeofday(&rs->done_at, NULL);
+	}
+	return r;
+}
+
 int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 {
 	const struct recvscan_config *cfg = &rs->cfg;
@@ -322,49 +352,64 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 		    "time,sent,send_rate,valid,recv_rate,targets_up,hit_rate_pct,failed_validation,"
 		    "drops\n",
 		    cfg->updates);
-	double t0 = now_s(), deadline = 0, next_status = t0 + 1;
+	double t0 = now_s(), deadline = 0, grace_end = 0, next_status = t0 + 1;
 	uint64_t valid_at_last = 0;
-	bool stream_open = cfg->status_fd >= 0, interrupted = false;
+	bool stream_open = cfg->status_fd >= 0, interrupted = false, left_early = false;
 	if (cfg->pcapfile) {
 		if (!rs->have_params)
 			return zerr_set(
 			    e, "-r FILE needs -M (and -s/-P if zsend's were not the defaults)");
+		header(rs);
 		if (pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs) < 0)
 			rc = zerr_set(e, "%s: %s", cfg->pcapfile, pcap_geterr(rs->pcap));
 		goto done;
 	}
+	header(rs);
 	int pfd = pcap_get_selectable_fd(rs->pcap);
-	while (!*cfg->stop) {
+	for (;;) {
+		double now = now_s();
+		bool stop = *cfg->stop || (cfg->max_runtime > 0 && now - t0 >= cfg->max_runtime);
+		if (stop && !grace_end) {
+			if (!stream_open || rs->st.saw_done)
+				break;
+			/* zsend is still sending: close our end of the pipe first,
+			 * so that it stops, and listen a little longer, so that
+			 * every probe it counts as sent went out while we were */
+			close(cfg->status_fd);
+			stream_open = false;
+			left_early = true;
+			grace_end = now + 0.25;
+		}
+		if (grace_end && now >= grace_end)
+			break;
 		struct pollfd fds[2] = {
 		    {.fd = pfd, .events = POLLIN},
 		    {.fd = stream_open ? cfg->status_fd : -1, .events = POLLIN}};
 		poll(fds, 2, 100);
 		if (stream_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-			rs->err = e;
-			int r = status_read(&rs->status, cfg->status_fd, take_record, rs);
+			int r = read_stream(rs, e);
 			if (r < 0) {
 				rc = -1;
 				break;
 			}
-			if (r > 0) {
+			if (r > 0)
 				stream_open = false;
-				if (!rs->st.saw_done)
-					gettimeofday(&rs->done_at, NULL);
-				rs->st.saw_done = true;
-			}
 		}
 		if (cfg->interrupt && *cfg->interrupt && !interrupted) {
 			interrupted = true;
-			if (!stream_open || rs->st.saw_done)
+			/* a first Ctrl-C: zsend got it too (it is in the pipeline)
+			 * and is stopping; everything it sends until its done
+			 * record, and the answers a cooldown after, still counts */
+			if (cfg->status_fd < 0)
 				break;
-			deadline = now_s() + cfg->cooldown;
 			if (cfg->human)
-				fprintf(stderr,
-				        "zrecv: interrupted: receiving for %g s more for answers "
-				        "in flight; interrupt again to stop now\n",
-				        cfg->cooldown);
+				fprintf(
+				    stderr,
+				    "zrecv: interrupted: receiving until zsend is done and %g s "
+				    "more for answers in flight; interrupt again to stop now\n",
+				    cfg->cooldown);
 		}
-		if (rs->st.saw_done && deadline == 0)
+		if (rs->ended && deadline == 0)
 			deadline = now_s() + cfg->cooldown;
 		if (rs->have_params && pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs) < 0) {
 			rc = zerr_set(e, "capture: %s", pcap_geterr(rs->pcap));
@@ -374,7 +419,7 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 			rc = zerr_set(e, "write error: %s", strerror(errno));
 			break;
 		}
-		double now = now_s();
+		now = now_s();
 		if (now >= next_status) {
 			status_line(rs, now - t0, (double)(rs->st.valid - valid_at_last));
 			valid_at_last = rs->st.valid;
@@ -383,13 +428,18 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 		}
 		if (deadline && now >= deadline)
 			break;
-		if (cfg->max_runtime > 0 && now - t0 >= cfg->max_runtime)
-			break;
 	}
 	if (rc == 0 && rs->have_params) /* what is still in the ring */
 		pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs);
+	/* a stream that ended without zsend's done record: it failed */
+	if (rc == 0 && rs->ended && !rs->st.saw_done)
+		rc = zerr_set(e, rs->have_params
+		                     ? "zsend ended without its done record (it failed or "
+		                       "was killed: see its message)"
+		                     : "zsend ended before its start record (it failed: "
+		                       "see its message)");
 done:
-	st->interrupted = *cfg->stop != 0 || interrupted;
+	st->interrupted = *cfg->stop != 0 || interrupted || left_early;
 	if (!cfg->pcapfile) {
 		struct pcap_stat ps = {0};
 		if (pcap_stats(rs->pcap, &ps) == 0) {

@@ -65,6 +65,9 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 
 void recvscan_close(struct recvscan *rs);
 
+/* Where results and status updates go, once those files are committed. */
+void recvscan_set_output(struct recvscan *rs, FILE *out, FILE *updates);
+
 /* Percent of targets probed (probes sent / probes per target, so -P does
  * not divide it) that were found up: distinct (address, port) successes. */
 double recvscan_hit_rate(uint64_t sent, unsigned probes, uint64_t targets_up);

@@ -15,7 +15,7 @@
 #include "tool/badline.h"
 #include "tool/cli.h"
 #include "core/addr.h"
-#include "net/netif.h"
+#include "net/route.h"
 #include "util/numparse.h"
 #include "util/privdrop.h"
 #include "probe/probe.h"
@@ -26,6 +26,10 @@
 #include "core/targetspace.h"
 #include "tool/version.h"
 #include "metadata.h"
+#include "path.h"
+#include "tool/cleanup.h"
+#include "tool/signals.h"
+#include "util/outfile.h"
 
 #define DEFAULT_RATE 10000
 
@@ -183,11 +187,16 @@ static double parse_bandwidth(const char *s)
 /* After a stop: how far the input got, and the zgen command that goes on. */
 static void report_resume(const struct sendscan_stats *st)
 {
-	warnx("interrupted: the first %llu input lines (comments not counted) are done%s",
-	      (unsigned long long)st->consumed,
-	      st->beyond_consumed ? "; a second signal cut settling short, so a few "
-	                            "targets after them were probed too"
-	                          : ", and no target after them was probed");
+	if (st->input_short)
+		warnx("the input ended after %" PRIu64 " of the %" PRIu64
+		      " targets its zgen header announced (zgen stopped?)",
+		      st->records, st->zgen.targets);
+	warnx("%s: the first %llu input lines (comments not counted) are done%s",
+	      st->interrupted ? "interrupted" : "cut short", (unsigned long long)st->consumed,
+	      !st->beyond_consumed ? ", and no target after them was probed"
+	      : st->receiver_gone  ? "; zrecv went while a few targets after them were probed"
+	                           : "; a second signal cut settling short, so a few "
+	                             "targets after them were probed too");
 	const struct zgen_header *h = &st->zgen;
 	if (st->have_zgen)
 		warnx("to continue: zgen --seed %" PRIu64 " --shards %" PRIu64 " --shard %" PRIu64
@@ -225,7 +234,7 @@ static void parse_options(int argc, char **argv, struct opts *o, struct sendscan
 			break;
 		case 'G':
 			o->gwmac = optarg;
-			if (netif_parse_mac(o->gwmac, cfg->pp.dst_mac) < 0)
+			if (mac_parse(o->gwmac, cfg->pp.dst_mac) < 0)
 				errx(ZS_EXIT_USAGE, "-G: '%s' is not a MAC like 02:00:00:00:00:01",
 				     o->gwmac);
 			break;
@@ -326,73 +335,71 @@ static void check_options(struct opts *o, struct sendscan_config *cfg)
 		     (unsigned long long)o->probes);
 }
 
-/* The scan key: -k's file (in a pipeline, once its zrecv says it is armed),
- * a dry run's own, or the one the pipeline's zrecv creates. */
+/* The scan key: -k's file (in a pipeline, once its zrecv says it is
+ * armed), a dry run's own, or the one the pipeline's zrecv creates, found
+ * through the pipe to it (core/handover.h). Before the privilege drop. */
 static void get_key(const struct opts *o, struct secret *secret)
 {
 	struct zerr e;
-	int rc;
-	/* without -k: the pipeline's zrecv creates a fresh key once it is armed;
-	 * the margin covers file timestamps' coarse clock */
+	/* the margin covers file timestamps' coarse clock */
 	struct timespec started;
 	clock_gettime(CLOCK_REALTIME, &started);
 	uint64_t since =
 	    (uint64_t)started.tv_sec * 1000000000u + (uint64_t)started.tv_nsec - 50000000u;
+	struct stat out;
+	bool piped = fstat(STDOUT_FILENO, &out) == 0 && S_ISFIFO(out.st_mode);
+	struct handover h;
 	if (o->keyfile) {
-		rc = secret_load(o->keyfile, secret, &e);
-		/* in a pipeline, give its zrecv (if any) time to arm its capture */
-		struct stat out;
-		char ready[256];
-		handover_ready_path(ready, sizeof ready);
-		if (rc == 0 && !o->dryrun && fstat(STDOUT_FILENO, &out) == 0 &&
-		    S_ISFIFO(out.st_mode) && handover_wait_file(ready, since, 3000) < 0)
-			warnx("no zrecv in this pipeline said it was ready within 3 s; sending "
-			      "anyway");
-	} else if (o->dryrun) {
-		rc = secret_random(secret, &e);
-	} else {
-		char defkey[256];
-		handover_key_path(defkey, sizeof defkey);
-		rc = handover_wait_key(defkey, since, 10000, secret, &e);
-	}
-	if (rc < 0)
-		errx(ZS_EXIT_USAGE, "%s", e.msg);
-}
-
-/* Where probes go out and what they carry: the interface (-i, or the
- * default route's), the source addresses and the next hop's MAC. */
-static void find_path(const struct opts *o, struct sendscan_config *cfg, struct netif *nif)
-{
-	struct zerr e;
-	static char defif[16];
-	const char *ifname = o->ifname;
-	uint32_t gateway = 0;
-	if (!ifname && netif_default_route(defif, &gateway, &e) == 0)
-		ifname = defif;
-	if (ifname && netif_get(ifname, nif, &e) < 0)
-		errx(ZS_EXIT_USAGE, "%s", e.msg);
-	if (!ifname && !o->dryrun)
-		errx(ZS_EXIT_USAGE, "%s", e.msg);
-	if (cfg->nsources == 0) {
-		if (!nif->addr)
-			errx(ZS_EXIT_USAGE, "no source address: %s has none, give -S",
-			     ifname ? ifname : "no interface");
-		cfg->sources[cfg->nsources++] = nif->addr;
-	}
-	memcpy(cfg->pp.src_mac, nif->mac, 6);
-	if (!o->gwmac && !o->dryrun) {
-		if (!gateway)
-			errx(ZS_EXIT_USAGE, "no default gateway on %s: give its MAC with -G",
-			     ifname);
-		if (netif_gateway_mac(ifname, gateway, cfg->pp.dst_mac, 1000, &e) < 0)
+		if (secret_load(o->keyfile, secret, &e) < 0)
 			errx(ZS_EXIT_USAGE, "%s", e.msg);
+		/* in a pipeline, give its zrecv (if any) time to arm its capture */
+		if (!o->dryrun && piped &&
+		    (handover_for_pipe(STDOUT_FILENO, &h, &e) < 0 ||
+		     handover_take_ready(&h, since, 3000, &stop_requested, &e) < 0) &&
+		    !stop_requested)
+			warnx("%s; sending anyway", e.msg);
+		return;
 	}
-	cfg->ifname = ifname ? ifname : "";
+	if (o->dryrun) {
+		if (secret_random(secret, &e) < 0)
+			errx(ZS_EXIT_FAIL, "%s", e.msg);
+		return;
+	}
+	if (!piped)
+		errx(ZS_EXIT_USAGE, "no key: without -k FILE, zsend's output must be the pipe to "
+		                    "zrecv (zsend ... | zrecv ...), which makes the key");
+	if (handover_for_pipe(STDOUT_FILENO, &h, &e) < 0 ||
+	    handover_take_key(&h, since, 10000, &stop_requested, secret, &e) < 0)
+		errx(stop_requested ? ZS_EXIT_FAIL : ZS_EXIT_USAGE, "%s", e.msg);
 }
 
-/* One raw socket per sender thread, or a dry run's hex dump on stdout. */
-static struct rawsend *open_senders(const struct opts *o, struct sendscan_config *cfg,
-                                    const struct netif *nif)
+/* What zsend does just before its first probe: find the path out, and
+ * empty and take the output files, now that every check has passed. */
+struct begin_ctx {
+	struct path path;
+	struct outfile metadata, updates;
+	bool have_metadata, have_updates;
+};
+
+static int begin_sending(void *arg, const uint32_t *first, struct sendscan_config *cfg,
+                         struct rawsend *rs, struct zerr *e)
+{
+	struct begin_ctx *b = arg;
+	if (path_begin(&b->path, first, cfg, rs, e) < 0)
+		return -1;
+	if (b->have_metadata && outfile_commit(&b->metadata, e) < 0)
+		return -1;
+	if (b->have_updates) {
+		if (outfile_commit(&b->updates, e) < 0)
+			return -1;
+		cfg->updates = b->updates.f;
+	}
+	return 0;
+}
+
+/* One raw socket per sender thread (bound to the interface once the path
+ * is known), or a dry run's hex dump on stdout. */
+static struct rawsend *open_senders(const struct opts *o, struct sendscan_config *cfg)
 {
 	struct zerr e;
 	/* a dry run prints frames in order, so it keeps one sender */
@@ -405,20 +412,11 @@ static struct rawsend *open_senders(const struct opts *o, struct sendscan_config
 		return rs;
 	}
 	for (unsigned i = 0; i < cfg->threads; i++)
-		if (rawsend_open(&rs[i], nif->ifindex, &e) < 0)
+		if (rawsend_open(&rs[i], &e) < 0)
 			errx(ZS_EXIT_FAIL, "%s", e.msg);
 	cfg->status = stdout;
 	cfg->human = !o->quiet && isatty(STDOUT_FILENO);
 	return rs;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN); /* a dead zrecv shows as a write error */
 }
 
 static double ts_seconds(const struct timespec *t)
@@ -453,37 +451,64 @@ static int report(const struct opts *o, const struct sendscan_stats *st, int rc,
 	if (st->blocked && !o->quiet)
 		warnx("%llu blocked target%s skipped", (unsigned long long)st->blocked,
 		      st->blocked == 1 ? "" : "s");
-	if (st->status_closed)
-		warnx("standard output was closed (zrecv gone?): stopped");
-	if (st->interrupted) {
+	if (st->receiver_gone)
+		warnx("zrecv has gone (its end of the pipe closed): stopped");
+	if (st->interrupted || st->input_short) {
 		report_resume(st);
 		status = ZS_EXIT_FAIL;
 	}
 	return status;
 }
 
+/* The sender threads without -T: as many as ZMap 4 starts, one for each
+ * CPU up to 4 (zgen and the kernel's send path use the rest). */
+static unsigned default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 4 ? 4 : (unsigned)n;
+}
+
 int main(int argc, char **argv)
 {
+	signals_catch(on_signal, 0); /* first: a stop is never lost while setting up */
 	struct sendscan_config cfg = {
 	    .default_port = -1, .in_fd = STDIN_FILENO, .mod = &probe_tcp_syn};
-	struct opts o = {
-	    .probes = 1, .threads = 1, .sport_lo = 32768, .sport_hi = 61000, .rate = DEFAULT_RATE};
+	struct opts o = {.probes = 1, .sport_lo = 32768, .sport_hi = 61000, .rate = DEFAULT_RATE};
 	struct zerr e;
 
 	parse_options(argc, argv, &o, &cfg);
 	check_options(&o, &cfg);
+	if (!o.threads)
+		o.threads = default_threads();
 
-	/* set up: the key, the allowed set, the path out, sockets, files */
+	/* set up: the key, the allowed set, sockets, files; the path out is
+	 * found from the first target (path.h) */
 	struct privdrop priv;
 	if (!o.dryrun && privdrop_prepare(&priv, o.user, &e) < 0)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
-	struct secret secret;
-	get_key(&o, &secret);
+	struct begin_ctx b = {.path = {.ifname = o.ifname,
+	                               .gwmac_given = o.gwmac != NULL,
+	                               .dryrun = o.dryrun,
+	                               .neigh_wait_ms = 1000}};
+	if (path_check_interface(&b.path, &e) < 0)
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
 	cfg.allowed = targetspace_build(&o.ts, NULL, &e);
 	if (!cfg.allowed)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
-	struct netif nif = {0};
-	find_path(&o, &cfg, &nif);
+	/* opened now, before the drop, but emptied only once sending begins */
+	if ((b.have_metadata = o.metadata_path != NULL)) {
+		if (outfile_open(&b.metadata, o.metadata_path, &e) < 0)
+			errx(ZS_EXIT_USAGE, "%s", e.msg);
+		cleanup_outfile(&b.metadata);
+	}
+	if ((b.have_updates = o.updates_path != NULL)) {
+		if (outfile_open(&b.updates, o.updates_path, &e) < 0)
+			errx(ZS_EXIT_USAGE, "%s", e.msg);
+		cleanup_outfile(&b.updates);
+	}
+	struct rawsend *rs = open_senders(&o, &cfg);
+	struct secret secret;
+	get_key(&o, &secret);
 	cfg.pp.secret = &secret;
 	cfg.pp.sport_first = o.sport_lo;
 	cfg.pp.sport_count = (uint32_t)(o.sport_hi - o.sport_lo + 1);
@@ -491,25 +516,22 @@ int main(int argc, char **argv)
 	cfg.pp.ttl = 255;
 	cfg.rate = o.rate;
 	cfg.stop = &stop_requested;
-	struct rawsend *rs = open_senders(&o, &cfg, &nif);
-	/* both files are opened now, so a bad path fails before any probe */
-	FILE *metadata = NULL;
-	if (o.metadata_path && !(metadata = fopen(o.metadata_path, "w")))
-		err(ZS_EXIT_USAGE, "%s", o.metadata_path);
-	if (o.updates_path && !(cfg.updates = fopen(o.updates_path, "w")))
-		err(ZS_EXIT_USAGE, "%s", o.updates_path);
+	cfg.begin = begin_sending;
+	cfg.begin_ctx = &b;
 
-	/* sockets and files are open: no more privilege from here on, and
-	 * before any thread starts (capabilities are per thread) */
+	/* sockets and files are open and the key is read: no more privilege
+	 * from here on, and before any thread starts (capabilities are per
+	 * thread) */
 	if (!o.dryrun && privdrop_apply(&priv, &e) < 0)
 		errx(ZS_EXIT_FAIL, "%s", e.msg);
-	install_signals();
 
 	struct sendscan_stats st = {0};
 	struct timespec t_start, t_end;
 	clock_gettime(CLOCK_REALTIME, &t_start);
 	int rc = sendscan_run(&cfg, rs, report_bad, &st, &e);
 	clock_gettime(CLOCK_REALTIME, &t_end);
+	if (rc == SENDSCAN_NO_PATH)
+		errx(ZS_EXIT_USAGE, "%s", e.msg); /* nothing was sent */
 
 	int last_errno = 0;
 	for (unsigned i = 0; i < cfg.threads; i++) {
@@ -522,8 +544,8 @@ int main(int argc, char **argv)
 		warn("%s", o.updates_path);
 		status = ZS_EXIT_FAIL;
 	}
-	if (metadata && zsend_metadata_write(metadata, &cfg, o.probe_args, &st,
-	                                     ts_seconds(&t_start), ts_seconds(&t_end)) < 0) {
+	if (b.metadata.f && zsend_metadata_write(b.metadata.f, &cfg, o.probe_args, &st,
+	                                         ts_seconds(&t_start), ts_seconds(&t_end)) < 0) {
 		warn("%s", o.metadata_path);
 		status = ZS_EXIT_FAIL;
 	}

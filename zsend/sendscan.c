@@ -1,20 +1,25 @@
-/* sendscan: the zsend loop and its status records. */
+/* sendscan: zsend's reader, the start of sending, status records, and the
+ * end of a run. */
 #include "sendscan.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <string.h>
+#include <unistd.h>
 
 #include "core/status.h"
+#include "core/targetline.h"
+#include "senders.h"
 #include "util/linereader.h"
 #include "util/quietthread.h"
 #include "util/ratelimit.h"
-#include "core/targetline.h"
 
 static void status_start(const struct sendscan_config *cfg)
 {
@@ -81,254 +86,132 @@ static void status_line(const struct sendscan_config *cfg, const struct sendscan
 		        st->interrupted ? ", interrupted" : "");
 }
 
-/* Sends the frames built so far once the rate allows them. The wait comes
- * after the building, right before the send: a batch whose building was
- * held up (its sender waiting for input half-way through) must not leave
- * close behind the one before. */
-static void send_batch(struct rawsend *rs, struct ratelimit *rl)
-{
-	if (rs->n == 0)
-		return;
-	ratelimit_wait(rl, rs->n);
-	rawsend_flush(rs);
-}
-
-/* Builds the probes to one target, sending each batch as it fills. */
-static void send_target(const struct sendscan_config *cfg,
-                        const uint8_t (*templates)[PROBE_MAX_FRAME], struct rawsend *rs,
-                        struct ratelimit *rl, unsigned batch, uint32_t daddr, uint16_t dport)
-{
-	for (unsigned k = 0; k < cfg->pp.probes; k++) {
-		unsigned si = (daddr + k) % cfg->nsources;
-		uint8_t *f = rawsend_next(rs);
-		memcpy(f, templates[si], cfg->pp.template_len);
-		size_t len = cfg->mod->fill(&cfg->pp, f, cfg->sources[si], daddr, dport, k);
-		if (rawsend_add(rs, (uint16_t)len) >= batch)
-			send_batch(rs, rl);
-	}
-}
-
-#define JOB_TARGETS 1024
-#define QUEUE_JOBS 16
-
-/* A run of targets in input order. rec[] numbers each target's input record
- * (a non-comment line) from base, so a stop can say exactly which prefix of
- * the input is done. */
-struct job {
-	unsigned n;
-	uint64_t base;
-	uint32_t rec[JOB_TARGETS];
-	uint32_t daddr[JOB_TARGETS];
-	uint16_t dport[JOB_TARGETS];
-};
-
-static uint64_t job_record(const struct job *j, unsigned i)
-{
-	return j->base + j->rec[i];
-}
-
-/* Jobs from the reader to the senders: a bounded ring under one mutex. A
- * job is a thousand targets, so the lock is taken rarely. */
-struct queue {
-	pthread_mutex_t mu;
-	pthread_cond_t not_empty, not_full;
-	struct job *slot[QUEUE_JOBS];
-	unsigned head, count;
-	bool closed;
-};
-
-struct sender {
-	pthread_t thread;
-	const struct sendscan_config *cfg;
-	const uint8_t (*templates)[PROBE_MAX_FRAME];
-	struct queue *q;
-	struct rawsend *rs;
-	struct ratesched *sched; /* the rate, shared by the senders */
-	_Atomic uint64_t sent;   /* published after each job, read for status */
-	_Atomic bool finished;
-	/* left by a stop: the job under way and how many of its targets went */
-	struct job *cur;
-	unsigned done;
-	uint64_t high; /* records before the end of the last whole job sent */
-};
-
-static struct job *queue_pop(struct queue *q)
-{
-	pthread_mutex_lock(&q->mu);
-	while (q->count == 0 && !q->closed)
-		pthread_cond_wait(&q->not_empty, &q->mu);
-	struct job *j = NULL;
-	if (q->count > 0) {
-		j = q->slot[q->head];
-		q->head = (q->head + 1) % QUEUE_JOBS;
-		q->count--;
-		pthread_cond_signal(&q->not_full);
-	}
-	pthread_mutex_unlock(&q->mu);
-	return j;
-}
-
-static bool queue_empty(struct queue *q)
-{
-	pthread_mutex_lock(&q->mu);
-	bool empty = q->count == 0;
-	pthread_mutex_unlock(&q->mu);
-	return empty;
-}
-
-/* Waits at most 100 ms for room, so the reader can still report status. */
-static bool queue_push(struct queue *q, struct job *j)
-{
-	pthread_mutex_lock(&q->mu);
-	if (q->count == QUEUE_JOBS) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&q->not_full, &q->mu, &ts);
-	}
-	bool pushed = q->count < QUEUE_JOBS;
-	if (pushed) {
-		q->slot[(q->head + q->count) % QUEUE_JOBS] = j;
-		q->count++;
-		pthread_cond_signal(&q->not_empty);
-	}
-	pthread_mutex_unlock(&q->mu);
-	return pushed;
-}
-
-/* Targets per job: a thousand, or fewer at low rates so that a job takes at
- * most ~50 ms, which bounds what a stop has to finish (see settle). */
-static unsigned job_targets(const struct sendscan_config *cfg, unsigned nthreads)
-{
-	if (cfg->rate <= 0)
-		return JOB_TARGETS;
-	double t = cfg->rate / nthreads / cfg->pp.probes * 0.05;
-	return t < 1 ? 1 : t > JOB_TARGETS ? JOB_TARGETS : (unsigned)t;
-}
-
-static void *sender_main(void *arg)
-{
-	struct sender *s = arg;
-	const struct sendscan_config *cfg = s->cfg;
-	unsigned batch = ratelimit_batch(cfg->rate / cfg->threads, RAWSEND_BATCH);
-	struct ratelimit rl;
-	ratelimit_init_shared(&rl, s->sched, cfg->threads);
-	struct job *j;
-	for (;;) {
-		if (s->rs->n && queue_empty(s->q)) /* no probe waits for input */
-			send_batch(s->rs, &rl);
-		if (!(j = queue_pop(s->q)))
-			break;
-		unsigned i = 0;
-		for (; i < j->n && !*cfg->stop; i++) {
-			send_target(cfg, s->templates, s->rs, &rl, batch, j->daddr[i], j->dport[i]);
-			if (s->rs->n == 0) /* a batch just went out */
-				atomic_store_explicit(&s->sent, s->rs->sent, memory_order_relaxed);
-		}
-		if (i < j->n) { /* stopped: keep the job for sendscan_run to settle */
-			s->cur = j;
-			s->done = i;
-			break;
-		}
-		s->high = job_record(j, j->n - 1) + 1;
-		free(j);
-		atomic_store(&s->sent, s->rs->sent);
-	}
-	send_batch(s->rs, &rl);
-	atomic_store(&s->sent, s->rs->sent);
-	atomic_store(&s->finished, true);
-	return NULL;
-}
-
-/* Sums what the senders have sent so far into a rawsend for reporting. */
-static void totals(struct sender *snd, unsigned n, struct rawsend *sum)
-{
-	sum->sent = sum->failed = 0;
-	for (unsigned i = 0; i < n; i++) {
-		sum->sent += atomic_load(&snd[i].sent);
-		sum->failed += snd[i].rs->failed;
-	}
-}
-
-struct reporter {
-	const struct sendscan_config *cfg;
+/* Everything one run holds. */
+struct run {
+	struct sendscan_config *cfg;
 	struct sendscan_stats *st;
+	struct rawsend *rs;
+	sendscan_bad_fn bad;
+	uint8_t (*templates)[PROBE_MAX_FRAME];
 	struct sender *snd;
-	unsigned nsenders;
-	struct rawsend *sum;
-	uint64_t t0, next, sent_at_last;
+	unsigned nthreads, started;
+	bool begun; /* the path is known, the senders run */
+	struct queue q;
+	struct ratesched sched;
+	struct rawsend sum;
+	uint64_t t0, next_report, sent_at_last;
+	struct job *job; /* being filled */
+	unsigned job_cap;
+	/* the watcher of the status stream's reader */
+	pthread_t reader, watcher;
+	bool watching;
+	int wake[2];
 };
 
 /* A status record (and line) once a second. */
-static void report(struct reporter *r)
+static void report(struct run *r)
 {
 	uint64_t now = ratelimit_now_ns();
-	if (now < r->next)
+	if (!r->begun || now < r->next_report)
 		return;
-	totals(r->snd, r->nsenders, r->sum);
-	status_line(r->cfg, r->st, r->sum, "status", (double)(now - r->t0) / 1e9,
-	            (double)(r->sum->sent - r->sent_at_last));
-	if (r->cfg->status && ferror(r->cfg->status) && errno == EPIPE) {
-		/* the receiver has gone: probes now would find nobody listening */
-		r->st->status_closed = true;
-		if (!*r->cfg->stop)
-			*r->cfg->stop = 1;
-	}
-	r->sent_at_last = r->sum->sent;
-	r->next += 1000000000u;
+	senders_totals(r->snd, r->started, &r->sum);
+	status_line(r->cfg, r->st, &r->sum, "status", (double)(now - r->t0) / 1e9,
+	            (double)(r->sum.sent - r->sent_at_last));
+	r->sent_at_last = r->sum.sent;
+	r->next_report += 1000000000u;
 }
 
-/* After a stop, makes what was sent exactly a prefix of the input, so that a
- * resume neither skips nor repeats a target. Senders stop mid-job at
- * different points; the targets between the least and the furthest of them
- * are sent now, at the scan's rate (at most a job per sender, which
- * job_targets keeps to ~50 ms). A second signal cuts this short: the prefix
- * is then the shorter one, and a few targets after it were probed already.
- * Returns the number of input records done. */
-static uint64_t settle(const struct sendscan_config *cfg, struct sender *snd, unsigned n,
-                       const uint8_t (*templates)[PROBE_MAX_FRAME], struct sendscan_stats *st)
+/* Waits for the status stream's reader (zrecv) to go, and stops the run
+ * the moment it does: probes after it would be answered to nobody, so the
+ * senders stop without settling and only what went out before counts. The
+ * reading thread may be blocked on stdin: a signal interrupts it. */
+static void *watch_receiver(void *arg)
 {
-	uint64_t frontier = 0;
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t h = snd[i].high;
-		if (snd[i].cur && snd[i].done > 0)
-			h = job_record(snd[i].cur, snd[i].done - 1) + 1;
-		if (h > frontier)
-			frontier = h;
+	struct run *r = arg;
+	struct pollfd p[2] = {{.fd = fileno(r->cfg->status), .events = 0},
+	                      {.fd = r->wake[0], .events = POLLIN}};
+	while (poll(p, 2, -1) < 0 && errno == EINTR)
+		;
+	if (p[1].revents)
+		return NULL; /* the run is over */
+	if (p[0].revents & (POLLERR | POLLHUP)) {
+		__atomic_store_n(&r->st->receiver_gone, true, __ATOMIC_SEQ_CST);
+		__atomic_store_n(r->cfg->stop, 2, __ATOMIC_SEQ_CST);
+		pthread_kill(r->reader, SIGTERM);
 	}
-	struct ratelimit rl;
-	ratelimit_init(&rl, cfg->rate);
-	unsigned batch = ratelimit_batch(cfg->rate, RAWSEND_BATCH);
-	uint64_t consumed = frontier;
-	for (unsigned i = 0; i < n; i++) {
-		struct sender *s = &snd[i];
-		struct job *j = s->cur;
-		for (; j && s->done < j->n && job_record(j, s->done) < frontier && *cfg->stop < 2;
-		     s->done++)
-			send_target(cfg, templates, s->rs, &rl, batch, j->daddr[s->done],
-			            j->dport[s->done]);
-		send_batch(s->rs, &rl);
-		atomic_store(&s->sent, s->rs->sent);
-		if (j && s->done < j->n && job_record(j, s->done) < consumed)
-			consumed = job_record(j, s->done);
-	}
-	st->beyond_consumed = consumed < frontier;
-	return consumed;
+	return NULL;
 }
 
-/* Hands a job to the senders, retrying while they are busy and reporting
- * status meanwhile. On a stop the job stays with the caller. */
-static void push_job(struct queue *q, struct job **job, struct reporter *rep,
-                     volatile sig_atomic_t *stop)
+/* Watches the status stream when it is a pipe. */
+static void start_watcher(struct run *r)
 {
-	while (*job && !*stop) {
-		if (queue_push(q, *job))
-			*job = NULL;
-		report(rep);
+	struct stat st;
+	if (!r->cfg->status || fstat(fileno(r->cfg->status), &st) < 0 || !S_ISFIFO(st.st_mode) ||
+	    pipe2(r->wake, O_CLOEXEC) < 0)
+		return;
+	r->reader = pthread_self();
+	r->watching = quietthread_start(&r->watcher, watch_receiver, r) == 0;
+	if (!r->watching) {
+		close(r->wake[0]);
+		close(r->wake[1]);
+	}
+}
+
+static void stop_watcher(struct run *r)
+{
+	if (!r->watching)
+		return;
+	(void)write(r->wake[1], "", 1);
+	pthread_join(r->watcher, NULL);
+	close(r->wake[0]);
+	close(r->wake[1]);
+	r->watching = false;
+}
+
+/* Before the first probe: the path out (from the first allowed target, or
+ * none), the templates for each source address, the sender threads, and
+ * the start record. */
+static int begin(struct run *r, const uint32_t *first, struct zerr *e)
+{
+	struct sendscan_config *cfg = r->cfg;
+	r->begun = true;
+	if (cfg->begin && cfg->begin(cfg->begin_ctx, first, cfg, r->rs, e) < 0)
+		return SENDSCAN_NO_PATH;
+	if (!(r->templates = calloc(cfg->nsources ? cfg->nsources : 1, PROBE_MAX_FRAME)))
+		return zerr_set(e, "out of memory");
+	for (unsigned i = 0; i < cfg->nsources; i++)
+		if (cfg->mod->make_template(&cfg->pp, cfg->sources[i], r->templates[i], e) < 0)
+			return -1;
+	ratesched_init(&r->sched, cfg->rate);
+	for (unsigned i = 0; i < r->nthreads; i++) {
+		r->snd[i] =
+		    (struct sender){.cfg = cfg,
+		                    .templates = (const uint8_t(*)[PROBE_MAX_FRAME])r->templates,
+		                    .q = &r->q,
+		                    .rs = &r->rs[i],
+		                    .sched = &r->sched};
+		int err = sender_start(&r->snd[i]);
+		if (err != 0)
+			return zerr_set(e, "cannot start a sender thread: %s", strerror(err));
+		r->started++;
+	}
+	r->t0 = ratelimit_now_ns();
+	r->next_report = r->t0 + 1000000000u;
+	status_start(cfg);
+	if (cfg->updates)
+		fputs("type,time,sent,rate,targets,blocked,bad_lines,send_failures\n",
+		      cfg->updates);
+	return 0;
+}
+
+/* Hands the job being filled to the senders, retrying while they are busy
+ * and reporting status meanwhile. On a stop the job stays here. */
+static void push_job(struct run *r)
+{
+	while (r->job && !*r->cfg->stop) {
+		if (queue_push(&r->q, r->job))
+			r->job = NULL;
+		report(r);
 	}
 }
 
@@ -359,23 +242,13 @@ static enum targetline_status take_line(const struct sendscan_config *cfg,
 	return ts;
 }
 
-/* The reader's side: the job being filled and where it goes. */
-struct reader {
-	const struct sendscan_config *cfg;
-	struct sendscan_stats *st;
-	struct queue *q;
-	struct reporter *rep;
-	struct job *job;
-	unsigned job_cap;
-};
-
 /* Adds the target of input record st->records - 1 to the job, handing
  * the job over when it is full. -1 when out of memory. */
-static int queue_target(struct reader *r, uint32_t daddr, int port)
+static int queue_target(struct run *r, uint32_t daddr, int port)
 {
 	struct sendscan_stats *st = r->st;
 	if (r->job && st->records - 1 - r->job->base > UINT32_MAX)
-		push_job(r->q, &r->job, r->rep, r->cfg->stop);
+		push_job(r);
 	if (!r->job) {
 		if (!(r->job = malloc(sizeof *r->job)))
 			return -1;
@@ -387,16 +260,15 @@ static int queue_target(struct reader *r, uint32_t daddr, int port)
 	j->daddr[j->n] = daddr;
 	j->dport[j->n++] = (uint16_t)(port < 0 ? 0 : port);
 	if (j->n == r->job_cap)
-		push_job(r->q, &r->job, r->rep, r->cfg->stop);
+		push_job(r);
 	return 0;
 }
 
 /* Reads target lines to the end of input or a stop, queueing the allowed
- * targets for the senders. */
-static int read_targets(struct reader *r, struct linereader *lr, sendscan_bad_fn bad,
-                        struct zerr *e)
+ * targets for the senders; the first of them begins the sending. */
+static int read_targets(struct run *r, struct linereader *lr, struct zerr *e)
 {
-	const struct sendscan_config *cfg = r->cfg;
+	struct sendscan_config *cfg = r->cfg;
 	struct sendscan_stats *st = r->st;
 	const char *p;
 	size_t len;
@@ -406,7 +278,7 @@ static int read_targets(struct reader *r, struct linereader *lr, sendscan_bad_fn
 		const char *end = p + len;
 		unsigned long n = 0;
 		st->input_read += len;
-		for (; p < end && !*cfg->stop; n++) {
+		for (; p < end && !*cfg->stop && rc == 0; n++) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			uint32_t daddr;
 			int port;
@@ -419,125 +291,90 @@ static int read_targets(struct reader *r, struct linereader *lr, sendscan_bad_fn
 				st->records++;
 			if (ts == TL_BAD) {
 				st->bad++;
-				bad(first + n, why, p, (size_t)(nl - p));
+				r->bad(first + n, why, p, (size_t)(nl - p));
 			} else if (ts == TL_OK && !constraint_allowed(cfg->allowed, daddr)) {
 				st->blocked++;
 			} else if (ts == TL_OK) {
-				st->targets++;
-				if (queue_target(r, daddr, port) < 0) {
-					rc = zerr_set(e, "out of memory");
+				if (!r->begun && (rc = begin(r, &daddr, e)) < 0)
 					break;
-				}
+				st->targets++;
+				if (queue_target(r, daddr, port) < 0)
+					rc = zerr_set(e, "out of memory");
 			}
 			p = nl + 1;
 			if ((st->lines & 1023) == 0)
-				report(r->rep);
+				report(r);
 		}
 		linereader_count(lr, n);
 		/* what one read brought goes out now, even if it fills no job:
 		 * targets that trickle in are not held back */
-		push_job(r->q, &r->job, r->rep, cfg->stop);
+		push_job(r);
 	}
 	if (rc == 0 && got < 0 && !*cfg->stop)
 		rc = zerr_set(e, "read error on stdin: %s", strerror(errno));
-	push_job(r->q, &r->job, r->rep, cfg->stop);
+	push_job(r);
 	free(r->job); /* not handed over: a stop came first */
 	r->job = NULL;
 	return rc;
 }
 
 /* Closes the queue and waits for the senders to empty it, reporting
- * status meanwhile; frees what a stop left queued. */
-static void finish_senders(struct queue *q, struct sender *snd, unsigned started,
-                           struct reporter *rep)
+ * status meanwhile. */
+static void finish_senders(struct run *r)
 {
-	pthread_mutex_lock(&q->mu);
-	q->closed = true;
-	pthread_cond_broadcast(&q->not_empty);
-	pthread_mutex_unlock(&q->mu);
-	for (unsigned i = 0; i < started; i++) {
-		while (!atomic_load(&snd[i].finished)) {
+	queue_close(&r->q);
+	for (unsigned i = 0; i < r->started; i++) {
+		while (!atomic_load(&r->snd[i].finished)) {
 			nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
-			report(rep);
+			report(r);
 		}
-		pthread_join(snd[i].thread, NULL);
+		pthread_join(r->snd[i].thread, NULL);
 	}
-	for (unsigned i = 0; i < q->count; i++) /* left over after a stop */
-		free(q->slot[(q->head + i) % QUEUE_JOBS]);
 }
 
-int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_fn bad,
+int sendscan_run(struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_fn bad,
                  struct sendscan_stats *st, struct zerr *e)
 {
-	unsigned nthreads = cfg->threads ? cfg->threads : 1;
-	uint8_t(*templates)[PROBE_MAX_FRAME] = calloc(cfg->nsources, PROBE_MAX_FRAME);
-	struct sender *snd = calloc(nthreads, sizeof *snd);
-	struct queue q = {.closed = false};
+	struct run r = {.cfg = cfg, .st = st, .rs = rs, .bad = bad};
+	r.nthreads = cfg->threads ? cfg->threads : 1;
+	r.job_cap = job_targets(cfg, r.nthreads);
 	struct linereader lr;
-	if (!templates || !snd || linereader_init(&lr, cfg->in_fd) < 0) {
-		free(templates);
-		free(snd);
+	if (!(r.snd = calloc(r.nthreads, sizeof *r.snd)) || linereader_init(&lr, cfg->in_fd) < 0) {
+		free(r.snd);
 		return zerr_set(e, "out of memory");
 	}
 	lr.stop = cfg->stop;
-	int rc = 0;
-	for (unsigned i = 0; i < cfg->nsources && rc == 0; i++)
-		rc = cfg->mod->make_template(&cfg->pp, cfg->sources[i], templates[i], e);
-	if (rc < 0) {
-		free(templates);
-		free(snd);
-		linereader_free(&lr);
-		return -1;
-	}
-	pthread_mutex_init(&q.mu, NULL);
-	pthread_cond_init(&q.not_empty, NULL);
-	pthread_cond_init(&q.not_full, NULL);
-	unsigned started = 0;
-	struct ratesched sched;
-	ratesched_init(&sched, cfg->rate);
-	for (unsigned i = 0; i < nthreads; i++) {
-		snd[i] = (struct sender){.cfg = cfg,
-		                         .templates = (const uint8_t(*)[PROBE_MAX_FRAME])templates,
-		                         .q = &q,
-		                         .rs = &rs[i],
-		                         .sched = &sched};
-		int err = quietthread_start(&snd[i].thread, sender_main, &snd[i]);
-		if (err != 0) {
-			rc = zerr_set(e, "cannot start a sender thread: %s", strerror(err));
-			break;
-		}
-		started++;
-	}
-	struct rawsend sum = {0};
-	uint64_t t0 = ratelimit_now_ns();
-	struct reporter rep = {cfg, st, snd, started, &sum, t0, t0 + 1000000000u, 0};
+	queue_init(&r.q);
 	struct stat in;
 	if (fstat(cfg->in_fd, &in) == 0 && S_ISREG(in.st_mode)) /* progress is known */
 		st->input_size = (uint64_t)in.st_size;
-	status_start(cfg);
-	if (cfg->updates)
-		fputs("type,time,sent,rate,targets,blocked,bad_lines,send_failures\n",
-		      cfg->updates);
-	struct reader rd = {cfg, st, &q, &rep, NULL, job_targets(cfg, nthreads)};
-	if (rc == 0)
-		rc = read_targets(&rd, &lr, bad, e);
-	finish_senders(&q, snd, started, &rep);
-	st->consumed = settle(cfg, snd, started, (const uint8_t(*)[PROBE_MAX_FRAME])templates, st);
-	for (unsigned i = 0; i < started; i++)
-		free(snd[i].cur);
-	totals(snd, started, &sum);
+	start_watcher(&r);
+	int rc = read_targets(&r, &lr, e);
+	if (!r.begun && rc == 0)
+		rc = begin(&r, NULL, e); /* no target: a start record all the same */
+	finish_senders(&r);
+	bool gone = __atomic_load_n(&st->receiver_gone, __ATOMIC_SEQ_CST);
+	st->consumed = senders_settle(cfg, r.snd, r.started, &st->beyond_consumed);
+	if (!r.started)
+		st->consumed = st->records; /* nothing was to be sent */
+	senders_totals(r.snd, r.started, &r.sum);
 	if (rs[0].dry && ferror(rs[0].dry) && rc == 0)
 		rc = zerr_set(e, "write error in dry run");
 	st->interrupted = *cfg->stop != 0;
-	st->probes = sum.sent;
-	st->failed = sum.failed;
-	double secs = (double)(ratelimit_now_ns() - t0) / 1e9;
-	status_line(cfg, st, &sum, "done", secs, secs > 0 ? (double)sum.sent / secs : 0);
-	pthread_mutex_destroy(&q.mu);
-	pthread_cond_destroy(&q.not_empty);
-	pthread_cond_destroy(&q.not_full);
+	st->input_short =
+	    !st->interrupted && rc == 0 && st->have_zgen && st->records < st->zgen.targets;
+	st->probes = r.sum.sent;
+	st->failed = r.sum.failed;
+	double secs = r.t0 ? (double)(ratelimit_now_ns() - r.t0) / 1e9 : 0;
+	if (rc != SENDSCAN_NO_PATH && !gone)
+		status_line(cfg, st, &r.sum, "done", secs,
+		            secs > 0 ? (double)r.sum.sent / secs : 0);
+	stop_watcher(&r);
+	for (unsigned i = 0; i < r.started; i++)
+		free(r.snd[i].cur);
+	queue_destroy(&r.q);
 	linereader_free(&lr);
-	free(templates);
-	free(snd);
+	free(r.templates);
+	free(r.snd);
 	return rc;
 }

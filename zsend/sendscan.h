@@ -1,10 +1,11 @@
 /* sendscan: zsend's work. The calling thread reads target lines, refuses
- * blocked targets whatever arrives, and queues the rest in jobs; sender
- * threads, each with its own socket, batch and share of the rate, fill each
- * probe into a frame from the module's template for its source address and
- * send it. Status goes
- * to a stream as JSON lines (a "start" record with what a receiver must
- * agree on, "status" every second, and "done"), for zrecv or a person. */
+ * blocked targets whatever arrives, and queues the rest in jobs for the
+ * sender threads (senders.h). The path out (interface, source addresses,
+ * next hop) is found from the first allowed target, before its probe: the
+ * route the kernel would give it. Status goes to a stream as JSON lines
+ * (core/status.h: a "start" record with what a receiver must agree on,
+ * "status" every second, and "done"), for zrecv or a person; when the
+ * reader of that stream goes, zsend stops at once. */
 #ifndef ZSCAN_ZSEND_SENDSCAN_H
 #define ZSCAN_ZSEND_SENDSCAN_H
 
@@ -15,11 +16,20 @@
 
 #include "core/constraint.h"
 #include "core/zgenheader.h"
-#include "probe/probe.h"
 #include "net/rawsend.h"
+#include "probe/probe.h"
 #include "util/zerr.h"
 
 #define SENDSCAN_MAX_SOURCES 256
+
+struct sendscan_config;
+
+/* Called once before the first probe, with the first allowed target (NULL
+ * when the input has none): fills in cfg's path (ifname, sources, pp's
+ * MACs) and readies the senders' sockets for it. -1 with e set when there
+ * is no usable path. */
+typedef int (*sendscan_begin_fn)(void *ctx, const uint32_t *first, struct sendscan_config *cfg,
+                                 struct rawsend *rs, struct zerr *e);
 
 struct sendscan_config {
 	const struct probe_module *mod;
@@ -36,6 +46,8 @@ struct sendscan_config {
 	bool human;                  /* a status line on stderr every second */
 	volatile sig_atomic_t *stop; /* >0: end early (signals); >1: and skip settling */
 	unsigned threads;            /* sender threads, each with a socket in rs[] */
+	sendscan_begin_fn begin;
+	void *begin_ctx;
 };
 
 struct sendscan_stats {
@@ -46,19 +58,23 @@ struct sendscan_stats {
 	 * number zgen --resume takes. */
 	uint64_t records, consumed;
 	bool beyond_consumed;
-	bool status_closed;              /* the status stream's reader went away (EPIPE) */
+	bool receiver_gone;              /* the status stream's reader went away */
 	uint64_t input_size, input_read; /* bytes, when stdin is a regular file */
 	/* the first "# zgen " comment line on stdin, if any, and whether it
 	 * could be read */
 	bool zgen_seen, have_zgen;
 	struct zgen_header zgen;
+	bool input_short; /* the input ended before the targets its header announced */
 	bool interrupted;
 };
 
 typedef void (*sendscan_bad_fn)(unsigned long lineno, const char *why, const char *line,
                                 size_t len);
 
-int sendscan_run(const struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_fn bad,
+/* Returns 0, -1 with e set on a failure, or SENDSCAN_NO_PATH (e set) when
+ * begin found no path out: nothing was sent. */
+#define SENDSCAN_NO_PATH (-2)
+int sendscan_run(struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_fn bad,
                  struct sendscan_stats *st, struct zerr *e);
 
 #endif

@@ -1,7 +1,10 @@
-/* handover: the pipeline's key and readiness files. */
+/* handover: the key and readiness files of one pipeline's pipe. */
 #include "core/handover.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,53 +12,190 @@
 #include <time.h>
 #include <unistd.h>
 
-void handover_key_path(char *buf, size_t size)
+/* The handover directory of this user, made if missing and checked. */
+static int handover_dir(char *buf, size_t size, struct zerr *e)
 {
-	/* root's runtime dir is closed to the user zsend and zrecv become */
-	const char *dir = geteuid() == 0 ? NULL : getenv("XDG_RUNTIME_DIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	snprintf(buf, size, "%s/zscan-%ld-%ld.key", dir, (long)getuid(), (long)getpgrp());
+	uid_t uid = geteuid();
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	int n;
+	if (uid == 0)
+		n = snprintf(buf, size, "/run/zscan");
+	else if (xdg && xdg[0] == '/')
+		n = snprintf(buf, size, "%s/zscan", xdg);
+	else
+		n = snprintf(buf, size, "/tmp/zscan-%u", (unsigned)uid);
+	if (n < 0 || (size_t)n >= size)
+		return zerr_set(e, "handover directory: path too long");
+	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		return zerr_set(e, "%s: %s", buf, strerror(errno));
+	int fd = open(buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int saved = errno;
+		struct stat ls;
+		const char *what = lstat(buf, &ls) == 0 && S_ISLNK(ls.st_mode) ? "a symbolic link"
+		                   : saved == ENOTDIR                          ? "not a directory"
+		                                                               : strerror(saved);
+		return zerr_set(e,
+		                "%s: %s: remove it (the key handover needs a directory of yours)",
+		                buf, what);
+	}
+	struct stat st;
+	int rc = fstat(fd, &st);
+	close(fd);
+	if (rc < 0)
+		return zerr_set(e, "%s: %s", buf, strerror(errno));
+	if (st.st_uid != uid)
+		return zerr_set(e,
+		                "%s: owned by uid %u, not by you (uid %u): another user made it; "
+		                "remove it, or set XDG_RUNTIME_DIR",
+		                buf, (unsigned)st.st_uid, (unsigned)uid);
+	if (st.st_mode & 077)
+		return zerr_set(e, "%s: mode %04o lets others plant files there; chmod 700 it", buf,
+		                (unsigned)(st.st_mode & 07777));
+	return 0;
 }
 
-void handover_ready_path(char *buf, size_t size)
+int handover_for_pipe(int fd, struct handover *h, struct zerr *e)
 {
-	handover_key_path(buf, size);
-	size_t n = strlen(buf);
-	if (n > 4 && n + 3 < size)
-		strcpy(buf + n - 4, ".ready");
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return zerr_set(e, "not a pipe");
+	char dir[HANDOVER_PATH_MAX - 64];
+	if (handover_dir(dir, sizeof dir, e) < 0)
+		return -1;
+	h->fd = fd;
+	snprintf(h->key, sizeof h->key, "%s/pipe-%llx-%llu.key", dir, (unsigned long long)st.st_dev,
+	         (unsigned long long)st.st_ino);
+	snprintf(h->ready, sizeof h->ready, "%s/pipe-%llx-%llu.ready", dir,
+	         (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	return 0;
 }
 
-int handover_wait_file(const char *path, uint64_t since, int timeout_ms)
+int handover_create_key(const struct handover *h, struct secret *s, struct zerr *e)
+{
+	unlink(h->key); /* an earlier scan's, never reused */
+	return secret_create(h->key, s, e);
+}
+
+int handover_mark_ready(const struct handover *h, struct zerr *e)
+{
+	unlink(h->ready);
+	int fd = open(h->ready, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return zerr_set(e, "%s: %s", h->ready, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+static void sleep_ms(long ms)
+{
+	nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000}, NULL);
+}
+
+/* Whether the other end of the pipe has closed. */
+static bool peer_gone(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = 0};
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR));
+}
+
+int handover_wait_taken(const struct handover *h, const char *path, int timeout_ms,
+                        volatile sig_atomic_t *stop)
+{
+	for (int waited = 0; waited < timeout_ms && !(stop && *stop); waited += 5) {
+		struct stat st;
+		if (lstat(path, &st) < 0 && errno == ENOENT)
+			return 0;
+		if (peer_gone(h->fd))
+			break; /* zsend has gone */
+		sleep_ms(5);
+	}
+	unlink(path);
+	return 1;
+}
+
+static const char *kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : "not a regular file";
+}
+
+/* Opens what is at path for reading without following a link or waiting
+ * on a FIFO: the descriptor, -2 while there is nothing there yet, or -1
+ * with e set for anything that must not be used. A file older than `since`
+ * is an earlier scan's: closed, and waited past. */
+static int open_fresh(const char *path, uint64_t since, struct zerr *e)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return -2;
+	if (fd < 0)
+		return zerr_set(e, "%s: %s", path,
+		                errno == ELOOP ? "a symbolic link" : strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int saved = errno;
+		close(fd);
+		return zerr_set(e, "%s: %s", path, strerror(saved));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return zerr_set(e, "%s: %s", path, kind(st.st_mode));
+	}
+	if ((uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec < since) {
+		close(fd);
+		return -2;
+	}
+	return fd;
+}
+
+/* Waits for open_fresh to give a descriptor; -1 with e set on a refusal,
+ * a timeout or a stop. */
+static int wait_fresh(const struct handover *h, const char *path, uint64_t since, int timeout_ms,
+                      volatile sig_atomic_t *stop, const char *what, struct zerr *e)
 {
 	for (int waited = 0;; waited += 10) {
-		struct stat st;
-		if (stat(path, &st) == 0 &&
-		    (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec >=
-		        since)
-			return 0;
+		int fd = open_fresh(path, since, e);
+		if (fd != -2)
+			return fd;
+		if (stop && *stop)
+			return zerr_set(e, "stopped while waiting for %s", what);
+		if (peer_gone(h->fd))
+			return zerr_set(e, "zrecv has gone (waiting for %s)", what);
 		if (waited >= timeout_ms)
-			return -1;
-		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+			return zerr_set(e,
+			                "no %s at %s after %d s: zrecv must read zsend's output "
+			                "directly (zsend ... | zrecv), or give both -k FILE",
+			                what, path, timeout_ms / 1000);
+		sleep_ms(10);
 	}
 }
 
-int handover_wait_key(const char *path, uint64_t since, int timeout_ms, struct secret *s,
-                      struct zerr *e)
+int handover_take_key(const struct handover *h, uint64_t since, int timeout_ms,
+                      volatile sig_atomic_t *stop, struct secret *s, struct zerr *e)
 {
-	if (handover_wait_file(path, since, timeout_ms) < 0)
-		return zerr_set(e,
-		                "no fresh key at %s after %d s: start zrecv in the same pipeline, "
-		                "or give -k FILE",
-		                path, timeout_ms / 1000);
-	return secret_load(path, s, e);
-}
-
-int handover_mark_ready(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = wait_fresh(h, h->key, since, timeout_ms, stop, "key from zrecv", e);
 	if (fd < 0)
 		return -1;
+	int rc = secret_read_fd(fd, h->key, s, e);
 	close(fd);
+	if (rc == 0)
+		unlink(h->key); /* taken: zrecv sees it gone */
+	return rc;
+}
+
+int handover_take_ready(const struct handover *h, uint64_t since, int timeout_ms,
+                        volatile sig_atomic_t *stop, struct zerr *e)
+{
+	int fd =
+	    wait_fresh(h, h->ready, since, timeout_ms, stop, "word from zrecv that it is armed", e);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	int rc = fstat(fd, &st);
+	close(fd);
+	if (rc == 0 && st.st_uid != geteuid())
+		return zerr_set(e, "%s: owned by uid %u, not by you", h->ready,
+		                (unsigned)st.st_uid);
+	unlink(h->ready);
 	return 0;
 }

@@ -1,34 +1,67 @@
-/* handover: how the zsend and zrecv of one pipeline agree on a key without
- * being told. zrecv arms its capture, then creates a fresh key at the
- * pipeline's key path; zsend waits for a key there that is newer than
- * itself, so a key left by an earlier scan is never picked up. With -k
- * FILE on both sides, zrecv marks a readiness file once armed instead, and
- * zsend waits for that. Both paths name the process group, which the
- * members of one shell pipeline share: /tmp/zscan-UID-PGID.key and .ready
- * (for a non-root user, under $XDG_RUNTIME_DIR if set). */
+/* handover: how the zsend and zrecv of one pipeline agree on a fresh key
+ * without being told. What only they share is the pipe between them
+ * (zsend's standard output is zrecv's standard input), so the key's name
+ * is that pipe's device and inode: no other pipeline's, whatever process
+ * groups, sessions or wrappers (timeout, setsid, nohup, xargs -P, GNU
+ * parallel) they run under.
+ *   zrecv arms its capture, then creates the key there (O_EXCL, mode 0600)
+ *   and, before dropping privileges, waits for zsend to take it;
+ *   zsend waits for a key newer than itself, checks it on the open
+ *   descriptor (a regular file of its own user, mode 0600), loads it and
+ *   removes it, also before dropping privileges.
+ * So the key is never readable by the user they become. With -k FILE on
+ * both sides the key is known, and a ".ready" file of the same name tells
+ * zsend that zrecv is armed.
+ * The files live in a directory that only the scan's user can write:
+ * /run/zscan for root, else $XDG_RUNTIME_DIR/zscan, else /tmp/zscan-UID,
+ * made with mode 0700 when missing and refused (with what was found) when
+ * it is not a directory of that user that only they can use. */
 #ifndef ZSCAN_CORE_HANDOVER_H
 #define ZSCAN_CORE_HANDOVER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/secret.h"
 #include "util/zerr.h"
 
-/* The pipeline's key path, and its readiness file. */
-void handover_key_path(char *buf, size_t size);
-void handover_ready_path(char *buf, size_t size);
+#define HANDOVER_PATH_MAX 256
 
-/* Waits up to timeout_ms for a file at path modified at or after `since`
- * (CLOCK_REALTIME ns). Returns 0 when it appeared, -1 otherwise. */
-int handover_wait_file(const char *path, uint64_t since, int timeout_ms);
+/* The key and readiness files of the pipe at fd (zsend's stdout, zrecv's
+ * stdin). Makes and checks the directory. Fails, saying why, when fd is
+ * not a pipe. */
+struct handover {
+	char key[HANDOVER_PATH_MAX], ready[HANDOVER_PATH_MAX];
+	int fd; /* the pipe: its other end closing ends every wait */
+};
+int handover_for_pipe(int fd, struct handover *h, struct zerr *e);
 
-/* zsend's side: waits up to timeout_ms for a key at path modified at or
- * after `since`, then loads it. */
-int handover_wait_key(const char *path, uint64_t since, int timeout_ms, struct secret *s,
-                      struct zerr *e);
+/* zrecv's side: a fresh key at h->key (an earlier scan's file of that
+ * name is removed first). */
+int handover_create_key(const struct handover *h, struct secret *s, struct zerr *e);
 
-/* zrecv's side with -k: says it is armed. Returns 0, or -1 with errno set. */
-int handover_mark_ready(const char *path);
+/* zrecv's side with -k: says it is armed. */
+int handover_mark_ready(const struct handover *h, struct zerr *e);
+
+/* zrecv's side, before it drops privileges: waits up to timeout_ms for
+ * zsend to take the file at path (h->key or h->ready), or for zsend's end
+ * of the pipe to close, or for *stop; then removes the file if it is still
+ * there. Returns 0 once taken, 1 otherwise. */
+int handover_wait_taken(const struct handover *h, const char *path, int timeout_ms,
+                        volatile sig_atomic_t *stop);
+
+/* zsend's side: waits up to timeout_ms (or until *stop, or zrecv's end of
+ * the pipe closing) for a key at
+ * h->key made at or after `since` (CLOCK_REALTIME ns), loads it and
+ * removes it. Anything else found at the name (a directory, a FIFO, a
+ * link, another user's file) is refused at once, with what it is. */
+int handover_take_key(const struct handover *h, uint64_t since, int timeout_ms,
+                      volatile sig_atomic_t *stop, struct secret *s, struct zerr *e);
+
+/* zsend's side with -k: waits the same way for the readiness file and
+ * removes it. Returns 0, or -1 with e set (not ready in time, stopped). */
+int handover_take_ready(const struct handover *h, uint64_t since, int timeout_ms,
+                        volatile sig_atomic_t *stop, struct zerr *e);
 
 #endif

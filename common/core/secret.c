@@ -33,34 +33,47 @@ static void derive(struct secret *s, const uint8_t *key, size_t len)
 		snprintf(s->fingerprint + 2 * i, 3, "%02x", fp[i]);
 }
 
-int secret_load(const char *path, struct secret *s, struct zerr *e)
+/* What a file at fd is, for messages: "a directory", "a FIFO"... */
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m)    ? "a directory"
+	       : S_ISFIFO(m) ? "a FIFO"
+	       : S_ISCHR(m)  ? "a character device"
+	       : S_ISBLK(m)  ? "a block device"
+	       : S_ISSOCK(m) ? "a socket"
+	       : S_ISLNK(m)  ? "a symbolic link"
+	                     : "not a regular file";
+}
+
+int secret_check_fd(int fd, const char *path, struct zerr *e)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return zerr_set(e, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return zerr_set(e, "%s: %s, not a key file", path, file_kind(st.st_mode));
+	if (st.st_uid != geteuid() && st.st_uid != 0)
+		return zerr_set(e,
+		                "%s: owned by uid %u, not by you (uid %u) or root: whoever owns a "
+		                "key can change it",
+		                path, (unsigned)st.st_uid, (unsigned)geteuid());
+	if (st.st_mode & 077)
+		return zerr_set(e, "%s: mode %04o lets group or others read the key; chmod 600 it",
+		                path, (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+int secret_read_fd(int fd, const char *path, struct secret *s, struct zerr *e)
 {
 	if (sodium_init() < 0)
 		return zerr_set(e, "libsodium cannot initialise");
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return zerr_set(e, "%s: %s", path, strerror(errno));
-	struct stat st;
+	if (secret_check_fd(fd, path, e) < 0)
+		return -1;
 	char text[2 * SECRET_MAX_BYTES + 8];
-	if (fstat(fd, &st) < 0) {
-		int saved = errno;
-		close(fd);
-		return zerr_set(e, "%s: %s", path, strerror(saved));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return zerr_set(e, "%s: not a regular file", path);
-	}
-	if (st.st_mode & 077) {
-		close(fd);
-		return zerr_set(e, "%s: mode %04o lets group or others read the key; chmod 600 it",
-		                path, (unsigned)(st.st_mode & 07777));
-	}
+	/* one byte more than a key's line can be: a longer file is refused */
 	ssize_t n = read(fd, text, sizeof text - 1);
-	int saved = errno;
-	close(fd);
 	if (n < 0)
-		return zerr_set(e, "%s: %s", path, strerror(saved));
+		return zerr_set(e, "%s: %s", path, strerror(errno));
 	text[n] = '\0';
 	size_t len = (size_t)n;
 	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
@@ -82,6 +95,17 @@ int secret_load(const char *path, struct secret *s, struct zerr *e)
 	return 0;
 }
 
+int secret_load(const char *path, struct secret *s, struct zerr *e)
+{
+	/* O_NONBLOCK: a FIFO planted at the path is refused, not waited on */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return zerr_set(e, "%s: %s", path, strerror(errno));
+	int rc = secret_read_fd(fd, path, s, e);
+	close(fd);
+	return rc;
+}
+
 int secret_create(const char *path, struct secret *s, struct zerr *e)
 {
 	if (sodium_init() < 0)
@@ -94,7 +118,7 @@ int secret_create(const char *path, struct secret *s, struct zerr *e)
 	text[2 * sizeof key] = '\n';
 	if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
 		return zerr_set(e, "%s: path too long", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return zerr_set(e, "%s: %s", tmp, strerror(errno));
 	ssize_t w = write(fd, text, 2 * sizeof key + 1);

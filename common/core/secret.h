@@ -20,8 +20,16 @@ struct secret {
 	char fingerprint[17];    /* 64 bits of BLAKE2b of the key, hex: safe to print */
 };
 
-/* Loads and checks a key file. Errors name the file and what is wrong. */
+/* Loads and checks a key file: a regular file (a FIFO, device or
+ * directory is refused at once, never read or waited on) owned by the
+ * caller's effective user or root, mode 0600 or stricter, one line of hex.
+ * Errors name the file and what is wrong. */
 int secret_load(const char *path, struct secret *s, struct zerr *e);
+
+/* The same on an open descriptor (path names it in errors), and the file
+ * checks alone. */
+int secret_read_fd(int fd, const char *path, struct secret *s, struct zerr *e);
+int secret_check_fd(int fd, const char *path, struct zerr *e);
 
 /* Writes a fresh random 128-bit key to path, mode 0600, atomically (a
  * temporary file renamed into place), so a reader never sees half a key.

@@ -9,22 +9,24 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int rawsend_open(struct rawsend *rs, int ifindex, struct zerr *e)
+int rawsend_open(struct rawsend *rs, struct zerr *e)
 {
 	memset(rs, 0, sizeof *rs);
-	rs->ifindex = ifindex;
 	rs->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0); /* protocol 0: never receives */
 	if (rs->fd < 0)
 		return zerr_set(e, "raw socket: %s (zsend needs root or CAP_NET_RAW)",
 		                strerror(errno));
 	int one = 1;
 	(void)setsockopt(rs->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one);
+	return 0;
+}
+
+int rawsend_bind(struct rawsend *rs, int ifindex, struct zerr *e)
+{
+	rs->ifindex = ifindex;
 	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_ifindex = ifindex};
-	if (bind(rs->fd, (struct sockaddr *)&sll, sizeof sll) < 0) {
-		int saved = errno;
-		close(rs->fd);
-		return zerr_set(e, "bind to interface: %s", strerror(saved));
-	}
+	if (bind(rs->fd, (struct sockaddr *)&sll, sizeof sll) < 0)
+		return zerr_set(e, "bind to interface %d: %s", ifindex, strerror(errno));
 	return 0;
 }
 

@@ -23,8 +23,11 @@ struct rawsend {
 	int last_errno;
 };
 
-/* Opens the socket on an interface (needs CAP_NET_RAW). */
-int rawsend_open(struct rawsend *rs, int ifindex, struct zerr *e);
+/* Opens the socket (needs CAP_NET_RAW), bound to no interface yet. */
+int rawsend_open(struct rawsend *rs, struct zerr *e);
+/* Binds it to the interface its frames go out of (needs no privilege, so
+ * it can wait until the path is known). */
+int rawsend_bind(struct rawsend *rs, int ifindex, struct zerr *e);
 /* A dry run: frames go to f as text. */
 void rawsend_open_dry(struct rawsend *rs, FILE *f);
 void rawsend_close(struct rawsend *rs);

@@ -15,7 +15,7 @@
 #include <arpa/inet.h>
 
 #include "net/checksum.h"
-#include "net/netif.h"
+#include "net/route.h"
 #include "net/packet.h"
 #include "probe/probe.h"
 #include "util/ratelimit.h"
@@ -28,7 +28,7 @@
 
 struct blaster {
 	const struct probe_params *pp;
-	const struct netif *nif;
+	const struct iface *nif;
 	uint8_t scanner_mac[6];
 	uint32_t scanner_ip;
 	double rate; /* per thread */
@@ -73,7 +73,7 @@ static void *blast(void *arg)
 	struct blaster *b = arg;
 	struct rawsend *rs = malloc(sizeof *rs);
 	struct zerr e = {0};
-	if (!rs || rawsend_open(rs, b->nif->ifindex, &e) < 0) {
+	if (!rs || rawsend_open(rs, &e) < 0 || rawsend_bind(rs, b->nif->ifindex, &e) < 0) {
 		fprintf(stderr, "answerblast: %s\n", rs ? e.msg : "out of memory");
 		b->err = 1;
 		free(rs);
@@ -110,15 +110,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct zerr e = {0};
-	struct netif nif;
+	struct iface nif;
 	struct secret key;
 	struct in_addr sip;
 	uint8_t smac[6];
-	if (netif_get(argv[1], &nif, &e) < 0 || secret_load(argv[4], &key, &e) < 0) {
+	if (iface_by_name(argv[1], &nif, &e) < 0 || secret_load(argv[4], &key, &e) < 0) {
 		fprintf(stderr, "answerblast: %s\n", e.msg);
 		return 1;
 	}
-	if (netif_parse_mac(argv[2], smac) < 0 || inet_pton(AF_INET, argv[3], &sip) != 1) {
+	if (mac_parse(argv[2], smac) < 0 || inet_pton(AF_INET, argv[3], &sip) != 1) {
 		fprintf(stderr, "answerblast: bad MAC or address\n");
 		return 2;
 	}

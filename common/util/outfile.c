@@ -1,0 +1,78 @@
+/* outfile: output files emptied only once they are sure to be written. */
+#include "util/outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Whether the directory path is in is shared: others may write there and
+ * only its sticky bit keeps their files apart (/tmp). */
+static bool in_shared_dir(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	size_t n = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+	if (n >= sizeof dir)
+		return true;
+	memcpy(dir, slash ? path : ".", n);
+	dir[n] = '\0';
+	struct stat st;
+	return stat(dir, &st) < 0 || ((st.st_mode & S_ISVTX) && (st.st_mode & S_IWOTH));
+}
+
+int outfile_open(struct outfile *o, const char *path, struct zerr *e)
+{
+	*o = (struct outfile){.path = path, .fd = -1};
+	/* in a shared directory, never follow a link another user may have
+	 * planted at the name, and never write into another user's file */
+	bool shared = in_shared_dir(path);
+	int nofollow = shared ? O_NOFOLLOW | O_NONBLOCK : 0; /* a planted FIFO blocks no open */
+	/* O_EXCL first, to know whether this open made the file */
+	o->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+	if (o->fd >= 0) {
+		o->created = true;
+	} else if (errno == EEXIST) {
+		o->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | nofollow);
+	}
+	if (o->fd < 0)
+		return zerr_set(e, "%s: %s", path,
+		                errno == ELOOP   ? "a symbolic link in a shared directory"
+		                : errno == ENXIO ? "a FIFO that nobody reads, in a shared directory"
+		                                 : strerror(errno));
+	struct stat st;
+	if (fstat(o->fd, &st) < 0 || (shared && !o->created && st.st_uid != geteuid())) {
+		int uid = (int)st.st_uid;
+		close(o->fd);
+		o->fd = -1;
+		return zerr_set(e, "%s: owned by uid %d, in a shared directory: not written", path,
+		                uid);
+	}
+	if (shared) /* writes block as usual from here */
+		fcntl(o->fd, F_SETFL, fcntl(o->fd, F_GETFL) & ~O_NONBLOCK);
+	return 0;
+}
+
+int outfile_commit(struct outfile *o, struct zerr *e)
+{
+	struct stat st;
+	if (fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(o->fd, 0) < 0)
+		return zerr_set(e, "%s: %s", o->path, strerror(errno));
+	if (!(o->f = fdopen(o->fd, "w")))
+		return zerr_set(e, "%s: %s", o->path, strerror(errno));
+	return 0;
+}
+
+void outfile_abandon(struct outfile *o)
+{
+	if (o->f)
+		fclose(o->f);
+	else if (o->fd >= 0)
+		close(o->fd);
+	if (o->created)
+		unlink(o->path);
+	o->f = NULL;
+	o->fd = -1;
+}

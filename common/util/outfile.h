@@ -1,0 +1,32 @@
+/* outfile: an output file named on the command line, opened early (before
+ * privileges are dropped) but emptied only once every check has passed, so
+ * that a usage error leaves an existing file as it was and a file it
+ * created is removed again. */
+#ifndef ZSCAN_UTIL_OUTFILE_H
+#define ZSCAN_UTIL_OUTFILE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "util/zerr.h"
+
+struct outfile {
+	const char *path;
+	int fd;       /* -1: not open */
+	bool created; /* this open made the file */
+	FILE *f;      /* after outfile_commit */
+};
+
+/* Opens path for writing without emptying it (creating it if need be).
+ * In a shared directory (sticky and world-writable, such as /tmp) it
+ * follows no link, waits on no FIFO and refuses another user's file, so
+ * nothing planted there can be written through. Errors name the path. */
+int outfile_open(struct outfile *o, const char *path, struct zerr *e);
+
+/* Every check passed: empties a regular file and gives o->f to write. */
+int outfile_commit(struct outfile *o, struct zerr *e);
+
+/* A check failed: closes, and removes the file if this open created it. */
+void outfile_abandon(struct outfile *o);
+
+#endif

@@ -1,0 +1,39 @@
+/* path: where zsend's probes go out, found just before the first probe,
+ * from the route the kernel would give the first allowed target
+ * (net/route.h), so that the frames take the interface, source address and
+ * next hop the host's own packets to it would take:
+ *   interface   -i, or the route's;
+ *   source      -S, or the route's preferred source, or the interface's;
+ *   next hop    -G, or the route's gateway's MAC from the neighbour table,
+ *               solicited (ARP) and waited for when it has no entry.
+ * Every probe goes to that one next hop, as in ZMap and Masscan: a route
+ * with no gateway (targets on the link) needs -G. It is found after the
+ * privilege drop: none of it needs privilege. */
+#ifndef ZSCAN_ZSEND_PATH_H
+#define ZSCAN_ZSEND_PATH_H
+
+#include <stdbool.h>
+
+#include "net/rawsend.h"
+#include "net/route.h"
+#include "sendscan.h"
+
+struct path {
+	const char *ifname; /* -i, or NULL */
+	bool gwmac_given;   /* -G: cfg->pp.dst_mac is set */
+	bool dryrun;        /* frames are printed: no next hop needed */
+	int neigh_wait_ms;
+	struct iface ifc; /* the interface, once known */
+	struct route route;
+	bool have_route;
+};
+
+/* At set-up: the interface -i names exists (a usage error otherwise). */
+int path_check_interface(struct path *p, struct zerr *e);
+
+/* The sendscan_begin_fn: finds the path toward *first, fills cfg with it
+ * and binds the senders' sockets to its interface. */
+int path_begin(struct path *p, const uint32_t *first, struct sendscan_config *cfg,
+               struct rawsend *rs, struct zerr *e);
+
+#endif
