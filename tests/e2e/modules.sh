@@ -148,7 +148,7 @@ test_modules_udp_answers_under_another_key_are_rejected() {
 	expect_eq "key A: answers on 161" "$(awk -F, 'NR > 1 && $3 == 161 && $13 == 1' "$T/a.csv" | wc -l)" "$live"
 	expect_eq "key A: unreachable on 162" "$(awk -F, 'NR > 1 && $3 == 162 && $12 == "port-unreachable"' "$T/a.csv" | wc -l)" "$live"
 	"$ZS_BIN/zrecv" -r "$T/cap.pcap" -M udp -k "$T/keyB" >"$T/b.csv" 2>"$T/b.err"
-	expect_eq "key B: records" "$(wc -l <"$T/b.csv")" 0
+	expect_eq "key B: records" "$(tail -n +2 "$T/b.csv" | wc -l)" 0
 	grep -q "0 valid answers (0 targets up); $((2 * live)) failed validation" "$T/b.err" || fail "key B: $(cat "$T/b.err")"
 }
 

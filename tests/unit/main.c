@@ -50,7 +50,10 @@ struct harness harness_state;
 	X(status_reader_takes_records_in_pieces)                                                   \
 	X(zgen_header_reads_back)                                                                  \
 	X(probe_every_module_of_the_table)                                                         \
-	X(fields_schema_and_selection)
+	X(fields_schema_and_selection)                                                             \
+	X(handover_through_a_pipe)                                                                 \
+	X(handover_refuses_what_is_planted)                                                        \
+	X(outfile_empties_only_when_committed)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)
