@@ -98,14 +98,15 @@ struct run {
 #define BATCH 256
 #define AHEAD 16
 #define BATCH_OUT 4
-#define KEY_MAX 1024 /* bytes of a joined key, separators included */
-#define RING 64      /* batches in flight between the two threads */
+#define KEY_MAX STRSET_MAX_KEY        /* bytes of an encoded key (see key_encode) */
+#define BATCH_KEY_BYTES (BATCH * 256) /* a batch's key bytes; a fuller one goes early */
+#define RING 64                       /* batches in flight between the two threads */
 
 struct batch {
 	_Alignas(64) uint32_t addr[BATCH];      /* an address key, */
 	uint64_t hash[BATCH];                   /* or a joined key's hash, */
 	uint32_t key_at[BATCH], key_len[BATCH]; /* and where it is in keys */
-	char *keys; /* BATCH * KEY_MAX bytes, for keys other than an address */
+	char *keys; /* BATCH_KEY_BYTES, for keys other than an address */
 	size_t keys_used;
 	bool fresh[BATCH];
 	struct fspan out[BATCH][BATCH_OUT]; /* the output values, */
@@ -118,7 +119,7 @@ struct batch {
 	bool quit;  /* no rows: the worker thread ends here */
 };
 
-_Static_assert(KEY_MAX <= STRSET_MAX_KEY, "a joined key fits the set");
+_Static_assert(KEY_MAX <= BATCH_KEY_BYTES, "any key fits an empty batch");
 
 /* Column of name in r's names, trying hint first (JSON lines of one
  * writer list their names in the same order). */
@@ -289,11 +290,45 @@ static bool split_row(struct run *ru, const char *line, size_t ll, struct row *r
 	return ok;
 }
 
+/* A row's key is its key fields (the whole row's when there is no key),
+ * each as its length (one byte below 128, else two) and its bytes: keys
+ * compare whole, and no two different keys encode alike, whatever bytes
+ * the values hold. key_size is the length key_encode writes. */
+static size_t key_size(const struct run *ru, const struct row *r)
+{
+	size_t n = 0;
+	int nk = ru->nkey ? ru->nkey : r->n;
+	for (int k = 0; k < nk; k++) {
+		size_t vn = r->v[ru->nkey ? ru->kcol[k] : k].n;
+		n += (vn < 0x80 ? 1 : 2) + vn;
+	}
+	return n;
+}
+
+/* For a key of at most KEY_MAX bytes. */
+static size_t key_encode(const struct run *ru, const struct row *r, char *out)
+{
+	size_t n = 0;
+	int nk = ru->nkey ? ru->nkey : r->n;
+	for (int k = 0; k < nk; k++) {
+		struct fspan v = r->v[ru->nkey ? ru->kcol[k] : k];
+		if (v.n < 0x80) {
+			out[n++] = (char)v.n;
+		} else {
+			out[n++] = (char)(0x80 | v.n >> 8);
+			out[n++] = (char)(v.n & 0xff);
+		}
+		memcpy(out + n, v.p, v.n);
+		n += v.n;
+	}
+	return n;
+}
+
 /* Splits a data line into r and applies the filter; for an address key
  * also parses the address into *addr. Returns 1 if the row passes, 0 if
  * not (a bad line is reported and counted), or an error. */
 static int take_row(struct run *ru, const char *line, size_t ll, unsigned long lineno,
-                    struct row *r, uint32_t *addr, struct zerr *e)
+                    struct row *r, uint32_t *addr, size_t *keylen, struct zerr *e)
 {
 	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
 	ru->st->rows++;
@@ -332,27 +367,16 @@ static int take_row(struct run *ru, const char *line, size_t ll, unsigned long l
 			ru->bad(lineno, why, line, ll);
 			return 0;
 		}
+	} else if (!ru->cfg->no_dedup && (*keylen = key_size(ru, r)) > KEY_MAX) {
+		char why[96];
+		snprintf(why, sizeof why, "a key of %zu bytes is over the limit of %d:", *keylen,
+		         KEY_MAX);
+		ru->st->passed--;
+		ru->st->bad++;
+		ru->bad(lineno, why, line, ll);
+		return 0;
 	}
 	return 1;
-}
-
-/* Joins the key's fields (the whole row's when there is no key) with
- * '\x1f' into out, up to 128 bytes of each and KEY_MAX in all. */
-static size_t join_key(const struct run *ru, const struct row *r, char *out)
-{
-	size_t jl = 0;
-	int nk = ru->nkey ? ru->nkey : r->n;
-	for (int k = 0; k < nk; k++) {
-		struct fspan v = r->v[ru->nkey ? ru->kcol[k] : k];
-		size_t kn = v.n < 128 ? v.n : 128;
-		if (jl + kn + 1 > KEY_MAX)
-			break;
-		if (k)
-			out[jl++] = '\x1f';
-		memcpy(out + jl, v.p, kn);
-		jl += kn;
-	}
-	return jl;
 }
 
 /* Marks the rows of b whose key is new, in input order: it writes nothing
@@ -514,7 +538,7 @@ static void batch_add(struct run *ru, const struct row *r, const char *line, siz
 		b->addr[b->n] = addr;
 	} else {
 		char *key = b->keys + b->keys_used;
-		size_t kl = join_key(ru, r, key);
+		size_t kl = key_encode(ru, r, key);
 		b->hash[b->n] = strset_hash(key, kl);
 		b->key_at[b->n] = (uint32_t)b->keys_used;
 		b->key_len[b->n] = (uint32_t)kl;
@@ -556,7 +580,11 @@ static int run_block(struct run *ru, const char *p, size_t len, unsigned long fi
 			}
 		}
 		uint32_t addr = 0;
-		if ((rc = take_row(ru, line, ll, first + n, &r, &addr, e)) <= 0)
+		size_t keylen = 0;
+		if ((rc = take_row(ru, line, ll, first + n, &r, &addr, &keylen, e)) <= 0)
+			continue;
+		if (ru->batch && ru->batch->keys_used + keylen > BATCH_KEY_BYTES &&
+		    (rc = publish(ru, e)) < 0)
 			continue;
 		struct batch *b = ru->batch;
 		if (!b) { /* --no-dedup */
@@ -590,14 +618,14 @@ static int start_dedup(struct run *ru, const struct resultfilter_config *cfg)
 	ru->nring = ru->threaded ? RING : 1;
 	if (!(ru->ring = calloc(ru->nring, sizeof *ru->ring)))
 		return -1;
-	if (!ru->addr_set && !(ru->keys = malloc((size_t)ru->nring * BATCH * KEY_MAX))) {
+	if (!ru->addr_set && !(ru->keys = malloc((size_t)ru->nring * BATCH_KEY_BYTES))) {
 		free(ru->ring);
 		ru->ring = NULL;
 		return -1;
 	}
 	for (unsigned i = 0; i < ru->nring; i++) {
 		ru->ring[i].whole = ru->out_all || ru->nout > BATCH_OUT;
-		ru->ring[i].keys = ru->keys ? ru->keys + (size_t)i * BATCH * KEY_MAX : NULL;
+		ru->ring[i].keys = ru->keys ? ru->keys + (size_t)i * BATCH_KEY_BYTES : NULL;
 	}
 	ru->batch = &ru->ring[0];
 	if (!ru->threaded)

@@ -184,3 +184,28 @@ test_zfilter_prints_rows_as_they_come() {
 	expect_output_while_input_waits $'saddr,sport,success\n1.1.1.1,80,1\n' $'2.2.2.2,80,1\n' \
 		"1.1.1.1" "1.1.1.1 2.2.2.2 " "$ZS_BIN/zfilter"
 }
+
+# Keys compare whole: values that share their first 128 bytes, or whose
+# bytes could join alike (a separator inside a value), stay apart; a key
+# over the stated limit is a bad line naming it, never merged.
+test_zfilter_long_and_tricky_keys_stay_apart() {
+	local a
+	a=$(printf 'ab%.0s' $(seq 64))
+	printf 'saddr,data,success\n1.1.1.1,%s01,1\n1.1.1.1,%s02,1\n1.1.1.1,%s01,1\n' "$a" "$a" "$a" |
+		"$ZS_BIN/zfilter" -a -u saddr,data -f data >"$T/out"
+	expect_eq "long keys" "$(sed 's/^\(ab\)*//' "$T/out" | tr '\n' ' ')" "01 02 "
+	printf 'a,b,success\nx\037y,z,1\nx,y\037z,1\nx\037y,z,1\n' | "$ZS_BIN/zfilter" -a -u a,b -f a,b >"$T/out"
+	expect_eq "keys with the old separator inside" "$(wc -l <"$T/out")" 2
+	for t in 1 2; do
+		python3 -c 'print("k,success"); print("x" * 5000 + ",1"); print("y,1")' >"$T/in"
+		local rc=0
+		"$ZS_BIN/zfilter" -T $t -a -u k -f k <"$T/in" >"$T/out" 2>"$T/err" || rc=$?
+		expect_eq "exit, a key over the limit (-T $t)" "$rc" 1
+		expect_eq "the other row (-T $t)" "$(cat "$T/out")" y
+		grep -q "^zfilter: stdin:2: a key of 5002 bytes is over the limit of 4095: 'xxx" "$T/err" ||
+			fail "message: $(head -1 "$T/err")"
+	done
+	# invisible bytes in a bad line are shown escaped
+	printf 'a,b,success\n\001x\000y\n' | "$ZS_BIN/zfilter" -a -u a,b 2>"$T/err" >/dev/null || true
+	expect_eq "escaped" "$(head -1 "$T/err")" "zfilter: stdin:2: wrong number of fields: '\\x01x\\x00y'"
+}

@@ -5,6 +5,7 @@
 
 #include "core/addr.h"
 #include "harness.h"
+#include "util/escape.h"
 
 void test_addr_parse_accepts_and_rejects(void);
 void test_addr_format_roundtrip_all_octets(void);
@@ -70,4 +71,20 @@ void test_cidr_parse_cases(void)
 	CHECK(cidr_parse("1.2.3.4/08", 10, &a, &len) == ADDR_BAD_LEN);
 	CHECK(cidr_parse("1.2.3.4/x", 9, &a, &len) == ADDR_BAD_LEN);
 	CHECK(cidr_parse("1.2.3/8", 7, &a, &len) == ADDR_BAD);
+}
+
+void test_escape_shows_every_byte(void);
+
+void test_escape_shows_every_byte(void)
+{
+	char out[64];
+	CHECK(strcmp(escape_bytes(out, sizeof out, "198.51.100.1\0", 13), "198.51.100.1\\x00") ==
+	      0);
+	CHECK(strcmp(escape_bytes(out, sizeof out, "a'b\\c\n\xff", 7), "a\\'b\\\\c\\x0a\\xff") ==
+	      0);
+	char small[8];
+	CHECK(strcmp(escape_bytes(small, sizeof small, "abcdefghij", 10), "abcd...") == 0);
+	CHECK(strcmp(escape_bytes(small, sizeof small, "abc", 3), "abc") == 0);
+	CHECK(strcmp(escape_bytes(small, sizeof small, "\x01\x02", 2), "\\x01...") == 0 ||
+	      strcmp(escape_bytes(small, sizeof small, "\x01\x02", 2), "...") == 0);
 }

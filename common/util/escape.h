@@ -1,0 +1,14 @@
+/* escape: bytes from outside, made safe to show in a message. Printable
+ * ASCII stays as it is; a backslash, a quote and every other byte (NUL,
+ * control characters, bytes above 0x7e) become \\, \' and \xNN, so that
+ * "198.51.100.1\0" and "198.51.100.1" can be told apart in a message. */
+#ifndef ZSCAN_UTIL_ESCAPE_H
+#define ZSCAN_UTIL_ESCAPE_H
+
+#include <stddef.h>
+
+/* Writes the escaped form of p[0..n) into out (NUL-terminated, at most
+ * size - 1 bytes; cut short with "..." when it does not fit); returns out. */
+char *escape_bytes(char *out, size_t size, const char *p, size_t n);
+
+#endif
