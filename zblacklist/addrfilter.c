@@ -62,9 +62,14 @@ static int filter_line(const struct constraint *c, struct outbuf *out, const cha
 	    memchr(tok, '/', tl) ? cidr_parse(tok, tl, &a, &plen) : addr_parse(tok, tl, &a);
 	if (as != ADDR_OK) {
 		st->bad++;
+		char why[64], net[ADDR_STRLEN];
+		if (as == ADDR_HOST_BITS)
+			snprintf(why, sizeof why,
+			         "host bits set (the network is %s/%d):", addr_str(a, net), plen);
 		bad(ctx, lineno,
-		    as == ADDR_BAD_LEN ? "bad prefix length (0-32) in"
-		                       : "not an IPv4 address or CIDR:",
+		    as == ADDR_HOST_BITS ? why
+		    : as == ADDR_BAD_LEN ? "bad prefix length (0-32) in"
+		                         : "not an IPv4 address or CIDR:",
 		    tok, tl);
 		return 0;
 	}

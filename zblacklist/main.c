@@ -14,6 +14,7 @@
 #include "core/constraint.h"
 #include "util/outbuf.h"
 #include "core/targetspace.h"
+#include "tool/liststats.h"
 #include "tool/version.h"
 
 static void usage(FILE *f)
@@ -119,6 +120,8 @@ int main(int argc, char **argv)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
 	if (lst.skipped_ipv6 && !quiet)
 		warnx("skipped %lu IPv6 list entries (IPv4 only)", lst.skipped_ipv6);
+	if (!quiet)
+		liststats_warn(&lst);
 
 	int status = ZS_EXIT_OK;
 	if (mode == OPT_COUNT) {

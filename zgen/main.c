@@ -23,6 +23,7 @@
 #include "core/targetspace.h"
 #include "core/zgenheader.h"
 #include "util/outbuf.h"
+#include "tool/liststats.h"
 #include "tool/version.h"
 #include "util/outfile.h"
 
@@ -235,6 +236,7 @@ static struct constraint *build_targets(const struct opts *o)
 		die_usage(&e);
 	if (lst.skipped_ipv6)
 		warnx("skipped %lu IPv6 list entries (zgen is IPv4 only)", lst.skipped_ipv6);
+	liststats_warn(&lst);
 	if (constraint_count(allowed) == 0)
 		errx(ZS_EXIT_USAGE, "no address is allowed: the allowed set minus the "
 		                    "blocklist is empty");
@@ -278,6 +280,15 @@ int main(int argc, char **argv)
 	    .fd = STDOUT_FILENO,
 	    .stop = &stop_requested,
 	};
+	uint64_t in_shard = perm_shard_size(n, o.shards, o.shard);
+	if (o.resume > in_shard)
+		errx(ZS_EXIT_USAGE,
+		     "--resume %" PRIu64 " is past the end: shard %" PRIu64 " of %" PRIu64
+		     " has %" PRIu64 " targets",
+		     o.resume, o.shard, o.shards, in_shard);
+	if (o.resume && o.resume == in_shard)
+		warnx("--resume %" PRIu64 ": every target of the shard is done; nothing to write",
+		      o.resume);
 	install_signals();
 	if (o.verbose)
 		fprintf(stderr,

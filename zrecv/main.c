@@ -33,7 +33,7 @@ static void usage(FILE *f)
 	    "usage: zrecv [-q] [-c seconds] [-f fields] [-i interface | -r file.pcap] [-k "
 	    "keyfile]\n"
 	    "             [-M module] [-o file] [-O csv|json] [-P probes] [-s ports] [-t seconds]\n"
-	    "             [-Z user] [--metadata file] [--status-updates file]\n"
+	    "             [-Z user] [--metadata file] [--probe-args args] [--status-updates file]\n"
 	    "       zrecv --list-fields [-M module]\n",
 	    f);
 }
@@ -57,6 +57,9 @@ static void help(void)
 	      "  -O, --output-format FMT  csv (default) or json\n"
 	      "  -f, --output-fields LIST fields to print, '*' for all; see --list-fields\n"
 	      "  -o, --output-file FILE   write records to FILE\n"
+	      "      --probe-args ARGS    what the module checks, as zsend's start record\n"
+	      "                           gives it (udp: echo=OFF:LEN[@AT]); for -r and\n"
+	      "                           split setups\n"
 	      "      --dedup-window N     for ports after the first, catch repeats among\n"
 	      "                           the last N..2N answering (address, port) pairs\n"
 	      "                           (default 1048576; memory: 32 bytes per pair)\n"
@@ -73,7 +76,7 @@ static void help(void)
 	      stdout);
 }
 
-enum { OPT_LIST_FIELDS = 256, OPT_METADATA, OPT_UPDATES, OPT_DEDUP_WINDOW };
+enum { OPT_LIST_FIELDS = 256, OPT_METADATA, OPT_UPDATES, OPT_DEDUP_WINDOW, OPT_PROBE_ARGS };
 
 static const struct option longopts[] = {
     {"interface", required_argument, NULL, 'i'},
@@ -89,6 +92,7 @@ static const struct option longopts[] = {
     {"output-file", required_argument, NULL, 'o'},
     {"user", required_argument, NULL, 'Z'},
     {"dedup-window", required_argument, NULL, OPT_DEDUP_WINDOW},
+    {"probe-args", required_argument, NULL, OPT_PROBE_ARGS},
     {"list-fields", no_argument, NULL, OPT_LIST_FIELDS},
     {"metadata", required_argument, NULL, OPT_METADATA},
     {"status-updates", required_argument, NULL, OPT_UPDATES},
@@ -179,6 +183,9 @@ static void parse_options(int argc, char **argv, struct opts *o, struct recvscan
 			break;
 		case 'Z':
 			o->user = optarg;
+			break;
+		case OPT_PROBE_ARGS:
+			cfg->probe_args = optarg;
 			break;
 		case OPT_DEDUP_WINDOW:
 			if (parse_u64(optarg, 1024, UINT64_MAX / 64, "--dedup-window", &v, &e) < 0)
@@ -406,11 +413,18 @@ int main(int argc, char **argv)
 		warn("%s", o.metadata_path);
 		status = ZS_EXIT_FAIL;
 	}
-	if (!o.quiet)
+	if (!o.quiet) {
+		char skipped[128] = "";
+		if (st.not_ipv4 || st.fragments || st.vlan_tagged)
+			snprintf(skipped, sizeof skipped,
+			         " (%" PRIu64 " not IPv4, %" PRIu64 " later fragments), %" PRIu64
+			         " VLAN-tagged read",
+			         st.not_ipv4, st.fragments, st.vlan_tagged);
 		warnx("%" PRIu64 " valid answers (%" PRIu64 " targets up); %" PRIu64
-		      " failed validation, %" PRIu64 " other frames; drops: %" PRIu64
+		      " failed validation, %" PRIu64 " other frames%s; drops: %" PRIu64
 		      " kernel, %" PRIu64 " interface%s",
-		      st.valid, st.unique_success, st.bad_mac, st.not_ours, st.pcap_drop,
+		      st.valid, st.unique_success, st.bad_mac, st.not_ours, skipped, st.pcap_drop,
 		      st.pcap_ifdrop, st.interrupted ? "; interrupted" : "");
+	}
 	return status;
 }

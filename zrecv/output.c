@@ -161,8 +161,8 @@ static char *put_time(char *p, uint64_t sec, uint64_t usec)
 }
 
 /* A record is formatted into one buffer and written with one fwrite: most
- * fields are a few bytes, the hex of a full UDP payload at most 2 * 1472. */
-#define RECORD_MAX (2 * PROBE_MAX_FRAME + 64 * FIELDS_MAX)
+ * fields are a few bytes, the hex of a payload at most 2 * 2048. */
+#define RECORD_MAX (2 * OUTPUT_CAPTURE_MAX + 64 * FIELDS_MAX)
 
 void output_record(const struct output *o, const struct record *rec, FILE *out)
 {
@@ -207,7 +207,7 @@ void output_record(const struct output *o, const struct record *rec, FILE *out)
 			break;
 		case FIELD_HEX:
 			for (size_t j = 0;
-			     j < rec->r.data_len && j < PROBE_MAX_PAYLOAD && rec->r.data; j++) {
+			     j < rec->r.data_len && j < OUTPUT_CAPTURE_MAX && rec->r.data; j++) {
 				*p++ = hex[rec->r.data[j] >> 4];
 				*p++ = hex[rec->r.data[j] & 15];
 			}

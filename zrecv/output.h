@@ -22,6 +22,10 @@ struct record {
 
 enum output_format { OUTPUT_CSV, OUTPUT_JSON };
 
+/* zrecv captures this much of each frame (its snap length), and prints at
+ * most this much of a payload (a pcap file may hold longer frames). */
+#define OUTPUT_CAPTURE_MAX 2048
+
 struct output {
 	struct fields sel;
 	enum output_format format;

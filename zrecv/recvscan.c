@@ -14,6 +14,7 @@
 #include "util/bitmap.h"
 #include "net/packet.h"
 #include "util/pairset.h"
+#include "net/frame.h"
 #include "core/status.h"
 
 struct recvscan {
@@ -57,12 +58,16 @@ struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e
 	}
 	rs->cfg = *cfg;
 	rs->seen_port = -1;
-	if (cfg->mod && probe_setup(cfg->mod, &rs->cfg.pp, NULL, e) < 0)
+	if (cfg->mod && probe_setup(cfg->mod, &rs->cfg.pp, cfg->probe_args, e) < 0)
 		goto fail;
 	if (cfg->pcapfile) {
 		rs->pcap = pcap_open_offline(cfg->pcapfile, errbuf);
 		if (!rs->pcap) {
-			zerr_set(e, "%s", errbuf);
+			/* libpcap names the file only when it cannot open it */
+			if (strstr(errbuf, cfg->pcapfile))
+				zerr_set(e, "%s", errbuf);
+			else
+				zerr_set(e, "%s: %s", cfg->pcapfile, errbuf);
 			goto fail;
 		}
 	} else {
@@ -71,7 +76,7 @@ struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e
 			zerr_set(e, "%s", errbuf);
 			goto fail;
 		}
-		pcap_set_snaplen(rs->pcap, 2048); /* UDP answers are kept whole */
+		pcap_set_snaplen(rs->pcap, OUTPUT_CAPTURE_MAX); /* UDP answers are kept whole */
 		pcap_set_buffer_size(rs->pcap, 64 << 20);
 		pcap_set_timeout(rs->pcap, 100);
 		int rc = pcap_activate(rs->pcap);
@@ -83,9 +88,12 @@ struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e
 		pcap_setnonblock(rs->pcap, 1, errbuf);
 	}
 	rs->linktype = pcap_datalink(rs->pcap);
-	if (rs->linktype != DLT_EN10MB && rs->linktype != DLT_LINUX_SLL &&
-	    rs->linktype != DLT_RAW) {
-		zerr_set(e, "unsupported link type %s", pcap_datalink_val_to_name(rs->linktype));
+	if (!frame_linktype_known(rs->linktype)) {
+		const char *name = pcap_datalink_val_to_name(rs->linktype);
+		zerr_set(
+		    e, "%s: link type %d (%s) is not one zrecv reads (Ethernet, Linux SLL, raw IP)",
+		    cfg->pcapfile ? cfg->pcapfile : cfg->ifname, rs->linktype,
+		    name ? name : "unnamed");
 		goto fail;
 	}
 	rs->have_params = cfg->mod != NULL && cfg->status_fd < 0;
@@ -93,14 +101,23 @@ struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e
 	 * libpcap discards what is already in the ring when a filter changes, so
 	 * setting it later (after zsend's start record) loses early answers.
 	 * When the stream will name the module, take all modules' filters. */
-	char filter[1024] = "";
+	char base[2048] = "", filter[8192];
 	for (int i = 0; probe_modules[i]; i++) {
 		if (cfg->mod && probe_modules[i] != cfg->mod)
 			continue;
-		size_t used = strlen(filter);
-		snprintf(filter + used, sizeof filter - used, "%s(%s)", used ? " or " : "",
+		size_t used = strlen(base);
+		snprintf(base + used, sizeof base - used, "%s(%s)", used ? " or " : "",
 		         probe_modules[i]->bpf);
 	}
+	/* later IPv4 fragments, which are counted, not read; on Ethernet,
+	 * answers with one or two VLAN tags too (the "vlan" keyword shifts
+	 * what follows it; Linux cooked captures carry no tags) */
+	if (rs->linktype == DLT_EN10MB)
+		snprintf(filter, sizeof filter,
+		         "(ip[6:2] & 0x1fff != 0) or %s or (vlan and ((%s) or (vlan and (%s))))",
+		         base, base, base);
+	else
+		snprintf(filter, sizeof filter, "(ip[6:2] & 0x1fff != 0) or %s", base);
 	struct bpf_program prog;
 	if (pcap_compile(rs->pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
 	    pcap_setfilter(rs->pcap, &prog) < 0) {
@@ -130,32 +147,6 @@ void recvscan_close(struct recvscan *rs)
 	free(rs);
 }
 
-/* The IPv4 packet inside a captured frame, or NULL. */
-static const uint8_t *ip_of(int linktype, const uint8_t *f, size_t caplen, size_t *len)
-{
-	size_t off;
-	uint16_t ethertype;
-	if (linktype == DLT_RAW) {
-		*len = caplen;
-		return f;
-	}
-	if (linktype == DLT_EN10MB) {
-		if (caplen < 14)
-			return NULL;
-		off = 14;
-		ethertype = rd16(f + 12);
-	} else { /* DLT_LINUX_SLL */
-		if (caplen < 16)
-			return NULL;
-		off = 16;
-		ethertype = rd16(f + 14);
-	}
-	if (ethertype != 0x0800)
-		return NULL;
-	*len = caplen - off;
-	return f + off;
-}
-
 /* Repeats of (address, port) for the ports after the first. A set per port
  * would be 512 MiB each, and one set of every pair grows with every target
  * that answers; instead the set starts afresh after a window of pairs
@@ -179,12 +170,17 @@ static int seen_pair(struct recvscan *rs, uint32_t addr, uint16_t port)
 static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *frame)
 {
 	struct recvscan *rs = (struct recvscan *)user;
-	size_t len;
 	rs->st.frames++;
-	const uint8_t *ip = ip_of(rs->linktype, frame, h->caplen, &len);
+	struct frame fr;
 	struct record rec = {0};
-	enum probe_verdict v =
-	    ip ? rs->cfg.mod->validate(&rs->cfg.pp, ip, len, &rec.r) : PROBE_NOT_OURS;
+	enum probe_verdict v = PROBE_NOT_OURS;
+	if (frame_ipv4(rs->linktype, frame, h->caplen, &fr) != FRAME_IPV4)
+		rs->st.not_ipv4++;
+	else if (ipv4_later_fragment(fr.ip, fr.len))
+		rs->st.fragments++; /* no transport header in it to validate */
+	else
+		v = rs->cfg.mod->validate(&rs->cfg.pp, fr.ip, fr.len, &rec.r);
+	rs->st.vlan_tagged += fr.vlans > 0;
 	if (v == PROBE_NOT_OURS) {
 		rs->st.not_ours++;
 		return;
@@ -234,7 +230,17 @@ static int take_start(struct recvscan *rs, const struct status_record *rec, stru
 	     rs->cfg.pp.probes != (unsigned)probes))
 		return zerr_set(e, "-s/-P conflict with zsend's source ports %ld-%ld and -P %ld",
 		                first, first + count - 1, probes);
-	if (!rs->cfg.mod && probe_setup(m, &rs->cfg.pp, NULL, e) < 0)
+	/* what the module needs to validate what zsend sends (udp's echo) */
+	const char *args = rec->module_args[0] ? rec->module_args : NULL;
+	if (args && rs->cfg.probe_args && strcmp(args, rs->cfg.probe_args) != 0)
+		return zerr_set(e, "--probe-args %s conflicts with zsend's %s", rs->cfg.probe_args,
+		                args);
+	if (rs->cfg.mod && args && !rs->cfg.probe_args) {
+		probe_teardown(m, &rs->cfg.pp);
+		if (probe_setup(m, &rs->cfg.pp, args, e) < 0)
+			return -1;
+	}
+	if (!rs->cfg.mod && probe_setup(m, &rs->cfg.pp, args ? args : rs->cfg.probe_args, e) < 0)
 		return -1;
 	rs->cfg.mod = m;
 	rs->cfg.pp.sport_first = (uint16_t)first;

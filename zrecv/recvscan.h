@@ -23,6 +23,7 @@
 
 struct recvscan_config {
 	const struct probe_module *mod; /* NULL: from the start record */
+	const char *probe_args;         /* --probe-args: what the module checks (NULL) */
 	struct probe_params pp;
 	bool pp_from_flags;     /* -s/-P given: the start record must agree */
 	const char *ifname;     /* live capture, or */
@@ -45,6 +46,9 @@ struct recvscan_config {
 
 struct recvscan_stats {
 	uint64_t frames, valid, success, unique_success, bad_mac, not_ours;
+	/* of not_ours: frames that hold no IPv4 (ARP, IPv6, short) and later
+	 * fragments (no transport header); and VLAN-tagged frames read */
+	uint64_t not_ipv4, fragments, vlan_tagged;
 	uint64_t pcap_drop, pcap_ifdrop;
 	uint64_t sent; /* from zsend's records */
 	bool interrupted, saw_done;

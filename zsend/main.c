@@ -24,6 +24,7 @@
 #include "core/secret.h"
 #include "sendscan.h"
 #include "core/targetspace.h"
+#include "tool/liststats.h"
 #include "tool/version.h"
 #include "metadata.h"
 #include "path.h"
@@ -460,6 +461,25 @@ static int report(const struct opts *o, const struct sendscan_stats *st, int rc,
 	return status;
 }
 
+/* Answers carry a share of the MAC (the source port, and what else the
+ * module puts where answers echo it): with too few bits, other traffic to
+ * the source ports passes as answers. Says so, with the odds. */
+static void warn_few_bits(const struct opts *o, const struct sendscan_config *cfg)
+{
+	if (!cfg->mod->answer_bits)
+		return;
+	double bits = cfg->mod->answer_bits(&cfg->pp);
+	if (bits >= 12) /* 1 in 4096 and rarer: the default range gives 14.8 */
+		return;
+	double odds = pow(2, bits) / (double)o->probes;
+	warnx("%s answers carry %.1f bits of the MAC with -s %u-%u: a datagram from a target to "
+	      "one of those ports passes as an answer with odds of 1 in %.0f; widen -s%s",
+	      cfg->mod->name, bits, o->sport_lo, o->sport_hi, odds < 1 ? 1 : odds,
+	      strcmp(cfg->mod->name, "udp") == 0
+	          ? ", or add ;echo=OFF:LEN for payload bytes the protocol echoes"
+	          : "");
+}
+
 /* The sender threads without -T: as many as ZMap 4 starts, one for each
  * CPU up to 4 (zgen and the kernel's send path use the rest). */
 static unsigned default_threads(void)
@@ -492,9 +512,12 @@ int main(int argc, char **argv)
 	                               .neigh_wait_ms = 1000}};
 	if (path_check_interface(&b.path, &e) < 0)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
-	cfg.allowed = targetspace_build(&o.ts, NULL, &e);
+	struct listfile_stats lst = {0};
+	cfg.allowed = targetspace_build(&o.ts, &lst, &e);
 	if (!cfg.allowed)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	if (!o.quiet)
+		liststats_warn(&lst);
 	/* opened now, before the drop, but emptied only once sending begins */
 	if ((b.have_metadata = o.metadata_path != NULL)) {
 		if (outfile_open(&b.metadata, o.metadata_path, &e) < 0)
@@ -514,6 +537,8 @@ int main(int argc, char **argv)
 	cfg.pp.sport_count = (uint32_t)(o.sport_hi - o.sport_lo + 1);
 	cfg.pp.probes = (unsigned)o.probes;
 	cfg.pp.ttl = 255;
+	if (!o.quiet)
+		warn_few_bits(&o, &cfg);
 	cfg.rate = o.rate;
 	cfg.stop = &stop_requested;
 	cfg.begin = begin_sending;

@@ -26,7 +26,11 @@ static void status_start(const struct sendscan_config *cfg)
 	if (!cfg->status)
 		return;
 	const struct probe_params *pp = &cfg->pp;
+	char margs[64] = "";
+	if (cfg->mod->receiver_args)
+		cfg->mod->receiver_args(pp, margs, sizeof margs);
 	struct status_start rec = {.module = cfg->mod->name,
+	                           .module_args = margs,
 	                           .interface = cfg->ifname,
 	                           .key_fingerprint = pp->secret->fingerprint,
 	                           .rate = cfg->rate,

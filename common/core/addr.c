@@ -71,7 +71,7 @@ enum addr_status cidr_parse(const char *s, size_t len, uint32_t *addr, int *plen
 	}
 	*addr = pl == 0 ? 0 : a & (0xffffffffu << (32 - pl));
 	*plen = pl;
-	return ADDR_OK;
+	return *addr == a ? ADDR_OK : ADDR_HOST_BITS;
 }
 
 const char *addr_str(uint32_t a, char buf[ADDR_STRLEN])

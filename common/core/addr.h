@@ -12,8 +12,9 @@
 
 enum addr_status {
 	ADDR_OK = 0,
-	ADDR_BAD = -1,     /* not a dotted quad */
-	ADDR_BAD_LEN = -2, /* a dotted quad, but the prefix length is not 0-32 */
+	ADDR_HOST_BITS = 1, /* a CIDR with bits set below its prefix: *addr is its network */
+	ADDR_BAD = -1,      /* not a dotted quad */
+	ADDR_BAD_LEN = -2,  /* a dotted quad, but the prefix length is not 0-32 */
 };
 
 /* Parses exactly s[0..len) as a dotted quad. */
@@ -25,8 +26,10 @@ enum addr_status addr_parse(const char *s, size_t len, uint32_t *out);
  * so this is one pass with no separate search for the token's end. */
 static inline size_t addr_scan(const char *s, uint32_t *out);
 
-/* Parses "a.b.c.d" (length 32) or "a.b.c.d/len". Host bits below the prefix are
- * cleared, as ZMap does, so existing block lists keep working. */
+/* Parses "a.b.c.d" (length 32) or "a.b.c.d/len". With bits set below the
+ * prefix ("10.1.2.3/8") it returns ADDR_HOST_BITS and the network
+ * (10.0.0.0): each caller decides whether that is a mistake to refuse (an
+ * argument) or a ZMap list to take with a warning (list files). */
 enum addr_status cidr_parse(const char *s, size_t len, uint32_t *addr, int *plen);
 
 /* Longest text addr_format can write: "255.255.255.255" plus a NUL. */

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/readfile.h"
+
 /* The handover directory of this user, made if missing and checked. */
 static int handover_dir(char *buf, size_t size, struct zerr *e)
 {
@@ -114,11 +116,6 @@ int handover_wait_taken(const struct handover *h, const char *path, int timeout_
 	return 1;
 }
 
-static const char *kind(mode_t m)
-{
-	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : "not a regular file";
-}
-
 /* Opens what is at path for reading without following a link or waiting
  * on a FIFO: the descriptor, -2 while there is nothing there yet, or -1
  * with e set for anything that must not be used. A file older than `since`
@@ -139,7 +136,7 @@ static int open_fresh(const char *path, uint64_t since, struct zerr *e)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return zerr_set(e, "%s: %s", path, kind(st.st_mode));
+		return zerr_set(e, "%s: %s", path, readfile_kind(st.st_mode));
 	}
 	if ((uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec < since) {
 		close(fd);

@@ -2,16 +2,30 @@
 #include "core/listfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/addr.h"
-#include "util/readfile.h"
+#include "util/escape.h"
+#include "util/linereader.h"
 
 struct entry {
 	uint32_t prefix;
 	int len;
+};
+
+/* A list being read: its entries are kept (8 bytes each, never a copy of
+ * the file) and painted only once the whole list is good, so a bad line
+ * never leaves a half-applied list behind. */
+struct list {
+	const char *name;
+	struct entry *ents;
+	size_t n, cap;
+	unsigned long lineno;
+	struct listfile_stats st;
 };
 
 static int is_space(char ch)
@@ -19,74 +33,118 @@ static int is_space(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\r';
 }
 
-/* Two passes: parse everything first, paint only when the whole list is good,
- * so a bad line never leaves a half-applied list behind. */
+/* One line of a list, without its '\n'. */
+static int take_line(struct list *l, const char *p, size_t n, struct zerr *e)
+{
+	l->lineno++;
+	const char *hash = memchr(p, '#', n);
+	const char *s = p, *t = hash ? hash : p + n;
+	while (s < t && is_space(*s))
+		s++;
+	while (t > s && is_space(t[-1]))
+		t--;
+	if (s == t)
+		return 0;
+	if (memchr(s, ':', (size_t)(t - s))) {
+		l->st.skipped_ipv6++;
+		return 0;
+	}
+	struct entry en;
+	enum addr_status rc = cidr_parse(s, (size_t)(t - s), &en.prefix, &en.len);
+	char shown[256];
+	if (rc < 0)
+		return zerr_set(e, "%s:%lu: %s '%s'", l->name, l->lineno,
+		                rc == ADDR_BAD_LEN ? "bad prefix length (0-32) in"
+		                                   : "not an IPv4 address or CIDR:",
+		                escape_bytes(shown, sizeof shown, s, (size_t)(t - s)));
+	if (rc == ADDR_HOST_BITS && l->st.host_bits++ == 0) {
+		char net[ADDR_STRLEN];
+		snprintf(l->st.first_host_bits, sizeof l->st.first_host_bits,
+		         "%s:%lu: '%s' has host bits set below the /%d: taken as %s/%d", l->name,
+		         l->lineno, escape_bytes(shown, 64, s, (size_t)(t - s)), en.len,
+		         addr_str(en.prefix, net), en.len);
+	}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct entry *ne = realloc(l->ents, cap * sizeof *ne);
+		if (!ne)
+			return zerr_set(e, "%s: out of memory", l->name);
+		l->ents = ne;
+		l->cap = cap;
+	}
+	l->ents[l->n++] = en;
+	return 0;
+}
+
+/* Paints a good list and adds up its counts. */
+static int finish(struct list *l, struct constraint *c, bool allowed, struct listfile_stats *st,
+                  struct zerr *e)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (constraint_paint(c, l->ents[i].prefix, l->ents[i].len, allowed) < 0)
+			return zerr_set(e, "%s: out of memory", l->name);
+	if (st) {
+		st->entries += l->n;
+		st->skipped_ipv6 += l->st.skipped_ipv6;
+		if (l->st.host_bits && !st->host_bits)
+			memcpy(st->first_host_bits, l->st.first_host_bits,
+			       sizeof st->first_host_bits);
+		st->host_bits += l->st.host_bits;
+	}
+	return 0;
+}
+
 int listfile_paint_text(struct constraint *c, const char *name, const char *text, size_t len,
                         bool allowed, struct listfile_stats *st, struct zerr *e)
 {
-	struct entry *ents = NULL;
-	size_t nents = 0, cap = 0;
-	unsigned long v6 = 0, lineno = 0;
-	const char *p = text, *end = text + len;
-	while (p < end) {
+	struct list l = {.name = name};
+	int rc = 0;
+	for (const char *p = text, *end = text + len; p < end && rc == 0;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
-		lineno++;
-		const char *hash = memchr(p, '#', (size_t)(le - p));
-		const char *s = p, *t = hash ? hash : le;
-		while (s < t && is_space(*s))
-			s++;
-		while (t > s && is_space(t[-1]))
-			t--;
+		rc = take_line(&l, p, (size_t)(le - p), e);
 		p = nl ? nl + 1 : end;
-		if (s == t)
-			continue;
-		if (memchr(s, ':', (size_t)(t - s))) {
-			v6++;
-			continue;
-		}
-		struct entry en;
-		enum addr_status rc = cidr_parse(s, (size_t)(t - s), &en.prefix, &en.len);
-		if (rc != ADDR_OK) {
-			free(ents);
-			return zerr_set(e, "%s:%lu: %s '%.*s'", name, lineno,
-			                rc == ADDR_BAD_LEN ? "bad prefix length (0-32) in"
-			                                   : "not an IPv4 address or CIDR:",
-			                (int)(t - s), s);
-		}
-		if (nents == cap) {
-			cap = cap ? cap * 2 : 256;
-			struct entry *ne = realloc(ents, cap * sizeof *ne);
-			if (!ne) {
-				free(ents);
-				return zerr_set(e, "%s: out of memory", name);
-			}
-			ents = ne;
-		}
-		ents[nents++] = en;
 	}
-	for (size_t i = 0; i < nents; i++) {
-		if (constraint_paint(c, ents[i].prefix, ents[i].len, allowed) < 0) {
-			free(ents);
-			return zerr_set(e, "%s: out of memory", name);
-		}
-	}
-	free(ents);
-	if (st) {
-		st->entries += nents;
-		st->skipped_ipv6 += v6;
-	}
-	return 0;
+	if (rc == 0)
+		rc = finish(&l, c, allowed, st, e);
+	free(l.ents);
+	return rc;
 }
 
 int listfile_paint_file(struct constraint *c, const char *path, bool allowed,
                         struct listfile_stats *st, struct zerr *e)
 {
-	char *buf;
-	size_t len;
-	if (readfile(path, &buf, &len) < 0)
+	/* any readable stream will do (a pipe, as from <(...)): it is read a
+	 * block at a time, and a line is at most LISTFILE_MAX_LINE bytes */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return zerr_set(e, "%s: %s", path, strerror(errno));
-	int rc = listfile_paint_text(c, path, buf, len, allowed, st, e);
-	free(buf);
+	struct linereader lr;
+	if (linereader_init(&lr, fd) < 0) {
+		close(fd);
+		return zerr_set(e, "%s: out of memory", path);
+	}
+	lr.max_line = LISTFILE_MAX_LINE;
+	struct list l = {.name = path};
+	const char *p;
+	size_t len;
+	unsigned long first;
+	int got, rc = 0;
+	while (rc == 0 && (got = linereader_chunk(&lr, &p, &len, &first)) > 0) {
+		for (const char *end = p + len; p < end && rc == 0;) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			rc = take_line(&l, p, (size_t)(nl - p), e);
+			p = nl + 1;
+		}
+	}
+	if (rc == 0 && got < 0)
+		rc = errno == E2BIG ? zerr_set(e, "%s:%lu: a line longer than %d bytes", path,
+		                               l.lineno + 1, LISTFILE_MAX_LINE)
+		                    : zerr_set(e, "%s: %s", path, strerror(errno));
+	if (rc == 0)
+		rc = finish(&l, c, allowed, st, e);
+	free(l.ents);
+	linereader_free(&lr);
+	close(fd);
 	return rc;
 }

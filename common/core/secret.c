@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/readfile.h"
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -33,25 +35,13 @@ static void derive(struct secret *s, const uint8_t *key, size_t len)
 		snprintf(s->fingerprint + 2 * i, 3, "%02x", fp[i]);
 }
 
-/* What a file at fd is, for messages: "a directory", "a FIFO"... */
-static const char *file_kind(mode_t m)
-{
-	return S_ISDIR(m)    ? "a directory"
-	       : S_ISFIFO(m) ? "a FIFO"
-	       : S_ISCHR(m)  ? "a character device"
-	       : S_ISBLK(m)  ? "a block device"
-	       : S_ISSOCK(m) ? "a socket"
-	       : S_ISLNK(m)  ? "a symbolic link"
-	                     : "not a regular file";
-}
-
 int secret_check_fd(int fd, const char *path, struct zerr *e)
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return zerr_set(e, "%s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return zerr_set(e, "%s: %s, not a key file", path, file_kind(st.st_mode));
+		return zerr_set(e, "%s: %s, not a key file", path, readfile_kind(st.st_mode));
 	if (st.st_uid != geteuid() && st.st_uid != 0)
 		return zerr_set(e,
 		                "%s: owned by uid %u, not by you (uid %u) or root: whoever owns a "

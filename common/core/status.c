@@ -37,9 +37,12 @@ size_t status_format_start(char *buf, size_t size, const struct status_start *s)
 	size_t n = put(buf, size, 0,
 	               "{\"type\":\"%s\",\"module\":\"%s\",\"interface\":\"%s\",\"rate\":%.0f,"
 	               "\"probes\":%u,\"sport_first\":%u,\"sport_count\":%u,"
-	               "\"key_fingerprint\":\"%s\",\"sources\":[",
+	               "\"key_fingerprint\":\"%s\",",
 	               type_names[STATUS_START], s->module, s->interface, s->rate, s->probes,
 	               s->sport_first, s->sport_count, s->key_fingerprint);
+	if (s->module_args && s->module_args[0])
+		n = put(buf, size, n, "\"module_args\":\"%s\",", s->module_args);
+	n = put(buf, size, n, "\"sources\":[");
 	for (unsigned i = 0; i < s->nsources; i++)
 		n = put(buf, size, n, "%s\"%s\"", i ? "," : "", addr_str(s->sources[i], a));
 	return put(buf, size, n, "]}\n");
@@ -105,6 +108,7 @@ void status_parse(const char *line, struct status_record *r)
 		r->type = STATUS_START;
 		json_str(line, "module", r->module, sizeof r->module);
 		json_str(line, "key_fingerprint", r->key_fingerprint, sizeof r->key_fingerprint);
+		json_str(line, "module_args", r->module_args, sizeof r->module_args);
 		r->sport_first = json_num(line, "sport_first");
 		r->sport_count = json_num(line, "sport_count");
 		r->probes = json_num(line, "probes");

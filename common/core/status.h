@@ -25,6 +25,7 @@ enum status_type { STATUS_START, STATUS_STATUS, STATUS_DONE, STATUS_OTHER };
 /* A start record, as zsend writes it. */
 struct status_start {
 	const char *module, *interface, *key_fingerprint;
+	const char *module_args; /* what the receiver's module needs ("" none) */
 	double rate;
 	unsigned probes;
 	uint16_t sport_first;
@@ -55,7 +56,7 @@ size_t status_format_progress(char *buf, size_t size, const struct status_progre
 struct status_record {
 	enum status_type type;
 	/* start */
-	char module[32], key_fingerprint[32];
+	char module[32], key_fingerprint[32], module_args[64];
 	long sport_first, sport_count, probes;
 	/* status and done */
 	long sent, rate;

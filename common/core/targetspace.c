@@ -5,6 +5,7 @@
 
 #include "core/addr.h"
 #include "core/listfile.h"
+#include "util/escape.h"
 
 static int paint_args(struct constraint *c, char *const *cidrs, int n, struct zerr *e)
 {
@@ -12,10 +13,16 @@ static int paint_args(struct constraint *c, char *const *cidrs, int n, struct ze
 		uint32_t prefix;
 		int len;
 		enum addr_status rc = cidr_parse(cidrs[i], strlen(cidrs[i]), &prefix, &len);
+		char shown[256], net[ADDR_STRLEN];
+		escape_bytes(shown, sizeof shown, cidrs[i], strlen(cidrs[i]));
 		if (rc == ADDR_BAD_LEN)
-			return zerr_set(e, "'%s': bad prefix length (0-32)", cidrs[i]);
+			return zerr_set(e, "'%s': bad prefix length (0-32)", shown);
+		if (rc == ADDR_HOST_BITS)
+			return zerr_set(e,
+			                "'%s': host bits set below the /%d: the network is %s/%d",
+			                shown, len, addr_str(prefix, net), len);
 		if (rc != ADDR_OK)
-			return zerr_set(e, "'%s': not an IPv4 address or CIDR", cidrs[i]);
+			return zerr_set(e, "'%s': not an IPv4 address or CIDR", shown);
 		if (constraint_paint(c, prefix, len, true) < 0)
 			return zerr_set(e, "out of memory");
 	}

@@ -36,12 +36,15 @@ static inline void wr32(uint8_t *p, uint32_t v)
 enum { IPPROTO_ICMP_ = 1, IPPROTO_TCP_ = 6, IPPROTO_UDP_ = 17 };
 
 /* An IPv4 header at ip: returns its length (IHL * 4), or 0 if the captured
- * bytes cannot hold it or it is not IPv4. *payload_len is what follows it,
+ * bytes cannot hold it, it is not IPv4, or it is a fragment other than the
+ * first. *payload_len is what follows it,
  * clipped to both the captured length and the header's total length. */
 static inline size_t ipv4_header(const uint8_t *ip, size_t len, size_t *payload_len)
 {
 	if (len < 20 || (ip[0] >> 4) != 4)
 		return 0;
+	if (((ip[6] & 0x1f) << 8 | ip[7]) != 0)
+		return 0; /* a later fragment: what follows is no transport header */
 	size_t ihl = (size_t)(ip[0] & 15) * 4, total = rd16(ip + 2);
 	if (ihl < 20 || ihl > len || total < ihl)
 		return 0;

@@ -150,6 +150,13 @@ static enum probe_verdict time_validate(const struct probe_params *pp, const uin
 #define ECHO_BPF                                                                                   \
 	"icmp and (icmp[0] == 0 or icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11)"
 
+/* The identifier and sequence number: 32 bits. */
+static double echo_answer_bits(const struct probe_params *pp)
+{
+	(void)pp;
+	return 32;
+}
+
 const struct probe_module probe_icmp_echo = {
     .name = "icmp_echo",
     .description = "ICMP echo request; an echo reply is success, ICMP errors are not",
@@ -161,6 +168,7 @@ const struct probe_module probe_icmp_echo = {
     .make_template = echo_template,
     .fill = echo_fill,
     .validate = echo_validate,
+    .answer_bits = echo_answer_bits,
 };
 
 const struct probe_module probe_icmp_echo_time = {
@@ -174,4 +182,5 @@ const struct probe_module probe_icmp_echo_time = {
     .make_template = time_template,
     .fill = time_fill,
     .validate = time_validate,
+    .answer_bits = echo_answer_bits,
 };

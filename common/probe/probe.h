@@ -81,6 +81,13 @@ struct probe_module {
 	/* Checks a frame from its IPv4 header on (len bytes captured). */
 	enum probe_verdict (*validate)(const struct probe_params *pp, const uint8_t *ip, size_t len,
 	                               struct probe_result *r);
+	/* What the receiver must be set up with (probe_setup's args there) to
+	 * validate what this sender sends: its length, 0 for nothing; NULL
+	 * for modules that need nothing. Carried in zsend's start record. */
+	size_t (*receiver_args)(const struct probe_params *pp, char *buf, size_t size);
+	/* Bits of the MAC a direct answer carries, for zsend's warning when
+	 * they are too few to tell answers from other traffic. */
+	double (*answer_bits)(const struct probe_params *pp);
 };
 
 extern const struct probe_module probe_tcp_syn, probe_tcp_ack, probe_icmp_echo,

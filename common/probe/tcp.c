@@ -8,6 +8,7 @@
  *            an answer means the probe got through (firewall mapping).
  * ICMP errors quoting the probe are checked on the quoted header. */
 #include <libnet.h>
+#include <math.h>
 
 #include "probe/helpers.h"
 
@@ -148,6 +149,12 @@ static enum probe_verdict ack_validate(const struct probe_params *pp, const uint
 	 FIELD_BIT(F_WINDOW) | ICMP_ERROR_FIELDS)
 #define ICMP_ERRORS "icmp and (icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11)"
 
+/* The source port (log2 of the -s range) and the 32 bits of seq or ack. */
+static double tcp_answer_bits(const struct probe_params *pp)
+{
+	return log2((double)pp->sport_count) + 32;
+}
+
 const struct probe_module probe_tcp_syn = {
     .name = "tcp_syn",
     .description = "TCP SYN; SYN-ACK is success, RST and ICMP errors are not",
@@ -159,6 +166,7 @@ const struct probe_module probe_tcp_syn = {
     .make_template = syn_template,
     .fill = fill,
     .validate = syn_validate,
+    .answer_bits = tcp_answer_bits,
 };
 
 const struct probe_module probe_tcp_ack = {
@@ -172,4 +180,5 @@ const struct probe_module probe_tcp_ack = {
     .make_template = ack_template,
     .fill = fill,
     .validate = ack_validate,
+    .answer_bits = tcp_answer_bits,
 };

@@ -6,10 +6,17 @@
  *   template:PATH  a text file where ${saddr} ${daddr} ${sport} ${dport}
  *                  (the probe's source and destination, as sent) and
  *                  ${nonce} (8 hex digits, keyed per target) are filled in
+ * and, after any of the first three, ";echo=OFF:LEN[@AT]": LEN bytes (1-8)
+ * of the payload at OFF carry more of the MAC, and an answer must echo
+ * them at AT (default OFF): a DNS transaction id is echo=0:2, an NTP
+ * transmit time echo=40:8@24.
  * The MAC of (target, port, source) picks the source port and the IP
  * identification. An answer must come from the target port to that source
- * port; an ICMP error must quote both, and the identification too. */
+ * port (the log2 of the -s range in bits) and echo the payload's bytes;
+ * an ICMP error must quote both ports and the identification (16 bits
+ * more). zrecv gets the echo rule from zsend's start record. */
 #include <ctype.h>
+#include <math.h>
 #include <errno.h>
 #include <libnet.h>
 #include <stdlib.h>
@@ -40,13 +47,53 @@ struct segment {
 	size_t off, len; /* SEG_TEXT: bytes of udp_payload.bytes */
 };
 
+/* Payload bytes that carry MAC bits and that answers echo. */
+struct echo {
+	bool on;
+	size_t off, len, at;
+	size_t w0, w1; /* the checksum words they touch: payload bytes [w0, w1) */
+};
+
 struct udp_payload {
 	uint8_t *bytes;
 	size_t len;
-	uint32_t sum;         /* checksum words of a fixed payload, added per probe */
+	uint32_t sum;         /* checksum words of a fixed payload (echo window as 0) */
 	struct segment *segs; /* a template: rendered per probe */
 	size_t nsegs;
+	struct echo echo;
 };
+
+/* "OFF:LEN[@AT]" */
+static int parse_echo(const char *s, struct echo *ec, struct zerr *e)
+{
+	unsigned long v[3];
+	char *end;
+	const char *p = s;
+	for (int i = 0; i < 3; i++) {
+		if (i == 2 && *p != '@')
+			break;
+		if (i > 0)
+			p++;
+		if (*p < '0' || *p > '9')
+			return zerr_set(e, "--probe-args: echo=%s: want OFF:LEN or OFF:LEN@AT", s);
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		if (errno || v[i] > PROBE_MAX_PAYLOAD)
+			return zerr_set(e, "--probe-args: echo=%s: a number out of range", s);
+		p = end;
+		if (i == 0 && *p != ':')
+			return zerr_set(e, "--probe-args: echo=%s: want OFF:LEN or OFF:LEN@AT", s);
+		if (i == 1)
+			v[2] = v[0];
+	}
+	if (*p)
+		return zerr_set(e, "--probe-args: echo=%s: want OFF:LEN or OFF:LEN@AT", s);
+	if (v[1] < 1 || v[1] > 8)
+		return zerr_set(e, "--probe-args: echo=%s: LEN is 1 to 8 bytes", s);
+	*ec = (struct echo){
+	    true, v[0], v[1], v[2], v[0] & ~(size_t)1, (v[0] + v[1] + 1) & ~(size_t)1};
+	return 0;
+}
 
 static int parse_hex(const char *hex, struct udp_payload *p, struct zerr *e)
 {
@@ -140,7 +187,25 @@ static int udp_setup(struct probe_params *pp, const char *args, struct zerr *e)
 	pp->mod_state = p;
 	size_t max_len = 0;
 	int rc = 0;
-	if (!args) {
+	/* ";echo=" ends the payload's part; zrecv gets "echo=" alone */
+	char *copy = NULL;
+	const char *echo = NULL;
+	if (args && strncmp(args, "echo=", 5) == 0) {
+		echo = args + 5;
+		args = NULL;
+	} else if (args && (echo = strstr(args, ";echo="))) {
+		if (!(copy = strndup(args, (size_t)(echo - args)))) {
+			udp_teardown(pp);
+			return zerr_set(e, "out of memory");
+		}
+		args = copy;
+		echo += 6;
+	}
+	if (echo)
+		rc = parse_echo(echo, &p->echo, e);
+	if (rc < 0) {
+		/* reported below */
+	} else if (!args) {
 		/* zrecv needs no payload to validate */
 	} else if (strncmp(args, "hex:", 4) == 0) {
 		rc = parse_hex(args + 4, p, e);
@@ -152,8 +217,12 @@ static int udp_setup(struct probe_params *pp, const char *args, struct zerr *e)
 		bool tmpl = args[0] == 't';
 		const char *path = args + (tmpl ? 9 : 5);
 		char *buf;
-		if (readfile(path, &buf, &p->len) < 0)
-			rc = zerr_set(e, "--probe-args: %s: %s", path, strerror(errno));
+		struct zerr fe;
+		/* a template's text holds ${...} names longer or shorter than
+		 * what they render to: its rendering is checked below */
+		if (readfile(path, tmpl ? 4 * PROBE_MAX_PAYLOAD : PROBE_MAX_PAYLOAD, &buf, &p->len,
+		             &fe) < 0)
+			rc = zerr_set(e, "--probe-args: %s", fe.msg);
 		else
 			p->bytes = (uint8_t *)buf;
 		if (rc == 0 && tmpl)
@@ -167,10 +236,19 @@ static int udp_setup(struct probe_params *pp, const char *args, struct zerr *e)
 	if (rc == 0 && (p->nsegs ? max_len : p->len) > PROBE_MAX_PAYLOAD)
 		rc = zerr_set(e, "--probe-args: a payload of up to %zu bytes is more than %d",
 		              p->nsegs ? max_len : p->len, PROBE_MAX_PAYLOAD);
+	if (rc == 0 && p->echo.on && args && p->nsegs)
+		rc = zerr_set(e, "--probe-args: echo= takes a fixed payload (file:, hex:, text:), "
+		                 "not a template");
+	if (rc == 0 && p->echo.on && args && p->echo.off + p->echo.len > p->len)
+		rc = zerr_set(e, "--probe-args: echo=%zu:%zu is past the payload's %zu bytes",
+		              p->echo.off, p->echo.len, p->len);
+	free(copy);
 	if (rc < 0) {
 		udp_teardown(pp);
 		return -1;
 	}
+	if (p->echo.on && p->bytes) /* the echo window counts per probe */
+		memset(p->bytes + p->echo.off, 0, p->echo.len);
 	p->sum = csum_add(0, p->bytes, p->len);
 	/* a fixed payload is part of the template; a template's is rendered */
 	pp->template_len = PAYLOAD_OFF + (p->nsegs ? 0 : p->len);
@@ -224,6 +302,16 @@ static size_t render(const struct udp_payload *p, uint8_t *out, uint32_t saddr, 
 	return n;
 }
 
+/* The echoed bytes of a probe: a MAC under another input than the one
+ * that picks the port, so they say nothing about it. */
+static void echo_bytes(const struct probe_params *pp, uint32_t daddr, uint16_t dport,
+                       uint32_t saddr, uint8_t *out, size_t len)
+{
+	uint64_t m = secret_mac(pp->secret, daddr, dport, saddr ^ 0x5a5aa5a5u);
+	for (size_t i = 0; i < len; i++)
+		out[i] = (uint8_t)(m >> (56 - 8 * i));
+}
+
 static size_t udp_fill(const struct probe_params *pp, uint8_t *frame, uint32_t saddr,
                        uint32_t daddr, uint16_t dport, unsigned probe_num)
 {
@@ -240,6 +328,10 @@ static size_t udp_fill(const struct probe_params *pp, uint8_t *frame, uint32_t s
 		plen = render(p, frame + PAYLOAD_OFF, saddr, daddr, sport, dport, nonce);
 		psum = csum_add(0, frame + PAYLOAD_OFF, plen);
 		wr16(ip + 2, (uint16_t)(20 + UDP_HDR + plen));
+	} else if (p->echo.on) {
+		uint8_t *pay = frame + PAYLOAD_OFF;
+		echo_bytes(pp, daddr, dport, saddr, pay + p->echo.off, p->echo.len);
+		psum += csum_add(0, pay + p->echo.w0, p->echo.w1 - p->echo.w0);
 	}
 	probe_ip_fill(ip, saddr, daddr, (uint16_t)(mac >> 48));
 	wr16(udp, sport);
@@ -286,9 +378,33 @@ static enum probe_verdict udp_validate(const struct probe_params *pp, const uint
 	uint64_t mac = secret_mac(pp->secret, r->saddr, r->sport, r->daddr);
 	if (!probe_sport_ok(pp, mac, r->dport))
 		return PROBE_BAD_MAC;
+	const struct udp_payload *p = pp->mod_state;
+	if (p && p->echo.on) {
+		uint8_t want[8];
+		echo_bytes(pp, r->saddr, r->sport, r->daddr, want, p->echo.len);
+		if (r->data_len < p->echo.at + p->echo.len ||
+		    memcmp(r->data + p->echo.at, want, p->echo.len) != 0)
+			return PROBE_BAD_MAC;
+	}
 	r->classification = "udp";
 	r->success = true;
 	return PROBE_VALID;
+}
+
+/* What zrecv needs to validate what this zsend sends: the echo rule. */
+static size_t udp_receiver_args(const struct probe_params *pp, char *buf, size_t size)
+{
+	const struct udp_payload *p = pp->mod_state;
+	if (!p || !p->echo.on)
+		return 0;
+	int n = snprintf(buf, size, "echo=%zu:%zu@%zu", p->echo.off, p->echo.len, p->echo.at);
+	return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
+static double udp_answer_bits(const struct probe_params *pp)
+{
+	const struct udp_payload *p = pp->mod_state;
+	return log2((double)pp->sport_count) + (p && p->echo.on ? 8.0 * (double)p->echo.len : 0);
 }
 
 const struct probe_module probe_udp = {
@@ -306,6 +422,8 @@ const struct probe_module probe_udp = {
     .bpf = "udp or (icmp and (icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11))",
     .setup = udp_setup,
     .teardown = udp_teardown,
+    .receiver_args = udp_receiver_args,
+    .answer_bits = udp_answer_bits,
     .make_template = udp_template,
     .fill = udp_fill,
     .validate = udp_validate,

@@ -30,6 +30,10 @@ void linereader_free(struct linereader *r)
  * error. */
 static ssize_t refill(struct linereader *r)
 {
+	if (r->max_line && r->end - r->start > r->max_line) {
+		errno = E2BIG;
+		return -1;
+	}
 	if (r->start > 0) {
 		if (r->spare_cap < r->cap) {
 			char *nb = realloc(r->spare, r->cap);

@@ -17,6 +17,10 @@ struct linereader {
 	int eof;
 	int supplied_newline; /* the input's last line had none; one was added */
 	unsigned long lineno; /* lines handed out so far (see linereader_count) */
+	/* if non-zero, a line longer than this ends the input with an error
+	 * (linereader_chunk returns -1, errno E2BIG) instead of growing the
+	 * buffer without end, as /dev/zero would */
+	size_t max_line;
 	/* if set, a read interrupted by a signal while *stop is non-zero ends
 	 * the input (linereader_chunk returns -1, errno EINTR) */
 	volatile sig_atomic_t *stop;

@@ -62,7 +62,10 @@ void test_cidr_parse_cases(void)
 {
 	uint32_t a;
 	int len;
-	CHECK(cidr_parse("10.1.2.3/8", 10, &a, &len) == ADDR_OK && a == 0x0a000000u && len == 8);
+	CHECK(cidr_parse("10.1.2.3/8", 10, &a, &len) == ADDR_HOST_BITS && a == 0x0a000000u &&
+	      len == 8);
+	CHECK(cidr_parse("10.0.0.0/8", 10, &a, &len) == ADDR_OK && a == 0x0a000000u);
+	CHECK(cidr_parse("1.2.3.4/0", 9, &a, &len) == ADDR_HOST_BITS && a == 0 && len == 0);
 	CHECK(cidr_parse("0.0.0.0/0", 9, &a, &len) == ADDR_OK && a == 0 && len == 0);
 	CHECK(cidr_parse("1.2.3.4", 7, &a, &len) == ADDR_OK && len == 32);
 	CHECK(cidr_parse("1.2.3.4/32", 10, &a, &len) == ADDR_OK && a == 0x01020304u);

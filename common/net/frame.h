@@ -1,0 +1,35 @@
+/* frame: the IPv4 packet inside a captured frame, for every link type
+ * zrecv captures on (Ethernet, with up to two 802.1Q/802.1ad tags; Linux
+ * cooked SLL, as "any" gives; raw IP), and what was skipped on the way, so
+ * that skipped kinds are counted, never silently dropped. */
+#ifndef ZSCAN_NET_FRAME_H
+#define ZSCAN_NET_FRAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The link types (libpcap's DLT_ values) frame_ipv4 reads. */
+bool frame_linktype_known(int linktype);
+
+enum frame_kind {
+	FRAME_IPV4,  /* ip and len are set */
+	FRAME_OTHER, /* another protocol: ARP, IPv6, ... */
+	FRAME_SHORT, /* too short for its link-layer header */
+};
+
+struct frame {
+	const uint8_t *ip; /* from the IPv4 header on */
+	size_t len;        /* bytes captured from ip on */
+	unsigned vlans;    /* tags passed over */
+};
+
+enum frame_kind frame_ipv4(int linktype, const uint8_t *f, size_t caplen, struct frame *out);
+
+/* A fragment other than the first: no transport header to read. */
+static inline bool ipv4_later_fragment(const uint8_t *ip, size_t len)
+{
+	return len >= 8 && ((ip[6] & 0x1f) << 8 | ip[7]) != 0;
+}
+
+#endif
