@@ -57,13 +57,17 @@ static void skip_ws(struct parser *ps)
 		ps->s++;
 }
 
+/* A syntax error at ps->s, showing up to 20 bytes from there escaped: the
+ * expression may hold a newline or terminal controls, and the message
+ * must stay one line. */
 static int fail(struct parser *ps, const char *what)
 {
-	if (*ps->s)
-		return zerr_set(ps->e, "--where: position %zu: %s at '%.20s'",
-		                (size_t)(ps->s - ps->start) + 1, what, ps->s);
-	return zerr_set(ps->e, "--where: position %zu: %s at the end",
-	                (size_t)(ps->s - ps->start) + 1, what);
+	size_t pos = (size_t)(ps->s - ps->start) + 1;
+	if (!*ps->s)
+		return zerr_set(ps->e, "--where: position %zu: %s at the end", pos, what);
+	char rest[20 * 4 + 4]; /* each byte at most \xNN, and no "..." cut */
+	escape_bytes(rest, sizeof rest, ps->s, strnlen(ps->s, 20));
+	return zerr_set(ps->e, "--where: position %zu: %s at '%s'", pos, what, rest);
 }
 
 static int emit(struct parser *ps, struct node n)

@@ -11,6 +11,7 @@ void test_filterexpr_errors(void);
 void test_filterexpr_numbers_are_strict(void);
 void test_filterexpr_number_bounds(void);
 void test_filterexpr_field_that_is_not_a_number(void);
+void test_filterexpr_errors_in_one_line(void);
 
 /* The row every expression is evaluated on. */
 static const char *const row_names[] = {"saddr",   "sport",         "ttl",
@@ -365,5 +366,33 @@ void test_filterexpr_field_that_is_not_a_number(void)
 		bool got = eval_on(addrs[i].expr, addrs[i].field, strlen(addrs[i].field), &ok);
 		CHECKF(ok && got == addrs[i].want, "'%s' on f=%s: want %d", addrs[i].expr,
 		       addrs[i].field, addrs[i].want);
+	}
+}
+
+/* What a syntax error shows of the expression is escaped: a newline or a
+ * terminal control in it cannot split the message or reach the terminal. */
+void test_filterexpr_errors_in_one_line(void)
+{
+	static const struct {
+		const char *expr, *msg;
+	} cases[] = {
+	    {"ttl ~\n5", "--where: position 5: expected = != < <= > or >= at '~\\x0a5'"},
+	    {"ttl = 5 \x01\x1b[31m", "--where: position 9: expected && or || or the end at "
+	                             "'\\x01\\x1b[31m'"},
+	    {"ttl = 5 \xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6\xf5\xf4\xf3\xf2\xf1\xf0\xef\xee"
+	     "\xed\xec\xeb",
+	     "--where: position 9: expected && or || or the end at "
+	     "'\\xff\\xfe\\xfd\\xfc\\xfb\\xfa\\xf9\\xf8\\xf7\\xf6\\xf5\\xf4\\xf3\\xf2\\xf1\\xf0\\xe"
+	     "f"
+	     "\\xee\\xed\\xec'"}, /* 20 bytes of it, whole */
+	    {"ttl = 5 || (", "--where: position 13: expected a field name at the end"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct zerr e;
+		struct filterexpr *x = filterexpr_parse(cases[i].expr, &e);
+		bool refused = !x;
+		filterexpr_free(x);
+		CHECKF(refused && strcmp(e.msg, cases[i].msg) == 0, "case %zu: got '%s'", i,
+		       refused ? e.msg : "(parsed)");
 	}
 }
