@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/addr.h"
+#include "util/escape.h"
 
 #define MAX_NODES 256
 
@@ -14,14 +15,25 @@ enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 enum value_kind { V_INT, V_ADDR, V_STR };
 enum node_kind { N_CMP, N_AND, N_OR, N_NOT };
 
+/* An integer as --where compares it: anything in -2^63..2^64-1, the range
+ * of int64_t and uint64_t together, so that no 64-bit field is out of
+ * reach. neg says which half it is in; a negative number keeps its
+ * two's-complement bits in u, so that within one sign the order of u is
+ * the order of the numbers. */
+struct num {
+	bool neg;
+	uint64_t u;
+};
+
 struct node {
 	enum node_kind kind;
 	/* N_CMP */
 	unsigned field;
 	enum op op;
 	enum value_kind vkind;
-	int64_t num; /* V_INT, V_ADDR */
-	char *str;   /* V_STR */
+	struct num num; /* V_INT */
+	uint32_t addr;  /* V_ADDR */
+	char *str;      /* V_STR */
 	size_t len;
 };
 
@@ -45,13 +57,17 @@ static void skip_ws(struct parser *ps)
 		ps->s++;
 }
 
+/* A syntax error at ps->s, showing up to 20 bytes from there escaped: the
+ * expression may hold a newline or terminal controls, and the message
+ * must stay one line. */
 static int fail(struct parser *ps, const char *what)
 {
-	if (*ps->s)
-		return zerr_set(ps->e, "--where: position %zu: %s at '%.20s'",
-		                (size_t)(ps->s - ps->start) + 1, what, ps->s);
-	return zerr_set(ps->e, "--where: position %zu: %s at the end",
-	                (size_t)(ps->s - ps->start) + 1, what);
+	size_t pos = (size_t)(ps->s - ps->start) + 1;
+	if (!*ps->s)
+		return zerr_set(ps->e, "--where: position %zu: %s at the end", pos, what);
+	char rest[20 * 4 + 4]; /* each byte at most \xNN, and no "..." cut */
+	escape_bytes(rest, sizeof rest, ps->s, strnlen(ps->s, 20));
+	return zerr_set(ps->e, "--where: position %zu: %s at '%s'", pos, what, rest);
 }
 
 static int emit(struct parser *ps, struct node n)
@@ -82,21 +98,87 @@ static int field_index(struct parser *ps, const char *name, size_t n)
 	return (int)x->nfields++;
 }
 
-/* Parses a decimal integer filling all n bytes. */
-static bool parse_int(const char *p, size_t n, int64_t *v)
+enum num_status { NUM_OK, NUM_NOT_INT, NUM_LEADING_ZERO, NUM_TOO_LARGE, NUM_TOO_SMALL };
+
+/* The one rule for what is an integer, in the expression and in a field:
+ * all n bytes are -?(0|[1-9][0-9]*) (JSON's integer syntax) and the value
+ * is within -2^63..2^64-1. Anything else (1e3, 0x10, 80x, 080, +1, " 1",
+ * 20 nines) is not a number: never a prefix of it, never a wrapped value. */
+static enum num_status parse_num(const char *p, size_t n, struct num *v)
 {
 	bool neg = n > 0 && p[0] == '-';
 	size_t i = neg;
-	if (i == n || n - i > 18)
-		return false;
-	int64_t r = 0;
-	for (; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return false;
-		r = r * 10 + (p[i] - '0');
+	if (i == n)
+		return NUM_NOT_INT;
+	uint64_t m = 0;
+	bool over = false;
+	for (size_t k = i; k < n; k++) {
+		unsigned d = (unsigned)(unsigned char)p[k] - '0';
+		if (d > 9)
+			return NUM_NOT_INT;
+		if (m > UINT64_MAX / 10 || (m == UINT64_MAX / 10 && d > UINT64_MAX % 10))
+			over = true; /* m wraps from here on; only over is used */
+		m = m * 10 + d;
 	}
-	*v = neg ? -r : r;
-	return true;
+	if (p[i] == '0' && n - i > 1)
+		return NUM_LEADING_ZERO;
+	if (neg && (over || m > (uint64_t)INT64_MAX + 1))
+		return NUM_TOO_SMALL;
+	if (over)
+		return NUM_TOO_LARGE;
+	/* -0 is 0 */
+	*v = (struct num){neg && m > 0, neg ? -m : m};
+	return NUM_OK;
+}
+
+static int num_cmp(struct num a, struct num b)
+{
+	if (a.neg != b.neg)
+		return a.neg ? -1 : 1;
+	return (a.u > b.u) - (a.u < b.u);
+}
+
+/* Whether a bare word is meant as a number: its first letter or digit is
+ * a digit (80, -1, 1e3, 0x10, .5, -.5, 198.51.100.7). Such a word must be
+ * an integer or, when it starts with a digit, an IPv4 address; comparing
+ * it as bytes would be a silent surprise. */
+static bool number_like(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (isalnum((unsigned char)p[i]))
+			return isdigit((unsigned char)p[i]);
+	return false;
+}
+
+/* Refuses the number-like word v[0..n) at its position, saying what is
+ * wrong with it. */
+static int bad_number(struct parser *ps, const char *v, size_t n, enum num_status st)
+{
+	char tok[64];
+	escape_bytes(tok, sizeof tok, v, n);
+	size_t pos = (size_t)(v - ps->start) + 1;
+	switch (st) {
+	case NUM_TOO_LARGE:
+		return zerr_set(ps->e, "--where: position %zu: '%s' is out of range (at most %llu)",
+		                pos, tok, (unsigned long long)UINT64_MAX);
+	case NUM_TOO_SMALL:
+		return zerr_set(ps->e,
+		                "--where: position %zu: '%s' is out of range (at least %lld)", pos,
+		                tok, (long long)INT64_MIN);
+	case NUM_LEADING_ZERO:
+		return zerr_set(
+		    ps->e,
+		    "--where: position %zu: '%s' is not an integer: it has a leading zero "
+		    "(write \"%s\" in quotes to compare it as text)",
+		    pos, tok, tok);
+	default:
+		break;
+	}
+	bool dotted = isdigit((unsigned char)v[0]) && memchr(v, '.', n);
+	return zerr_set(ps->e,
+	                "--where: position %zu: '%s' is not an integer%s (write \"%s\" in quotes "
+	                "to compare it as text)",
+	                pos, tok, dotted ? " or an IPv4 address" : "", tok);
 }
 
 static int parse_cmp(struct parser *ps)
@@ -145,12 +227,14 @@ static int parse_cmp(struct parser *ps)
 		if (vlen == 0)
 			return fail(ps, "expected a value");
 	}
-	uint32_t a;
-	if (!quoted && parse_int(v, vlen, &n.num)) {
-		n.vkind = V_INT;
-	} else if (!quoted && addr_parse(v, vlen, &a) == ADDR_OK) {
-		n.vkind = V_ADDR;
-		n.num = a;
+	if (!quoted && number_like(v, vlen)) {
+		enum num_status st = parse_num(v, vlen, &n.num);
+		if (st == NUM_OK)
+			n.vkind = V_INT;
+		else if (isdigit((unsigned char)v[0]) && addr_parse(v, vlen, &n.addr) == ADDR_OK)
+			n.vkind = V_ADDR;
+		else
+			return bad_number(ps, v, vlen, st);
 	} else {
 		n.vkind = V_STR;
 		if (!(n.str = strndup(v, vlen)))
@@ -285,21 +369,21 @@ static bool compare(const struct node *n, struct fspan v)
 {
 	if (!v.p)
 		return n->op == OP_NE;
-	int64_t num;
+	struct num num;
 	uint32_t a;
 	switch (n->vkind) {
 	case V_INT:
 		if (v.n == 4 && memcmp(v.p, "true", 4) == 0)
-			num = 1;
+			num = (struct num){false, 1};
 		else if (v.n == 5 && memcmp(v.p, "false", 5) == 0)
-			num = 0;
-		else if (!parse_int(v.p, v.n, &num))
-			return n->op == OP_NE;
-		return ordered(n->op, (num > n->num) - (num < n->num));
+			num = (struct num){false, 0};
+		else if (parse_num(v.p, v.n, &num) != NUM_OK)
+			return n->op == OP_NE; /* not a number, by the same rule */
+		return ordered(n->op, num_cmp(num, n->num));
 	case V_ADDR:
 		if (addr_parse(v.p, v.n, &a) != ADDR_OK)
 			return n->op == OP_NE;
-		return ordered(n->op, ((int64_t)a > n->num) - ((int64_t)a < n->num));
+		return ordered(n->op, (a > n->addr) - (a < n->addr));
 	case V_STR: {
 		size_t m = v.n < n->len ? v.n : n->len;
 		int c = memcmp(v.p, n->str, m);

@@ -3,8 +3,14 @@
  *   success = 1 && (sport = 80 || sport = 443) && ttl > 32
  * A value is an integer, a "quoted string", or a bare word (synack,
  * 198.51.100.7). Integers compare as numbers (true/false count as 1/0),
- * IPv4 addresses as addresses, anything else as bytes. A field whose text
- * is not of the value's kind makes the comparison false (and != true). */
+ * IPv4 addresses as addresses, anything else as bytes. A bare word whose
+ * first letter or digit is a digit is meant as a number: it must be a
+ * whole integer, -?(0|[1-9][0-9]*) within -2^63..2^64-1, or, when it
+ * starts with a digit, an IPv4 address; anything else (1e3, 0x10, 080, a
+ * 20-digit number) is refused, naming its position. A quoted value is
+ * always text. A field whose text is not of the value's kind (for an
+ * integer: not a whole integer by that same rule, nor true or false)
+ * makes the comparison false (and != true). */
 #ifndef ZSCAN_CORE_FILTEREXPR_H
 #define ZSCAN_CORE_FILTEREXPR_H
 
@@ -25,7 +31,7 @@ struct filterexpr;
 /* At most this many distinct fields in one expression. */
 #define FILTEREXPR_MAX_FIELDS 32
 
-/* Parses expr; syntax errors name the 1-based position. */
+/* Parses expr; syntax errors and bad numbers name the 1-based position. */
 struct filterexpr *filterexpr_parse(const char *expr, struct zerr *e);
 void filterexpr_free(struct filterexpr *x);
 

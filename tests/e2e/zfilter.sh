@@ -209,3 +209,47 @@ test_zfilter_long_and_tricky_keys_stay_apart() {
 	printf 'a,b,success\n\001x\000y\n' | "$ZS_BIN/zfilter" -a -u a,b 2>"$T/err" >/dev/null || true
 	expect_eq "escaped" "$(head -1 "$T/err")" "zfilter: stdin:2: wrong number of fields: '\\x01x\\x00y'"
 }
+
+# Numbers in --where are whole decimal integers in -2^63..2^64-1 or the
+# expression is refused (exit 2, one line naming the position, nothing on
+# stdout), never compared as bytes; quoted they are text. A field that is
+# not such an integer is not a number for its row, never a prefix of one
+# or a wrapped value.
+test_zfilter_where_numbers_are_strict() {
+	printf 'saddr,sport,success\n198.51.100.7,80,1\n198.51.100.8,443,1\n198.51.100.9,8080,1\n' >"$T/in.csv"
+	local rc expr want
+	while IFS='|' read -r expr want; do
+		expect_error "^zfilter: --where: position $want" "$ZS_BIN/zfilter" --where "$expr" <"$T/in.csv"
+		rc=0
+		"$ZS_BIN/zfilter" --where "$expr" <"$T/in.csv" >/dev/null 2>&1 || rc=$?
+		expect_eq "exit of --where '$expr'" "$rc" 2
+	done <<'CASES'
+sport > 1e3|9: '1e3' is not an integer \(write "1e3" in quotes to compare it as text\)$
+sport > 0x10|9: '0x10' is not an integer \(write "0x10" in quotes to compare it as text\)$
+sport >= 1000x|10: '1000x' is not an integer \(write "1000x" in quotes to compare it as text\)$
+sport > 99999999999999999999|9: '99999999999999999999' is out of range \(at most 18446744073709551615\)$
+sport = 18446744073709551616|9: '18446744073709551616' is out of range \(at most 18446744073709551615\)$
+sport > -9223372036854775809|9: '-9223372036854775809' is out of range \(at least -9223372036854775808\)$
+sport = 080|9: '080' is not an integer: it has a leading zero \(write "080" in quotes to compare it as text\)$
+success = 1 && sport > .5|24: '.5' is not an integer \(write ".5" in quotes to compare it as text\)$
+saddr = 198.51.100.07|9: '198.51.100.07' is not an integer or an IPv4 address
+CASES
+	where_rows() { "$ZS_BIN/zfilter" --no-dedup -f saddr,sport --where "$1" <"$2" | tr '\n' ' '; }
+	expect_eq "the top of the range" "$(where_rows 'sport <= 18446744073709551615' "$T/in.csv")" \
+		"198.51.100.7,80 198.51.100.8,443 198.51.100.9,8080 "
+	expect_eq "0 and -0" "$(where_rows 'sport > 0 && sport > -0' "$T/in.csv")" \
+		"198.51.100.7,80 198.51.100.8,443 198.51.100.9,8080 "
+	expect_eq "an address" "$(where_rows 'saddr = 198.51.100.7' "$T/in.csv")" "198.51.100.7,80 "
+	expect_eq "an address range" "$(where_rows 'saddr > 198.51.100.7 && saddr < 198.51.100.10' "$T/in.csv")" \
+		"198.51.100.8,443 198.51.100.9,8080 "
+	expect_eq "quoted: text" "$(where_rows 'sport < "5"' "$T/in.csv")" "198.51.100.8,443 "
+	# fields that are not integers, in CSV and as JSON numbers
+	printf 'saddr,sport,success\n1.0.0.1,80x,1\n1.0.0.2,1e3,1\n1.0.0.3,99999999999999999999,1\n1.0.0.4,18446744073709551696,1\n1.0.0.5,080,1\n1.0.0.6,+80,1\n1.0.0.7,18446744073709551615,1\n1.0.0.8,80,1\n1.0.0.9,-9223372036854775808,1\n' >"$T/f.csv"
+	expect_eq "CSV fields >= 0" "$(where_rows 'sport >= 0' "$T/f.csv")" "1.0.0.7,18446744073709551615 1.0.0.8,80 "
+	expect_eq "CSV fields = 80" "$(where_rows 'sport = 80' "$T/f.csv")" "1.0.0.8,80 "
+	expect_eq "CSV fields < 0" "$(where_rows 'sport < 0' "$T/f.csv")" "1.0.0.9,-9223372036854775808 "
+	expect_eq "CSV fields != 80" "$(where_rows 'sport != 80' "$T/f.csv" | wc -w)" 8
+	printf '{"saddr":"2.0.0.1","sport":1e3}\n{"saddr":"2.0.0.2","sport":80.0}\n{"saddr":"2.0.0.3","sport":18446744073709551696}\n{"saddr":"2.0.0.4","sport":80}\n{"saddr":"2.0.0.5","sport":8e1}\n' >"$T/f.json"
+	expect_eq "JSON numbers >= 0" "$(where_rows 'sport >= 0' "$T/f.json")" "2.0.0.4,80 "
+	expect_eq "JSON numbers = 80" "$(where_rows 'sport = 80' "$T/f.json")" "2.0.0.4,80 "
+}

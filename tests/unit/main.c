@@ -44,6 +44,10 @@ struct harness harness_state;
 	X(udp_frame_and_validation)                                                                \
 	X(filterexpr_table)                                                                        \
 	X(filterexpr_errors)                                                                       \
+	X(filterexpr_numbers_are_strict)                                                           \
+	X(filterexpr_number_bounds)                                                                \
+	X(filterexpr_field_that_is_not_a_number)                                                   \
+	X(filterexpr_errors_in_one_line)                                                           \
 	X(ratelimit_catches_up_without_bursts)                                                     \
 	X(ratelimit_batches_keep_the_rate)                                                         \
 	X(ratelimit_shared_schedule_in_order)                                                      \

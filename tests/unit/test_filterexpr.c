@@ -8,6 +8,10 @@
 
 void test_filterexpr_table(void);
 void test_filterexpr_errors(void);
+void test_filterexpr_numbers_are_strict(void);
+void test_filterexpr_number_bounds(void);
+void test_filterexpr_field_that_is_not_a_number(void);
+void test_filterexpr_errors_in_one_line(void);
 
 /* The row every expression is evaluated on. */
 static const char *const row_names[] = {"saddr",   "sport",         "ttl",
@@ -110,4 +114,285 @@ void test_filterexpr_errors(void)
 	strcpy(deep + 200, "ttl = 1");
 	struct zerr e;
 	CHECK(!filterexpr_parse(deep, &e) && strstr(e.msg, "nested too deeply"));
+}
+
+/* Number-like words that are not whole, in-range decimal integers (or, for
+ * words that start with a digit, IPv4 addresses) are refused, naming the
+ * 1-based position of the word and what is wrong, in one line: the whole
+ * message is compared. */
+void test_filterexpr_numbers_are_strict(void)
+{
+	static const struct {
+		const char *expr, *msg;
+	} cases[] = {
+	    {"sport > 1e3",
+	     "--where: position 9: '1e3' is not an integer (write \"1e3\" in quotes to "
+	     "compare it as text)"},
+	    {"sport > 0x10",
+	     "--where: position 9: '0x10' is not an integer (write \"0x10\" in quotes "
+	     "to compare it as text)"},
+	    {"sport >= 1000x",
+	     "--where: position 10: '1000x' is not an integer (write \"1000x\" in "
+	     "quotes to compare it as text)"},
+	    {"sport > 99999999999999999999",
+	     "--where: position 9: '99999999999999999999' is out of range (at most "
+	     "18446744073709551615)"},
+	    {"sport = 18446744073709551616",
+	     "--where: position 9: '18446744073709551616' is out of range (at most "
+	     "18446744073709551615)"},
+	    /* 2^64 + 80: a parser that wraps would read 80 */
+	    {"sport = 18446744073709551696",
+	     "--where: position 9: '18446744073709551696' is out of range (at most "
+	     "18446744073709551615)"},
+	    {"ttl > -9223372036854775809",
+	     "--where: position 7: '-9223372036854775809' is out of range (at least "
+	     "-9223372036854775808)"},
+	    {"ttl > -99999999999999999999",
+	     "--where: position 7: '-99999999999999999999' is out of range (at least "
+	     "-9223372036854775808)"},
+	    {"sport = 080", "--where: position 9: '080' is not an integer: it has a leading zero "
+	                    "(write \"080\" in quotes to compare it as text)"},
+	    {"sport = 00",
+	     "--where: position 9: '00' is not an integer: it has a leading zero (write "
+	     "\"00\" in quotes to compare it as text)"},
+	    {"ttl > -01",
+	     "--where: position 7: '-01' is not an integer: it has a leading zero (write "
+	     "\"-01\" in quotes to compare it as text)"},
+	    {"ttl > -1x",
+	     "--where: position 7: '-1x' is not an integer (write \"-1x\" in quotes to "
+	     "compare it as text)"},
+	    {"ttl > .5", "--where: position 7: '.5' is not an integer (write \".5\" in quotes to "
+	                 "compare it as text)"},
+	    {"ttl > -.5",
+	     "--where: position 7: '-.5' is not an integer (write \"-.5\" in quotes to "
+	     "compare it as text)"},
+	    {"ttl > 1.5", "--where: position 7: '1.5' is not an integer or an IPv4 address (write "
+	                  "\"1.5\" in quotes to compare it as text)"},
+	    {"sport = 80:81", "--where: position 9: '80:81' is not an integer (write \"80:81\" in "
+	                      "quotes to compare it as text)"},
+	    {"timestamp_str >= 2026-11-21",
+	     "--where: position 18: '2026-11-21' is not an integer (write \"2026-11-21\" in quotes "
+	     "to compare it as text)"},
+	    /* not addresses either: a leading zero in an octet, an octet over
+	     * 255, three or five octets */
+	    {"saddr = 198.18.3.07",
+	     "--where: position 9: '198.18.3.07' is not an integer or an IPv4 "
+	     "address (write \"198.18.3.07\" in quotes to compare it as text)"},
+	    {"saddr = 256.1.1.1", "--where: position 9: '256.1.1.1' is not an integer or an IPv4 "
+	                          "address (write \"256.1.1.1\" in quotes to compare it as text)"},
+	    {"saddr = 1.2.3", "--where: position 9: '1.2.3' is not an integer or an IPv4 address "
+	                      "(write \"1.2.3\" in quotes to compare it as text)"},
+	    {"saddr = 1.2.3.4.5", "--where: position 9: '1.2.3.4.5' is not an integer or an IPv4 "
+	                          "address (write \"1.2.3.4.5\" in quotes to compare it as text)"},
+	    /* the position of the word, in a later comparison, after tabs */
+	    {"success = 1 && (sport = 80 || sport =\t8e1)",
+	     "--where: position 39: '8e1' is not an integer (write \"8e1\" in quotes to compare it "
+	     "as text)"},
+	    {"success=1&&sport>=1k",
+	     "--where: position 19: '1k' is not an integer (write \"1k\" in "
+	     "quotes to compare it as text)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct zerr e;
+		struct filterexpr *x = filterexpr_parse(cases[i].expr, &e);
+		bool refused = !x;
+		filterexpr_free(x);
+		CHECKF(refused && strcmp(e.msg, cases[i].msg) == 0, "'%s': got '%s'", cases[i].expr,
+		       refused ? e.msg : "(parsed)");
+	}
+	/* a long word: one line, cut short, still naming its position */
+	char longexpr[200] = "sport > ";
+	memset(longexpr + 8, '7', 150);
+	struct zerr e;
+	struct filterexpr *x = filterexpr_parse(longexpr, &e);
+	bool refused = !x;
+	filterexpr_free(x);
+	CHECK(refused);
+	CHECKF(strncmp(e.msg, "--where: position 9: '7777", 26) == 0 &&
+	           strstr(e.msg, "...' is out of range (at most 18446744073709551615)") &&
+	           !strchr(e.msg, '\n') && strlen(e.msg) < 160,
+	       "got '%s'", e.msg);
+}
+
+/* Evaluates expr on a row of one field f whose text is val[0..n). */
+static bool eval_on(const char *expr, const char *val, size_t n, int *ok)
+{
+	struct zerr e;
+	struct filterexpr *x = filterexpr_parse(expr, &e);
+	*ok = x && filterexpr_nfields(x) == 1 && strcmp(filterexpr_field(x, 0), "f") == 0;
+	if (!x)
+		return false;
+	struct fspan v = {val, n};
+	bool r = filterexpr_eval(x, &v);
+	filterexpr_free(x);
+	return r;
+}
+
+/* The whole range -2^63..2^64-1 is reachable and ordered as numbers, in
+ * the expression and in fields; its edges are in, one past them is out. */
+void test_filterexpr_number_bounds(void)
+{
+	static const struct {
+		const char *expr, *field;
+		bool want;
+	} cases[] = {
+	    {"f = 0", "0", true},
+	    {"f > 0", "0", false},
+	    {"f = -0", "0", true},
+	    {"f = 0", "-0", true}, /* JSON's -0 */
+	    {"f < 0", "-1", true},
+	    {"f = 18446744073709551615", "18446744073709551615", true},
+	    {"f > 18446744073709551614", "18446744073709551615", true},
+	    {"f < 18446744073709551615", "18446744073709551614", true},
+	    {"f <= 18446744073709551615", "0", true},
+	    {"f > 18446744073709551615", "18446744073709551615", false},
+	    /* past INT64_MAX (the old limit was 18 digits) */
+	    {"f > 9223372036854775807", "9223372036854775808", true},
+	    {"f = 1000000000000000000", "1000000000000000000", true},
+	    {"f = -9223372036854775808", "-9223372036854775808", true},
+	    {"f < -9223372036854775807", "-9223372036854775808", true},
+	    {"f > -9223372036854775808", "-9223372036854775808", false},
+	    /* across the sign: a value of 2^63 or more is above every negative
+	     * one, whatever its bits as int64_t */
+	    {"f > -1", "18446744073709551615", true},
+	    {"f < -1", "18446744073709551615", false},
+	    {"f < 9223372036854775808", "-9223372036854775808", true},
+	    {"f < 18446744073709551615", "-1", true},
+	    {"f > 18446744073709551615", "-1", false},
+	    {"f >= -9223372036854775808", "18446744073709551615", true},
+	    /* true/false still count as 1/0 */
+	    {"f = 1", "true", true},
+	    {"f < 1", "false", true},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int ok;
+		bool got = eval_on(cases[i].expr, cases[i].field, strlen(cases[i].field), &ok);
+		CHECKF(ok && got == cases[i].want, "'%s' on f=%s: want %d", cases[i].expr,
+		       cases[i].field, cases[i].want);
+	}
+}
+
+/* A field whose text is not a whole, in-range integer by the same rule is
+ * not a number for that row: every comparison with an integer is false and
+ * != is true; it is never read as a prefix, a wrapped value or a float. A
+ * quoted value compares as text, and still-bare words as before. */
+void test_filterexpr_field_that_is_not_a_number(void)
+{
+	static const struct {
+		const char *text;
+		size_t n;
+	} notnum[] = {
+#define T(s) {s, sizeof s - 1}
+	    T("80x"),
+	    T("1e3"),
+	    T("8e1"),
+	    T("0x50"),
+	    T("99999999999999999999"),
+	    T("18446744073709551616"),
+	    T("18446744073709551696"), /* 2^64 + 80 */
+	    T("-9223372036854775809"),
+	    T("080"),
+	    T("00"),
+	    T("-01"),
+	    T("+80"),
+	    T(" 80"),
+	    T("80 "),
+	    T("80.0"),
+	    T(".80"),
+	    T(""),
+	    T("-"),
+	    T("8\0"),
+	    T("80\n"),
+	    T("\xd9\xa8\xd9\xa0"),
+	    T("TRUE"),
+	    T("198.18.3.7"),
+#undef T
+	};
+	static const char *const exprs[] = {
+	    "f = 80",  "f < 80",  "f <= 80", "f > 80",
+	    "f >= 80", "f > 0",   "f < 0",   "f >= -9223372036854775808",
+	    "f = 8",   "f = 1000"};
+	for (size_t i = 0; i < sizeof notnum / sizeof notnum[0]; i++) {
+		for (size_t k = 0; k < sizeof exprs / sizeof exprs[0]; k++) {
+			int ok;
+			bool got = eval_on(exprs[k], notnum[i].text, notnum[i].n, &ok);
+			CHECKF(ok && !got, "'%s' on f='%.*s': want false", exprs[k],
+			       (int)notnum[i].n, notnum[i].text);
+		}
+		int ok;
+		bool got = eval_on("f != 80", notnum[i].text, notnum[i].n, &ok);
+		CHECKF(ok && got, "'f != 80' on f='%.*s': want true", (int)notnum[i].n,
+		       notnum[i].text);
+	}
+	/* quoted, number-like words are text and compare as bytes */
+	static const struct {
+		const char *expr, *field;
+		bool want;
+	} text[] = {
+	    {"f = \"1e3\"", "1e3", true},
+	    {"f = \"1e3\"", "1000", false},
+	    {"f < \"1e3\"", "1000", true}, /* '0' < 'e'; as numbers not < */
+	    {"f > \"1e3\"", "80", true},   /* '8' > '1' */
+	    {"f = \"080\"", "080", true},
+	    {"f = \"99999999999999999999\"", "99999999999999999999", true},
+	    {"f = \"198.18.3.07\"", "198.18.3.07", true},
+	    {"f >= \"2026-11-21\"", "2026-11-21T10:00:00.5Z", true},
+	    /* bare words whose first letter or digit is not a digit stay text */
+	    {"f = -", "-", true},
+	    {"f = -abc", "-abc", true},
+	    {"f = x80", "x80", true},
+	    {"f < e3", "1e3", true},
+	};
+	for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
+		int ok;
+		bool got = eval_on(text[i].expr, text[i].field, strlen(text[i].field), &ok);
+		CHECKF(ok && got == text[i].want, "'%s' on f=%s: want %d", text[i].expr,
+		       text[i].field, text[i].want);
+	}
+	/* addresses still compare as addresses, also at the edges */
+	static const struct {
+		const char *expr, *field;
+		bool want;
+	} addrs[] = {
+	    {"f = 198.51.100.7", "198.51.100.7", true},
+	    {"f >= 0.0.0.0", "0.0.0.0", true},
+	    {"f <= 255.255.255.255", "255.255.255.255", true},
+	    {"f > 198.51.100.10", "198.51.100.9", false}, /* as text it would be true */
+	    {"f = 198.51.100.7", "198.51.100.07", false}, /* not an address: false */
+	    {"f != 198.51.100.7", "198.51.100.07", true},
+	};
+	for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
+		int ok;
+		bool got = eval_on(addrs[i].expr, addrs[i].field, strlen(addrs[i].field), &ok);
+		CHECKF(ok && got == addrs[i].want, "'%s' on f=%s: want %d", addrs[i].expr,
+		       addrs[i].field, addrs[i].want);
+	}
+}
+
+/* What a syntax error shows of the expression is escaped: a newline or a
+ * terminal control in it cannot split the message or reach the terminal. */
+void test_filterexpr_errors_in_one_line(void)
+{
+	static const struct {
+		const char *expr, *msg;
+	} cases[] = {
+	    {"ttl ~\n5", "--where: position 5: expected = != < <= > or >= at '~\\x0a5'"},
+	    {"ttl = 5 \x01\x1b[31m", "--where: position 9: expected && or || or the end at "
+	                             "'\\x01\\x1b[31m'"},
+	    {"ttl = 5 \xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6\xf5\xf4\xf3\xf2\xf1\xf0\xef\xee"
+	     "\xed\xec\xeb",
+	     "--where: position 9: expected && or || or the end at "
+	     "'\\xff\\xfe\\xfd\\xfc\\xfb\\xfa\\xf9\\xf8\\xf7\\xf6\\xf5\\xf4\\xf3\\xf2\\xf1\\xf0\\xe"
+	     "f"
+	     "\\xee\\xed\\xec'"}, /* 20 bytes of it, whole */
+	    {"ttl = 5 || (", "--where: position 13: expected a field name at the end"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct zerr e;
+		struct filterexpr *x = filterexpr_parse(cases[i].expr, &e);
+		bool refused = !x;
+		filterexpr_free(x);
+		CHECKF(refused && strcmp(e.msg, cases[i].msg) == 0, "case %zu: got '%s'", i,
+		       refused ? e.msg : "(parsed)");
+	}
 }
