@@ -7,16 +7,28 @@
  *   below 0x80, modulo the parsers below: a target line (zsend's stdin),
  *             a CIDR (list files, arguments), a port list (-p), a -n limit,
  *             result lines (zfilter's stdin) under one of several option
- *             sets, picked by the next byte, and zblacklist's stdin.
+ *             sets, picked by the next byte, zblacklist's stdin, a captured
+ *             frame of the link type the next byte picks (Ethernet, SLL,
+ *             raw IP) through every module, a key file, a list file, a
+ *             udp payload spec and file, and a --where expression
+ *             evaluated over fields taken from the rest.
  * A crash, a sanitizer report or a broken invariant aborts. */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <pcap/dlt.h>
+#include <sys/stat.h>
+
 #include "core/addr.h"
+#include "core/filterexpr.h"
+#include "core/listfile.h"
+#include "core/secret.h"
+#include "net/frame.h"
 #include "zblacklist/addrfilter.h"
 #include "core/limit.h"
 #include "core/ports.h"
@@ -150,6 +162,130 @@ static void fuzz_limit(const char *s)
 		abort();
 }
 
+static void fuzz_module(const struct probe_module *m, const char *in, size_t n);
+
+/* A frame as zrecv gets it: the link layer the first byte picks, then
+ * every module's validation of what is inside. */
+static void fuzz_frame(const char *in, size_t n)
+{
+	static const int links[] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_RAW};
+	if (n < 1)
+		return;
+	struct frame fr;
+	int link = links[(uint8_t)in[0] % 3];
+	char *f = malloc(n - 1 ? n - 1 : 1); /* exactly the frame: ASan sees past it */
+	memcpy(f, in + 1, n - 1);
+	if (frame_ipv4(link, (const uint8_t *)f, n - 1, &fr) == FRAME_IPV4) {
+		if (fr.ip < (const uint8_t *)f || fr.ip + fr.len != (const uint8_t *)f + n - 1)
+			abort();
+		for (int i = 0; probe_modules[i]; i++)
+			if (!ipv4_later_fragment(fr.ip, fr.len))
+				fuzz_module(probe_modules[i], (const char *)fr.ip, fr.len);
+	}
+	free(f);
+}
+
+/* The input as a file (a memfd, named through /proc), mode 0600. */
+static const char *file_of(const char *in, size_t n, int *fd)
+{
+	static char path[64];
+	*fd = memfd_of(in, n);
+	if (fchmod(*fd, 0600) < 0)
+		abort();
+	snprintf(path, sizeof path, "/proc/self/fd/%d", *fd);
+	return path;
+}
+
+static void fuzz_keyfile(const char *in, size_t n)
+{
+	int fd;
+	const char *path = file_of(in, n, &fd);
+	struct secret s;
+	struct zerr e;
+	if (secret_load(path, &s, &e) == 0 && strlen(s.fingerprint) != 16)
+		abort();
+	close(fd);
+}
+
+static void fuzz_listfile(const char *in, size_t n)
+{
+	int fd;
+	const char *path = file_of(in, n, &fd);
+	struct constraint *c = constraint_new(false);
+	struct listfile_stats st = {0};
+	struct zerr e;
+	if (!c)
+		abort();
+	if (listfile_paint_file(c, path, true, &st, &e) == 0) {
+		if (constraint_finish(c) < 0 || (st.entries == 0 && constraint_count(c) != 0))
+			abort();
+	}
+	constraint_free(c);
+	close(fd);
+}
+
+/* --probe-args for udp: the input as the spec, and as the file a file:
+ * spec names (the first byte picks which). */
+static void fuzz_payload(const char *in, size_t n)
+{
+	if (n < 1)
+		return;
+	char spec[96];
+	int fd = -1;
+	if (in[0] & 1) {
+		const char *path = file_of(in + 1, n - 1, &fd);
+		snprintf(spec, sizeof spec, "%s:%s%s", in[0] & 2 ? "template" : "file", path,
+		         in[0] & 4 ? ";echo=0:2" : "");
+	} else {
+		size_t k = n - 1 < sizeof spec - 1 ? n - 1 : sizeof spec - 1;
+		memcpy(spec, in + 1, k);
+		spec[k] = '\0';
+	}
+	const struct probe_module *m = probe_find("udp");
+	static struct secret secret;
+	struct probe_params pp = {
+	    .secret = &secret, .sport_first = 40000, .sport_count = 100, .probes = 1};
+	struct zerr e;
+	if (probe_setup(m, &pp, spec, &e) == 0) {
+		uint8_t frame[PROBE_MAX_FRAME];
+		if (pp.template_len > PROBE_MAX_FRAME ||
+		    m->make_template(&pp, 0xc6120001u, frame, &e) < 0)
+			abort();
+		size_t len = m->fill(&pp, frame, 0xc6120001u, 0xc6121005u, 53, 0);
+		if (len > PROBE_MAX_FRAME)
+			abort();
+		probe_teardown(m, &pp);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* A --where expression (up to the first NUL) and, after it, field values
+ * separated by NULs for each field the expression names. */
+static void fuzz_where(const char *in, size_t n)
+{
+	size_t el = strnlen(in, n);
+	char *expr = malloc(el + 1);
+	memcpy(expr, in, el);
+	expr[el] = '\0';
+	struct zerr e;
+	struct filterexpr *x = filterexpr_parse(expr, &e);
+	if (x) {
+		struct fspan vals[FILTEREXPR_MAX_FIELDS];
+		const char *p = in + el + (el < n), *end = in + n;
+		for (size_t i = 0; i < filterexpr_nfields(x); i++) {
+			size_t vl = p < end ? strnlen(p, (size_t)(end - p)) : 0;
+			vals[i] = p < end ? (struct fspan){p, vl} : (struct fspan){NULL, 0};
+			p += vl + 1;
+		}
+		(void)filterexpr_eval(x, vals);
+		filterexpr_free(x);
+	} else if (!strchr(e.msg, ':') || strchr(e.msg, '\n')) {
+		abort(); /* an error is one line that says where */
+	}
+	free(expr);
+}
+
 static void fuzz_module(const struct probe_module *m, const char *in, size_t n)
 {
 	static struct secret secret; /* a fixed key: validation paths get exercised */
@@ -166,7 +302,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		void (*bytes)(const char *in, size_t n);
 		void (*string)(const char *s);
 	} parsers[] = {{fuzz_targetline, NULL}, {fuzz_cidr, NULL},         {NULL, fuzz_ports},
-	               {NULL, fuzz_limit},      {fuzz_resultfilter, NULL}, {fuzz_addrfilter, NULL}};
+	               {NULL, fuzz_limit},      {fuzz_resultfilter, NULL}, {fuzz_addrfilter, NULL},
+	               {fuzz_frame, NULL},      {fuzz_keyfile, NULL},      {fuzz_listfile, NULL},
+	               {fuzz_payload, NULL},    {fuzz_where, NULL}};
 	static size_t nmodules;
 	if (!nmodules)
 		while (probe_modules[nmodules])
