@@ -1,11 +1,11 @@
 # The library's layers (README, Layout): each file of common/ includes only
-# its own layer and those above it (util, core, net, probe; tool over
-# util), and names the layer in every include.
+# its own layer and those before it (util, core, net, probe, tool: the
+# tools' own helpers come last), and names the layer in every include.
 
 # The includes under ROOT/common that break the layering, one word each.
 layer_violations() { # ROOT
 	declare -A allowed=([util]="util" [core]="util core" [net]="util core net"
-		[probe]="util core net probe" [tool]="util tool")
+		[probe]="util core net probe" [tool]="util core net probe tool")
 	local bad="" f layer inc
 	for f in "$1"/common/*/*.[ch]; do
 		layer=$(basename "$(dirname "$f")")
