@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "json") == 0)
 				cfg.format = RESULTFILTER_JSON;
 			else
-				errx(2, "-O: '%s' is not text, csv or json", optarg);
+				errx(2, "-O: '%s' is not text, csv or json", cli_shown(optarg));
 			break;
 		case 'w':
 			cfg.where = optarg;
@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)
-				errx(2, "-T: '%s' is not 1 or 2", optarg);
+				errx(2, "-T: '%s' is not 1 or 2", cli_shown(optarg));
 			cfg.threads = optarg[0] - '0';
 			break;
 		case 'q':
@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		errx(2, "unexpected argument '%s': results come on stdin", argv[optind]);
+		errx(2, "unexpected argument '%s': results come on stdin", cli_shown(argv[optind]));
 	if (cfg.all && cfg.where)
 		errx(2, "-a and --where exclude each other");
 	struct stat in;

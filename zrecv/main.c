@@ -145,7 +145,7 @@ static void parse_options(int argc, char **argv, struct opts *o, struct recvscan
 			break;
 		case 'M':
 			if (!(cfg->mod = probe_find(optarg)))
-				errx(ZS_EXIT_USAGE, "-M: no probe module '%s'", optarg);
+				errx(ZS_EXIT_USAGE, "-M: no probe module '%s'", cli_shown(optarg));
 			break;
 		case 's':
 			if (parse_port_range(optarg, "-s", &o->sport_lo, &o->sport_hi, &e) < 0)
@@ -173,7 +173,8 @@ static void parse_options(int argc, char **argv, struct opts *o, struct recvscan
 			else if (strcmp(optarg, "json") == 0)
 				cfg->format = OUTPUT_JSON;
 			else
-				errx(ZS_EXIT_USAGE, "-O: '%s' is not csv or json", optarg);
+				errx(ZS_EXIT_USAGE, "-O: '%s' is not csv or json",
+				     cli_shown(optarg));
 			break;
 		case 'f':
 			cfg->field_list = optarg;
@@ -215,7 +216,7 @@ static void parse_options(int argc, char **argv, struct opts *o, struct recvscan
 		}
 	}
 	if (optind != argc)
-		errx(ZS_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+		errx(ZS_EXIT_USAGE, "unexpected argument '%s'", cli_shown(argv[optind]));
 }
 
 /* The options that only make sense together, and -f's names now, before

@@ -148,14 +148,15 @@ static void parse_sources(const char *arg, struct sendscan_config *cfg)
 		size_t n = strcspn(p, ",");
 		const char *dash = memchr(p, '-', n);
 		uint32_t lo, hi;
+		char item[256];
+		escape_bytes(item, sizeof item, p, n);
 		if (addr_parse(p, dash ? (size_t)(dash - p) : n, &lo) != ADDR_OK ||
 		    (dash && addr_parse(dash + 1, n - (size_t)(dash - p) - 1, &hi) != ADDR_OK))
-			errx(ZS_EXIT_USAGE, "-S: '%.*s' is not an address or a range a-b", (int)n,
-			     p);
+			errx(ZS_EXIT_USAGE, "-S: '%s' is not an address or a range a-b", item);
 		if (!dash)
 			hi = lo;
 		if (hi < lo)
-			errx(ZS_EXIT_USAGE, "-S: '%.*s': range runs backwards", (int)n, p);
+			errx(ZS_EXIT_USAGE, "-S: '%s': range runs backwards", item);
 		for (uint64_t a = lo; a <= hi; a++) {
 			if (cfg->nsources == SENDSCAN_MAX_SOURCES)
 				errx(ZS_EXIT_USAGE, "-S: at most %d source addresses",
@@ -181,7 +182,7 @@ static double parse_bandwidth(const char *s)
 	else if (*end == 'G' || *end == 'g')
 		mult = 1e9, end++;
 	if (end == s || *end || !(v > 0) || !isfinite(v))
-		errx(ZS_EXIT_USAGE, "-B: '%s' is not a bandwidth like 100M", s);
+		errx(ZS_EXIT_USAGE, "-B: '%s' is not a bandwidth like 100M", cli_shown(s));
 	return v * mult;
 }
 
@@ -237,12 +238,12 @@ static void parse_options(int argc, char **argv, struct opts *o, struct sendscan
 			o->gwmac = optarg;
 			if (mac_parse(o->gwmac, cfg->pp.dst_mac) < 0)
 				errx(ZS_EXIT_USAGE, "-G: '%s' is not a MAC like 02:00:00:00:00:01",
-				     o->gwmac);
+				     cli_shown(o->gwmac));
 			break;
 		case 'M':
 			if (!(cfg->mod = probe_find(optarg)))
 				errx(ZS_EXIT_USAGE, "-M: no probe module '%s' (see --list-modules)",
-				     optarg);
+				     cli_shown(optarg));
 			break;
 		case 'p':
 			if (parse_u64(optarg, 0, 65535, "-p", &v, &e) < 0)
@@ -309,7 +310,7 @@ static void parse_options(int argc, char **argv, struct opts *o, struct sendscan
 	}
 	if (optind != argc)
 		errx(ZS_EXIT_USAGE, "unexpected argument '%s': targets come on stdin",
-		     argv[optind]);
+		     cli_shown(argv[optind]));
 }
 
 /* The options that only make sense together, and the module's arguments

@@ -7,7 +7,17 @@
 #include <err.h>
 #include <getopt.h>
 
+#include "util/escape.h"
 #include "util/zerr.h"
+
+/* An option's value as a message may show it: control bytes escaped, so
+ * the message stays one line. Four at a time can be in use. */
+static inline const char *cli_shown(const char *arg)
+{
+	static char bufs[4][256];
+	static unsigned next;
+	return escape_controls(bufs[next++ % 4], sizeof bufs[0], arg);
+}
 
 /* Call with the value getopt_long returned ('?' or ':') when the optstring
  * starts with ':' (so a missing value is told apart) and opterr is 0. */
@@ -15,7 +25,7 @@ __attribute__((noreturn)) static inline void cli_bad_option(int ch, char *const 
 {
 	const char *arg = argv[optind - 1];
 	char shortopt[3] = {'-', (char)optopt, '\0'};
-	const char *name = optopt ? shortopt : arg;
+	const char *name = optopt ? shortopt : cli_shown(arg);
 	if (ch == ':')
 		errx(ZS_EXIT_USAGE, "option '%s' needs a value (see --help)", name);
 	errx(ZS_EXIT_USAGE, "unknown option '%s' (see --help)", name);

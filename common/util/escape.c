@@ -1,10 +1,24 @@
 /* escape: bytes shown in messages. */
 #include "util/escape.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+/* Both escapes, as `all` says. */
+static char *escape(char *out, size_t size, const char *p, size_t n, bool all);
+
 char *escape_bytes(char *out, size_t size, const char *p, size_t n)
+{
+	return escape(out, size, p, n, true);
+}
+
+char *escape_controls(char *out, size_t size, const char *s)
+{
+	return escape(out, size, s, strlen(s), false);
+}
+
+static char *escape(char *out, size_t size, const char *p, size_t n, bool all)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
@@ -14,10 +28,10 @@ char *escape_bytes(char *out, size_t size, const char *p, size_t n)
 		unsigned char c = (unsigned char)p[i];
 		char tmp[4];
 		size_t tn = 0;
-		if (c == '\\' || c == '\'') {
+		if (all && (c == '\\' || c == '\'')) {
 			tmp[tn++] = '\\';
 			tmp[tn++] = (char)c;
-		} else if (c >= 0x20 && c < 0x7f) {
+		} else if ((c >= 0x20 && c < 0x7f) || (!all && c >= 0x80)) {
 			tmp[tn++] = (char)c;
 		} else {
 			tmp[tn++] = '\\';

@@ -11,4 +11,9 @@
  * size - 1 bytes; cut short with "..." when it does not fit); returns out. */
 char *escape_bytes(char *out, size_t size, const char *p, size_t n);
 
+/* The lighter form for a whole message: only control bytes (below 0x20,
+ * and 0x7f) become \xNN, so a message stays one line whatever it quotes.
+ * s (NUL-terminated) into out, as escape_bytes cuts it; returns out. */
+char *escape_controls(char *out, size_t size, const char *s);
+
 #endif

@@ -158,3 +158,14 @@ for i in range(5):
 	expect_error "echo=0:9: LEN is 1 to 8 bytes" "$ZS_BIN/zsend" --dryrun -M udp --probe-args "hex:00112233;echo=0:9"
 	expect_error "echo=2:4 is past the payload's 4 bytes" "$ZS_BIN/zsend" --dryrun -M udp --probe-args "hex:00112233;echo=2:4"
 }
+
+# Every message is one line, showing the invisible bytes of what it quotes.
+test_integrity_messages_show_invisible_bytes() {
+	expect_error "^zsend: -S: '1.2\\\\x0a3' is not an address" "$ZS_BIN/zsend" -S "$(printf '1.2\n3')"
+	expect_error "^zgen: -p: '80\\\\x0a1' is not a port" "$ZS_BIN/zgen" -p "$(printf '80\n1')"
+	expect_error "^zsend: -M: no probe module 'x\\\\x09y'" "$ZS_BIN/zsend" -M "$(printf 'x\ty')"
+	expect_error "^zrecv: -O: 'c\\\\x0dsv' is not csv or json" "$ZS_BIN/zrecv" -O "$(printf 'c\rsv')"
+	expect_error "^zgen: '10.0.0.1\\\\x1b\[31m': not an IPv4 address" "$ZS_BIN/zgen" "$(printf '10.0.0.1\033[31m')"
+	printf '198.51.100.1\000\n' >"$T/list"
+	expect_error "$T/list:1: not an IPv4 address or CIDR: '198.51.100.1\\\\x00'" "$ZS_BIN/zgen" -w "$T/list"
+}
