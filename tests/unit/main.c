@@ -13,6 +13,8 @@ struct harness harness_state;
 	X(addr_scan_matches_addr_parse)                                                            \
 	X(cidr_parse_cases)                                                                        \
 	X(escape_shows_every_byte)                                                                 \
+	X(ipaddr_text_both_ways)                                                                   \
+	X(ipaddr_random_against_libc)                                                              \
 	X(constraint_default_list_count)                                                           \
 	X(constraint_index_is_bijection_random_sets)                                               \
 	X(constraint_allowed_matches_brute_force)                                                  \

@@ -1,0 +1,72 @@
+/* ipaddr: an address of either family as one value. An IPv4 address is
+ * kept as its IPv4-mapped IPv6 form (::ffff:a.b.c.d), so that one 128-bit
+ * value, one order and one set of operations serve both families, and a
+ * stream may mix them line by line; it is still printed as a dotted quad.
+ * (A real IPv6 target in ::ffff:0:0/96 would be taken for IPv4; that range
+ * is not routed, and the default IPv6 blocklist holds it.)
+ * Text follows the RFCs: IPv6 as RFC 4291 writes it (hex groups, one
+ * "::", an IPv4 tail), with no zone and no brackets; printed as RFC 5952
+ * says (lower case, no leading zeros, the longest run of two or more zero
+ * groups as "::"). IPv4 as addr.h parses it. */
+#ifndef ZSCAN_CORE_IPADDR_H
+#define ZSCAN_CORE_IPADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ipaddr {
+	uint64_t hi, lo; /* the 128 bits, most significant first */
+};
+
+/* Room for any address as text: an IPv6 address with an IPv4 tail, and a
+ * NUL. */
+#define IPADDR_STRLEN 46
+
+static inline struct ipaddr ipaddr_from_v4(uint32_t v4)
+{
+	return (struct ipaddr){0, 0xffff00000000ull | v4};
+}
+
+static inline bool ipaddr_is_v4(struct ipaddr a)
+{
+	return a.hi == 0 && (a.lo >> 32) == 0xffff;
+}
+
+static inline uint32_t ipaddr_v4(struct ipaddr a)
+{
+	return (uint32_t)a.lo;
+}
+
+static inline bool ipaddr_eq(struct ipaddr a, struct ipaddr b)
+{
+	return a.hi == b.hi && a.lo == b.lo;
+}
+
+/* -1, 0 or 1 as a is below, equal to or above b. */
+static inline int ipaddr_cmp(struct ipaddr a, struct ipaddr b)
+{
+	if (a.hi != b.hi)
+		return a.hi < b.hi ? -1 : 1;
+	return a.lo < b.lo ? -1 : a.lo > b.lo;
+}
+
+/* The 16 bytes in network order, and back. */
+void ipaddr_to_bytes(struct ipaddr a, uint8_t out[16]);
+struct ipaddr ipaddr_from_bytes(const uint8_t in[16]);
+
+/* Parses exactly s[0..len): a dotted quad or an IPv6 address. 0, or -1. */
+int ipaddr_parse(const char *s, size_t len, struct ipaddr *out);
+
+/* Writes the address (no terminator) and returns the end: a dotted quad
+ * for IPv4, RFC 5952 text for IPv6. */
+char *ipaddr_format(char *out, struct ipaddr a);
+
+/* The same, NUL terminated, for messages. */
+const char *ipaddr_str(struct ipaddr a, char buf[IPADDR_STRLEN]);
+
+/* The address with every bit from bit `keep` on (counted from the top,
+ * 0-128) cleared: the network of a /keep. */
+struct ipaddr ipaddr_mask(struct ipaddr a, int keep);
+
+#endif

@@ -1,0 +1,96 @@
+/* Unit tests: addresses of both families as one value, as text (RFC 4291
+ * in, RFC 5952 out), against inet_pton/inet_ntop over random addresses. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "core/ipaddr.h"
+
+void test_ipaddr_text_both_ways(void);
+void test_ipaddr_random_against_libc(void);
+
+static const char *fmt(const char *in)
+{
+	static char buf[IPADDR_STRLEN];
+	struct ipaddr a;
+	if (ipaddr_parse(in, strlen(in), &a) < 0)
+		return "(bad)";
+	return ipaddr_str(a, buf);
+}
+
+void test_ipaddr_text_both_ways(void)
+{
+	static const char *const cases[][2] = {
+	    {"2001:db8::1", "2001:db8::1"},
+	    {"2001:0DB8:0000:0000:0000:0000:0000:0001", "2001:db8::1"},
+	    {"2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"},    /* the first of two runs */
+	    {"2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"}, /* one zero group stays */
+	    {"2001:0:0:1:0:0:0:1", "2001:0:0:1::1"},          /* the longer run */
+	    {"::", "::"},
+	    {"::1", "::1"},
+	    {"1::", "1::"},
+	    {"1:2:3:4:5:6:7::", "1:2:3:4:5:6:7:0"},
+	    {"::ffff:198.51.100.7", "198.51.100.7"}, /* IPv4, mapped */
+	    {"198.51.100.7", "198.51.100.7"},
+	    {"64:ff9b::198.51.100.7", "64:ff9b::c633:6407"},
+	    {"2001:2::a:0:0:0", "2001:2:0:0:a::"}, /* the longest run, not the first */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECKF(strcmp(fmt(cases[i][0]), cases[i][1]) == 0, "%s -> %s, want %s", cases[i][0],
+		       fmt(cases[i][0]), cases[i][1]);
+	static const char *const bad[] = {"1:2:3:4:5:6:7:8:9",
+	                                  "1::2::3",
+	                                  "12345::",
+	                                  "g::",
+	                                  ":1::",
+	                                  "1:",
+	                                  "[::1]",
+	                                  "fe80::1%eth0",
+	                                  "1.2.3.4:80",
+	                                  ":::",
+	                                  "",
+	                                  "1:2:3:4:5:6:7:8::",
+	                                  "::1.2.3",
+	                                  "::1.2.3.4.5",
+	                                  "1.2.3.4::",
+	                                  "::256.1.1.1",
+	                                  "1:2:3:4:5:6:7:1.2.3.4"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECKF(strcmp(fmt(bad[i]), "(bad)") == 0, "'%s' was taken as %s", bad[i],
+		       fmt(bad[i]));
+	struct ipaddr a;
+	CHECK(ipaddr_parse("10.1.2.3", 8, &a) == 0 && ipaddr_is_v4(a) &&
+	      ipaddr_v4(a) == 0x0a010203u);
+	CHECK(ipaddr_parse("2001:db8::1", 11, &a) == 0 && !ipaddr_is_v4(a));
+	struct ipaddr m = ipaddr_mask(a, 32);
+	CHECK(m.hi == 0x20010db800000000ull && m.lo == 0);
+	CHECK(ipaddr_eq(ipaddr_mask(a, 128), a) && ipaddr_mask(a, 0).hi == 0);
+	m = ipaddr_mask(a, 127);
+	CHECK(m.lo == 0);
+}
+
+void test_ipaddr_random_against_libc(void)
+{
+	srand(7);
+	for (int i = 0; i < 20000; i++) {
+		uint8_t b[16];
+		for (int k = 0; k < 16; k++)
+			b[k] = (uint8_t)(rand() % 4 == 0 ? 0 : rand()); /* runs of zeros */
+		if (i % 3 == 0)
+			memset(b + 2 + i % 9, 0, 4 + i % 5);
+		if (b[0] == 0)
+			b[0] = 0x20; /* not ::/8, where libc prints IPv4 tails */
+		struct ipaddr a = ipaddr_from_bytes(b), back;
+		uint8_t again[16];
+		ipaddr_to_bytes(a, again);
+		CHECK(memcmp(again, b, 16) == 0);
+		char ours[IPADDR_STRLEN], libc[INET6_ADDRSTRLEN];
+		ipaddr_str(a, ours);
+		CHECK(inet_ntop(AF_INET6, b, libc, sizeof libc));
+		CHECKF(strcmp(ours, libc) == 0, "ours %s, libc %s", ours, libc);
+		CHECK(ipaddr_parse(ours, strlen(ours), &back) == 0 && ipaddr_eq(back, a));
+		uint8_t pt[16];
+		CHECK(inet_pton(AF_INET6, ours, pt) == 1 && memcmp(pt, b, 16) == 0);
+	}
+}
