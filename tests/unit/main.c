@@ -15,6 +15,8 @@ struct harness harness_state;
 	X(escape_shows_every_byte)                                                                 \
 	X(ipaddr_text_both_ways)                                                                   \
 	X(ipaddr_random_against_libc)                                                              \
+	X(ip6set_cases)                                                                            \
+	X(ip6set_matches_brute_force)                                                              \
 	X(constraint_default_list_count)                                                           \
 	X(constraint_index_is_bijection_random_sets)                                               \
 	X(constraint_allowed_matches_brute_force)                                                  \

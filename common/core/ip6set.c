@@ -1,0 +1,320 @@
+/* ip6set: singles, ranges and slices of IPv6, minus blocked prefixes. */
+#include "core/ip6set.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef unsigned __int128 u128;
+
+static u128 u(struct ipaddr a)
+{
+	return (u128)a.hi << 64 | a.lo;
+}
+
+static struct ipaddr ip(u128 v)
+{
+	return (struct ipaddr){(uint64_t)(v >> 64), (uint64_t)v};
+}
+
+/* The last address of a run. */
+static u128 run_last(const struct ip6run *r)
+{
+	return u(r->start) + ((u128)(r->count - 1) << r->shift);
+}
+
+static int grow(void **p, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 64;
+	void *np = realloc(*p, nc * size);
+	if (!np)
+		return -1;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
+static int add_run(struct ip6set *s, struct ip6run r, struct zerr *e)
+{
+	if (grow((void **)&s->runs, &s->runs_cap, s->nruns, sizeof r) < 0)
+		return zerr_set(e, "out of memory");
+	s->runs[s->nruns++] = r;
+	return 0;
+}
+
+int ip6set_allow(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e)
+{
+	char t[IPADDR_STRLEN];
+	prefix = ipaddr_mask(prefix, len);
+	if (len == 128) {
+		if (grow((void **)&s->singles, &s->singles_cap, s->nsingles, sizeof prefix) < 0)
+			return zerr_set(e, "out of memory");
+		s->singles[s->nsingles++] = prefix;
+		return 0;
+	}
+	if (128 - len > 48)
+		return zerr_set(e,
+		                "%s/%d: 2^%d addresses, more than zgen can permute (2^48); scan a "
+		                "slice of it, such as %s/%d-%d",
+		                ipaddr_str(prefix, t), len, 128 - len, t, len,
+		                len + 48 > 64 ? len + 48 : 64);
+	return add_run(s, (struct ip6run){prefix, (uint64_t)1 << (128 - len), 0, 0}, e);
+}
+
+int ip6set_allow_slice(struct ip6set *s, struct ipaddr prefix, int len, int slice,
+                       struct ipaddr iid, struct zerr *e)
+{
+	char t[IPADDR_STRLEN];
+	if (slice <= len || slice > 128)
+		return zerr_set(e,
+		                "%s/%d-%d: the slice must be longer than the prefix, at most /128",
+		                ipaddr_str(prefix, t), len, slice);
+	if (slice - len > 48)
+		return zerr_set(e, "%s/%d-%d: 2^%d slices, more than zgen can permute (2^48)",
+		                ipaddr_str(prefix, t), len, slice, slice - len);
+	u128 low = slice == 128 ? 0 : ((u128)1 << (128 - slice)) - 1;
+	struct ipaddr start = ip(u(ipaddr_mask(prefix, len)) | (u(iid) & low));
+	return add_run(
+	    s, (struct ip6run){start, (uint64_t)1 << (slice - len), (uint8_t)(128 - slice), 0}, e);
+}
+
+int ip6set_block(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e)
+{
+	u128 lo = u(ipaddr_mask(prefix, len));
+	u128 hi = len == 0 ? ~(u128)0 : lo | (((u128)1 << (128 - len)) - 1);
+	if (len == 128)
+		hi = lo;
+	if (grow((void **)&s->blocked, &s->blocked_cap, s->nblocked, sizeof(struct ip6span)) < 0)
+		return zerr_set(e, "out of memory");
+	s->blocked[s->nblocked++] = (struct ip6span){ip(lo), ip(hi)};
+	return 0;
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+	return ipaddr_cmp(*(const struct ipaddr *)a, *(const struct ipaddr *)b);
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+	return ipaddr_cmp(((const struct ip6span *)a)->lo, ((const struct ip6span *)b)->lo);
+}
+
+/* Ranges first, then slices, each ascending: the index order. */
+static int cmp_run(const void *a, const void *b)
+{
+	const struct ip6run *x = a, *y = b;
+	if ((x->shift == 0) != (y->shift == 0))
+		return x->shift == 0 ? -1 : 1;
+	return ipaddr_cmp(x->start, y->start);
+}
+
+/* Sorts spans and merges those that overlap or touch; returns how many. */
+static size_t merge_spans(struct ip6span *sp, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(sp, n, sizeof *sp, cmp_span);
+	size_t m = 0;
+	for (size_t i = 1; i < n; i++) {
+		u128 hi = u(sp[m].hi);
+		if (hi != ~(u128)0 && u(sp[i].lo) > hi + 1)
+			sp[++m] = sp[i];
+		else if (u(sp[i].hi) > hi)
+			sp[m].hi = sp[i].hi;
+	}
+	return m + 1;
+}
+
+/* The span of sp[0..n) holding a, or -1 (sp sorted, disjoint). */
+static long find_span(const struct ip6span *sp, size_t n, u128 a)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (u(sp[mid].hi) < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && u(sp[lo].lo) <= a ? (long)lo : -1;
+}
+
+/* Takes spans rm[0..n) (sorted, disjoint) out of run r: the pieces left,
+ * appended to out. */
+static int subtract(const struct ip6run *r, const struct ip6span *rm, size_t n, struct ip6run **out,
+                    size_t *nout, size_t *cap)
+{
+	u128 start = u(r->start), last = run_last(r);
+	uint64_t from = 0; /* the first index not yet placed */
+	for (size_t k = 0; k < n && from < r->count; k++) {
+		u128 lo = u(rm[k].lo), hi = u(rm[k].hi);
+		if (hi < start || lo > last)
+			continue;
+		/* indices i with lo <= start + (i << shift) <= hi */
+		u128 step = (u128)1 << r->shift;
+		uint64_t ilo = lo <= start ? 0 : (uint64_t)((lo - start + step - 1) >> r->shift);
+		uint64_t ihi = (uint64_t)((hi - start) >> r->shift);
+		if (ihi >= r->count)
+			ihi = r->count - 1;
+		if (ilo > ihi || ihi < from)
+			continue;
+		if (ilo > from) {
+			if (grow((void **)out, cap, *nout, sizeof **out) < 0)
+				return -1;
+			(*out)[(*nout)++] = (struct ip6run){ip(start + ((u128)from << r->shift)),
+			                                    ilo - from, r->shift, 0};
+		}
+		from = ihi + 1;
+	}
+	if (from < r->count) {
+		if (grow((void **)out, cap, *nout, sizeof **out) < 0)
+			return -1;
+		(*out)[(*nout)++] = (struct ip6run){ip(start + ((u128)from << r->shift)),
+		                                    r->count - from, r->shift, 0};
+	}
+	return 0;
+}
+
+int ip6set_finish(struct ip6set *s, struct zerr *e)
+{
+	char t1[IPADDR_STRLEN], t2[IPADDR_STRLEN];
+	s->nblocked = merge_spans(s->blocked, s->nblocked);
+	/* ranges: merged with each other, as spans */
+	size_t nr = 0, nsl = 0;
+	for (size_t i = 0; i < s->nruns; i++)
+		nr += s->runs[i].shift == 0;
+	size_t nr0 = nr; /* the ranges, before merging: first in cmp_run's order */
+	struct ip6span *ranges = malloc((nr ? nr : 1) * sizeof *ranges);
+	if (!ranges)
+		return zerr_set(e, "out of memory");
+	nr = 0;
+	for (size_t i = 0; i < s->nruns; i++)
+		if (s->runs[i].shift == 0)
+			ranges[nr++] =
+			    (struct ip6span){s->runs[i].start, ip(run_last(&s->runs[i]))};
+	nr = merge_spans(ranges, nr);
+	/* slices: refused when two of them overlap */
+	if (s->nruns)
+		qsort(s->runs, s->nruns, sizeof *s->runs, cmp_run);
+	size_t first_slice = nr0;
+	struct ip6run *slices = s->runs + first_slice;
+	nsl = s->nruns - first_slice;
+	for (size_t i = 1; i < nsl; i++)
+		if (u(slices[i].start) <= run_last(&slices[i - 1])) {
+			free(ranges);
+			return zerr_set(
+			    e, "the prefix slices at %s and %s overlap: scan them apart",
+			    ipaddr_str(slices[i - 1].start, t1), ipaddr_str(slices[i].start, t2));
+		}
+	/* what is left of each, the blocked prefixes out, and slices also
+	 * without what the ranges hold (no target twice) */
+	struct ip6run *runs = NULL;
+	size_t nruns = 0, cap = 0;
+	int rc = 0;
+	for (size_t i = 0; i < nr && rc == 0; i++) {
+		u128 lo = u(ranges[i].lo), hi = u(ranges[i].hi);
+		struct ip6run r = {ranges[i].lo, (uint64_t)(hi - lo + 1), 0, 0};
+		rc = subtract(&r, s->blocked, s->nblocked, &runs, &nruns, &cap);
+	}
+	size_t nleft_ranges = nruns;
+	for (size_t i = 0; i < nsl && rc == 0; i++) {
+		struct ip6run *tmp = NULL;
+		size_t nt = 0, tcap = 0;
+		rc = subtract(&slices[i], ranges, nr, &tmp, &nt, &tcap);
+		for (size_t k = 0; k < nt && rc == 0; k++)
+			rc = subtract(&tmp[k], s->blocked, s->nblocked, &runs, &nruns, &cap);
+		free(tmp);
+	}
+	if (rc < 0) {
+		free(ranges);
+		free(runs);
+		return zerr_set(e, "out of memory");
+	}
+	/* singles: sorted, each once, none blocked or in a range */
+	if (s->nsingles)
+		qsort(s->singles, s->nsingles, sizeof *s->singles, cmp_addr);
+	size_t m = 0;
+	for (size_t i = 0; i < s->nsingles; i++) {
+		u128 a = u(s->singles[i]);
+		if ((m && ipaddr_eq(s->singles[m - 1], s->singles[i])) ||
+		    find_span(s->blocked, s->nblocked, a) >= 0 || find_span(ranges, nr, a) >= 0)
+			continue;
+		s->singles[m++] = s->singles[i];
+	}
+	s->nsingles = m;
+	free(ranges);
+	free(s->runs);
+	s->runs = runs;
+	s->nruns = nruns;
+	s->runs_cap = cap;
+	s->nranges = nleft_ranges;
+	uint64_t total = s->nsingles;
+	for (size_t i = 0; i < s->nruns; i++) {
+		s->runs[i].before = total;
+		if (s->runs[i].count > IP6SET_MAX - total)
+			return zerr_set(e,
+			                "more than 2^48 IPv6 targets: more than zgen can permute");
+		total += s->runs[i].count;
+	}
+	s->count = total;
+	s->finished = true;
+	return 0;
+}
+
+struct ipaddr ip6set_at(const struct ip6set *s, uint64_t i)
+{
+	if (i < s->nsingles)
+		return s->singles[i];
+	size_t lo = 0, hi = s->nruns;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->runs[mid].before <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	const struct ip6run *r = &s->runs[lo];
+	return ip(u(r->start) + ((u128)(i - r->before) << r->shift));
+}
+
+bool ip6set_blocked(const struct ip6set *s, struct ipaddr a)
+{
+	return find_span(s->blocked, s->nblocked, u(a)) >= 0;
+}
+
+bool ip6set_contains(const struct ip6set *s, struct ipaddr a)
+{
+	if (s->nsingles && bsearch(&a, s->singles, s->nsingles, sizeof a, cmp_addr))
+		return true;
+	/* ranges are disjoint, and so are the slices' hulls: in each, only
+	 * the last run that starts at or below a can hold it */
+	u128 v = u(a);
+	size_t groups[3] = {0, s->nranges, s->nruns};
+	for (int g = 0; g < 2; g++) {
+		size_t lo = groups[g], hi = groups[g + 1];
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (u(s->runs[mid].start) <= v)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == groups[g])
+			continue;
+		const struct ip6run *r = &s->runs[lo - 1];
+		u128 st = u(r->start);
+		if (v <= run_last(r) && ((v - st) & (((u128)1 << r->shift) - 1)) == 0)
+			return true;
+	}
+	return false;
+}
+
+void ip6set_free(struct ip6set *s)
+{
+	free(s->singles);
+	free(s->runs);
+	free(s->blocked);
+	*s = (struct ip6set){0};
+}

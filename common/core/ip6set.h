@@ -1,0 +1,85 @@
+/* ip6set: the IPv6 part of a scan's target space, as zgen permutes it.
+ * IPv6 is far too large for a tree over the whole space, and what is
+ * scanned is sparse: hitlists of single addresses, small prefixes
+ * (2001:db8::/120), and prefix slices in XMap's manner (2001:db8::/32-48:
+ * every /48 of the /32, one address in each, with a chosen interface
+ * identifier). So the set is kept as
+ *   - singles: the /128 entries, sorted (16 bytes each: a hitlist of ten
+ *     million addresses is 160 MB);
+ *   - runs: address ranges (prefixes, merged where they overlap), and
+ *     slices (start + i * 2^shift for i below a count), each with the count
+ *     of targets before it, so that the i-th target is a binary search.
+ * Blocked prefixes are taken out of every part when the set is finished,
+ * so that, as for IPv4, every index 0..count-1 is one allowed target. The
+ * index order: singles (ascending), then runs in the order they start. A
+ * set holds at most IP6SET_MAX targets (what zgen's cyclic group can
+ * permute). */
+#ifndef ZSCAN_CORE_IP6SET_H
+#define ZSCAN_CORE_IP6SET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/ipaddr.h"
+#include "util/zerr.h"
+
+#define IP6SET_MAX ((uint64_t)1 << 48)
+
+/* start + i * 2^shift, for i below count. A range has shift 0. */
+struct ip6run {
+	struct ipaddr start;
+	uint64_t count;
+	uint8_t shift;
+	uint64_t before; /* targets of the set before this run (after finish) */
+};
+
+struct ip6span {
+	struct ipaddr lo, hi; /* inclusive */
+};
+
+struct ip6set {
+	struct ipaddr *singles;
+	size_t nsingles, singles_cap;
+	struct ip6run *runs; /* once finished: the ranges, then the slices */
+	size_t nruns, runs_cap, nranges;
+	struct ip6span *blocked; /* sorted and merged once finished */
+	size_t nblocked, blocked_cap;
+	uint64_t count;
+	bool finished;
+};
+
+/* Allows prefix/len: one single for a /128, a range otherwise. Fails,
+ * naming it, for a prefix of more than IP6SET_MAX addresses (a slice of
+ * it will do). */
+int ip6set_allow(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e);
+
+/* Allows every /slice of prefix/len, each at the address whose bits below
+ * the slice are those of iid. */
+int ip6set_allow_slice(struct ip6set *s, struct ipaddr prefix, int len, int slice,
+                       struct ipaddr iid, struct zerr *e);
+
+/* Blocks prefix/len (kept out of the set at finish, whatever was allowed). */
+int ip6set_block(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e);
+
+/* Sorts, merges and takes the blocked prefixes out; counts. After this,
+ * only queries. Fails when out of memory or over IP6SET_MAX. */
+int ip6set_finish(struct ip6set *s, struct zerr *e);
+
+static inline uint64_t ip6set_count(const struct ip6set *s)
+{
+	return s->count;
+}
+
+/* The i-th target, for i < ip6set_count(s). */
+struct ipaddr ip6set_at(const struct ip6set *s, uint64_t i);
+
+/* Whether a is in a blocked prefix (a finished set). */
+bool ip6set_blocked(const struct ip6set *s, struct ipaddr a);
+
+/* Whether a is one of the set's targets (a finished set). */
+bool ip6set_contains(const struct ip6set *s, struct ipaddr a);
+
+void ip6set_free(struct ip6set *s);
+
+#endif
