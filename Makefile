@@ -45,15 +45,19 @@ UDP_PROBES := $(wildcard conf/udp-probes/*.pkt)
 .PHONY: all asan tsan test unit e2e bench install uninstall deps format clean demo fuzz
 all: $(addprefix bin/,$(TOOLS)) $(patsubst tests/tools/%.c,build/tools/%,$(TESTTOOL_SRC))
 
-build/gen/default_blocklist.c: conf/blocklist.conf
+# the default blocklists, each as a C string (listfile_default_blocklist
+# and listfile_default_blocklist6)
+build/gen/default_blocklist.c: conf/blocklist.conf conf/blocklist6.conf
 	@mkdir -p $(@D)
-	awk 'BEGIN { print "/* generated from conf/blocklist.conf by the Makefile */"; \
-	       print "#include <stddef.h>"; \
-	       print "const char listfile_default_blocklist[] =" } \
-	     { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "\t\"%s\\n\"\n", $$0 } \
-	     END { print "\t\"\";"; \
-	           print "const size_t listfile_default_blocklist_len = sizeof listfile_default_blocklist - 1;" }' \
-	     $< > $@.tmp && mv $@.tmp $@
+	{ echo "/* generated from conf/blocklist.conf and blocklist6.conf by the Makefile */"; \
+	  echo "#include <stddef.h>"; \
+	  for f in conf/blocklist.conf conf/blocklist6.conf; do \
+	    n=listfile_default_blocklist$$(case $$f in *6.conf) echo 6;; esac); \
+	    echo "const char $$n[] ="; \
+	    awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "\t\"%s\\n\"\n", $$0 }' $$f; \
+	    echo "\t\"\";"; \
+	    echo "const size_t $${n}_len = sizeof $$n - 1;"; \
+	  done; } > $@.tmp && mv $@.tmp $@
 
 build/rel/%.o: %.c | $(GEN_SRC)
 	@mkdir -p $(@D)
@@ -132,13 +136,13 @@ install: all
 		$(DESTDIR)$(PREFIX)/etc/zscan $(DESTDIR)$(PREFIX)/share/zscan/udp-probes
 	install -m 755 $(addprefix bin/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(foreach t,$(TOOLS),$(t)/$(t).1) $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 conf/blocklist.conf $(DESTDIR)$(PREFIX)/etc/zscan/
+	install -m 644 conf/blocklist.conf conf/blocklist6.conf $(DESTDIR)$(PREFIX)/etc/zscan/
 	install -m 644 $(UDP_PROBES) $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(TOOLS)) \
 	      $(foreach t,$(TOOLS),$(DESTDIR)$(PREFIX)/share/man/man1/$(t).1) \
-	      $(DESTDIR)$(PREFIX)/etc/zscan/blocklist.conf \
+	      $(DESTDIR)$(PREFIX)/etc/zscan/blocklist.conf $(DESTDIR)$(PREFIX)/etc/zscan/blocklist6.conf \
 	      $(addprefix $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/,$(notdir $(UDP_PROBES)))
 
 deps:

@@ -115,11 +115,10 @@ int main(int argc, char **argv)
 	ts.cidrs = argv + optind;
 	ts.ncidrs = argc - optind;
 	struct listfile_stats lst = {0};
-	struct constraint *c = targetspace_build(&ts, &lst, &e);
-	if (!c)
+	struct targetspace *t = targetspace_build(&ts, &lst, &e);
+	if (!t)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
-	if (lst.skipped_ipv6 && !quiet)
-		warnx("skipped %lu IPv6 list entries (IPv4 only)", lst.skipped_ipv6);
+	const struct constraint *c = t->v4;
 	if (!quiet)
 		liststats_warn(&lst);
 
@@ -143,6 +142,6 @@ int main(int argc, char **argv)
 			status = ZS_EXIT_FAIL;
 		}
 	}
-	constraint_free(c);
+	targetspace_free(t);
 	return status;
 }

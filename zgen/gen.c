@@ -11,13 +11,14 @@
 #include <unistd.h>
 
 #include "core/addr.h"
+#include "core/ipaddr.h"
 #include "util/fastdiv.h"
 #include "util/outbuf.h"
 #include "util/quietthread.h"
 
 #define BLOCK_POSITIONS 16384u
 #define SLOTS_PER_WORKER 4
-#define MAX_LINE 24 /* "255.255.255.255,65535\n" plus memcpy slack */
+#define MAX_LINE 56 /* IPv6 text (at most 45), ",65535\n" and memcpy slack */
 
 typedef unsigned __int128 u128;
 
@@ -53,7 +54,9 @@ struct worker {
 static size_t fill(const struct shared *sh, uint64_t x, uint64_t count, char *out0)
 {
 	const struct perm *pm = sh->cfg->perm;
-	const struct constraint *c = sh->cfg->allowed;
+	const struct constraint *c = sh->cfg->allowed->v4;
+	const struct ip6set *v6 = &sh->cfg->allowed->v6;
+	const uint64_t n4 = constraint_count(c);
 	const struct mont m = pm->m;
 	const uint64_t n = pm->n, stepm = sh->stepm;
 	char *out = out0;
@@ -65,7 +68,10 @@ static size_t fill(const struct shared *sh, uint64_t x, uint64_t count, char *ou
 			if (__builtin_expect(y >= n, 0))
 				y = perm_walk(pm, y);
 			x = mont_mul(&m, x, stepm);
-			out = addr_format(out, constraint_lookup_index(c, y));
+			if (__builtin_expect(y < n4, 1))
+				out = addr_format(out, constraint_lookup_index(c, y));
+			else
+				out = ipaddr_format(out, ip6set_at(v6, y - n4));
 			memcpy(out, sfx.text, 8);
 			out += sfx.len;
 		}
@@ -78,7 +84,10 @@ static size_t fill(const struct shared *sh, uint64_t x, uint64_t count, char *ou
 			x = mont_mul(&m, x, stepm);
 			uint64_t ai = fastdiv(y, magic);
 			uint64_t pi = y - ai * nports;
-			out = addr_format(out, constraint_lookup_index(c, ai));
+			if (__builtin_expect(ai < n4, 1))
+				out = addr_format(out, constraint_lookup_index(c, ai));
+			else
+				out = ipaddr_format(out, ip6set_at(v6, ai - n4));
 			memcpy(out, sh->suffixes[pi].text, 8);
 			out += sh->suffixes[pi].len;
 		}

@@ -1,5 +1,6 @@
 /* gen: writes one shard of a permutation of (address, port) targets as text
- * lines, "a.b.c.d" or "a.b.c.d,port".
+ * lines, "a.b.c.d" or "a.b.c.d,port", and "x:y::z" or "x:y::z,port" for
+ * IPv6 (both in one stream when the target space holds both).
  * The shard's positions are cut into fixed blocks; worker threads format
  * blocks round-robin and the caller's thread writes them in block order, so
  * the bytes out depend on the seed and the shard, never on the thread count. */
@@ -9,15 +10,15 @@
 #include <signal.h>
 #include <stdint.h>
 
-#include "core/constraint.h"
+#include "core/targetspace.h"
 #include "core/perm.h"
 #include "core/ports.h"
 #include "util/zerr.h"
 
 struct gen_config {
-	const struct constraint *allowed;
+	const struct targetspace *allowed;
 	const struct ports *ports; /* n == 0: lines carry no port */
-	const struct perm *perm;   /* over constraint_count * max(1, ports->n) */
+	const struct perm *perm;   /* over targetspace_count * max(1, ports->n) */
 	uint64_t limit;            /* the scan covers positions [0, limit) */
 	uint64_t shards, shard;    /* this process emits positions = shard mod shards */
 	uint64_t skip;             /* of those, the first `skip` were emitted before (resume) */

@@ -35,7 +35,7 @@ static void usage(FILE *f)
 	fputs("usage: zgen [-v] [--count] [--header] [-b file] [-e seed] [-n count|percent%] [-o "
 	      "file]\n"
 	      "            [-p ports] [-T threads] [-w file] [--shards n --shard i] [--resume n]\n"
-	      "            [address|cidr ...]\n",
+	      "            [--iid address] [address|cidr|prefix/len-slice ...]\n",
 	      f);
 }
 
@@ -43,18 +43,23 @@ static void help(void)
 {
 	usage(stdout);
 	fputs("\nPrint every allowed target once, in a random order, one per line:\n"
-	      "\"a.b.c.d\", or \"a.b.c.d,port\" with -p. Targets are the addresses and\n"
-	      "CIDR blocks given as arguments and in -w (default: all of IPv4), minus\n"
-	      "the blocklist, times the ports.\n\n"
+	      "\"a.b.c.d\", or \"a.b.c.d,port\" with -p (IPv6: \"x:y::z\", \"x:y::z,port\").\n"
+	      "Targets are the addresses and prefixes of both families given as\n"
+	      "arguments and in -w (default: all of IPv4), and IPv6 prefix slices\n"
+	      "P/len-slice (every /slice of P/len, one address each), minus the\n"
+	      "blocklists, times the ports.\n\n"
 	      "  -p, --ports LIST       ports, e.g. 80,443,8000-8100 or '*' (all)\n"
 	      "  -n, --max-targets N    stop after N targets, or P% of them (e.g. 1%)\n"
 	      "  -e, --seed N           seed the permutation (same seed, same order)\n"
 	      "      --shards N         split the scan into N disjoint shards (needs --seed)\n"
 	      "      --shard I          emit shard I, 0 <= I < N (default 0)\n"
 	      "  -T, --threads N        generator threads; output is the same for any N\n"
-	      "  -b, --blocklist FILE   addresses never to emit (default: built-in IANA\n"
-	      "                         special-purpose list; -b /dev/null for none)\n"
+	      "  -b, --blocklist FILE   addresses never to emit (default: the built-in\n"
+	      "                         IANA special-purpose lists of IPv4 and IPv6;\n"
+	      "                         -b /dev/null for none)\n"
 	      "  -w, --allowlist FILE   only these addresses (with CIDR arguments: union)\n"
+	      "      --iid ADDRESS      in a prefix slice, each slice's address has the\n"
+	      "                         bits of ADDRESS below the slice (default ::1)\n"
 	      "  -o, --output FILE      write to FILE instead of standard output\n"
 	      "      --count            print how many targets would be written, and exit\n"
 	      "  -v, --verbose          print the seed and group parameters on stderr\n"
@@ -67,17 +72,26 @@ static void help(void)
 	      stdout);
 }
 
-enum { OPT_SHARDS = 256, OPT_SHARD, OPT_COUNT, OPT_HEADER, OPT_RESUME };
+enum { OPT_SHARDS = 256, OPT_SHARD, OPT_COUNT, OPT_HEADER, OPT_RESUME, OPT_IID };
 
 static const struct option longopts[] = {
-    {"ports", required_argument, NULL, 'p'},       {"max-targets", required_argument, NULL, 'n'},
-    {"header", no_argument, NULL, OPT_HEADER},     {"resume", required_argument, NULL, OPT_RESUME},
-    {"seed", required_argument, NULL, 'e'},        {"shards", required_argument, NULL, OPT_SHARDS},
-    {"shard", required_argument, NULL, OPT_SHARD}, {"threads", required_argument, NULL, 'T'},
-    {"blocklist", required_argument, NULL, 'b'},   {"allowlist", required_argument, NULL, 'w'},
-    {"output", required_argument, NULL, 'o'},      {"count", no_argument, NULL, OPT_COUNT},
-    {"verbose", no_argument, NULL, 'v'},           {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0},
+    {"ports", required_argument, NULL, 'p'},
+    {"max-targets", required_argument, NULL, 'n'},
+    {"header", no_argument, NULL, OPT_HEADER},
+    {"resume", required_argument, NULL, OPT_RESUME},
+    {"seed", required_argument, NULL, 'e'},
+    {"shards", required_argument, NULL, OPT_SHARDS},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"threads", required_argument, NULL, 'T'},
+    {"blocklist", required_argument, NULL, 'b'},
+    {"allowlist", required_argument, NULL, 'w'},
+    {"output", required_argument, NULL, 'o'},
+    {"count", no_argument, NULL, OPT_COUNT},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"iid", required_argument, NULL, OPT_IID},
+    {NULL, 0, NULL, 0},
 };
 
 static int print_count(uint64_t n)
@@ -195,6 +209,12 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case 'o':
 			o->outpath = optarg;
 			break;
+		case OPT_IID:
+			if (ipaddr_parse(optarg, strlen(optarg), &o->ts.iid) < 0 ||
+			    ipaddr_is_v4(o->ts.iid))
+				errx(ZS_EXIT_USAGE, "--iid: '%s' is not an IPv6 address like ::1",
+				     cli_shown(optarg));
+			break;
 		case OPT_COUNT:
 			o->count_only = true;
 			break;
@@ -227,17 +247,17 @@ static void check_options(const struct opts *o)
 }
 
 /* The allowed addresses: arguments and -w, less the blocklist. */
-static struct constraint *build_targets(const struct opts *o)
+static struct targetspace *build_targets(const struct opts *o)
 {
 	struct zerr e;
 	struct listfile_stats lst = {0};
-	struct constraint *allowed = targetspace_build(&o->ts, &lst, &e);
+	struct targetspace *allowed = targetspace_build(&o->ts, &lst, &e);
 	if (!allowed)
 		die_usage(&e);
-	if (lst.skipped_ipv6)
-		warnx("skipped %lu IPv6 list entries (zgen is IPv4 only)", lst.skipped_ipv6);
 	liststats_warn(&lst);
-	if (constraint_count(allowed) == 0)
+	if (ip6set_huge(&allowed->v6))
+		errx(ZS_EXIT_USAGE, "%s", allowed->v6.huge_why);
+	if (targetspace_count(allowed) == 0)
 		errx(ZS_EXIT_USAGE, "no address is allowed: the allowed set minus the "
 		                    "blocklist is empty");
 	return allowed;
@@ -253,14 +273,21 @@ static void install_signals(void)
 
 int main(int argc, char **argv)
 {
-	struct opts o = {.shards = 1, .threads = 1};
+	struct opts o = {.shards = 1, .threads = 1, .ts = {.iid = {0, 1}}};
 	parse_options(argc, argv, &o);
 	check_options(&o);
 
 	/* set up: the targets, how many, the permutation over them */
-	struct constraint *allowed = build_targets(&o);
-	uint64_t naddr = constraint_count(allowed);
-	uint64_t total = naddr * (o.ports.n ? o.ports.n : 1);
+	struct targetspace *allowed = build_targets(&o);
+	uint64_t naddr = targetspace_count(allowed);
+	uint64_t nports = o.ports.n ? o.ports.n : 1;
+	if (naddr > CYCLIC_MAX_N / nports)
+		errx(ZS_EXIT_USAGE,
+		     "%" PRIu64 " addresses x %" PRIu64
+		     " ports: more than the 2^48 targets zgen can "
+		     "permute",
+		     naddr, nports);
+	uint64_t total = naddr * nports;
 	uint64_t n = limit_resolve(&o.limit, total);
 	if (n == 0)
 		warnx("-n leaves no target out of %" PRIu64, total);
@@ -304,7 +331,7 @@ int main(int argc, char **argv)
 	zgen_header_format(header, sizeof header, &zh);
 	int status = o.count_only ? print_count(gen_count(&cfg))
 	                          : generate(&cfg, o.outpath, o.with_header ? header : NULL);
-	constraint_free(allowed);
+	targetspace_free(allowed);
 	ports_free(&o.ports);
 	return status;
 }

@@ -514,7 +514,8 @@ int main(int argc, char **argv)
 	if (path_check_interface(&b.path, &e) < 0)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
 	struct listfile_stats lst = {0};
-	cfg.allowed = targetspace_build(&o.ts, &lst, &e);
+	struct targetspace *allowed = targetspace_build(&o.ts, &lst, &e);
+	cfg.allowed = allowed;
 	if (!cfg.allowed)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
 	if (!o.quiet)
@@ -577,6 +578,6 @@ int main(int argc, char **argv)
 	}
 	free(rs);
 	probe_teardown(cfg.mod, &cfg.pp);
-	constraint_free((struct constraint *)cfg.allowed);
+	targetspace_free(allowed);
 	return status;
 }

@@ -296,7 +296,7 @@ static int read_targets(struct run *r, struct linereader *lr, struct zerr *e)
 			if (ts == TL_BAD) {
 				st->bad++;
 				r->bad(first + n, why, p, (size_t)(nl - p));
-			} else if (ts == TL_OK && !constraint_allowed(cfg->allowed, daddr)) {
+			} else if (ts == TL_OK && !constraint_allowed(cfg->allowed->v4, daddr)) {
 				st->blocked++;
 			} else if (ts == TL_OK) {
 				if (!r->begun && (rc = begin(r, &daddr, e)) < 0)

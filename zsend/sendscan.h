@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/constraint.h"
+#include "core/targetspace.h"
 #include "core/zgenheader.h"
 #include "net/rawsend.h"
 #include "probe/probe.h"
@@ -36,7 +36,7 @@ struct sendscan_config {
 	struct probe_params pp;
 	uint32_t sources[SENDSCAN_MAX_SOURCES];
 	unsigned nsources;
-	const struct constraint *allowed;
+	const struct targetspace *allowed;
 	int default_port; /* for lines without one; -1: none */
 	double rate;      /* packets/s, 0 = unlimited */
 	const char *ifname;

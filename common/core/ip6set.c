@@ -1,6 +1,7 @@
 /* ip6set: singles, ranges and slices of IPv6, minus blocked prefixes. */
 #include "core/ip6set.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,13 +54,13 @@ int ip6set_allow(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e
 		s->singles[s->nsingles++] = prefix;
 		return 0;
 	}
-	if (128 - len > 48)
-		return zerr_set(e,
-		                "%s/%d: 2^%d addresses, more than zgen can permute (2^48); scan a "
-		                "slice of it, such as %s/%d-%d",
-		                ipaddr_str(prefix, t), len, 128 - len, t, len,
-		                len + 48 > 64 ? len + 48 : 64);
-	return add_run(s, (struct ip6run){prefix, (uint64_t)1 << (128 - len), 0, 0}, e);
+	if (128 - len > 48 && !s->huge_why[0])
+		snprintf(s->huge_why, sizeof s->huge_why,
+		         "%s/%d: 2^%d addresses, more than zgen can permute (2^48); scan a slice "
+		         "of it, such as %s/%d-%d",
+		         ipaddr_str(prefix, t), len, 128 - len, t, len, len + 48);
+	return add_run(
+	    s, (struct ip6run){prefix, len == 0 ? ~(u128)0 : (u128)1 << (128 - len), 0, 0}, e);
 }
 
 int ip6set_allow_slice(struct ip6set *s, struct ipaddr prefix, int len, int slice,
@@ -70,13 +71,14 @@ int ip6set_allow_slice(struct ip6set *s, struct ipaddr prefix, int len, int slic
 		return zerr_set(e,
 		                "%s/%d-%d: the slice must be longer than the prefix, at most /128",
 		                ipaddr_str(prefix, t), len, slice);
-	if (slice - len > 48)
-		return zerr_set(e, "%s/%d-%d: 2^%d slices, more than zgen can permute (2^48)",
-		                ipaddr_str(prefix, t), len, slice, slice - len);
+	if (slice - len > 48 && !s->huge_why[0])
+		snprintf(s->huge_why, sizeof s->huge_why,
+		         "%s/%d-%d: 2^%d slices, more than zgen can permute (2^48)",
+		         ipaddr_str(prefix, t), len, slice, slice - len);
 	u128 low = slice == 128 ? 0 : ((u128)1 << (128 - slice)) - 1;
 	struct ipaddr start = ip(u(ipaddr_mask(prefix, len)) | (u(iid) & low));
 	return add_run(
-	    s, (struct ip6run){start, (uint64_t)1 << (slice - len), (uint8_t)(128 - slice), 0}, e);
+	    s, (struct ip6run){start, (u128)1 << (slice - len), (uint8_t)(128 - slice), 0}, e);
 }
 
 int ip6set_block(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e)
@@ -147,15 +149,15 @@ static int subtract(const struct ip6run *r, const struct ip6span *rm, size_t n, 
                     size_t *nout, size_t *cap)
 {
 	u128 start = u(r->start), last = run_last(r);
-	uint64_t from = 0; /* the first index not yet placed */
+	u128 from = 0; /* the first index not yet placed */
 	for (size_t k = 0; k < n && from < r->count; k++) {
 		u128 lo = u(rm[k].lo), hi = u(rm[k].hi);
 		if (hi < start || lo > last)
 			continue;
 		/* indices i with lo <= start + (i << shift) <= hi */
 		u128 step = (u128)1 << r->shift;
-		uint64_t ilo = lo <= start ? 0 : (uint64_t)((lo - start + step - 1) >> r->shift);
-		uint64_t ihi = (uint64_t)((hi - start) >> r->shift);
+		u128 ilo = lo <= start ? 0 : (lo - start + step - 1) >> r->shift;
+		u128 ihi = (hi - start) >> r->shift;
 		if (ihi >= r->count)
 			ihi = r->count - 1;
 		if (ilo > ihi || ihi < from)
@@ -215,7 +217,7 @@ int ip6set_finish(struct ip6set *s, struct zerr *e)
 	int rc = 0;
 	for (size_t i = 0; i < nr && rc == 0; i++) {
 		u128 lo = u(ranges[i].lo), hi = u(ranges[i].hi);
-		struct ip6run r = {ranges[i].lo, (uint64_t)(hi - lo + 1), 0, 0};
+		struct ip6run r = {ranges[i].lo, hi - lo + 1, 0, 0};
 		rc = subtract(&r, s->blocked, s->nblocked, &runs, &nruns, &cap);
 	}
 	size_t nleft_ranges = nruns;
@@ -250,15 +252,16 @@ int ip6set_finish(struct ip6set *s, struct zerr *e)
 	s->nruns = nruns;
 	s->runs_cap = cap;
 	s->nranges = nleft_ranges;
-	uint64_t total = s->nsingles;
+	u128 total = s->nsingles;
 	for (size_t i = 0; i < s->nruns; i++) {
 		s->runs[i].before = total;
-		if (s->runs[i].count > IP6SET_MAX - total)
-			return zerr_set(e,
-			                "more than 2^48 IPv6 targets: more than zgen can permute");
-		total += s->runs[i].count;
+		/* all of IPv6 is 2^128: a count that wraps saturates */
+		total = s->runs[i].count > ~(u128)0 - total ? ~(u128)0 : total + s->runs[i].count;
 	}
 	s->count = total;
+	if (ip6set_huge(s) && !s->huge_why[0])
+		snprintf(s->huge_why, sizeof s->huge_why,
+		         "more than 2^48 IPv6 targets: more than zgen can permute");
 	s->finished = true;
 	return 0;
 }
@@ -276,7 +279,7 @@ struct ipaddr ip6set_at(const struct ip6set *s, uint64_t i)
 			hi = mid;
 	}
 	const struct ip6run *r = &s->runs[lo];
-	return ip(u(r->start) + ((u128)(i - r->before) << r->shift));
+	return ip(u(r->start) + ((((u128)i - r->before)) << r->shift));
 }
 
 bool ip6set_blocked(const struct ip6set *s, struct ipaddr a)

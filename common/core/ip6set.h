@@ -11,9 +11,10 @@
  *     of targets before it, so that the i-th target is a binary search.
  * Blocked prefixes are taken out of every part when the set is finished,
  * so that, as for IPv4, every index 0..count-1 is one allowed target. The
- * index order: singles (ascending), then runs in the order they start. A
- * set holds at most IP6SET_MAX targets (what zgen's cyclic group can
- * permute). */
+ * index order: singles (ascending), then ranges, then slices, each in the
+ * order they start. A set may be as large as IPv6 for membership (a
+ * filter's allowlist), but zgen permutes at most IP6SET_MAX targets: a set
+ * past that is "huge", and names the entry that made it so. */
 #ifndef ZSCAN_CORE_IP6SET_H
 #define ZSCAN_CORE_IP6SET_H
 
@@ -29,9 +30,9 @@
 /* start + i * 2^shift, for i below count. A range has shift 0. */
 struct ip6run {
 	struct ipaddr start;
-	uint64_t count;
+	unsigned __int128 count;
 	uint8_t shift;
-	uint64_t before; /* targets of the set before this run (after finish) */
+	unsigned __int128 before; /* targets of the set before this run (after finish) */
 };
 
 struct ip6span {
@@ -45,13 +46,12 @@ struct ip6set {
 	size_t nruns, runs_cap, nranges;
 	struct ip6span *blocked; /* sorted and merged once finished */
 	size_t nblocked, blocked_cap;
-	uint64_t count;
+	unsigned __int128 count;
 	bool finished;
+	char huge_why[256]; /* the first entry past IP6SET_MAX, as a message */
 };
 
-/* Allows prefix/len: one single for a /128, a range otherwise. Fails,
- * naming it, for a prefix of more than IP6SET_MAX addresses (a slice of
- * it will do). */
+/* Allows prefix/len: one single for a /128, a range otherwise. */
 int ip6set_allow(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e);
 
 /* Allows every /slice of prefix/len, each at the address whose bits below
@@ -63,12 +63,20 @@ int ip6set_allow_slice(struct ip6set *s, struct ipaddr prefix, int len, int slic
 int ip6set_block(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e);
 
 /* Sorts, merges and takes the blocked prefixes out; counts. After this,
- * only queries. Fails when out of memory or over IP6SET_MAX. */
+ * only queries. */
 int ip6set_finish(struct ip6set *s, struct zerr *e);
 
+/* Whether the set holds more than IP6SET_MAX targets; then s->huge_why
+ * says which entry made it so, and how to scan a slice of it instead. */
+static inline bool ip6set_huge(const struct ip6set *s)
+{
+	return s->count > IP6SET_MAX;
+}
+
+/* The targets, for a set that is not huge (0 for one that is). */
 static inline uint64_t ip6set_count(const struct ip6set *s)
 {
-	return s->count;
+	return ip6set_huge(s) ? 0 : (uint64_t)s->count;
 }
 
 /* The i-th target, for i < ip6set_count(s). */

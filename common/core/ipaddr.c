@@ -160,6 +160,52 @@ const char *ipaddr_str(struct ipaddr a, char buf[IPADDR_STRLEN])
 	return buf;
 }
 
+/* A prefix length: 1-3 digits, no leading zero, at most max. */
+static int parse_len(const char *d, size_t n, int max)
+{
+	if (n == 0 || n > 3 || (n > 1 && d[0] == '0'))
+		return -1;
+	int v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (d[i] < '0' || d[i] > '9')
+			return -1;
+		v = v * 10 + (d[i] - '0');
+	}
+	return v <= max ? v : -1;
+}
+
+enum addr_status ipprefix_parse(const char *s, size_t n, struct ipaddr *a, int *len, int *slice)
+{
+	*slice = 0;
+	if (!memchr(s, ':', n)) {
+		uint32_t v4;
+		enum addr_status rc = cidr_parse(s, n, &v4, len);
+		if (rc >= 0)
+			*a = ipaddr_from_v4(v4);
+		return rc;
+	}
+	const char *slash = memchr(s, '/', n);
+	size_t alen = slash ? (size_t)(slash - s) : n;
+	struct ipaddr x;
+	if (parse_v6(s, alen, &x) < 0)
+		return ADDR_BAD;
+	*len = 128;
+	if (slash) {
+		const char *d = slash + 1, *end = s + n;
+		const char *dash = memchr(d, '-', (size_t)(end - d));
+		*len = parse_len(d, (size_t)((dash ? dash : end) - d), 128);
+		if (*len < 0)
+			return ADDR_BAD_LEN;
+		if (dash) {
+			*slice = parse_len(dash + 1, (size_t)(end - dash - 1), 128);
+			if (*slice <= *len)
+				return ADDR_BAD_LEN;
+		}
+	}
+	*a = ipaddr_mask(x, *len);
+	return ipaddr_eq(*a, x) ? ADDR_OK : ADDR_HOST_BITS;
+}
+
 struct ipaddr ipaddr_mask(struct ipaddr a, int keep)
 {
 	if (keep <= 0)

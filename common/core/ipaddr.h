@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/addr.h"
+
 struct ipaddr {
 	uint64_t hi, lo; /* the 128 bits, most significant first */
 };
@@ -64,6 +66,13 @@ char *ipaddr_format(char *out, struct ipaddr a);
 
 /* The same, NUL terminated, for messages. */
 const char *ipaddr_str(struct ipaddr a, char buf[IPADDR_STRLEN]);
+
+/* A prefix of either family: "a.b.c.d[/len]" (len 0-32) as cidr_parse
+ * reads it (in addr.h), or "x:y::z[/len]" (len 0-128); for IPv6 also
+ * "x:y::/len-slice", every /slice of the prefix (slice above len, at most
+ * 128), with *slice set (0 otherwise). *len is in the family's own bits.
+ * Returns addr.h's statuses: ADDR_HOST_BITS gives the network in *a. */
+enum addr_status ipprefix_parse(const char *s, size_t n, struct ipaddr *a, int *len, int *slice);
 
 /* The address with every bit from bit `keep` on (counted from the top,
  * 0-128) cleared: the network of a /keep. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/addr.h"
+#include "core/ipaddr.h"
 #include "util/escape.h"
 #include "util/linereader.h"
 
@@ -17,13 +18,21 @@ struct entry {
 	int len;
 };
 
+struct entry6 {
+	struct ipaddr prefix;
+	int len, slice; /* slice 0: the prefix itself */
+};
+
 /* A list being read: its entries are kept (8 bytes each, never a copy of
  * the file) and painted only once the whole list is good, so a bad line
  * never leaves a half-applied list behind. */
 struct list {
 	const char *name;
+	bool take6; /* IPv6 entries are kept (else skipped and counted) */
 	struct entry *ents;
 	size_t n, cap;
+	struct entry6 *ents6;
+	size_t n6, cap6;
 	unsigned long lineno;
 	struct listfile_stats st;
 };
@@ -45,25 +54,42 @@ static int take_line(struct list *l, const char *p, size_t n, struct zerr *e)
 		t--;
 	if (s == t)
 		return 0;
-	if (memchr(s, ':', (size_t)(t - s))) {
+	bool v6 = memchr(s, ':', (size_t)(t - s)) != NULL;
+	if (v6 && !l->take6) {
 		l->st.skipped_ipv6++;
 		return 0;
 	}
-	struct entry en;
-	enum addr_status rc = cidr_parse(s, (size_t)(t - s), &en.prefix, &en.len);
+	struct ipaddr a;
+	int len, slice;
+	enum addr_status rc = ipprefix_parse(s, (size_t)(t - s), &a, &len, &slice);
 	char shown[256];
 	if (rc < 0)
 		return zerr_set(e, "%s:%lu: %s '%s'", l->name, l->lineno,
-		                rc == ADDR_BAD_LEN ? "bad prefix length (0-32) in"
+		                rc == ADDR_BAD_LEN ? (v6 ? "bad prefix length (0-128, or LEN-SLICE) in"
+		                                         : "bad prefix length (0-32) in")
+		                : v6               ? "not an IPv6 address or prefix:"
 		                                   : "not an IPv4 address or CIDR:",
 		                escape_bytes(shown, sizeof shown, s, (size_t)(t - s)));
 	if (rc == ADDR_HOST_BITS && l->st.host_bits++ == 0) {
-		char net[ADDR_STRLEN];
+		char net[IPADDR_STRLEN];
 		snprintf(l->st.first_host_bits, sizeof l->st.first_host_bits,
 		         "%s:%lu: '%s' has host bits set below the /%d: taken as %s/%d", l->name,
-		         l->lineno, escape_bytes(shown, 64, s, (size_t)(t - s)), en.len,
-		         addr_str(en.prefix, net), en.len);
+		         l->lineno, escape_bytes(shown, 64, s, (size_t)(t - s)), len,
+		         ipaddr_str(a, net), len);
 	}
+	if (v6) {
+		if (l->n6 == l->cap6) {
+			size_t cap = l->cap6 ? l->cap6 * 2 : 256;
+			struct entry6 *ne = realloc(l->ents6, cap * sizeof *ne);
+			if (!ne)
+				return zerr_set(e, "%s: out of memory", l->name);
+			l->ents6 = ne;
+			l->cap6 = cap;
+		}
+		l->ents6[l->n6++] = (struct entry6){a, len, slice};
+		return 0;
+	}
+	struct entry en = {ipaddr_v4(a), len};
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 256;
 		struct entry *ne = realloc(l->ents, cap * sizeof *ne);
@@ -77,14 +103,23 @@ static int take_line(struct list *l, const char *p, size_t n, struct zerr *e)
 }
 
 /* Paints a good list and adds up its counts. */
-static int finish(struct list *l, struct constraint *c, bool allowed, struct listfile_stats *st,
-                  struct zerr *e)
+static int finish(struct list *l, const struct listfile_target *t, bool allowed,
+                  struct listfile_stats *st, struct zerr *e)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (constraint_paint(c, l->ents[i].prefix, l->ents[i].len, allowed) < 0)
+		if (constraint_paint(t->v4, l->ents[i].prefix, l->ents[i].len, allowed) < 0)
 			return zerr_set(e, "%s: out of memory", l->name);
+	for (size_t i = 0; i < l->n6; i++) {
+		const struct entry6 *en = &l->ents6[i];
+		struct zerr ie;
+		int rc = !allowed    ? ip6set_block(t->v6, en->prefix, en->len, &ie)
+		         : en->slice ? ip6set_allow_slice(t->v6, en->prefix, en->len, en->slice, t->iid, &ie)
+		                     : ip6set_allow(t->v6, en->prefix, en->len, &ie);
+		if (rc < 0)
+			return zerr_set(e, "%s: %s", l->name, ie.msg);
+	}
 	if (st) {
-		st->entries += l->n;
+		st->entries += l->n + l->n6;
 		st->skipped_ipv6 += l->st.skipped_ipv6;
 		if (l->st.host_bits && !st->host_bits)
 			memcpy(st->first_host_bits, l->st.first_host_bits,
@@ -94,10 +129,10 @@ static int finish(struct list *l, struct constraint *c, bool allowed, struct lis
 	return 0;
 }
 
-int listfile_paint_text(struct constraint *c, const char *name, const char *text, size_t len,
-                        bool allowed, struct listfile_stats *st, struct zerr *e)
+int listfile_paint_text(const struct listfile_target *t, const char *name, const char *text,
+                        size_t len, bool allowed, struct listfile_stats *st, struct zerr *e)
 {
-	struct list l = {.name = name};
+	struct list l = {.name = name, .take6 = t->v6 != NULL};
 	int rc = 0;
 	for (const char *p = text, *end = text + len; p < end && rc == 0;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -106,12 +141,13 @@ int listfile_paint_text(struct constraint *c, const char *name, const char *text
 		p = nl ? nl + 1 : end;
 	}
 	if (rc == 0)
-		rc = finish(&l, c, allowed, st, e);
+		rc = finish(&l, t, allowed, st, e);
 	free(l.ents);
+	free(l.ents6);
 	return rc;
 }
 
-int listfile_paint_file(struct constraint *c, const char *path, bool allowed,
+int listfile_paint_file(const struct listfile_target *t, const char *path, bool allowed,
                         struct listfile_stats *st, struct zerr *e)
 {
 	/* any readable stream will do (a pipe, as from <(...)): it is read a
@@ -125,7 +161,7 @@ int listfile_paint_file(struct constraint *c, const char *path, bool allowed,
 		return zerr_set(e, "%s: out of memory", path);
 	}
 	lr.max_line = LISTFILE_MAX_LINE;
-	struct list l = {.name = path};
+	struct list l = {.name = path, .take6 = t->v6 != NULL};
 	const char *p;
 	size_t len;
 	unsigned long first;
@@ -142,8 +178,9 @@ int listfile_paint_file(struct constraint *c, const char *path, bool allowed,
 		                               l.lineno + 1, LISTFILE_MAX_LINE)
 		                    : zerr_set(e, "%s: %s", path, strerror(errno));
 	if (rc == 0)
-		rc = finish(&l, c, allowed, st, e);
+		rc = finish(&l, t, allowed, st, e);
 	free(l.ents);
+	free(l.ents6);
 	linereader_free(&lr);
 	close(fd);
 	return rc;

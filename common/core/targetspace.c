@@ -1,60 +1,83 @@
-/* targetspace: building the constraint set from allow and block options. */
+/* targetspace: building the target space from allow and block options. */
 #include "core/targetspace.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/addr.h"
-#include "core/listfile.h"
 #include "util/escape.h"
 
-static int paint_args(struct constraint *c, char *const *cidrs, int n, struct zerr *e)
+static int paint_args(const struct listfile_target *t, char *const *args, int n, struct zerr *e)
 {
 	for (int i = 0; i < n; i++) {
-		uint32_t prefix;
-		int len;
-		enum addr_status rc = cidr_parse(cidrs[i], strlen(cidrs[i]), &prefix, &len);
-		char shown[256], net[ADDR_STRLEN];
-		escape_bytes(shown, sizeof shown, cidrs[i], strlen(cidrs[i]));
+		struct ipaddr a;
+		int len, slice;
+		enum addr_status rc = ipprefix_parse(args[i], strlen(args[i]), &a, &len, &slice);
+		char shown[256], net[IPADDR_STRLEN];
+		escape_bytes(shown, sizeof shown, args[i], strlen(args[i]));
+		bool v6 = strchr(args[i], ':') != NULL;
 		if (rc == ADDR_BAD_LEN)
-			return zerr_set(e, "'%s': bad prefix length (0-32)", shown);
+			return zerr_set(e, "'%s': bad prefix length (%s)", shown,
+			                v6 ? "0-128, or LEN-SLICE with SLICE above LEN" : "0-32");
 		if (rc == ADDR_HOST_BITS)
-			return zerr_set(e,
-			                "'%s': host bits set below the /%d: the network is %s/%d",
-			                shown, len, addr_str(prefix, net), len);
+			return zerr_set(e, "'%s': host bits set below the /%d: the network is %s/%d",
+			                shown, len, ipaddr_str(a, net), len);
 		if (rc != ADDR_OK)
-			return zerr_set(e, "'%s': not an IPv4 address or CIDR", shown);
-		if (constraint_paint(c, prefix, len, true) < 0)
+			return zerr_set(e, v6 ? "'%s': not an IPv6 address or prefix"
+			                      : "'%s': not an IPv4 address or CIDR",
+			                shown);
+		struct zerr ie;
+		if (!v6 && constraint_paint(t->v4, ipaddr_v4(a), len, true) < 0)
 			return zerr_set(e, "out of memory");
+		if (v6 && (slice ? ip6set_allow_slice(t->v6, a, len, slice, t->iid, &ie)
+		                 : ip6set_allow(t->v6, a, len, &ie)) < 0)
+			return zerr_set(e, "%s", ie.msg);
 	}
 	return 0;
 }
 
-struct constraint *targetspace_build(const struct targetspace_opts *o, struct listfile_stats *st,
-                                     struct zerr *e)
+struct targetspace *targetspace_build(const struct targetspace_opts *o, struct listfile_stats *st,
+                                      struct zerr *e)
 {
 	bool have_allow = o->allowlist || o->ncidrs > 0;
-	struct constraint *c = constraint_new(!have_allow);
-	if (!c) {
+	struct targetspace *t = calloc(1, sizeof *t);
+	if (!t || !(t->v4 = constraint_new(!have_allow))) {
+		free(t);
 		zerr_set(e, "out of memory");
 		return NULL;
 	}
-	if (paint_args(c, o->cidrs, o->ncidrs, e) < 0)
+	t->v6_all = !have_allow;
+	struct listfile_target lt = {t->v4, &t->v6, o->iid};
+	if (paint_args(&lt, o->cidrs, o->ncidrs, e) < 0)
 		goto fail;
-	if (o->allowlist && listfile_paint_file(c, o->allowlist, true, st, e) < 0)
+	if (o->allowlist && listfile_paint_file(&lt, o->allowlist, true, st, e) < 0)
 		goto fail;
 	if (o->blocklist) {
-		if (listfile_paint_file(c, o->blocklist, false, st, e) < 0)
+		if (listfile_paint_file(&lt, o->blocklist, false, st, e) < 0)
 			goto fail;
-	} else if (listfile_paint_text(c, "built-in blocklist", listfile_default_blocklist,
-	                               listfile_default_blocklist_len, false, NULL, e) < 0) {
+	} else if (listfile_paint_text(&lt, "built-in blocklist", listfile_default_blocklist,
+	                               listfile_default_blocklist_len, false, NULL, e) < 0 ||
+	           listfile_paint_text(&lt, "built-in IPv6 blocklist", listfile_default_blocklist6,
+	                               listfile_default_blocklist6_len, false, NULL, e) < 0) {
 		goto fail;
 	}
-	if (constraint_finish(c) < 0) {
+	if (constraint_finish(t->v4) < 0) {
 		zerr_set(e, "out of memory");
 		goto fail;
 	}
-	return c;
+	if (ip6set_finish(&t->v6, e) < 0)
+		goto fail;
+	return t;
 fail:
-	constraint_free(c);
+	targetspace_free(t);
 	return NULL;
+}
+
+void targetspace_free(struct targetspace *t)
+{
+	if (!t)
+		return;
+	constraint_free(t->v4);
+	ip6set_free(&t->v6);
+	free(t);
 }

@@ -212,15 +212,24 @@ static void fuzz_listfile(const char *in, size_t n)
 	int fd;
 	const char *path = file_of(in, n, &fd);
 	struct constraint *c = constraint_new(false);
+	struct ip6set v6 = {0};
+	struct listfile_target t = {c, &v6, {0, 1}};
 	struct listfile_stats st = {0};
 	struct zerr e;
 	if (!c)
 		abort();
-	if (listfile_paint_file(c, path, true, &st, &e) == 0) {
+	if (listfile_paint_file(&t, path, true, &st, &e) == 0) {
 		if (constraint_finish(c) < 0 || (st.entries == 0 && constraint_count(c) != 0))
 			abort();
+		if (ip6set_finish(&v6, &e) == 0) {
+			uint64_t n6 = ip6set_count(&v6);
+			for (uint64_t i = 0; i < n6 && i < 64; i++)
+				if (!ip6set_contains(&v6, ip6set_at(&v6, i)))
+					abort(); /* the i-th target is one */
+		}
 	}
 	constraint_free(c);
+	ip6set_free(&v6);
 	close(fd);
 }
 

@@ -35,6 +35,7 @@ struct harness harness_state;
 	X(gen_output_independent_of_threads)                                                       \
 	X(gen_shards_partition_output)                                                             \
 	X(gen_product_space_exact)                                                                 \
+	X(gen_mixed_families_exact)                                                                \
 	X(linereader_chunks_are_whole_lines)                                                       \
 	X(linereader_last_chunk_stays_in_place)                                                    \
 	X(seqwait_hands_every_value_over)                                                          \

@@ -145,7 +145,8 @@ void test_constraint_default_list_count(void)
 {
 	struct zerr e;
 	struct constraint *c = constraint_new(true);
-	CHECK(listfile_paint_text(c, "default", listfile_default_blocklist,
+	struct listfile_target t = {c, NULL, {0, 0}};
+	CHECK(listfile_paint_text(&t, "default", listfile_default_blocklist,
 	                          listfile_default_blocklist_len, false, NULL, &e) == 0);
 	constraint_finish(c);
 	uint64_t blocked = 3 * (1ull << 24)    /* 0/8, 10/8, 127/8 */
@@ -165,21 +166,46 @@ void test_listfile_errors_name_file_and_line(void)
 {
 	struct zerr e;
 	struct constraint *c = constraint_new(true);
+	struct listfile_target t = {c, NULL, {0, 0}};
 	const char *t1 = "# comment\n1.2.3.0/24\n\n  5.6.7.8  # trailing\n1.2.3.4/33\n";
-	CHECK(listfile_paint_text(c, "my.list", t1, strlen(t1), false, NULL, &e) < 0);
+	CHECK(listfile_paint_text(&t, "my.list", t1, strlen(t1), false, NULL, &e) < 0);
 	CHECKF(strcmp(e.msg, "my.list:5: bad prefix length (0-32) in '1.2.3.4/33'") == 0, "%s",
 	       e.msg);
 	const char *t2 = "1.2.3.4\n300.1.1.1\n";
-	CHECK(listfile_paint_text(c, "x", t2, strlen(t2), false, NULL, &e) < 0);
+	CHECK(listfile_paint_text(&t, "x", t2, strlen(t2), false, NULL, &e) < 0);
 	CHECKF(strcmp(e.msg, "x:2: not an IPv4 address or CIDR: '300.1.1.1'") == 0, "%s", e.msg);
 	/* nothing of a bad list is applied */
 	constraint_finish(c);
 	CHECK(constraint_count(c) == 1ull << 32);
+	/* with no IPv6 set, IPv6 entries are skipped and counted */
 	struct listfile_stats st = {0};
 	const char *t3 = "2001:db8::/32\n9.9.9.9\r\n";
-	CHECK(listfile_paint_text(c, "y", t3, strlen(t3), false, &st, &e) == 0);
+	CHECK(listfile_paint_text(&t, "y", t3, strlen(t3), false, &st, &e) == 0);
 	CHECK(st.entries == 1 && st.skipped_ipv6 == 1);
-	CHECK(listfile_paint_file(c, "/nonexistent/zscan.list", false, NULL, &e) < 0);
+	CHECK(listfile_paint_file(&t, "/nonexistent/zscan.list", false, NULL, &e) < 0);
 	CHECKF(strstr(e.msg, "/nonexistent/zscan.list") != NULL, "%s", e.msg);
 	constraint_free(c);
+	/* with one, they go there: blocks, prefixes and slices; errors name them */
+	struct constraint *c4 = constraint_new(false);
+	struct ip6set v6 = {0};
+	struct listfile_target t6 = {c4, &v6, {0, 1}};
+	const char *t4 = "2001:db8::/120\n2001:db8::/32-48\n10.0.0.0/30\n";
+	const char *t5 = "2001:db8::80/121\n";
+	st = (struct listfile_stats){0};
+	CHECK(listfile_paint_text(&t6, "a", t4, strlen(t4), true, &st, &e) == 0 && st.entries == 3);
+	CHECK(listfile_paint_text(&t6, "b", t5, strlen(t5), false, &st, &e) == 0);
+	CHECK(constraint_finish(c4) == 0 && ip6set_finish(&v6, &e) == 0);
+	/* the slice at 2001:db8::1 lies in the /120: one target, not two */
+	CHECK(constraint_count(c4) == 4 && ip6set_count(&v6) == 128 + 65535);
+	const char *t6bad = "2001:db8::/129\n";
+	CHECK(listfile_paint_text(&t6, "c", t6bad, strlen(t6bad), true, NULL, &e) < 0);
+	CHECKF(strcmp(e.msg, "c:1: bad prefix length (0-128, or LEN-SLICE) in '2001:db8::/129'") ==
+	           0,
+	       "%s", e.msg);
+	const char *t7 = "2001:db8::zz\n";
+	CHECK(listfile_paint_text(&t6, "d", t7, strlen(t7), true, NULL, &e) < 0);
+	CHECKF(strcmp(e.msg, "d:1: not an IPv6 address or prefix: '2001:db8::zz'") == 0, "%s",
+	       e.msg);
+	constraint_free(c4);
+	ip6set_free(&v6);
 }

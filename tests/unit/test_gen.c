@@ -1,4 +1,5 @@
 /* Unit tests: the generator's output as bytes and as sets. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -20,15 +21,16 @@ struct out {
 	size_t len;
 };
 
-static struct out run(const struct constraint *c, const struct ports *ports, uint64_t seed,
-                      uint64_t limit, uint64_t shards, uint64_t shard, unsigned threads)
+/* The lines of a scan of ts. */
+static struct out run_space(const struct targetspace *ts, const struct ports *ports, uint64_t seed,
+                            uint64_t limit, uint64_t shards, uint64_t shard, unsigned threads)
 {
 	struct out o = {0};
-	uint64_t total = constraint_count(c) * (ports->n ? ports->n : 1);
+	uint64_t total = targetspace_count(ts) * (ports->n ? ports->n : 1);
 	struct perm pm;
 	perm_init(&pm, total, seed);
 	int fd = memfd_create("gen", 0);
-	struct gen_config cfg = {.allowed = c,
+	struct gen_config cfg = {.allowed = ts,
 	                         .ports = ports,
 	                         .perm = &pm,
 	                         .limit = limit ? limit : total,
@@ -46,6 +48,14 @@ static struct out run(const struct constraint *c, const struct ports *ports, uin
 	o.text[o.len] = '\0';
 	close(fd);
 	return o;
+}
+
+/* An IPv4 constraint alone. */
+static struct out run(const struct constraint *c, const struct ports *ports, uint64_t seed,
+                      uint64_t limit, uint64_t shards, uint64_t shard, unsigned threads)
+{
+	struct targetspace ts = {.v4 = (struct constraint *)c};
+	return run_space(&ts, ports, seed, limit, shards, shard, threads);
 }
 
 static struct constraint *test_space(void)
@@ -173,4 +183,77 @@ void test_gen_shards_partition_output(void)
 		free(first);
 	}
 	constraint_free(c);
+}
+
+void test_gen_mixed_families_exact(void);
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Both families in one scan: IPv4, IPv6 singles, a range and a slice,
+ * times two ports; every target exactly once for any thread count, and
+ * shards that partition it. Checked against the set listed by hand. */
+void test_gen_mixed_families_exact(void)
+{
+	struct targetspace ts = {.v4 = constraint_new(false)};
+	struct zerr e;
+	char t[IPADDR_STRLEN];
+	constraint_paint(ts.v4, 0x0a000000u, 28, true); /* 10.0.0.0/28: 16 */
+	constraint_finish(ts.v4);
+	struct ipaddr a;
+	ipaddr_parse("2001:db8::", 10, &a);
+	CHECK(ip6set_allow(&ts.v6, a, 124, &e) == 0); /* 16 */
+	ipaddr_parse("2001:db8:1::", 12, &a);
+	CHECK(ip6set_allow_slice(&ts.v6, a, 48, 56, (struct ipaddr){0, 1}, &e) == 0); /* 256 */
+	ipaddr_parse("2001:db8:ff::7", 14, &a);
+	CHECK(ip6set_allow(&ts.v6, a, 128, &e) == 0); /* 1 */
+	CHECK(ip6set_finish(&ts.v6, &e) == 0 && targetspace_count(&ts) == 16 + 16 + 256 + 1);
+	uint16_t pl[] = {22, 443};
+	struct ports ports = {2, pl};
+	size_t want_n = 2 * targetspace_count(&ts);
+	char **want = calloc(want_n, sizeof *want);
+	size_t k = 0;
+	for (uint64_t i = 0; i < targetspace_count(&ts); i++)
+		for (int p = 0; p < 2; p++) {
+			char line[64];
+			if (i < 16)
+				snprintf(line, sizeof line, "10.0.0.%u,%u", (unsigned)i, pl[p]);
+			else
+				snprintf(line, sizeof line, "%s,%u",
+				         ipaddr_str(ip6set_at(&ts.v6, i - 16), t), pl[p]);
+			want[k++] = strdup(line);
+		}
+	qsort(want, want_n, sizeof *want, cmp_line);
+	struct out ref = run_space(&ts, &ports, 5, 0, 1, 0, 1);
+	for (unsigned th = 1; th <= 3; th++) {
+		struct out o = run_space(&ts, &ports, 5, 0, 1, 0, th);
+		CHECK(o.len == ref.len && memcmp(o.text, ref.text, o.len) == 0);
+		free(o.text);
+	}
+	/* the lines of three shards, together, are the set, each once */
+	char **got = calloc(want_n + 1, sizeof *got);
+	size_t n = 0;
+	for (unsigned sh = 0; sh < 3; sh++) {
+		struct out o = run_space(&ts, &ports, 5, 0, 3, sh, 2);
+		for (char *line = strtok(o.text, "\n"); line && n <= want_n;
+		     line = strtok(NULL, "\n"))
+			got[n++] = strdup(line);
+		free(o.text);
+	}
+	CHECK(n == want_n);
+	qsort(got, n, sizeof *got, cmp_line);
+	for (size_t i = 0; i < n; i++)
+		CHECKF(strcmp(got[i], want[i]) == 0, "line %zu: %s, want %s", i, got[i], want[i]);
+	CHECK(strstr(ref.text, "2001:db8:1:ff00::1,443\n") && strstr(ref.text, "10.0.0.15,22\n"));
+	for (size_t i = 0; i < want_n; i++) {
+		free(want[i]);
+		free(got[i]);
+	}
+	free(want);
+	free(got);
+	free(ref.text);
+	constraint_free(ts.v4);
+	ip6set_free(&ts.v6);
 }
