@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/addr.h"
+#include "core/ipaddr.h"
 #include "util/linereader.h"
 #include "util/outbuf.h"
 
@@ -29,6 +30,72 @@ static int emit_block(void *arg, uint32_t prefix, int len)
 	return 0;
 }
 
+static int emit_block6(void *arg, struct ipaddr prefix, int len)
+{
+	struct split_ctx *sc = arg;
+	char buf[IPADDR_STRLEN + 8];
+	char *p = ipaddr_format(buf, prefix);
+	p += sprintf(p, "/%d", len);
+	sc->n++;
+	if (outbuf_put(sc->out, buf, (size_t)(p - buf)) < 0 ||
+	    outbuf_put(sc->out, sc->rest, sc->restlen) < 0 || outbuf_put(sc->out, "\n", 1) < 0)
+		return -1;
+	return 0;
+}
+
+/* An IPv6 first token (as filter_line, which has checked the rest). The
+ * cover of a partly allowed prefix lists at most this many single
+ * addresses of slices; more is a bad line. */
+#define COVER_POINTS (1u << 16)
+
+static int filter_line6(const struct targetspace *t, struct outbuf *out, const char *line,
+                        size_t len, const char *tok, size_t tl, unsigned long lineno,
+                        addrfilter_bad_fn bad, void *ctx, struct addrfilter_stats *st)
+{
+	struct ipaddr a;
+	int plen, slice;
+	enum addr_status as = ipprefix_parse(tok, tl, &a, &plen, &slice);
+	char why[96], net[IPADDR_STRLEN];
+	if (as == ADDR_HOST_BITS)
+		snprintf(why, sizeof why,
+		         "host bits set (the network is %s/%d):", ipaddr_str(a, net), plen);
+	if (as != ADDR_OK || slice) {
+		st->bad++;
+		bad(ctx, lineno,
+		    slice                  ? "a prefix slice is no address or prefix to filter:"
+		    : as == ADDR_HOST_BITS ? why
+		    : as == ADDR_BAD_LEN   ? "bad prefix length (0-128) in"
+		                           : "not an IPv6 address or prefix:",
+		    tok, tl);
+		return 0;
+	}
+	unsigned __int128 allowed = 0;
+	bool whole = plen == 128 ? targetspace_allowed(t, a)
+	                         : ip6set_count_in(&t->v6, t->v6_all, a, plen, &allowed);
+	if (whole) {
+		st->passed++;
+		return outbuf_put(out, line, len) < 0 || outbuf_put(out, "\n", 1) < 0 ? -1 : 0;
+	}
+	if (allowed == 0) {
+		st->dropped++;
+		return 0;
+	}
+	struct split_ctx sc = {
+	    .out = out, .rest = tok + tl, .restlen = (size_t)(line + len - tok - tl)};
+	struct zerr e = {{0}};
+	int rc = ip6set_each_cidr(&t->v6, t->v6_all, a, plen, emit_block6, &sc, COVER_POINTS, &e);
+	if (rc < 0 && e.msg[0]) { /* refused before listing any block */
+		st->bad++;
+		bad(ctx, lineno,
+		    "its allowed part holds too many prefix-slice addresses to list:", tok, tl);
+		return 0;
+	}
+	if (rc < 0)
+		return -1;
+	st->split++;
+	return 0;
+}
+
 static size_t token_len(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -38,10 +105,11 @@ static size_t token_len(const char *s, size_t n)
 }
 
 /* The general path: any line, any first token. Returns -1 on write error. */
-static int filter_line(const struct constraint *c, struct outbuf *out, const char *line, size_t len,
-                       unsigned long lineno, addrfilter_bad_fn bad, void *ctx,
+static int filter_line(const struct targetspace *t, struct outbuf *out, const char *line,
+                       size_t len, unsigned long lineno, addrfilter_bad_fn bad, void *ctx,
                        struct addrfilter_stats *st)
 {
+	const struct constraint *c = t->v4;
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	size_t lead = 0;
@@ -56,6 +124,8 @@ static int filter_line(const struct constraint *c, struct outbuf *out, const cha
 		}
 		return 0;
 	}
+	if (memchr(tok, ':', tl))
+		return filter_line6(t, out, line, len, tok, tl, lineno, bad, ctx, st);
 	uint32_t a;
 	int plen = 32;
 	enum addr_status as =
@@ -89,9 +159,10 @@ static int filter_line(const struct constraint *c, struct outbuf *out, const cha
 	return 0;
 }
 
-int addrfilter_run(const struct constraint *c, int in_fd, int out_fd, addrfilter_bad_fn bad,
+int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, addrfilter_bad_fn bad,
                    void *ctx, struct addrfilter_stats *st, struct zerr *e)
 {
+	const struct constraint *c = t->v4;
 	struct linereader lr;
 	struct outbuf out;
 	int rc = 0;
@@ -127,7 +198,7 @@ int addrfilter_run(const struct constraint *c, int in_fd, int out_fd, addrfilter
 				continue;
 			}
 			const char *nl = memchr(p + al, '\n', (size_t)(end - p - al));
-			if (filter_line(c, &out, p, (size_t)(nl - p), lineno + n, bad, ctx, st) < 0)
+			if (filter_line(t, &out, p, (size_t)(nl - p), lineno + n, bad, ctx, st) < 0)
 				goto write_error;
 			p = nl + 1;
 		}

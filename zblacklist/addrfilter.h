@@ -1,6 +1,7 @@
 /* addrfilter: the zblacklist filter. Reads lines whose first token (up to
- * ',', white space or '#') is an address or CIDR and writes those the
- * constraint allows:
+ * ',', white space or '#') is an address or CIDR of either family (an IPv6
+ * token ends at ',', white space or '#' too) and writes those the target
+ * space allows:
  *   - an allowed address, or a wholly allowed CIDR: the line, unchanged;
  *   - a partly allowed CIDR: one line per block of the minimal CIDR cover of
  *     its allowed part, each followed by the rest of the original line;
@@ -11,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "core/constraint.h"
+#include "core/targetspace.h"
 #include "util/zerr.h"
 
 struct addrfilter_stats {
@@ -22,7 +23,7 @@ typedef void (*addrfilter_bad_fn)(void *ctx, unsigned long lineno, const char *w
                                   size_t toklen);
 
 /* Filters in_fd to out_fd. Returns -1 with e set on a read or write error. */
-int addrfilter_run(const struct constraint *c, int in_fd, int out_fd, addrfilter_bad_fn bad,
+int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, addrfilter_bad_fn bad,
                    void *ctx, struct addrfilter_stats *st, struct zerr *e);
 
 #endif

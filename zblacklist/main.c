@@ -19,38 +19,49 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: zblacklist [--count | --cidrs] [-q] [-b file] [-w file] [address|cidr ...]\n",
+	fputs("usage: zblacklist [--count | --cidrs] [-q] [-b file] [-w file] [--iid address]\n"
+	      "                  [address|cidr|prefix/len-slice ...]\n",
 	      f);
 }
 
 static void help(void)
 {
 	usage(stdout);
-	fputs("\nThe allowed set is the addresses and CIDR blocks given as arguments and\n"
-	      "in -w (default: all of IPv4), minus the blocklist. Without --count or\n"
-	      "--cidrs, read lines on stdin and print those whose first field (up to\n"
-	      "',', white space or '#') is an allowed address, unchanged. A partly\n"
-	      "allowed CIDR is printed as the CIDR blocks of its allowed part, each with\n"
-	      "the rest of the line. Blank and comment lines are dropped; bad lines are\n"
-	      "reported as stdin:LINE, skipped, and make the exit status 1.\n\n"
-	      "  -b, --blocklist FILE   blocked addresses (default: built-in IANA\n"
-	      "                         special-purpose list; -b /dev/null for none)\n"
-	      "  -w, --allowlist FILE   only these addresses (with CIDR arguments: union)\n"
-	      "      --count            print how many addresses are allowed, and exit\n"
-	      "      --cidrs            print the allowed set as the fewest CIDR blocks\n"
+	fputs("\nThe allowed set is the addresses, CIDR blocks and IPv6 prefixes given as\n"
+	      "arguments and in -w, minus the blocklist; with no allow entries, all of\n"
+	      "IPv4 and IPv6. Without --count or --cidrs, read lines on stdin and print\n"
+	      "those whose first field (up to ',', white space or '#') is an allowed\n"
+	      "address of either family, unchanged. A partly allowed CIDR or prefix is\n"
+	      "printed as the CIDR blocks of its allowed part, each with the rest of the\n"
+	      "line. Blank and comment lines are dropped; bad lines are reported as\n"
+	      "stdin:LINE, skipped, and make the exit status 1.\n\n"
+	      "  -b, --blocklist FILE   blocked addresses (default: the built-in IANA\n"
+	      "                         special-purpose lists of IPv4 and IPv6;\n"
+	      "                         -b /dev/null for none)\n"
+	      "  -w, --allowlist FILE   only these addresses (with arguments: union)\n"
+	      "      --iid ADDRESS      the address in each slice of a prefix slice, as\n"
+	      "                         zgen's --iid (default ::1)\n"
+	      "      --count            print how many targets zgen would scan (IPv6 only\n"
+	      "                         as allow entries name it), and exit\n"
+	      "      --cidrs            print that target set as the fewest CIDR blocks\n"
 	      "  -q, --quiet            no summary of skipped lines on stderr\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          print the version\n",
 	      stdout);
 }
 
-enum { OPT_COUNT = 256, OPT_CIDRS };
+enum { OPT_COUNT = 256, OPT_CIDRS, OPT_IID };
 
 static const struct option longopts[] = {
-    {"blocklist", required_argument, NULL, 'b'}, {"allowlist", required_argument, NULL, 'w'},
-    {"count", no_argument, NULL, OPT_COUNT},     {"cidrs", no_argument, NULL, OPT_CIDRS},
-    {"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0},
+    {"blocklist", required_argument, NULL, 'b'},
+    {"allowlist", required_argument, NULL, 'w'},
+    {"count", no_argument, NULL, OPT_COUNT},
+    {"cidrs", no_argument, NULL, OPT_CIDRS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"iid", required_argument, NULL, OPT_IID},
+    {NULL, 0, NULL, 0},
 };
 
 static void report_bad(void *ctx, unsigned long lineno, const char *why, const char *tok,
@@ -67,20 +78,68 @@ static int print_cidr(void *ctx, uint32_t prefix, int len)
 	return outbuf_put(ctx, buf, (size_t)(p - buf));
 }
 
-static int print_cidrs(const struct constraint *c)
+static int print_cidr6(void *ctx, struct ipaddr prefix, int len)
+{
+	char buf[IPADDR_STRLEN + 8];
+	char *p = ipaddr_format(buf, prefix);
+	p += sprintf(p, "/%d\n", len);
+	return outbuf_put(ctx, buf, (size_t)(p - buf));
+}
+
+/* The IPv6 cover lists each address of prefix slices as a /128: past this
+ * many, --cidrs refuses rather than print millions of lines. */
+#define CIDRS_POINTS (1u << 20)
+
+/* The scan's target space: IPv4's blocks, then IPv6's (as --count). */
+static int print_cidrs(const struct targetspace *t)
 {
 	struct outbuf out;
+	struct zerr e = {{0}};
 	if (outbuf_init(&out, STDOUT_FILENO) < 0)
 		errx(ZS_EXIT_FAIL, "out of memory");
-	if (constraint_each_cidr(c, 0, -1, print_cidr, &out) < 0 || outbuf_flush(&out) < 0)
+	if (constraint_each_cidr(t->v4, 0, -1, print_cidr, &out) < 0)
+		err(ZS_EXIT_FAIL, "write error");
+	if (!t->v6_all && ip6set_each_cidr(&t->v6, false, (struct ipaddr){0, 0}, 0, print_cidr6,
+	                                   &out, CIDRS_POINTS, &e) < 0) {
+		if (e.msg[0])
+			errx(ZS_EXIT_FAIL, "--cidrs: %s", e.msg);
+		err(ZS_EXIT_FAIL, "write error");
+	}
+	if (outbuf_flush(&out) < 0)
 		err(ZS_EXIT_FAIL, "write error");
 	outbuf_free(&out);
 	return ZS_EXIT_OK;
 }
 
+/* Prints v4 + v6 (+ 2^128 when all6) in decimal: past 2^128 when all of
+ * IPv6 and some IPv4 are allowed. */
+static void print_count(uint64_t v4, unsigned __int128 v6, bool all6)
+{
+	unsigned __int128 sum = v4 + v6;
+	unsigned carry = (sum < v6) + all6; /* units of 2^128 */
+	/* divide the 130-bit (carry, sum) by 10 repeatedly, high part first */
+	char buf[64], *p = buf + sizeof buf;
+	*--p = '\0';
+	do {
+		unsigned __int128 hi_rem = carry % 10;
+		carry /= 10;
+		/* (hi_rem * 2^128 + sum) / 10, in 64-bit halves */
+		uint64_t w[2] = {(uint64_t)(sum >> 64), (uint64_t)sum};
+		unsigned __int128 rem = hi_rem;
+		for (int k = 0; k < 2; k++) {
+			unsigned __int128 cur = (rem << 64) | w[k];
+			w[k] = (uint64_t)(cur / 10);
+			rem = cur % 10;
+		}
+		sum = ((unsigned __int128)w[0] << 64) | w[1];
+		*--p = (char)('0' + (int)rem);
+	} while (carry || sum);
+	puts(p);
+}
+
 int main(int argc, char **argv)
 {
-	struct targetspace_opts ts = {0};
+	struct targetspace_opts ts = {.iid = TARGETSPACE_IID_DEFAULT};
 	int mode = 0, quiet = 0, ch;
 	struct zerr e;
 
@@ -98,6 +157,9 @@ int main(int argc, char **argv)
 			if (mode && mode != ch)
 				errx(ZS_EXIT_USAGE, "--count and --cidrs exclude each other");
 			mode = ch;
+			break;
+		case OPT_IID:
+			ts.iid = cli_iid(optarg);
 			break;
 		case 'q':
 			quiet = 1;
@@ -118,21 +180,25 @@ int main(int argc, char **argv)
 	struct targetspace *t = targetspace_build(&ts, &lst, &e);
 	if (!t)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
-	const struct constraint *c = t->v4;
 	if (!quiet)
 		liststats_warn(&lst);
 
 	int status = ZS_EXIT_OK;
 	if (mode == OPT_COUNT) {
-		printf("%" PRIu64 "\n", constraint_count(c));
+		/* the scan's targets: IPv6 only as allow entries name it, as
+		 * zgen scans it (and then perhaps past 2^48) */
+		unsigned __int128 v6 = 0;
+		bool all6 =
+		    !t->v6_all && ip6set_count_in(&t->v6, false, (struct ipaddr){0, 0}, 0, &v6);
+		print_count(constraint_count(t->v4), v6, all6);
 		if (fflush(stdout) == EOF || ferror(stdout))
 			err(ZS_EXIT_FAIL, "write error");
 	} else if (mode == OPT_CIDRS) {
-		status = print_cidrs(c);
+		status = print_cidrs(t);
 	} else {
 		struct badline reported = {0};
 		struct addrfilter_stats st = {0};
-		if (addrfilter_run(c, STDIN_FILENO, STDOUT_FILENO, report_bad, &reported, &st, &e) <
+		if (addrfilter_run(t, STDIN_FILENO, STDOUT_FILENO, report_bad, &reported, &st, &e) <
 		    0)
 			errx(ZS_EXIT_FAIL, "%s", e.msg);
 		if (st.bad > 0) {

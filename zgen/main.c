@@ -210,10 +210,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			o->outpath = optarg;
 			break;
 		case OPT_IID:
-			if (ipaddr_parse(optarg, strlen(optarg), &o->ts.iid) < 0 ||
-			    ipaddr_is_v4(o->ts.iid))
-				errx(ZS_EXIT_USAGE, "--iid: '%s' is not an IPv6 address like ::1",
-				     cli_shown(optarg));
+			o->ts.iid = cli_iid(optarg);
 			break;
 		case OPT_COUNT:
 			o->count_only = true;
@@ -273,7 +270,7 @@ static void install_signals(void)
 
 int main(int argc, char **argv)
 {
-	struct opts o = {.shards = 1, .threads = 1, .ts = {.iid = {0, 1}}};
+	struct opts o = {.shards = 1, .threads = 1, .ts = {.iid = TARGETSPACE_IID_DEFAULT}};
 	parse_options(argc, argv, &o);
 	check_options(&o);
 

@@ -59,8 +59,12 @@ int ip6set_allow(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e
 		         "%s/%d: 2^%d addresses, more than zgen can permute (2^48); scan a slice "
 		         "of it, such as %s/%d-%d",
 		         ipaddr_str(prefix, t), len, 128 - len, t, len, len + 48);
-	return add_run(
-	    s, (struct ip6run){prefix, len == 0 ? ~(u128)0 : (u128)1 << (128 - len), 0, 0}, e);
+	if (len == 0) /* 2^128 is no count: all of IPv6 is its two halves */
+		return add_run(s, (struct ip6run){ip(0), (u128)1 << 127, 0, 0}, e) < 0
+		           ? -1
+		           : add_run(s, (struct ip6run){ip((u128)1 << 127), (u128)1 << 127, 0, 0},
+		                     e);
+	return add_run(s, (struct ip6run){prefix, (u128)1 << (128 - len), 0, 0}, e);
 }
 
 int ip6set_allow_slice(struct ip6set *s, struct ipaddr prefix, int len, int slice,
@@ -75,6 +79,8 @@ int ip6set_allow_slice(struct ip6set *s, struct ipaddr prefix, int len, int slic
 		snprintf(s->huge_why, sizeof s->huge_why,
 		         "%s/%d-%d: 2^%d slices, more than zgen can permute (2^48)",
 		         ipaddr_str(prefix, t), len, slice, slice - len);
+	if (slice - len == 128) /* ::/0-128: every address, a range */
+		return ip6set_allow(s, prefix, 0, e);
 	u128 low = slice == 128 ? 0 : ((u128)1 << (128 - slice)) - 1;
 	struct ipaddr start = ip(u(ipaddr_mask(prefix, len)) | (u(iid) & low));
 	return add_run(
@@ -179,6 +185,31 @@ static int subtract(const struct ip6run *r, const struct ip6span *rm, size_t n, 
 	return 0;
 }
 
+/* Whether v is in one of the runs (ranges and slices) of a finished set.
+ * Ranges are disjoint, and so are the slices' hulls: in each group, only
+ * the last run that starts at or below v can hold it. */
+static bool in_runs(const struct ip6set *s, u128 v)
+{
+	size_t groups[3] = {0, s->nranges, s->nruns};
+	for (int g = 0; g < 2; g++) {
+		size_t lo = groups[g], hi = groups[g + 1];
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (u(s->runs[mid].start) <= v)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == groups[g])
+			continue;
+		const struct ip6run *r = &s->runs[lo - 1];
+		u128 st = u(r->start);
+		if (v <= run_last(r) && ((v - st) & (((u128)1 << r->shift) - 1)) == 0)
+			return true;
+	}
+	return false;
+}
+
 int ip6set_finish(struct ip6set *s, struct zerr *e)
 {
 	char t1[IPADDR_STRLEN], t2[IPADDR_STRLEN];
@@ -201,7 +232,7 @@ int ip6set_finish(struct ip6set *s, struct zerr *e)
 	if (s->nruns)
 		qsort(s->runs, s->nruns, sizeof *s->runs, cmp_run);
 	size_t first_slice = nr0;
-	struct ip6run *slices = s->runs + first_slice;
+	struct ip6run *slices = s->runs ? s->runs + first_slice : NULL;
 	nsl = s->nruns - first_slice;
 	for (size_t i = 1; i < nsl; i++)
 		if (u(slices[i].start) <= run_last(&slices[i - 1])) {
@@ -217,6 +248,14 @@ int ip6set_finish(struct ip6set *s, struct zerr *e)
 	int rc = 0;
 	for (size_t i = 0; i < nr && rc == 0; i++) {
 		u128 lo = u(ranges[i].lo), hi = u(ranges[i].hi);
+		if (hi - lo == ~(u128)0) { /* all of IPv6: two halves, as in allow */
+			struct ip6run h[2] = {{ip(0), (u128)1 << 127, 0, 0},
+			                      {ip((u128)1 << 127), (u128)1 << 127, 0, 0}};
+			rc = subtract(&h[0], s->blocked, s->nblocked, &runs, &nruns, &cap);
+			if (rc == 0)
+				rc = subtract(&h[1], s->blocked, s->nblocked, &runs, &nruns, &cap);
+			continue;
+		}
 		struct ip6run r = {ranges[i].lo, hi - lo + 1, 0, 0};
 		rc = subtract(&r, s->blocked, s->nblocked, &runs, &nruns, &cap);
 	}
@@ -234,24 +273,24 @@ int ip6set_finish(struct ip6set *s, struct zerr *e)
 		free(runs);
 		return zerr_set(e, "out of memory");
 	}
-	/* singles: sorted, each once, none blocked or in a range */
-	if (s->nsingles)
-		qsort(s->singles, s->nsingles, sizeof *s->singles, cmp_addr);
-	size_t m = 0;
-	for (size_t i = 0; i < s->nsingles; i++) {
-		u128 a = u(s->singles[i]);
-		if ((m && ipaddr_eq(s->singles[m - 1], s->singles[i])) ||
-		    find_span(s->blocked, s->nblocked, a) >= 0 || find_span(ranges, nr, a) >= 0)
-			continue;
-		s->singles[m++] = s->singles[i];
-	}
-	s->nsingles = m;
 	free(ranges);
 	free(s->runs);
 	s->runs = runs;
 	s->nruns = nruns;
 	s->runs_cap = cap;
 	s->nranges = nleft_ranges;
+	/* singles: sorted, each once, none blocked or in a range or slice */
+	if (s->nsingles)
+		qsort(s->singles, s->nsingles, sizeof *s->singles, cmp_addr);
+	size_t m = 0;
+	for (size_t i = 0; i < s->nsingles; i++) {
+		u128 a = u(s->singles[i]);
+		if ((m && ipaddr_eq(s->singles[m - 1], s->singles[i])) ||
+		    find_span(s->blocked, s->nblocked, a) >= 0 || in_runs(s, a))
+			continue;
+		s->singles[m++] = s->singles[i];
+	}
+	s->nsingles = m;
 	u128 total = s->nsingles;
 	for (size_t i = 0; i < s->nruns; i++) {
 		s->runs[i].before = total;
@@ -291,27 +330,162 @@ bool ip6set_contains(const struct ip6set *s, struct ipaddr a)
 {
 	if (s->nsingles && bsearch(&a, s->singles, s->nsingles, sizeof a, cmp_addr))
 		return true;
-	/* ranges are disjoint, and so are the slices' hulls: in each, only
-	 * the last run that starts at or below a can hold it */
-	u128 v = u(a);
-	size_t groups[3] = {0, s->nranges, s->nruns};
-	for (int g = 0; g < 2; g++) {
-		size_t lo = groups[g], hi = groups[g + 1];
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (u(s->runs[mid].start) <= v)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo == groups[g])
-			continue;
-		const struct ip6run *r = &s->runs[lo - 1];
-		u128 st = u(r->start);
-		if (v <= run_last(r) && ((v - st) & (((u128)1 << r->shift) - 1)) == 0)
-			return true;
+	return in_runs(s, u(a));
+}
+
+/* Trailing zero bits of v (128 for 0). */
+static int ctz128(u128 v)
+{
+	uint64_t lo = (uint64_t)v, hi = (uint64_t)(v >> 64);
+	return lo ? __builtin_ctzll(lo) : hi ? 64 + __builtin_ctzll(hi) : 128;
+}
+
+/* The minimal CIDRs of [lo, hi], ascending: from lo, each time the largest
+ * block aligned there that stays inside. */
+static int cover(u128 lo, u128 hi, int (*fn)(void *ctx, struct ipaddr prefix, int len), void *ctx)
+{
+	for (;;) {
+		int bits = ctz128(lo);
+		while (bits > 0 && (bits == 128 ? hi != ~(u128)0 : hi - lo < ((u128)1 << bits) - 1))
+			bits--;
+		int rc = fn(ctx, ip(lo), 128 - bits);
+		if (rc || bits == 128)
+			return rc;
+		u128 last = lo + (((u128)1 << bits) - 1);
+		if (last == hi)
+			return 0;
+		lo = last + 1;
 	}
-	return false;
+}
+
+/* The allowed intervals within [plo, phi], ascending and disjoint, into
+ * out (grown); the points of slices count against max_points. */
+static int allowed_in(const struct ip6set *s, bool all, u128 plo, u128 phi, struct ip6span **out,
+                      size_t *n, uint64_t max_points, struct zerr *e)
+{
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+#define PUSH(L, H)                                                                                 \
+	do {                                                                                       \
+		if (grow((void **)out, &cap, *n, sizeof **out) < 0)                                \
+			return zerr_set(e, "out of memory");                                       \
+		(*out)[(*n)++] = (struct ip6span){ip(L), ip(H)};                                   \
+	} while (0)
+	if (all) { /* everything but the blocked spans */
+		u128 at = plo;
+		bool done = false;
+		for (size_t i = 0; i < s->nblocked && !done; i++) {
+			u128 lo = u(s->blocked[i].lo), hi = u(s->blocked[i].hi);
+			if (hi < at || lo > phi)
+				continue;
+			if (lo > at)
+				PUSH(at, lo - 1);
+			if (hi >= phi)
+				done = true;
+			else
+				at = hi + 1;
+		}
+		if (!done)
+			PUSH(at, phi);
+		return 0;
+	}
+	uint64_t points = 0;
+	for (size_t i = 0; i < s->nsingles; i++) {
+		u128 a = u(s->singles[i]);
+		if (a >= plo && a <= phi)
+			PUSH(a, a);
+	}
+	for (size_t i = 0; i < s->nruns; i++) {
+		const struct ip6run *r = &s->runs[i];
+		u128 st = u(r->start), last = run_last(r);
+		if (last < plo || st > phi)
+			continue;
+		if (r->shift == 0) {
+			PUSH(st > plo ? st : plo, last < phi ? last : phi);
+			continue;
+		}
+		u128 step = (u128)1 << r->shift;
+		u128 k0 = st >= plo ? 0 : (plo - st + step - 1) >> r->shift;
+		for (u128 k = k0; k < r->count && st + (k << r->shift) <= phi; k++) {
+			if (++points > max_points)
+				return zerr_set(e,
+				                "more than %llu addresses of prefix slices to list",
+				                (unsigned long long)max_points);
+			PUSH(st + (k << r->shift), st + (k << r->shift));
+		}
+	}
+#undef PUSH
+	if (*n > 1)
+		qsort(*out, *n, sizeof **out, cmp_span);
+	*n = merge_spans(*out, *n);
+	return 0;
+}
+
+int ip6set_each_cidr(const struct ip6set *s, bool all, struct ipaddr prefix, int len,
+                     int (*fn)(void *ctx, struct ipaddr prefix, int len), void *ctx,
+                     uint64_t max_points, struct zerr *e)
+{
+	u128 lo = u(ipaddr_mask(prefix, len));
+	u128 hi = len == 0 ? ~(u128)0 : lo | (len == 128 ? 0 : ((u128)1 << (128 - len)) - 1);
+	struct ip6span *sp;
+	size_t n;
+	if (allowed_in(s, all, lo, hi, &sp, &n, max_points, e) < 0) {
+		free(sp);
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = cover(u(sp[i].lo), u(sp[i].hi), fn, ctx);
+	free(sp);
+	return rc;
+}
+
+/* Counted, not listed: the parts of a finished set are disjoint, so the
+ * targets in a prefix are a sum over them (a slice's in closed form), and
+ * no part holds more than 2^127, so a carry is all the sum needs. */
+bool ip6set_count_in(const struct ip6set *s, bool all, struct ipaddr prefix, int len,
+                     unsigned __int128 *n)
+{
+	u128 lo = u(ipaddr_mask(prefix, len));
+	u128 hi = len == 0 ? ~(u128)0 : lo | (len == 128 ? 0 : ((u128)1 << (128 - len)) - 1);
+	u128 size = hi - lo + 1; /* 0 for ::/0: 2^128 */
+	if (all) {               /* the prefix minus the blocked spans in it: less than 2^128 */
+		u128 blocked = 0;
+		for (size_t i = 0; i < s->nblocked; i++) {
+			u128 bl = u(s->blocked[i].lo), bh = u(s->blocked[i].hi);
+			if (bh < lo || bl > hi)
+				continue;
+			if (bl <= lo && bh >= hi) { /* all of it blocked */
+				*n = 0;
+				return false;
+			}
+			blocked += (bh < hi ? bh : hi) - (bl > lo ? bl : lo) + 1;
+		}
+		*n = size - blocked;
+		return blocked == 0;
+	}
+	u128 total = 0;
+	bool carry = false;
+	for (size_t i = 0; i < s->nsingles; i++) {
+		u128 a = u(s->singles[i]);
+		total += a >= lo && a <= hi;
+	}
+	for (size_t i = 0; i < s->nruns; i++) {
+		const struct ip6run *r = &s->runs[i];
+		u128 st = u(r->start), last = run_last(r);
+		if (last < lo || st > hi)
+			continue;
+		u128 from = st >= lo ? 0 : (lo - st + ((u128)1 << r->shift) - 1) >> r->shift;
+		u128 to = last <= hi ? r->count - 1 : (hi - st) >> r->shift;
+		if (from <= to) {
+			u128 k = to - from + 1;
+			carry |= total + k < total;
+			total += k;
+		}
+	}
+	*n = total;
+	return len == 0 ? carry : total == size;
 }
 
 void ip6set_free(struct ip6set *s)

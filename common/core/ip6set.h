@@ -88,6 +88,21 @@ bool ip6set_blocked(const struct ip6set *s, struct ipaddr a);
 /* Whether a is one of the set's targets (a finished set). */
 bool ip6set_contains(const struct ip6set *s, struct ipaddr a);
 
+/* Calls fn for each block of the minimal CIDR cover of what is allowed of
+ * prefix/len, in address order: with `all`, every address not blocked
+ * (no allow entries were given); else the set's targets. Stops and returns
+ * fn's value when it is not 0, and -1 (e set) when the part to list holds
+ * more than max_points single addresses of slices. */
+int ip6set_each_cidr(const struct ip6set *s, bool all, struct ipaddr prefix, int len,
+                     int (*fn)(void *ctx, struct ipaddr prefix, int len), void *ctx,
+                     uint64_t max_points, struct zerr *e);
+
+/* How many addresses of prefix/len are allowed (as above): the count in
+ * *n, and whether that is all of the prefix (for ::/0, 2^128, when *n is
+ * 0). */
+bool ip6set_count_in(const struct ip6set *s, bool all, struct ipaddr prefix, int len,
+                     unsigned __int128 *n);
+
 void ip6set_free(struct ip6set *s);
 
 #endif

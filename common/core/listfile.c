@@ -21,6 +21,7 @@ struct entry {
 struct entry6 {
 	struct ipaddr prefix;
 	int len, slice; /* slice 0: the prefix itself */
+	unsigned long lineno;
 };
 
 /* A list being read: its entries are kept (8 bytes each, never a copy of
@@ -65,10 +66,11 @@ static int take_line(struct list *l, const char *p, size_t n, struct zerr *e)
 	char shown[256];
 	if (rc < 0)
 		return zerr_set(e, "%s:%lu: %s '%s'", l->name, l->lineno,
-		                rc == ADDR_BAD_LEN ? (v6 ? "bad prefix length (0-128, or LEN-SLICE) in"
-		                                         : "bad prefix length (0-32) in")
-		                : v6               ? "not an IPv6 address or prefix:"
-		                                   : "not an IPv4 address or CIDR:",
+		                rc == ADDR_BAD_LEN
+		                    ? (v6 ? "bad prefix length (0-128, or LEN-SLICE) in"
+		                          : "bad prefix length (0-32) in")
+		                : v6 ? "not an IPv6 address or prefix:"
+		                     : "not an IPv4 address or CIDR:",
 		                escape_bytes(shown, sizeof shown, s, (size_t)(t - s)));
 	if (rc == ADDR_HOST_BITS && l->st.host_bits++ == 0) {
 		char net[IPADDR_STRLEN];
@@ -86,7 +88,7 @@ static int take_line(struct list *l, const char *p, size_t n, struct zerr *e)
 			l->ents6 = ne;
 			l->cap6 = cap;
 		}
-		l->ents6[l->n6++] = (struct entry6){a, len, slice};
+		l->ents6[l->n6++] = (struct entry6){a, len, slice, l->lineno};
 		return 0;
 	}
 	struct entry en = {ipaddr_v4(a), len};
@@ -112,11 +114,21 @@ static int finish(struct list *l, const struct listfile_target *t, bool allowed,
 	for (size_t i = 0; i < l->n6; i++) {
 		const struct entry6 *en = &l->ents6[i];
 		struct zerr ie;
+		bool had = t->v6->huge_why[0] != '\0';
 		int rc = !allowed    ? ip6set_block(t->v6, en->prefix, en->len, &ie)
-		         : en->slice ? ip6set_allow_slice(t->v6, en->prefix, en->len, en->slice, t->iid, &ie)
+		         : en->slice ? ip6set_allow_slice(t->v6, en->prefix, en->len, en->slice,
+		                                          t->iid, &ie)
 		                     : ip6set_allow(t->v6, en->prefix, en->len, &ie);
 		if (rc < 0)
 			return zerr_set(e, "%s: %s", l->name, ie.msg);
+		if (!had && t->v6->huge_why[0]) { /* say where the entry too large is */
+			char why[2 * sizeof t->v6->huge_why];
+			snprintf(why, sizeof why, "%s:%lu: %s", l->name, en->lineno,
+			         t->v6->huge_why);
+			size_t n = strlen(why), max = sizeof t->v6->huge_why - 1;
+			memcpy(t->v6->huge_why, why, n < max ? n : max);
+			t->v6->huge_why[n < max ? n : max] = '\0';
+		}
 	}
 	if (st) {
 		st->entries += l->n + l->n6;

@@ -32,8 +32,8 @@ struct listfile_stats {
 /* Where a list's entries go. */
 struct listfile_target {
 	struct constraint *v4;
-	struct ip6set *v6;  /* NULL: IPv6 entries are skipped */
-	struct ipaddr iid;  /* for slices: the bits below the slice */
+	struct ip6set *v6; /* NULL: IPv6 entries are skipped */
+	struct ipaddr iid; /* for slices: the bits below the slice */
 };
 
 /* Paints every entry of text[0..len) with `allowed`. `name` labels errors. */

@@ -20,11 +20,13 @@ static int paint_args(const struct listfile_target *t, char *const *args, int n,
 			return zerr_set(e, "'%s': bad prefix length (%s)", shown,
 			                v6 ? "0-128, or LEN-SLICE with SLICE above LEN" : "0-32");
 		if (rc == ADDR_HOST_BITS)
-			return zerr_set(e, "'%s': host bits set below the /%d: the network is %s/%d",
+			return zerr_set(e,
+			                "'%s': host bits set below the /%d: the network is %s/%d",
 			                shown, len, ipaddr_str(a, net), len);
 		if (rc != ADDR_OK)
-			return zerr_set(e, v6 ? "'%s': not an IPv6 address or prefix"
-			                      : "'%s': not an IPv4 address or CIDR",
+			return zerr_set(e,
+			                v6 ? "'%s': not an IPv6 address or prefix"
+			                   : "'%s': not an IPv4 address or CIDR",
 			                shown);
 		struct zerr ie;
 		if (!v6 && constraint_paint(t->v4, ipaddr_v4(a), len, true) < 0)

@@ -21,6 +21,10 @@
 #include "core/listfile.h"
 #include "util/zerr.h"
 
+/* A prefix slice's address in each slice, unless --iid says: ::1, the
+ * address a router or server most often has in its subnet. */
+#define TARGETSPACE_IID_DEFAULT ((struct ipaddr){0, 1})
+
 struct targetspace_opts {
 	const char *blocklist; /* NULL: the built-in default lists */
 	const char *allowlist; /* NULL: none */

@@ -6,7 +6,9 @@
 
 #include <err.h>
 #include <getopt.h>
+#include <string.h>
 
+#include "core/ipaddr.h"
 #include "util/escape.h"
 #include "util/zerr.h"
 
@@ -29,6 +31,16 @@ __attribute__((noreturn)) static inline void cli_bad_option(int ch, char *const 
 	if (ch == ':')
 		errx(ZS_EXIT_USAGE, "option '%s' needs a value (see --help)", name);
 	errx(ZS_EXIT_USAGE, "unknown option '%s' (see --help)", name);
+}
+
+/* --iid: the interface identifier of prefix slices' addresses, as zgen
+ * and zblacklist take it (an IPv6 address; only its low bits count). */
+static inline struct ipaddr cli_iid(const char *arg)
+{
+	struct ipaddr a;
+	if (ipaddr_parse(arg, strlen(arg), &a) < 0 || ipaddr_is_v4(a))
+		errx(ZS_EXIT_USAGE, "--iid: '%s' is not an IPv6 address like ::1", cli_shown(arg));
+	return a;
 }
 
 #endif

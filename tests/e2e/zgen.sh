@@ -168,12 +168,17 @@ test_zgen_help_and_version() {
 		"$("$ZS_BIN/zgen" -e 1 -n 10 | md5sum)"
 }
 
-test_zgen_skips_ipv6_list_entries_with_a_warning() {
-	printf '2001:db8::/32\n198.18.0.0/30\nfe80::1\n' >"$T/allow"
+test_zgen_takes_ipv6_list_entries() {
+	printf '2001:db8::/126\n198.18.0.0/30\nfe80::1\n' >"$T/allow"
 	"$ZS_BIN/zgen" -b /dev/null -w "$T/allow" 2>"$T/err" | sorted >"$T/got"
-	printf '198.18.0.0\n198.18.0.1\n198.18.0.2\n198.18.0.3\n' >"$T/want"
+	printf '198.18.0.0\n198.18.0.1\n198.18.0.2\n198.18.0.3\n2001:db8::\n2001:db8::1\n2001:db8::2\n2001:db8::3\nfe80::1\n' |
+		sorted >"$T/want"
 	cmp -s "$T/got" "$T/want" || fail "got $(cat "$T/got")"
-	grep -q "^zgen: skipped 2 IPv6 list entries" "$T/err" || fail "no warning: $(cat "$T/err")"
+	expect_eq "no warning" "$(cat "$T/err")" ""
+	# one too large to permute is refused, naming it and a slice instead
+	printf '2001:db8::/32\n' >"$T/big"
+	expect_error "$T/big:1: 2001:db8::/32: 2\\^96 addresses, more than zgen can permute \\(2\\^48\\); scan a slice of it, such as 2001:db8::/32-80" \
+		"$ZS_BIN/zgen" -b /dev/null -w "$T/big"
 }
 
 test_zgen_resume_continues_exactly() {

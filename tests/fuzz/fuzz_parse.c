@@ -35,6 +35,8 @@
 #include "probe/probe.h"
 #include "zfilter/resultfilter.h"
 #include "core/targetline.h"
+#include "core/targetspace.h"
+#include "core/ipaddr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -61,17 +63,43 @@ static void ignore_bad_token(void *ctx, unsigned long lineno, const char *why, c
 /* Runs zblacklist's filter over the input with 10.0.0.0/8 and
  * 192.0.2.0/25 blocked, so that CIDRs can be allowed, blocked or split.
  * The constraint is built once: building it takes longer than a run. */
+/* Two target spaces: everything but a few blocks (IPv6 as a filter takes
+ * it with no allow entries), and one of allowed IPv6 parts of each kind
+ * (a range, a slice, a single) with a block across them. */
 static void fuzz_addrfilter(const char *in, size_t n)
 {
-	static struct constraint *c;
-	if (!c && (!(c = constraint_new(true)) || constraint_paint(c, 0x0a000000, 8, false) < 0 ||
-	           constraint_paint(c, 0xc0000200, 25, false) < 0 || constraint_finish(c) < 0))
-		abort();
+	static struct targetspace t[2];
+	if (!t[0].v4) {
+		struct zerr e0;
+		struct ipaddr a, iid = {0, 1};
+		int len, slice;
+		for (int k = 0; k < 2; k++) {
+			if (!(t[k].v4 = constraint_new(true)) ||
+			    constraint_paint(t[k].v4, 0x0a000000, 8, false) < 0 ||
+			    constraint_paint(t[k].v4, 0xc0000200, 25, false) < 0 ||
+			    constraint_finish(t[k].v4) < 0)
+				abort();
+			t[k].v6_all = k == 0;
+		}
+		static const char *const allow[] = {"2001:db8::/120", "2001:db9::/32-48",
+		                                    "2001:dba::5"};
+		for (size_t i = 0; i < 3; i++)
+			if (ipprefix_parse(allow[i], strlen(allow[i]), &a, &len, &slice) !=
+			        ADDR_OK ||
+			    (slice ? ip6set_allow_slice(&t[1].v6, a, len, slice, iid, &e0)
+			           : ip6set_allow(&t[1].v6, a, len, &e0)) < 0)
+				abort();
+		for (int k = 0; k < 2; k++)
+			if (ipprefix_parse("2001:db9:8000::/33", 18, &a, &len, &slice) != ADDR_OK ||
+			    ip6set_block(&t[k].v6, a, len, &e0) < 0 ||
+			    ip6set_finish(&t[k].v6, &e0) < 0)
+				abort();
+	}
 	int fd = memfd_of(in, n), out = open("/dev/null", O_WRONLY);
 	struct addrfilter_stats st = {0};
 	struct zerr e;
-	if (out < 0 || addrfilter_run(c, fd, out, ignore_bad_token, NULL, &st, &e) < 0 ||
-	    st.passed + st.dropped + st.bad > st.lines)
+	if (out < 0 || addrfilter_run(&t[n & 1], fd, out, ignore_bad_token, NULL, &st, &e) < 0 ||
+	    st.passed + st.dropped + st.split + st.bad > st.lines)
 		abort();
 	close(fd);
 	close(out);

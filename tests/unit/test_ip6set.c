@@ -9,6 +9,58 @@
 void test_ip6set_cases(void);
 void test_ip6set_matches_brute_force(void);
 
+struct cover_check {
+	const uint8_t *want; /* 65536 flags */
+	unsigned next;       /* blocks come ascending and disjoint from here */
+	unsigned long blocks;
+	int bad;
+};
+
+/* Checks each block of a cover: inside the /112, ascending, wholly
+ * allowed, and its address range marked off. */
+static int check_block(void *ctx, struct ipaddr prefix, int len)
+{
+	struct cover_check *c = ctx;
+	if (prefix.hi != 0x20010db800000000ull || len < 112 || prefix.lo < c->next) {
+		c->bad = 1;
+		return 0;
+	}
+	unsigned size = 1u << (128 - len);
+	for (unsigned a = (unsigned)prefix.lo; a < prefix.lo + size; a++)
+		c->bad |= !c->want[a];
+	c->next = (unsigned)prefix.lo + size;
+	c->blocks++;
+	return 0;
+}
+
+/* The fewest CIDR blocks of what is flagged in [lo, lo + size), and the
+ * count flagged: greedily, as the largest aligned block each time. */
+static unsigned long min_blocks(const uint8_t *want, unsigned lo, unsigned size,
+                                unsigned long *count)
+{
+	unsigned long blocks = 0;
+	*count = 0;
+	for (unsigned a = lo; a < lo + size;) {
+		if (!want[a]) {
+			a++;
+			continue;
+		}
+		unsigned b = a ? (unsigned)__builtin_ctz(a) : 16;
+		unsigned bs = 1u << (b < 16 ? b : 16);
+		for (;; bs >>= 1) {
+			int whole = a + bs <= lo + size;
+			for (unsigned x = a; whole && x < a + bs; x++)
+				whole = want[x];
+			if (whole)
+				break;
+		}
+		blocks++;
+		*count += bs;
+		a += bs;
+	}
+	return blocks;
+}
+
 static struct ipaddr A(const char *s) {
 	struct ipaddr a = {0, 0};
 	ipaddr_parse(s, strlen(s), &a);
@@ -47,6 +99,25 @@ void test_ip6set_cases(void)
 	CHECK(ip6set_block(&s, A("3fff::"), 20, &e) == 0);
 	CHECK(ip6set_finish(&s, &e) == 0 && ip6set_count(&s) == 3 + 16);
 	CHECK(strcmp(ipaddr_str(ip6set_at(&s, 0), t), "2001:db8:1::5") == 0);
+	ip6set_free(&s);
+	/* a single that is a slice's point: once */
+	CHECK(ip6set_allow(&s, A("2001:db8:3::1"), 128, &e) == 0);
+	CHECK(ip6set_allow_slice(&s, A("2001:db8::"), 32, 48, A("::1"), &e) == 0);
+	CHECK(ip6set_finish(&s, &e) == 0 && ip6set_count(&s) == 65536);
+	ip6set_free(&s);
+	/* all of IPv6, which no 128-bit count holds: 2^128 for a filter */
+	unsigned __int128 n = 1;
+	CHECK(ip6set_allow(&s, A("::"), 0, &e) == 0 && ip6set_finish(&s, &e) == 0);
+	CHECK(ip6set_contains(&s, A("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")) &&
+	      ip6set_contains(&s, A("::")));
+	CHECK(ip6set_count_in(&s, false, A("::"), 0, &n) && n == 0);
+	CHECK(ip6set_count_in(&s, false, A("8000::"), 1, &n) && n == (unsigned __int128)1 << 127);
+	ip6set_free(&s);
+	CHECK(ip6set_allow_slice(&s, A("::"), 0, 128, A("::1"), &e) == 0 &&
+	      ip6set_block(&s, A("::1"), 128, &e) == 0 && ip6set_finish(&s, &e) == 0);
+	CHECK(!ip6set_count_in(&s, false, A("::"), 0, &n) && n == ~(unsigned __int128)0);
+	CHECK(!ip6set_count_in(&s, true, A("::"), 0, &n) && n == ~(unsigned __int128)0);
+	CHECK(ip6set_count_in(&s, true, A("::2"), 127, &n) && n == 2);
 	ip6set_free(&s);
 	/* a slice whose first point a range holds: that point once */
 	CHECK(ip6set_allow(&s, A("2001:db8::"), 120, &e) == 0);
@@ -138,6 +209,32 @@ void test_ip6set_matches_brute_force(void)
 		for (unsigned a = 0; a < 65536; a += 7)
 			CHECK(ip6set_contains(&s, (struct ipaddr){0x20010db800000000ull, a}) ==
 			      want[a]);
+		/* counts and covers of prefixes in it, of the set and of all
+		 * that is not blocked (a filter with no allow entries) */
+		static uint8_t notblocked[65536];
+		for (unsigned a = 0; a < 65536; a++)
+			notblocked[a] = !blocked[a];
+		for (int q = 0; q < 8; q++) {
+			int len = q == 0 ? 112 : 112 + rand() % 17;
+			unsigned size = 1u << (128 - len);
+			unsigned lo = ((unsigned)rand() & 0xffff) & ~(size - 1);
+			struct ipaddr p = {0x20010db800000000ull, lo};
+			for (int all = 0; all < 2; all++) {
+				const uint8_t *w = all ? notblocked : want;
+				unsigned long wcount, wblocks = min_blocks(w, lo, size, &wcount);
+				unsigned __int128 got_n;
+				bool whole = ip6set_count_in(&s, all, p, len, &got_n);
+				CHECKF(got_n == wcount && whole == (wcount == size),
+				       "round %d /%d all=%d: count %llu, want %lu", round, len, all,
+				       (unsigned long long)got_n, wcount);
+				struct cover_check c = {w, lo, 0, 0};
+				CHECK(ip6set_each_cidr(&s, all, p, len, check_block, &c, 1u << 20,
+				                       &e) == 0);
+				CHECKF(!c.bad && c.blocks == wblocks,
+				       "round %d /%d all=%d: %lu blocks, want %lu", round, len, all,
+				       c.blocks, wblocks);
+			}
+		}
 		ip6set_free(&s);
 	}
 }
