@@ -77,8 +77,9 @@ int ip6set_allow_slice(struct ip6set *s, struct ipaddr prefix, int len, int slic
 		                ipaddr_str(prefix, t), len, slice);
 	if (slice - len > 48 && !s->huge_why[0])
 		snprintf(s->huge_why, sizeof s->huge_why,
-		         "%s/%d-%d: 2^%d slices, more than zgen can permute (2^48)",
-		         ipaddr_str(prefix, t), len, slice, slice - len);
+		         "%s/%d-%d: 2^%d slices, more than zgen can permute (2^48); scan it in "
+		         "parts, such as %s/%d-%d",
+		         ipaddr_str(prefix, t), len, slice, slice - len, t, slice - 48, slice);
 	if (slice - len == 128) /* ::/0-128: every address, a range */
 		return ip6set_allow(s, prefix, 0, e);
 	u128 low = slice == 128 ? 0 : ((u128)1 << (128 - slice)) - 1;

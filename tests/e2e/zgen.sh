@@ -199,3 +199,135 @@ test_zgen_resume_continues_exactly() {
 	expect_eq "--count after resume" "$("$ZS_BIN/zgen" -e 1 -n 10 --resume 3 --count)" 7
 	expect_error "--resume needs the --seed" "$ZS_BIN/zgen" --resume 5
 }
+
+# The expected set of a mixed allowlist, by Python: IPv4 CIDRs, IPv6
+# prefixes, a hitlist of singles (repeats, blocked ones, ones a prefix or a
+# slice holds), a prefix slice at an interface id, minus the blocklist
+# (conf/blocklist6.conf as Python reads it, plus our own), times ports.
+expected_mixed() { # allow block iid ports
+	python3 - "$@" conf/blocklist.conf conf/blocklist6.conf <<'PY'
+import ipaddress as ia, sys
+allow, block, iid, ports = sys.argv[1], sys.argv[2], int(ia.IPv6Address(sys.argv[3])), sys.argv[4]
+def entries(path):
+    return [l.split('#')[0].strip() for l in open(path) if l.split('#')[0].strip()]
+blocks = [ia.ip_network(b) for p in (block, sys.argv[5], sys.argv[6]) for b in entries(p)]
+out = set()
+def add(a):
+    if not any(a in b for b in blocks if b.version == a.version):
+        out.update('%s,%s' % (a, p) for p in ports.split(','))
+for e in entries(allow):
+    net, _, ln = e.partition('/')
+    if '-' in ln:
+        plen, sl = map(int, ln.split('-'))
+        base = int(ia.ip_network(net + '/' + str(plen)).network_address)
+        for i in range(1 << (sl - plen)):
+            add(ia.IPv6Address(base + (i << (128 - sl)) + (iid & ((1 << (128 - sl)) - 1))))
+    else:
+        for a in ia.ip_network(e):
+            add(a)
+print('\n'.join(sorted(out)))
+PY
+}
+
+mixed_space() {
+	cat >"$T/allow" <<-'A'
+		9.9.9.0/26
+		2400:cb00::/120        # a prefix
+		2400:cb00::/121        # inside it again
+		2600:1f00::/40-48      # a slice: 256 /48s
+		2a00:1450::5           # hitlist singles
+		2a00:1450::5
+		2a00:1450::6
+		2400:cb00::7           # held by the prefix
+		2600:1f00:3::abcd      # a slice's point (with --iid ::abcd)
+		2001:db8::1            # documentation: blocked by default
+		fe80::1                # link local: blocked
+		2a00:1450::/127
+	A
+	printf '2400:cb00::80/125\n2600:1f00:80::/41\n9.9.9.8/29\n2a00:1450::6\n' >"$T/block"
+}
+
+test_zgen_ipv6_set_equals_independent_expansion() {
+	mixed_space
+	expected_mixed "$T/allow" "$T/block" ::abcd 80,443 >"$T/want"
+	# the default lists and -b together: -b names a file of both families,
+	# so the defaults go; give them back in the same file
+	cat conf/blocklist.conf conf/blocklist6.conf "$T/block" >"$T/blocks"
+	"$ZS_BIN/zgen" -e 7 -p 80,443 --iid ::abcd -w "$T/allow" -b "$T/blocks" 2>"$T/err" |
+		sorted >"$T/got"
+	expect_eq "duplicates" "$(uniq -d "$T/got" | wc -l)" 0
+	cmp -s "$T/got" "$T/want" || fail "set differs: $(diff "$T/got" "$T/want" | head -6)"
+	expect_eq "--count" "$("$ZS_BIN/zgen" -p 80,443 --iid ::abcd -w "$T/allow" -b "$T/blocks" --count)" \
+		"$(wc -l <"$T/want")"
+	# IPv4 comes first in the index order, yet the permutation mixes them
+	"$ZS_BIN/zgen" -e 7 -p 80,443 --iid ::abcd -w "$T/allow" -b "$T/blocks" | head -100 >"$T/head"
+	grep -q : "$T/head" && grep -qv : "$T/head" || fail "the first 100 are of one family"
+}
+
+test_zgen_ipv6_shards_threads_samples_resume() {
+	mixed_space
+	cat conf/blocklist.conf conf/blocklist6.conf "$T/block" >"$T/blocks"
+	args=(-p 80,443 --iid ::abcd -w "$T/allow" -b "$T/blocks")
+	"$ZS_BIN/zgen" -e 3 "${args[@]}" >"$T/all1"
+	for th in 2 3; do
+		"$ZS_BIN/zgen" -e 3 -T $th "${args[@]}" >"$T/allT"
+		cmp -s "$T/all1" "$T/allT" || fail "-T $th changes the output"
+	done
+	total=$(wc -l <"$T/all1")
+	for n in 1 7 100 $((total - 1)) 50%; do
+		rm -f "$T"/shard?
+		for i in 0 1 2; do
+			"$ZS_BIN/zgen" -e 3 -n "$n" --shards 3 --shard $i -T $((i + 1)) "${args[@]}" >"$T/shard$i"
+			expect_eq "-n $n shard $i --count" \
+				"$("$ZS_BIN/zgen" -e 3 -n "$n" --shards 3 --shard $i "${args[@]}" --count)" \
+				"$(wc -l <"$T/shard$i")"
+		done
+		cat "$T"/shard? | sorted >"$T/union"
+		expect_eq "-n $n duplicates across shards" "$(uniq -d "$T/union" | wc -l)" 0
+		want=$n
+		[ "$n" = 50% ] && want=$((total / 2))
+		expect_eq "-n $n total" "$(wc -l <"$T/union")" "$want"
+		"$ZS_BIN/zgen" -e 3 -n "$n" "${args[@]}" | sorted >"$T/one"
+		cmp -s "$T/union" "$T/one" || fail "-n $n: shards' union is not the unsharded sample"
+		comm -23 "$T/one" <(sorted "$T/all1") | grep -q . && fail "-n $n: a target outside the set"
+	done
+	# --resume continues exactly, at any point
+	for r in 0 1 $((total / 3)) $((total - 1)) "$total"; do
+		{ head -n "$r" "$T/all1"; "$ZS_BIN/zgen" -e 3 --resume "$r" "${args[@]}"; } >"$T/joined"
+		cmp -s "$T/joined" "$T/all1" || fail "--resume $r does not continue the run"
+	done
+	# another seed, another order, the same set
+	"$ZS_BIN/zgen" -e 4 "${args[@]}" >"$T/seed4"
+	cmp -s "$T/seed4" "$T/all1" && fail "seeds 3 and 4 give one order"
+	cmp -s <(sorted "$T/seed4") <(sorted "$T/all1") || fail "seed 4 has another set"
+}
+
+# A hitlist file of 300,000 IPv6 addresses with repeats streams in and
+# comes out as exactly its distinct allowed addresses; a slice of 2^20
+# /64s is scanned whole, and one of 2^49 is refused, naming it.
+test_zgen_ipv6_hitlist_and_large_slices() {
+	python3 - "$T/hits" <<-'PY'
+		import random, ipaddress as ia, sys
+		r = random.Random(3)
+		base = [int(ia.IPv6Address("2a00:1450::")), int(ia.IPv6Address("2400:cb00::")),
+		        int(ia.IPv6Address("fe80::"))]
+		with open(sys.argv[1], "w") as f:
+		    for i in range(300000):
+		        f.write(str(ia.IPv6Address(r.choice(base) + r.getrandbits(20))) + "\n")
+	PY
+	grep -v '^fe80:' "$T/hits" | sorted -u >"$T/want"
+	"$ZS_BIN/zgen" -e 1 -w "$T/hits" | sorted >"$T/got"
+	cmp -s "$T/got" "$T/want" || fail "hitlist: $(diff "$T/got" "$T/want" | head -4)"
+	"$ZS_BIN/zgen" -e 1 2600:1f00::/44-64 >"$T/slice"
+	expect_eq "1M slice" "$(sorted -u "$T/slice" | wc -l)" 1048576
+	expect_eq "1M slice, each a /64 of it at ::1" "$(python3 -c '
+import ipaddress as ia, sys
+n = ia.ip_network("2600:1f00::/44")
+print(sum(1 for l in open(sys.argv[1])
+          if ia.IPv6Address(l.strip()) not in n or int(ia.IPv6Address(l.strip())) & (2**64 - 1) != 1))' "$T/slice")" 0
+	expect_error "2600::/15-64: 2\\^49 slices, more than zgen can permute \\(2\\^48\\)" \
+		"$ZS_BIN/zgen" 2600::/15-64
+	expect_error "'2600::/64-48': bad prefix length" "$ZS_BIN/zgen" 2600::/64-48
+	expect_error "--iid: '1.2.3.4' is not an IPv6 address" "$ZS_BIN/zgen" --iid 1.2.3.4 2600::/32-48
+	expect_error "overlap" "$ZS_BIN/zgen" 2600::/32-48 2600:0:1::/48-64
+}
