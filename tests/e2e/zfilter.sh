@@ -209,3 +209,13 @@ test_zfilter_long_and_tricky_keys_stay_apart() {
 	printf 'a,b,success\n\001x\000y\n' | "$ZS_BIN/zfilter" -a -u a,b 2>"$T/err" >/dev/null || true
 	expect_eq "escaped" "$(head -1 "$T/err")" "zfilter: stdin:2: wrong number of fields: '\\x01x\\x00y'"
 }
+
+# Output is buffered 1 MiB at a time: a value longer than that (lines have
+# no length limit) is written whole, not past the end of the buffer.
+test_zfilter_values_over_a_megabyte_pass_whole() {
+	python3 -c 'print("a,success"); print("x" * 2000000 + ",1"); print("y,1")' >"$T/in"
+	"$ZS_BIN/zfilter" -a --no-dedup -f a <"$T/in" >"$T/out" 2>"$T/err" || fail "exit $?: $(head -c 300 "$T/err")"
+	expect_eq "bytes" "$(wc -c <"$T/out")" 2000003
+	expect_eq "rows" "$(cut -c1-3 "$T/out" | tr '\n' ' ')" "xxx y "
+	"$ZS_BIN/zfilter" -a --no-dedup -f '*' -O csv <"$T/in" | cmp -s - "$T/in" || fail "CSV back differs"
+}
