@@ -33,6 +33,7 @@ struct harness harness_state;
 	X(gen_product_space_exact)                                                                 \
 	X(linereader_chunks_are_whole_lines)                                                       \
 	X(linereader_last_chunk_stays_in_place)                                                    \
+	X(linereader_unread_hands_a_record_back)                                                   \
 	X(seqwait_hands_every_value_over)                                                          \
 	X(secret_key_files)                                                                        \
 	X(tcp_syn_frame_and_validation)                                                            \
