@@ -133,10 +133,12 @@ test_zfilter_fields_and_formats_both_ways() {
 	"$ZS_BIN/zfilter" -u saddr -f '*' -O csv <"$T/res.csv" >"$T/first.csv"
 	{ head -1 "$T/res.csv"; awk -F, 'NR > 1 && $6 == 1 && !seen[$1]++' "$T/res.csv"; } >"$T/want.csv"
 	cmp -s "$T/first.csv" "$T/want.csv" || fail "-u saddr -f '*' -O csv: $(diff "$T/first.csv" "$T/want.csv" | head -3)"
-	# CSV -> JSON -> CSV gives the CSV back; JSON values are typed
+	# CSV -> JSON -> CSV gives the CSV back; JSON values are typed by the
+	# schema, booleans as zrecv writes them
 	"$ZS_BIN/zfilter" -a --no-dedup -f '*' -O json <"$T/res.csv" >"$T/all.json"
 	expect_eq "json line" "$(sed -n 1p "$T/all.json")" \
-		"$(awk -F, 'NR == 2 {printf "{\"saddr\":\"%s\",\"daddr\":\"%s\",\"sport\":%s,\"dport\":%s,\"classification\":\"%s\",\"success\":%s,\"repeat\":%s}", $1, $2, $3, $4, $5, $6, $7}' "$T/res.csv")"
+		"$(awk -F, 'function b(v) { return v == 1 ? "true" : "false" }
+		NR == 2 {printf "{\"saddr\":\"%s\",\"daddr\":\"%s\",\"sport\":%s,\"dport\":%s,\"classification\":\"%s\",\"success\":%s,\"repeat\":%s}", $1, $2, $3, $4, $5, b($6), b($7)}' "$T/res.csv")"
 	python3 -c 'import json, sys
 for line in open(sys.argv[1]): json.loads(line)' "$T/all.json" || fail "not JSON"
 	"$ZS_BIN/zfilter" -a --no-dedup -f '*' -O csv <"$T/all.json" >"$T/back.csv"
