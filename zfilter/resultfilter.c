@@ -1,5 +1,7 @@
 /* resultfilter: zfilter's run. Rows are taken and filtered, deduplicated
- * in batches (by a second thread with -T 2) and printed in input order. */
+ * in batches (by a second thread with -T 2) and printed in input order.
+ * Converting between CSV and JSON goes by name and by the result schema's
+ * kinds (see write_value_json); rows the output cannot hold are bad lines. */
 #include "resultfilter.h"
 
 #include <errno.h>
@@ -10,12 +12,14 @@
 #include <string.h>
 
 #include "core/addr.h"
+#include "core/fields.h"
 #include "core/filterexpr.h"
+#include "core/rowsplit.h"
 #include "util/bitmap.h"
+#include "util/escape.h"
 #include "util/linereader.h"
 #include "util/outbuf.h"
 #include "util/quietthread.h"
-#include "core/rowsplit.h"
 #include "util/seqwait.h"
 #include "util/strset.h"
 
@@ -40,6 +44,11 @@ static bool span_is(struct fspan s, const char *name)
 	return s.n == strlen(name) && memcmp(s.p, name, s.n) == 0;
 }
 
+static bool span_eq(struct fspan a, struct fspan b)
+{
+	return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
+}
+
 /* The keys seen, and the output. With a worker thread, it alone writes
  * here (unless rows must be split again to be printed), so this has cache
  * lines of its own: with the bitmap's count beside the parsing thread's
@@ -51,6 +60,18 @@ struct seen {
 	struct outbuf out;
 };
 
+/* Per needed name: its column (CSV), or its last position (JSON, where
+ * names may move from line to line). */
+struct colmap {
+	int k[RESULTFILTER_MAX_KEYS], o[MAX_COLS], w[FILTEREXPR_MAX_FIELDS];
+};
+
+/* Room for unescaped values, as long as the longest line that needed it. */
+struct scratch {
+	char *p;
+	size_t cap;
+};
+
 /* The state of one run: the options resolved against the input's columns. */
 struct run {
 	/* set before the first row, then only read */
@@ -59,11 +80,24 @@ struct run {
 	char keybuf[256], outbuf_names[256];
 	char *key[RESULTFILTER_MAX_KEYS], *outn[MAX_COLS];
 	int nkey, nout;
+	/* the same names, and --where's, with their lengths */
+	struct fspan keys_s[RESULTFILTER_MAX_KEYS], outn_s[MAX_COLS],
+	    where_s[FILTEREXPR_MAX_FIELDS];
 	bool out_all; /* -f '*': every column of the input */
 	enum { UNKNOWN, CSV, JSON } fmt;
-	struct row header; /* CSV: the column names */
+	/* JSON lines to CSV or text with -f '*': the columns are the first
+	 * good line's names, and each row's values are placed by name */
+	bool map;
+	bool bound;        /* the columns are known: the CSV header, or the first good JSON line */
+	struct row header; /* CSV, or JSON with map: the column names (in name[]) */
 	char *header_copy;
 	int ncols;
+	/* the output's columns, when they are fixed (all but JSON to JSON
+	 * with -f '*'): their kind in the schema (-1: not in it), and for
+	 * JSON output their '{"name":' or ',"name":' */
+	signed char okind[MAX_COLS];
+	struct fspan oprefix[MAX_COLS];
+	char *oprefix_buf;
 	resultfilter_bad_fn bad;
 	struct resultfilter_stats *st;
 	bool addr_set;      /* deduplicating a key of one address field, in bm */
@@ -76,11 +110,15 @@ struct run {
 	pthread_t worker;
 
 	/* written by the parsing thread as it goes */
-	/* per needed name: its column (CSV), or its last position (JSON) */
-	_Alignas(64) int kcol[RESULTFILTER_MAX_KEYS], ocol[MAX_COLS], wcol[FILTEREXPR_MAX_FIELDS];
+	_Alignas(64) struct colmap cm;    /* of the row being taken */
+	struct colmap cm_again;           /* of a row split again to be printed */
 	struct batch *batch;              /* deduplicating: the one being filled */
 	unsigned long published, written; /* batches handed to dedup, and printed */
 	struct row again;                 /* a row split again to be printed */
+	struct scratch scr, scr_again;    /* their unescaped values */
+	bool whole;                       /* every batch keeps its lines (see go_whole) */
+	bool have_header;                 /* CSV: the header row is read */
+	struct csv_scan pending;          /* CSV: a record given back to the reader */
 	uint64_t *touched;                /* pages of the bitmap this thread has faulted in */
 
 	struct seen seen;
@@ -112,8 +150,9 @@ struct batch {
 	struct fspan out[BATCH][BATCH_OUT]; /* the output values, */
 	bool quoted[BATCH][BATCH_OUT];
 	struct fspan line[BATCH]; /* or the line, to split again */
+	bool line_quoted[BATCH];  /* CSV: it holds a double quote */
 	unsigned n;
-	bool whole; /* lines: more output values than BATCH_OUT */
+	bool whole; /* lines: more output values than BATCH_OUT, or unescaped ones */
 	bool oom;   /* the key set could not grow */
 	int werr;   /* the output's errno, if writing failed */
 	bool quit;  /* no rows: the worker thread ends here */
@@ -123,108 +162,185 @@ _Static_assert(KEY_MAX <= BATCH_KEY_BYTES, "any key fits an empty batch");
 
 /* Column of name in r's names, trying hint first (JSON lines of one
  * writer list their names in the same order). */
-static int find_col(const struct row *names, const char *name, int hint)
+static int find_col(const struct row *names, struct fspan name, int hint)
 {
-	if (hint >= 0 && hint < names->n && span_is(names->name[hint], name))
+	if (hint >= 0 && hint < names->n && span_eq(names->name[hint], name))
 		return hint;
 	for (int c = 0; c < names->n; c++)
-		if (span_is(names->name[c], name))
+		if (span_eq(names->name[c], name))
 			return c;
 	return -1;
 }
 
 /* Checks that the input has every field the options name; for CSV the
- * header row, for JSON the first line. */
+ * header row, for JSON the first good line. */
 static int bind_columns(struct run *ru, const struct row *names, struct zerr *e)
 {
 	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
 	for (int k = 0; k < ru->nkey; k++)
-		if ((ru->kcol[k] = find_col(names, ru->key[k], -1)) < 0)
+		if ((ru->cm.k[k] = find_col(names, ru->keys_s[k], -1)) < 0)
 			return zerr_set(e, "-u: no column '%s' in the input", ru->key[k]);
 	for (int k = 0; k < ru->nout; k++)
-		if ((ru->ocol[k] = find_col(names, ru->outn[k], -1)) < 0)
+		if ((ru->cm.o[k] = find_col(names, ru->outn_s[k], -1)) < 0)
 			return zerr_set(e, "-f: no column '%s' in the input", ru->outn[k]);
 	for (size_t k = 0; k < nw; k++)
-		if ((ru->wcol[k] = find_col(names, filterexpr_field(ru->where, k), -1)) < 0)
+		if ((ru->cm.w[k] = find_col(names, ru->where_s[k], -1)) < 0)
 			return zerr_set(
 			    e, "%sno column '%s' in the input%s", ru->cfg->where ? "--where: " : "",
 			    filterexpr_field(ru->where, k),
 			    ru->cfg->where ? ""
 			                   : " (rows with success = 1 are kept; -a keeps "
 			                     "every row)");
+	ru->cm_again = ru->cm;
 	return 0;
 }
 
-/* Writes a value as JSON: strings quoted (escaping what needs it). */
-static int put_json_value(struct outbuf *out, struct fspan v, bool quoted)
+/* The name of output column k, when the columns are fixed. */
+static struct fspan out_name(const struct run *ru, int k)
 {
-	size_t digits = 0;
-	while (digits < v.n && v.p[digits] >= '0' && v.p[digits] <= '9')
-		digits++;
-	bool number = v.n > 0 && digits == v.n;
-	bool literal = !quoted && (number || span_is(v, "true") || span_is(v, "false"));
-	if (literal)
-		return outbuf_put(out, v.p, v.n);
-	if (outbuf_put(out, "\"", 1) < 0)
-		return -1;
-	for (size_t i = 0; i < v.n; i++) {
-		char c = v.p[i];
-		if ((c == '"' || c == '\\') && !quoted && outbuf_put(out, "\\", 1) < 0)
-			return -1;
-		if (outbuf_put(out, &c, 1) < 0)
-			return -1;
+	return ru->out_all ? ru->header.name[k] : ru->outn_s[k];
+}
+
+/* Once the columns are known: each output column's kind, and its JSON
+ * name, escaped once here rather than on every row. */
+static int describe_output(struct run *ru, struct zerr *e)
+{
+	int n = ru->out_all ? ru->header.n : ru->nout;
+	if (ru->out_all && ru->fmt == JSON && !ru->map)
+		return 0; /* JSON to JSON: each line's own names */
+	size_t size = 0;
+	for (int k = 0; k < n; k++) {
+		struct fspan s = out_name(ru, k);
+		int id = fields_find(s.p, s.n);
+		ru->okind[k] = (signed char)(id >= 0 ? (int)fields_table[id].kind : -1);
+		size += 6 * s.n + 4;
 	}
-	return outbuf_put(out, "\"", 1);
+	if (ru->cfg->format != RESULTFILTER_JSON)
+		return 0;
+	if (!(ru->oprefix_buf = malloc(size + 1)))
+		return zerr_set(e, "out of memory");
+	/* an outbuf over the buffer, never flushed: it is large enough */
+	struct outbuf mem = {.fd = -1, .buf = ru->oprefix_buf, .cap = size + 1};
+	for (int k = 0; k < n; k++) {
+		size_t at = mem.len;
+		if (outbuf_put(&mem, k ? "," : "{", 1) < 0 ||
+		    json_put_string(&mem, out_name(ru, k)) < 0 || outbuf_put(&mem, ":", 1) < 0)
+			return zerr_set(e, "out of memory");
+		ru->oprefix[k] = (struct fspan){ru->oprefix_buf + at, mem.len - at};
+	}
+	return 0;
+}
+
+/* Whether v is a whole number as JSON writes it: digits, no leading 0. */
+static bool is_uint(struct fspan v)
+{
+	if (v.n == 0 || (v.p[0] == '0' && v.n > 1))
+		return false;
+	for (size_t i = 0; i < v.n; i++)
+		if (v.p[i] < '0' || v.p[i] > '9')
+			return false;
+	return true;
+}
+
+/* Writes a value as JSON. From JSON it keeps its type (a string stays a
+ * string, a literal stays as it was). From CSV the schema says the type:
+ * a number (FIELD_UINT) when the text is one, a boolean (FIELD_BOOL, 1/0
+ * as zrecv writes them in CSV, or true/false), every other kind a string
+ * (so hex "1234" stays a string); a name the schema lacks takes a number
+ * for digits alone and a boolean for true/false. Text that does not fit
+ * its kind is a string: written, never lost. */
+static int write_value_json(const struct run *ru, struct outbuf *out, struct fspan v, bool quoted,
+                            int kind)
+{
+	if (ru->fmt == JSON)
+		return quoted ? json_put_string(out, v) : outbuf_put(out, v.p, v.n);
+	bool truth = span_is(v, "true") || span_is(v, "false");
+	switch (kind) {
+	case FIELD_UINT:
+		if (is_uint(v))
+			return outbuf_put(out, v.p, v.n);
+		break;
+	case FIELD_BOOL:
+		if (span_is(v, "1") || span_is(v, "0"))
+			return v.p[0] == '1' ? outbuf_put(out, "true", 4)
+			                     : outbuf_put(out, "false", 5);
+		if (truth)
+			return outbuf_put(out, v.p, v.n);
+		break;
+	case -1:
+		if (is_uint(v) || truth)
+			return outbuf_put(out, v.p, v.n);
+		break;
+	default:
+		break;
+	}
+	return json_put_string(out, v);
+}
+
+/* Writes a value as a CSV field; a JSON true/false of a FIELD_BOOL column
+ * as 1/0, as zrecv writes them. (A null never gets here: see fit_row.) */
+static int write_value_csv(const struct run *ru, struct outbuf *out, struct fspan v, bool quoted,
+                           int kind, bool alone)
+{
+	if (ru->fmt == JSON && !quoted && kind == FIELD_BOOL) {
+		if (span_is(v, "true"))
+			v = (struct fspan){"1", 1};
+		else if (span_is(v, "false"))
+			v = (struct fspan){"0", 1};
+	}
+	return csv_put_field(out, v, alone);
 }
 
 /* Writes the output values v[0..n) (q: each was a JSON string); r gives
- * the names when every column is printed. */
+ * the names when a JSON line's columns go out as they came. */
 static int write_row(struct run *ru, struct outbuf *out, const struct row *r, const struct fspan *v,
                      const bool *q, int n)
 {
-	bool json = ru->cfg->format == RESULTFILTER_JSON;
-	if (json && outbuf_put(out, "{", 1) < 0)
-		return -1;
-	for (int k = 0; k < n; k++) {
-		if (k && outbuf_put(out, ",", 1) < 0)
-			return -1;
-		if (json) {
-			struct fspan name = ru->out_all
-			                        ? (ru->fmt == CSV ? ru->header.v[k] : r->name[k])
-			                        : (struct fspan){ru->outn[k], strlen(ru->outn[k])};
-			if (outbuf_put(out, "\"", 1) < 0 || outbuf_put(out, name.p, name.n) < 0 ||
-			    outbuf_put(out, "\":", 2) < 0 || put_json_value(out, v[k], q[k]) < 0)
+	if (ru->cfg->format != RESULTFILTER_JSON) {
+		for (int k = 0; k < n; k++)
+			if ((k && outbuf_put(out, ",", 1) < 0) ||
+			    write_value_csv(ru, out, v[k], q[k], ru->okind[k], n == 1) < 0)
 				return -1;
-		} else if (outbuf_put(out, v[k].p, v[k].n) < 0) {
+		return outbuf_put(out, "\n", 1);
+	}
+	bool own_names = ru->out_all && ru->fmt == JSON;
+	for (int k = 0; k < n; k++) {
+		if (own_names) {
+			if (outbuf_put(out, k ? "," : "{", 1) < 0 ||
+			    json_put_string(out, r->name[k]) < 0 || outbuf_put(out, ":", 1) < 0)
+				return -1;
+		} else if (outbuf_put(out, ru->oprefix[k].p, ru->oprefix[k].n) < 0) {
 			return -1;
 		}
+		if (write_value_json(ru, out, v[k], q[k], ru->okind[k]) < 0)
+			return -1;
 	}
-	return outbuf_put(out, json ? "}\n" : "\n", json ? 2 : 1);
+	return outbuf_put(out, n ? "}\n" : "{}\n", n ? 2 : 3);
 }
 
-/* Writes the output fields of a split row. */
-static int write_split_row(struct run *ru, struct outbuf *out, const struct row *r)
+/* Writes the output fields of a split row, whose columns cm found. */
+static int write_split_row(struct run *ru, struct outbuf *out, const struct row *r,
+                           const struct colmap *cm)
 {
 	if (ru->out_all)
 		return write_row(ru, out, r, r->v, r->quoted, r->n);
 	struct fspan v[MAX_COLS];
 	bool q[MAX_COLS];
 	for (int k = 0; k < ru->nout; k++) {
-		v[k] = r->v[ru->ocol[k]];
-		q[k] = r->quoted[ru->ocol[k]];
+		v[k] = r->v[cm->o[k]];
+		q[k] = r->quoted[cm->o[k]];
 	}
 	return write_row(ru, out, r, v, q, ru->nout);
 }
 
-static int write_header(struct run *ru, struct outbuf *out, const struct row *names)
+/* The CSV output's header row, once the columns are known. */
+static int write_header(struct run *ru, struct outbuf *out)
 {
-	int n = ru->out_all ? names->n : ru->nout;
-	for (int k = 0; k < n; k++) {
-		struct fspan s = ru->out_all ? (ru->fmt == CSV ? names->v[k] : names->name[k])
-		                             : (struct fspan){ru->outn[k], strlen(ru->outn[k])};
-		if ((k && outbuf_put(out, ",", 1) < 0) || outbuf_put(out, s.p, s.n) < 0)
+	int n = ru->out_all ? ru->header.n : ru->nout;
+	for (int k = 0; k < n; k++)
+		if ((k && outbuf_put(out, ",", 1) < 0) ||
+		    csv_put_field(out, out_name(ru, k), n == 1) < 0)
 			return -1;
-	}
 	return outbuf_put(out, "\n", 1);
 }
 
@@ -247,62 +363,280 @@ static int setup(struct run *ru, const struct resultfilter_config *cfg, struct z
 	const char *where = cfg->where ? cfg->where : cfg->all ? NULL : "success = 1";
 	if (where && !(ru->where = filterexpr_parse(where, e)))
 		return RESULTFILTER_USAGE;
+	for (int k = 0; k < ru->nkey; k++)
+		ru->keys_s[k] = (struct fspan){ru->key[k], strlen(ru->key[k])};
+	for (int k = 0; k < ru->nout; k++)
+		ru->outn_s[k] = (struct fspan){ru->outn[k], strlen(ru->outn[k])};
+	for (size_t k = 0; ru->where && k < filterexpr_nfields(ru->where); k++)
+		ru->where_s[k] = (struct fspan){filterexpr_field(ru->where, k),
+		                                strlen(filterexpr_field(ru->where, k))};
 	return 0;
 }
 
-/* The CSV header row: names the columns, checks the options against them. */
-static int read_header(struct run *ru, const char *line, size_t ll, struct zerr *e)
+/* The columns are known: checks the options against them, and starts the
+ * CSV output with its header. */
+static int columns_known(struct run *ru, const struct row *names, struct zerr *e)
 {
-	/* all ll bytes: strndup would stop at a NUL in the line */
-	if (!(ru->header_copy = malloc(ll + 1)))
-		return zerr_set(e, "out of memory");
-	memcpy(ru->header_copy, line, ll);
-	ru->header_copy[ll] = '\0';
-	if (csv_split(ru->header_copy, ll, &ru->header) < 0)
-		return zerr_set(e, "more than %d columns", MAX_COLS);
-	for (int c = 0; c < ru->header.n; c++)
-		ru->header.name[c] = ru->header.v[c];
-	ru->ncols = ru->header.n;
-	if (bind_columns(ru, &ru->header, e) < 0)
+	ru->bound = true;
+	if (bind_columns(ru, names, e) < 0)
 		return RESULTFILTER_USAGE;
-	if (ru->cfg->format == RESULTFILTER_CSV && write_header(ru, &ru->seen.out, &ru->header) < 0)
+	if (describe_output(ru, e) < 0)
+		return -1;
+	if (ru->cfg->format == RESULTFILTER_CSV && write_header(ru, &ru->seen.out) < 0)
 		return zerr_set(e, "write error: %s", strerror(errno));
 	return 0;
 }
 
-/* Splits a line into r; for JSON also finds the named columns in it, since
- * names may move or be missing from line to line. False if it does not fit
- * the input's columns. */
-static bool split_row(struct run *ru, const char *line, size_t ll, struct row *r)
+/* The CSV header row (a record, quoted says if it holds a double quote):
+ * names the columns. It is kept, with room for its unescaped names. */
+static int read_header(struct run *ru, const char *line, size_t ll, bool quoted, struct zerr *e)
 {
-	if (ru->fmt == CSV)
-		return csv_split(line, ll, r) == ru->ncols;
-	if (!json_split(line, ll, r))
+	/* all ll bytes: strndup would stop at a NUL in the line */
+	if (!(ru->header_copy = malloc(2 * ll + 1)))
+		return zerr_set(e, "out of memory");
+	memcpy(ru->header_copy, line, ll);
+	ru->header_copy[ll] = '\0';
+	ru->header.scratch = ru->header_copy + ll + 1;
+	enum split_status s = quoted ? csv_split_quoted(ru->header_copy, ll, &ru->header)
+	                             : csv_split(ru->header_copy, ll, &ru->header);
+	if (s == SPLIT_TOO_MANY)
+		return zerr_set(e, "the header row has more than %d columns", MAX_COLS);
+	if (s != SPLIT_OK)
+		return zerr_set(e, "the header row is not CSV: its field %d is quoted wrongly",
+		                ru->header.at + 1);
+	for (int c = 0; c < ru->header.n; c++)
+		ru->header.name[c] = ru->header.v[c];
+	ru->ncols = ru->header.n;
+	ru->have_header = true;
+	return columns_known(ru, &ru->header, e);
+}
+
+/* JSON with map: the first good line's names become the columns. */
+static int take_json_header(struct run *ru, const struct row *r, struct zerr *e)
+{
+	size_t size = 1;
+	for (int c = 0; c < r->n; c++)
+		size += r->name[c].n;
+	if (!(ru->header_copy = malloc(size)))
+		return zerr_set(e, "out of memory");
+	char *p = ru->header_copy;
+	for (int c = 0; c < r->n; c++) {
+		memcpy(p, r->name[c].p, r->name[c].n);
+		ru->header.name[c] = (struct fspan){p, r->name[c].n};
+		p += r->name[c].n;
+	}
+	ru->header.n = ru->ncols = r->n;
+	return columns_known(ru, &ru->header, e);
+}
+
+/* A field's name, escaped and cut, for a message. */
+static const char *shown_name(char *buf, size_t size, struct fspan name)
+{
+	return escape_bytes(buf, size, name.p, name.n);
+}
+
+/* Why a split of a line of ll bytes failed, for the bad-line report. */
+static void split_why(const struct row *r, enum split_status s, size_t ll, char *why, size_t size)
+{
+	char nm[160];
+	const char *name = s == SPLIT_NESTED_OBJECT || s == SPLIT_NESTED_ARRAY
+	                       ? shown_name(nm, sizeof nm, r->name[r->at])
+	                       : "";
+	switch (s) {
+	case SPLIT_TOO_MANY:
+		snprintf(why, size, "more than %d fields:", MAX_COLS);
+		break;
+	case SPLIT_STRAY_QUOTE:
+		snprintf(why, size, "a double quote in field %d, which is not quoted:", r->at + 1);
+		break;
+	case SPLIT_AFTER_QUOTE:
+		snprintf(why, size, "text after the closing quote of field %d:", r->at + 1);
+		break;
+	case SPLIT_OPEN_QUOTE:
+		snprintf(why, size, "field %d opens a quote that does not close:", r->at + 1);
+		break;
+	case SPLIT_NESTED_OBJECT:
+	case SPLIT_NESTED_ARRAY:
+		snprintf(why, size,
+		         "field '%s' holds a nested %s, which zfilter does not take:", name,
+		         s == SPLIT_NESTED_OBJECT ? "object" : "array");
+		break;
+	case SPLIT_SURROGATE:
+		snprintf(why, size, "a \\u escape of half a UTF-16 surrogate pair at byte %zu:",
+		         r->at_byte + 1);
+		break;
+	default:
+		if (r->at_byte >= ll)
+			snprintf(why, size, "not a JSON object (it ends too soon):");
+		else
+			snprintf(why, size, "not a JSON object (at byte %zu):", r->at_byte + 1);
+		break;
+	}
+}
+
+/* JSON with map: puts r's values in the columns' order, by name. False,
+ * with why, if its names are not the columns': one more, one missing, or
+ * one twice. */
+static bool place_by_name(const struct run *ru, struct row *r, char *why, size_t size)
+{
+	const struct row *h = &ru->header;
+	char nm[160];
+	uint64_t used = 0;
+	int from[MAX_COLS]; /* from[c]: r's field for column c */
+	bool same = true;
+	for (int j = 0; j < r->n; j++) {
+		int c = -1;
+		bool twice = false;
+		if (j < h->n && span_eq(h->name[j], r->name[j]) && !(used >> j & 1))
+			c = j;
+		for (int k = 0; c < 0 && k < h->n; k++) {
+			if (!span_eq(h->name[k], r->name[j]))
+				continue;
+			if (used >> k & 1)
+				twice = true;
+			else
+				c = k;
+		}
+		if (c < 0) {
+			snprintf(why, size,
+			         twice
+			             ? "field '%s' appears twice:"
+			             : "field '%s' is not among the columns, which the first line "
+			               "named:",
+			         shown_name(nm, sizeof nm, r->name[j]));
+			return false;
+		}
+		used |= (uint64_t)1 << c;
+		from[c] = j;
+		same &= c == j;
+	}
+	for (int c = 0; c < h->n; c++) {
+		if (used >> c & 1)
+			continue;
+		snprintf(why, size, "missing field '%s', a column the first line named:",
+		         shown_name(nm, sizeof nm, h->name[c]));
 		return false;
-	bool ok = true;
-	for (int k = 0; k < ru->nkey && ok; k++)
-		ok = (ru->kcol[k] = find_col(r, ru->key[k], ru->kcol[k])) >= 0;
-	for (int k = 0; k < ru->nout && ok; k++)
-		ok = (ru->ocol[k] = find_col(r, ru->outn[k], ru->ocol[k])) >= 0;
+	}
+	if (same)
+		return true;
+	struct row was = *r;
+	r->unescaped = 0;
+	for (int c = 0; c < h->n; c++) {
+		r->v[c] = was.v[from[c]];
+		r->quoted[c] = was.quoted[from[c]];
+		r->name[c] = was.name[from[c]];
+		r->unescaped |= (was.unescaped >> from[c] & 1) << c;
+	}
+	return true;
+}
+
+/* Fits a split row to the columns, finding the named ones in it (for
+ * JSON, where names may move or be missing from line to line). False,
+ * with why (if not NULL), if it does not fit, or holds a value the output
+ * cannot write. */
+static bool fit_row(const struct run *ru, struct row *r, struct colmap *cm, char *why, size_t size)
+{
+	char nm[160];
+	if (ru->fmt == CSV) {
+		if (r->n == ru->ncols)
+			return true;
+		if (why)
+			snprintf(why, size, "wrong number of fields:");
+		return false;
+	}
+	char ignored[8];
+	if (!why)
+		why = ignored, size = sizeof ignored;
+	if (ru->map && r->n == 0) {
+		snprintf(why, size, "an object with no fields, which a CSV row cannot hold:");
+		return false;
+	}
+	if (ru->map && !place_by_name(ru, r, why, size))
+		return false;
+	for (int k = 0; k < ru->nkey; k++)
+		if ((cm->k[k] = find_col(r, ru->keys_s[k], cm->k[k])) < 0) {
+			snprintf(why, size, "missing field '%s':", ru->key[k]);
+			return false;
+		}
+	for (int k = 0; k < ru->nout; k++)
+		if ((cm->o[k] = find_col(r, ru->outn_s[k], cm->o[k])) < 0) {
+			snprintf(why, size, "missing field '%s':", ru->outn[k]);
+			return false;
+		}
 	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
 	for (size_t k = 0; k < nw; k++)
-		ru->wcol[k] = find_col(r, filterexpr_field(ru->where, k), ru->wcol[k]);
-	return ok;
+		cm->w[k] = find_col(r, ru->where_s[k], cm->w[k]);
+	if (ru->cfg->format == RESULTFILTER_JSON)
+		return true;
+	/* CSV has no null: an empty field reads back as an empty string */
+	int n = ru->out_all ? r->n : ru->nout;
+	for (int k = 0; k < n; k++) {
+		int c = ru->out_all ? k : cm->o[k];
+		if (r->quoted[c] || !span_is(r->v[c], "null"))
+			continue;
+		snprintf(why, size,
+		         "field '%s' is null, which CSV cannot tell from an empty value:",
+		         shown_name(nm, sizeof nm, r->name[c]));
+		return false;
+	}
+	return true;
+}
+
+/* Grows s to hold n bytes. */
+static int scratch_room(struct scratch *s, size_t n)
+{
+	if (s->cap >= n)
+		return 0;
+	size_t cap = s->cap ? s->cap : 4096;
+	while (cap < n)
+		cap *= 2;
+	char *p = realloc(s->p, cap);
+	if (!p)
+		return -1;
+	s->p = p;
+	s->cap = cap;
+	return 0;
+}
+
+/* Splits a record into r (CSV: quoted says it holds a double quote). */
+static enum split_status split_record(const struct run *ru, const char *line, size_t ll,
+                                      bool quoted, struct row *r)
+{
+	if (ru->fmt == JSON)
+		return json_split(line, ll, r);
+	return quoted ? csv_split_quoted(line, ll, r) : csv_split(line, ll, r);
 }
 
 /* A row's key is its key fields (the whole row's when there is no key),
  * each as its length (one byte below 128, else two) and its bytes: keys
  * compare whole, and no two different keys encode alike, whatever bytes
- * the values hold. key_size is the length key_encode writes. */
+ * the values hold. A whole JSON row that goes out with its own names has
+ * them in its key too. key_size is the length key_encode writes. */
 static size_t key_size(const struct run *ru, const struct row *r)
 {
 	size_t n = 0;
 	int nk = ru->nkey ? ru->nkey : r->n;
+	bool names = !ru->nkey && ru->fmt == JSON && !ru->map;
 	for (int k = 0; k < nk; k++) {
-		size_t vn = r->v[ru->nkey ? ru->kcol[k] : k].n;
+		size_t vn = r->v[ru->nkey ? ru->cm.k[k] : k].n;
 		n += (vn < 0x80 ? 1 : 2) + vn;
+		if (names)
+			n += (r->name[k].n < 0x80 ? 1 : 2) + r->name[k].n;
 	}
 	return n;
+}
+
+static size_t key_put(char *out, struct fspan v)
+{
+	size_t n = 0;
+	if (v.n < 0x80) {
+		out[n++] = (char)v.n;
+	} else {
+		out[n++] = (char)(0x80 | v.n >> 8);
+		out[n++] = (char)(v.n & 0xff);
+	}
+	memcpy(out + n, v.p, v.n);
+	return n + v.n;
 }
 
 /* For a key of at most KEY_MAX bytes. */
@@ -310,75 +644,87 @@ static size_t key_encode(const struct run *ru, const struct row *r, char *out)
 {
 	size_t n = 0;
 	int nk = ru->nkey ? ru->nkey : r->n;
+	bool names = !ru->nkey && ru->fmt == JSON && !ru->map;
 	for (int k = 0; k < nk; k++) {
-		struct fspan v = r->v[ru->nkey ? ru->kcol[k] : k];
-		if (v.n < 0x80) {
-			out[n++] = (char)v.n;
-		} else {
-			out[n++] = (char)(0x80 | v.n >> 8);
-			out[n++] = (char)(v.n & 0xff);
-		}
-		memcpy(out + n, v.p, v.n);
-		n += v.n;
+		if (names)
+			n += key_put(out + n, r->name[k]);
+		n += key_put(out + n, r->v[ru->nkey ? ru->cm.k[k] : k]);
 	}
 	return n;
 }
 
-/* Splits a data line into r and applies the filter; for an address key
- * also parses the address into *addr. Returns 1 if the row passes, 0 if
- * not (a bad line is reported and counted), or an error. */
-static int take_row(struct run *ru, const char *line, size_t ll, unsigned long lineno,
+static int bad_row(struct run *ru, unsigned long lineno, const char *why, const char *line,
+                   size_t ll)
+{
+	ru->st->bad++;
+	ru->bad(lineno, why, line, ll);
+	return 0;
+}
+
+/* Splits a data record into r (CSV: quoted if it holds a double quote)
+ * and applies the filter; for an address key also parses the address
+ * into *addr. Returns 1 if the row passes, 0 if not (a bad line is
+ * reported and counted), or an error. */
+static int take_row(struct run *ru, const char *line, size_t ll, bool quoted, unsigned long lineno,
                     struct row *r, uint32_t *addr, size_t *keylen, struct zerr *e)
 {
 	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
+	char why[320];
+	if (ru->fmt == JSON || quoted) {
+		/* a row split again later unescapes as much */
+		if (scratch_room(&ru->scr, ll + 1) < 0 || scratch_room(&ru->scr_again, ll + 1) < 0)
+			return zerr_set(e, "out of memory");
+		r->scratch = ru->scr.p;
+	}
+	enum split_status s = split_record(ru, line, ll, quoted, r);
 	ru->st->rows++;
-	if (ru->fmt == JSON && ru->st->rows == 1 && json_split(line, ll, r)) {
-		/* the first JSON line names the columns */
-		if (bind_columns(ru, r, e) < 0)
-			return RESULTFILTER_USAGE;
-		if (ru->cfg->format == RESULTFILTER_CSV && write_header(ru, &ru->seen.out, r) < 0)
-			return zerr_set(e, "write error: %s", strerror(errno));
+	if (s != SPLIT_OK) {
+		split_why(r, s, ll, why, sizeof why);
+		return bad_row(ru, lineno, why, line, ll);
 	}
-	bool ok = split_row(ru, line, ll, r);
-	if (!ok) {
-		ru->st->bad++;
-		ru->bad(lineno,
-		        ru->fmt == CSV ? "wrong number of fields:" : "missing a field:", line, ll);
-		return 0;
+	if (ru->fmt == JSON && !ru->bound && !(ru->map && r->n == 0)) {
+		/* the first good JSON line names the columns */
+		int rc = ru->map ? take_json_header(ru, r, e) : columns_known(ru, r, e);
+		if (rc < 0)
+			return rc;
 	}
+	if (ru->fmt == CSV ? r->n != ru->ncols : !fit_row(ru, r, &ru->cm, why, sizeof why))
+		return bad_row(ru, lineno, ru->fmt == CSV ? "wrong number of fields:" : why, line,
+		               ll);
 	if (ru->where) {
 		struct fspan wv[FILTEREXPR_MAX_FIELDS];
 		for (size_t k = 0; k < nw; k++)
-			wv[k] = ru->wcol[k] >= 0 ? r->v[ru->wcol[k]] : (struct fspan){NULL, 0};
+			wv[k] = ru->cm.w[k] >= 0 ? r->v[ru->cm.w[k]] : (struct fspan){NULL, 0};
 		if (!filterexpr_eval(ru->where, wv))
 			return 0;
 	}
 	ru->st->passed++;
 	if (ru->addr_set) {
-		/* a field is always followed by a delimiter in the block (',',
-		 * '"', '}', ' ', or the line's '\r' or '\n'), which is what lets
-		 * addr_scan parse in one pass without bounds */
-		struct fspan k = r->v[ru->kcol[0]];
+		/* a field is always followed by a delimiter (in the block: ',',
+		 * '"', '}', ' ', or the line's '\r' or '\n'; unescaped: a NUL),
+		 * which is what lets addr_scan parse in one pass without bounds */
+		struct fspan k = r->v[ru->cm.k[0]];
 		if (k.n == 0 || addr_scan(k.p, addr) != k.n) {
-			char why[64];
 			snprintf(why, sizeof why, "%s is not an IPv4 address:", ru->key[0]);
 			ru->st->passed--;
-			ru->st->bad++;
-			ru->bad(lineno, why, line, ll);
-			return 0;
+			return bad_row(ru, lineno, why, line, ll);
 		}
 	} else if (!ru->cfg->no_dedup && (*keylen = key_size(ru, r)) > KEY_MAX) {
-		char why[96];
 		snprintf(why, sizeof why, "a key of %zu bytes is over the limit of %d:", *keylen,
 		         KEY_MAX);
 		ru->st->passed--;
-		ru->st->bad++;
-		ru->bad(lineno, why, line, ll);
-		return 0;
+		return bad_row(ru, lineno, why, line, ll);
 	}
 	return 1;
 }
 
+/* Splits a row taken before again, to print it. */
+static void split_again(struct run *ru, const char *line, size_t ll, bool quoted, struct row *r)
+{
+	r->scratch = ru->scr_again.p;
+	(void)split_record(ru, line, ll, quoted, r);
+	(void)fit_row(ru, r, &ru->cm_again, NULL, 0);
+}
 /* Marks the rows of b whose key is new, in input order: it writes nothing
  * but b and the key sets. */
 static int dedup_batch(struct seen *s, bool addr_set, struct batch *b)
@@ -411,8 +757,8 @@ static int write_batch(struct run *ru, struct batch *b, struct row *r)
 		ru->seen.unique++;
 		int rc;
 		if (b->whole) { /* the line split when it was taken */
-			(void)split_row(ru, b->line[i].p, b->line[i].n, r);
-			rc = write_split_row(ru, out, r);
+			split_again(ru, b->line[i].p, b->line[i].n, b->line_quoted[i], r);
+			rc = write_split_row(ru, out, r, &ru->cm_again);
 		} else {
 			rc = write_row(ru, out, r, b->out[i], b->quoted[i], ru->nout);
 		}
@@ -530,7 +876,7 @@ static void *dedup_worker(void *arg)
 }
 
 /* Puts a row that passed into the batch. */
-static void batch_add(struct run *ru, const struct row *r, const char *line, size_t ll,
+static void batch_add(struct run *ru, const struct row *r, const char *line, size_t ll, bool quoted,
                       uint32_t addr)
 {
 	struct batch *b = ru->batch;
@@ -546,27 +892,88 @@ static void batch_add(struct run *ru, const struct row *r, const char *line, siz
 	}
 	if (b->whole) {
 		b->line[b->n] = (struct fspan){line, ll};
+		b->line_quoted[b->n] = quoted;
 	} else {
 		for (int k = 0; k < ru->nout; k++) {
-			b->out[b->n][k] = r->v[ru->ocol[k]];
-			b->quoted[b->n][k] = r->quoted[ru->ocol[k]];
+			b->out[b->n][k] = r->v[ru->cm.o[k]];
+			b->quoted[b->n][k] = r->quoted[ru->cm.o[k]];
 		}
 	}
 	b->n++;
 }
 
+/* Whether an output value of r was unescaped (is in the scratch space,
+ * which the next row reuses). */
+static bool out_unescaped(const struct run *ru, const struct row *r)
+{
+	if (!r->unescaped)
+		return false;
+	for (int k = 0; k < ru->nout; k++)
+		if (r->unescaped >> ru->cm.o[k] & 1)
+			return true;
+	return false;
+}
+
+/* From the first row whose output values had to be unescaped on, every
+ * batch keeps its lines, split again to be printed, like the rows of
+ * -f '*': the values are not in the line as they are to be printed. The
+ * batches so far are printed first, so none of the other kind is in
+ * flight. zrecv's output never comes here. */
+static int go_whole(struct run *ru, struct zerr *e)
+{
+	int rc = drain(ru, e);
+	if (rc < 0)
+		return rc;
+	ru->whole = true;
+	for (unsigned i = 0; i < ru->nring; i++)
+		ru->ring[i].whole = true;
+	return 0;
+}
+
+/* The CSV record whose first line is at line (it holds a double quote)
+ * as far as its end: *ll its length, *next what follows, *extra the lines
+ * after its first. False if it goes on past the block and more input is
+ * to come: the reader then has it back, to hand out again with more. */
+static bool quoted_record(struct run *ru, struct linereader *lr, const char *line, const char *end,
+                          size_t *ll, const char **next, unsigned long *extra)
+{
+	size_t rl;
+	if (!csv_record_end(line, (size_t)(end - line), &ru->pending, &rl)) {
+		if (linereader_unread(lr, (size_t)(end - line)))
+			return false;
+		/* the end of the input: the record is what is left (its quote
+		 * does not close, which the split reports) */
+		rl = (size_t)(end - line) - 1;
+		ru->pending = (struct csv_scan){0, 0};
+	}
+	*extra = 0;
+	for (const char *q = line; (q = memchr(q, '\n', rl - (size_t)(q - line))); q++)
+		++*extra;
+	*next = line + rl + 1;
+	*ll = rl > 0 && line[rl - 1] == '\r' ? rl - 1 : rl;
+	return true;
+}
+
 /* One block of whole lines from the reader. Waiting rows point into the
- * block: the caller prints them before the reader reuses it. */
-static int run_block(struct run *ru, const char *p, size_t len, unsigned long first,
-                     unsigned long *lines, struct zerr *e)
+ * block: the caller prints them before the reader reuses it. CSV lines
+ * before the block's next double quote (found a block at a time, not a
+ * line at a time: zrecv writes none) are split on their commas alone; a
+ * line that holds one starts a record in RFC 4180's quoting, and one that
+ * goes on past the block's end goes back to the reader. */
+static int run_block(struct run *ru, struct linereader *lr, const char *p, size_t len,
+                     unsigned long first, unsigned long *lines, struct zerr *e)
 {
 	const char *end = p + len, *next = p;
+	const char *quote = ru->fmt == JSON ? end : memchr(p, '"', len);
 	unsigned long n = 0;
 	struct row r;
 	int rc = 0;
-	for (; p < end && rc >= 0; n++, p = next) {
+	if (!quote)
+		quote = end;
+	for (; p < end && rc >= 0; p = next) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *line = p;
 		size_t ll = (size_t)(nl - p);
+		unsigned long lineno = first + n++;
 		next = nl + 1;
 		if (ll > 0 && line[ll - 1] == '\r')
 			ll--;
@@ -574,26 +981,41 @@ static int run_block(struct run *ru, const char *p, size_t len, unsigned long fi
 			continue;
 		if (ru->fmt == UNKNOWN) {
 			ru->fmt = line[0] == '{' ? JSON : CSV;
-			if (ru->fmt == CSV) { /* the header row names the columns */
-				rc = read_header(ru, line, ll, e);
-				continue;
+			ru->map =
+			    ru->fmt == JSON && ru->out_all && ru->cfg->format != RESULTFILTER_JSON;
+		}
+		bool quoted = ru->fmt == CSV && quote < nl;
+		if (quoted) {
+			unsigned long extra;
+			if (!quoted_record(ru, lr, line, end, &ll, &next, &extra)) {
+				*lines = n - 1;
+				return 0;
 			}
+			n += extra;
+			if (quote < next && !(quote = memchr(next, '"', (size_t)(end - next))))
+				quote = end;
+		}
+		if (ru->fmt == CSV && !ru->have_header) { /* the header row names the columns */
+			rc = read_header(ru, line, ll, quoted, e);
+			continue;
 		}
 		uint32_t addr = 0;
 		size_t keylen = 0;
-		if ((rc = take_row(ru, line, ll, first + n, &r, &addr, &keylen, e)) <= 0)
+		if ((rc = take_row(ru, line, ll, quoted, lineno, &r, &addr, &keylen, e)) <= 0)
 			continue;
 		if (ru->batch && ru->batch->keys_used + keylen > BATCH_KEY_BYTES &&
 		    (rc = publish(ru, e)) < 0)
 			continue;
-		struct batch *b = ru->batch;
-		if (!b) { /* --no-dedup */
+		if (!ru->batch) { /* --no-dedup */
 			ru->seen.unique++;
-			if (write_split_row(ru, &ru->seen.out, &r) < 0)
+			if (write_split_row(ru, &ru->seen.out, &r, &ru->cm) < 0)
 				rc = zerr_set(e, "write error: %s", strerror(errno));
 			continue;
 		}
-		batch_add(ru, &r, line, ll, addr);
+		if (!ru->whole && out_unescaped(ru, &r) && (rc = go_whole(ru, e)) < 0)
+			continue;
+		struct batch *b = ru->batch;
+		batch_add(ru, &r, line, ll, quoted, addr);
 		if (b->n == BATCH)
 			rc = publish(ru, e);
 	}
@@ -623,8 +1045,9 @@ static int start_dedup(struct run *ru, const struct resultfilter_config *cfg)
 		ru->ring = NULL;
 		return -1;
 	}
+	ru->whole = ru->out_all || ru->nout > BATCH_OUT;
 	for (unsigned i = 0; i < ru->nring; i++) {
-		ru->ring[i].whole = ru->out_all || ru->nout > BATCH_OUT;
+		ru->ring[i].whole = ru->whole;
 		ru->ring[i].keys = ru->keys ? ru->keys + (size_t)i * BATCH_KEY_BYTES : NULL;
 	}
 	ru->batch = &ru->ring[0];
@@ -716,7 +1139,7 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 			break;
 		if ((got = linereader_chunk(&lr, &p, &len, &first)) <= 0)
 			break;
-		rc = run_block(&ru, p, len, first, &n, e);
+		rc = run_block(&ru, &lr, p, len, first, &n, e);
 		linereader_count(&lr, n);
 		marks[0] = marks[1];
 		marks[1] = ru.ring ? batches_taken(&ru) : 0;
@@ -734,6 +1157,9 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 		rc = zerr_set(e, "write error: %s", strerror(errno));
 	bitmap_free(&ru.seen.bm);
 	free(ru.header_copy);
+	free(ru.oprefix_buf);
+	free(ru.scr.p);
+	free(ru.scr_again.p);
 	filterexpr_free(ru.where);
 	strset_free(&ru.seen.set);
 	linereader_free(&lr);

@@ -74,14 +74,18 @@ int linereader_chunk(struct linereader *r, const char **p, size_t *len, unsigned
 	for (;;) {
 		size_t avail = r->end - r->start;
 		char *s = r->buf + r->start;
-		char *last = avail ? memrchr(s, '\n', avail) : NULL;
-		if (!last && r->eof && avail > 0) {
+		/* a chunk ends past the bytes given back */
+		char *last = avail > r->held ? memrchr(s + r->held, '\n', avail - r->held) : NULL;
+		if (!last && r->eof && avail > r->held) {
 			r->buf[r->end++] = '\n';
 			r->supplied_newline = 1;
 			continue;
 		}
+		if (!last && r->eof && r->held) /* nothing came after them */
+			last = s + avail - 1;
 		if (last) {
 			size_t n = (size_t)(last - s) + 1;
+			r->held = 0;
 			r->start += n;
 			*p = s;
 			*len = n;
@@ -96,6 +100,15 @@ int linereader_chunk(struct linereader *r, const char **p, size_t *len, unsigned
 		if (got == 0)
 			r->eof = 1;
 	}
+}
+
+bool linereader_unread(struct linereader *r, size_t n)
+{
+	if (r->eof && r->start == r->end)
+		return false;
+	r->start -= n;
+	r->held = n;
+	return true;
 }
 
 bool linereader_would_wait(const struct linereader *r)

@@ -16,6 +16,7 @@ struct linereader {
 	size_t spare_cap;
 	int eof;
 	int supplied_newline; /* the input's last line had none; one was added */
+	size_t held;          /* bytes given back (linereader_unread) that need more after them */
 	unsigned long lineno; /* lines handed out so far (see linereader_count) */
 	/* if non-zero, a line longer than this ends the input with an error
 	 * (linereader_chunk returns -1, errno E2BIG) instead of growing the
@@ -37,6 +38,12 @@ void linereader_free(struct linereader *r);
  * while it parses the next. */
 int linereader_chunk(struct linereader *r, const char **p, size_t *len,
                      unsigned long *first_lineno);
+
+/* Gives the last n bytes of the chunk just handed out back (whole lines):
+ * they come again at the start of the next chunk, with at least one more
+ * line after them, for a record that goes on past the chunk's last line.
+ * When no more input will come, returns false and gives nothing back. */
+bool linereader_unread(struct linereader *r, size_t n);
 
 /* True when a read now would wait for input. A filter writes out what it
  * has before it reads on: behind a live scan its lines come out as they

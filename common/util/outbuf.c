@@ -43,3 +43,14 @@ int outbuf_flush(struct outbuf *o)
 	o->len = 0;
 	return 0;
 }
+
+int outbuf_put_long(struct outbuf *o, const void *p, size_t n)
+{
+	if (outbuf_flush(o) < 0)
+		return -1;
+	if (n >= o->cap)
+		return write_full(o->fd, p, n);
+	memcpy(o->buf, p, n);
+	o->len = n;
+	return 0;
+}

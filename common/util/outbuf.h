@@ -22,11 +22,16 @@ void outbuf_free(struct outbuf *o);
 /* Writes out what is buffered. Returns -1 with errno set on failure. */
 int outbuf_flush(struct outbuf *o);
 
-/* Appends n bytes (n <= the buffer size, 1 MiB). Returns -1 on write failure. */
+/* outbuf_put's way when the n bytes do not fit in what is left: flushes, and
+ * writes bytes that could never fit (a value of a line over 1 MiB) straight
+ * through. */
+int outbuf_put_long(struct outbuf *o, const void *p, size_t n);
+
+/* Appends n bytes, of any length. Returns -1 on write failure. */
 static inline int outbuf_put(struct outbuf *o, const void *p, size_t n)
 {
-	if (o->cap - o->len < n && outbuf_flush(o) < 0)
-		return -1;
+	if (o->cap - o->len < n)
+		return outbuf_put_long(o, p, n);
 	memcpy(o->buf + o->len, p, n);
 	o->len += n;
 	return 0;

@@ -133,10 +133,12 @@ test_zfilter_fields_and_formats_both_ways() {
 	"$ZS_BIN/zfilter" -u saddr -f '*' -O csv <"$T/res.csv" >"$T/first.csv"
 	{ head -1 "$T/res.csv"; awk -F, 'NR > 1 && $6 == 1 && !seen[$1]++' "$T/res.csv"; } >"$T/want.csv"
 	cmp -s "$T/first.csv" "$T/want.csv" || fail "-u saddr -f '*' -O csv: $(diff "$T/first.csv" "$T/want.csv" | head -3)"
-	# CSV -> JSON -> CSV gives the CSV back; JSON values are typed
+	# CSV -> JSON -> CSV gives the CSV back; JSON values are typed by the
+	# schema, booleans as zrecv writes them
 	"$ZS_BIN/zfilter" -a --no-dedup -f '*' -O json <"$T/res.csv" >"$T/all.json"
 	expect_eq "json line" "$(sed -n 1p "$T/all.json")" \
-		"$(awk -F, 'NR == 2 {printf "{\"saddr\":\"%s\",\"daddr\":\"%s\",\"sport\":%s,\"dport\":%s,\"classification\":\"%s\",\"success\":%s,\"repeat\":%s}", $1, $2, $3, $4, $5, $6, $7}' "$T/res.csv")"
+		"$(awk -F, 'function b(v) { return v == 1 ? "true" : "false" }
+		NR == 2 {printf "{\"saddr\":\"%s\",\"daddr\":\"%s\",\"sport\":%s,\"dport\":%s,\"classification\":\"%s\",\"success\":%s,\"repeat\":%s}", $1, $2, $3, $4, $5, b($6), b($7)}' "$T/res.csv")"
 	python3 -c 'import json, sys
 for line in open(sys.argv[1]): json.loads(line)' "$T/all.json" || fail "not JSON"
 	"$ZS_BIN/zfilter" -a --no-dedup -f '*' -O csv <"$T/all.json" >"$T/back.csv"
@@ -252,4 +254,385 @@ CASES
 	printf '{"saddr":"2.0.0.1","sport":1e3}\n{"saddr":"2.0.0.2","sport":80.0}\n{"saddr":"2.0.0.3","sport":18446744073709551696}\n{"saddr":"2.0.0.4","sport":80}\n{"saddr":"2.0.0.5","sport":8e1}\n' >"$T/f.json"
 	expect_eq "JSON numbers >= 0" "$(where_rows 'sport >= 0' "$T/f.json")" "2.0.0.4,80 "
 	expect_eq "JSON numbers = 80" "$(where_rows 'sport = 80' "$T/f.json")" "2.0.0.4,80 "
+}
+
+# Output is buffered 1 MiB at a time: a value longer than that (lines have
+# no length limit) is written whole, not past the end of the buffer.
+test_zfilter_values_over_a_megabyte_pass_whole() {
+	python3 -c 'print("a,success"); print("x" * 2000000 + ",1"); print("y,1")' >"$T/in"
+	"$ZS_BIN/zfilter" -a --no-dedup -f a <"$T/in" >"$T/out" 2>"$T/err" || fail "exit $?: $(head -c 300 "$T/err")"
+	expect_eq "bytes" "$(wc -c <"$T/out")" 2000003
+	expect_eq "rows" "$(cut -c1-3 "$T/out" | tr '\n' ' ')" "xxx y "
+	"$ZS_BIN/zfilter" -a --no-dedup -f '*' -O csv <"$T/in" | cmp -s - "$T/in" || fail "CSV back differs"
+}
+
+# $T/conv.py: the conversion rules written out independently of zfilter,
+# on bytes: RFC 4180 fields quoted only where they must be, RFC 8259
+# strings with the short escapes and \u00XX, bytes over 0x7f as they are,
+# and JSON types from the schema's kinds (common/core/fields.c) or, for
+# other names, digits alone and true/false bare.
+conv_helpers() {
+	cat >"$T/conv.py" <<'PY'
+import random, re
+KINDS = dict(saddr="addr", daddr="addr", sport="uint", dport="uint", seqnum="uint",
+             acknum="uint", window="uint", type="uint", code="uint", icmp_id="uint", seq="uint",
+             ttl="uint", ipid="uint", icmp_responder="addr", icmp_type="uint", icmp_code="uint",
+             udp_pkt_size="uint", data="hex", sent_timestamp_ts="uint", sent_timestamp_us="uint",
+             rtt_us="uint", classification="str", success="bool", repeat="bool", cooldown="bool",
+             timestamp_ts="uint", timestamp_us="uint", timestamp_str="time")
+FIELDS = list(KINDS)  # zrecv's -f '*' order
+
+def csv_field(v, alone=False):
+    if any(c in v for c in b',"\r\n') or (alone and v == b""):
+        return b'"' + v.replace(b'"', b'""') + b'"'
+    return v
+
+def csv_line(vals):
+    return b",".join(csv_field(v, len(vals) == 1) for v in vals) + b"\n"
+
+SHORT = {0x22: b'\\"', 0x5c: b"\\\\", 8: b"\\b", 12: b"\\f", 10: b"\\n", 13: b"\\r", 9: b"\\t"}
+
+ESC = [SHORT.get(c, b"\\u%04x" % c if c < 0x20 else bytes([c])) for c in range(256)]
+
+def json_str(v):
+    return b'"' + b"".join(ESC[c] for c in v) + b'"'
+
+def is_uint(v):
+    return re.fullmatch(rb"0|[1-9][0-9]*", v) is not None
+
+def json_value(name, v):  # a CSV value as zfilter writes it in JSON
+    k = KINDS.get(name.decode())
+    if k == "uint" and is_uint(v):
+        return v
+    if k == "bool" and v in (b"1", b"0"):
+        return b"true" if v == b"1" else b"false"
+    if k == "bool" and v in (b"true", b"false"):
+        return v
+    if k is None and (is_uint(v) or v in (b"true", b"false")):
+        return v
+    return json_str(v)
+
+def json_line(names, vals):
+    return b"{" + b",".join(json_str(n) + b":" + json_value(n, v) for n, v in zip(names, vals)) + b"}\n"
+
+def zrecv_rows(n, seed):  # rows of every field, as zrecv's CSV has them
+    r = random.Random(seed)
+    rows = []
+    for i in range(n):
+        row = []
+        for f in FIELDS:
+            k = KINDS[f]
+            if k == "addr":
+                v = "" if f == "icmp_responder" and i % 3 else "%d.%d.%d.%d" % tuple(r.randrange(256) for _ in range(4))
+            elif k == "uint":
+                v = str(r.choice((0, 1, 80, 65535, 4294967295, r.randrange(10**6))))
+            elif k == "bool":
+                v = str(r.randrange(2))
+            elif k == "hex":
+                v = ["", "1234", "0", "00ff", "deadbeef", "0123456789"][i % 6]
+            elif k == "str":
+                v = r.choice(("synack", "rst", "echoreply", "udp", "port-unreachable"))
+            else:
+                v = "2026-11-21T10:%02d:%02d.%06dZ" % (r.randrange(60), r.randrange(60), r.randrange(10**6))
+            row.append(v.encode())
+        rows.append(row)
+    return rows
+PY
+}
+
+# zrecv's own output, every field of the schema (hex data that is all
+# digits, "1234", stays a string; an empty icmp_responder; booleans 1/0
+# and true/false), converts to the other format exactly as zrecv would
+# have written it, and back byte for byte, in one thread and two, with
+# dedup and without. Values holding , " CR LF, backslashes, control bytes
+# and bytes over 0x7f go round CSV -> JSON -> CSV and JSON -> CSV -> JSON
+# unchanged, and what zfilter writes reads back with Python's csv and json
+# modules to the same values.
+test_zfilter_csv_json_round_trip() {
+	conv_helpers
+	python3 - "$T" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from conv import *
+T = sys.argv[1]
+rows = zrecv_rows(3000, 7)
+with open(T + "/z.csv", "wb") as c, open(T + "/z.json", "wb") as j:
+    c.write(",".join(FIELDS).encode() + b"\n")
+    for row in rows:
+        c.write(b",".join(row) + b"\n")
+        j.write(json_line([f.encode() for f in FIELDS], row))
+tricky = [b"a,b", b'say "hi"', b"cr\rhere", b"lf\nhere", b"crlf\r\n", b"\\back\\slash", b"tab\there",
+          b"\x01ctl\x1f", "é€😀".encode(), b"\xff\xfe raw", b"", b",", b'"', b'""', b" spaced ",
+          b"1234", b"true", b"007", b"\x7f"]
+names = [b"saddr", b"note", b"data", b"sport", b"success"]
+with open(T + "/t.csv", "wb") as c, open(T + "/t.json", "wb") as j, open(T + "/t.vals", "w") as v:
+    c.write(csv_line(names))
+    for i, t in enumerate(tricky):
+        row = [b"10.0.0.%d" % i, t, tricky[-1 - i], b"%d" % i, b"1"]
+        c.write(csv_line(row))
+        j.write(json_line(names, row))
+        v.write(repr(row) + "\n")
+PY
+	local t opts
+	for t in 1 2; do
+		for opts in "--no-dedup" "-u saddr" "-u saddr,sport"; do
+			"$ZS_BIN/zfilter" -T $t -a $opts -f '*' -O json <"$T/z.csv" >"$T/j" || fail "exit $? ($opts)"
+			cmp -s "$T/j" "$T/z.json" || fail "-T $t $opts: zrecv CSV -> JSON is not zrecv's JSON: $(diff "$T/j" "$T/z.json" | head -3)"
+			"$ZS_BIN/zfilter" -T $t -a $opts -f '*' -O csv <"$T/j" >"$T/c" || fail "exit $?"
+			cmp -s "$T/c" "$T/z.csv" || fail "-T $t $opts: zrecv CSV -> JSON -> CSV: $(diff "$T/c" "$T/z.csv" | head -3)"
+			"$ZS_BIN/zfilter" -T $t -a $opts -f '*' -O csv <"$T/z.json" >"$T/c2" || fail "exit $?"
+			cmp -s "$T/c2" "$T/z.csv" || fail "-T $t $opts: zrecv JSON -> CSV is not zrecv's CSV: $(diff "$T/c2" "$T/z.csv" | head -3)"
+			"$ZS_BIN/zfilter" -T $t -a $opts -f '*' -O json <"$T/c2" | cmp -s - "$T/z.json" ||
+				fail "-T $t $opts: zrecv JSON -> CSV -> JSON differs"
+			# and the same format back out as it came
+			"$ZS_BIN/zfilter" -T $t -a $opts -f '*' -O csv <"$T/z.csv" | cmp -s - "$T/z.csv" || fail "CSV -> CSV"
+			"$ZS_BIN/zfilter" -T $t -a $opts -f '*' -O json <"$T/z.json" | cmp -s - "$T/z.json" || fail "JSON -> JSON"
+		done
+		# the values that need quoting and escaping, through a pipe in odd pieces
+		odd_writes "$T/t.csv" $t | "$ZS_BIN/zfilter" -T $t -a --no-dedup -f '*' -O json >"$T/tj" ||
+			fail "tricky CSV -> JSON: exit $?"
+		cmp -s "$T/tj" "$T/t.json" || fail "-T $t: tricky CSV -> JSON: $(diff <(od -c "$T/tj") <(od -c "$T/t.json") | head -5)"
+		"$ZS_BIN/zfilter" -T $t -a --no-dedup -f '*' -O csv <"$T/tj" >"$T/tc" || fail "tricky JSON -> CSV: exit $?"
+		cmp -s "$T/tc" "$T/t.csv" || fail "-T $t: tricky CSV -> JSON -> CSV: $(diff <(od -c "$T/tc") <(od -c "$T/t.csv") | head -5)"
+		"$ZS_BIN/zfilter" -T $t -a -u saddr -f '*' -O csv <"$T/t.json" | cmp -s - "$T/t.csv" ||
+			fail "-T $t: tricky JSON -> CSV"
+		"$ZS_BIN/zfilter" -T $t -a -u saddr -f '*' -O json <"$T/t.csv" | cmp -s - "$T/t.json" ||
+			fail "-T $t: tricky CSV -> JSON, deduplicated"
+	done
+	# what zfilter wrote reads back, with tools that are not zfilter, to the values
+	python3 - "$T" <<'PY' || fail "Python reads other values back"
+import csv, io, json, sys
+T = sys.argv[1]
+want = [eval(l) for l in open(T + "/t.vals")]
+got = list(csv.reader(io.StringIO(open(T + "/tc", "rb").read().decode("utf-8", "surrogateescape"), newline="")))
+assert got[0] == ["saddr", "note", "data", "sport", "success"], got[0]
+for g, w in zip(got[1:], want):
+    assert [x.encode("utf-8", "surrogateescape") for x in g] == w, (g, w)
+assert len(got) == len(want) + 1
+for line, w in zip(open(T + "/tj", "rb"), want):
+    o = json.loads(line.decode("utf-8", "surrogateescape"))
+    assert list(o) == ["saddr", "note", "data", "sport", "success"], o
+    n = o["note"]  # a string, or (digits alone, true) a number or a boolean
+    assert (n.encode("utf-8", "surrogateescape") if isinstance(n, str) else json.dumps(n).encode()) == w[1], (o, w)
+    assert isinstance(n, str) or w[1] in (b"1234", b"true"), (o, w)
+    assert isinstance(o["sport"], int) and o["success"] is True and isinstance(o["data"], str)
+PY
+}
+
+# Converting JSON lines to CSV (or text) with -f '*' takes the columns from
+# the first good line, in its order, and places each later row's values by
+# name, wherever they sit in its line; CSV to JSON names each value by its
+# column and types it by the schema.
+test_zfilter_conversions_map_by_name() {
+	local rc t
+	printf '{"saddr":"1.1.1.2","success":true}\n{"success":true,"saddr":"1.1.1.3"}\n' >"$T/in"
+	rc=0
+	"$ZS_BIN/zfilter" -a -f '*' -O csv <"$T/in" >"$T/out" 2>"$T/err" || rc=$?
+	expect_eq "names that move: exit" "$rc" 0
+	expect_eq "names that move" "$(cat "$T/out")" $'saddr,success\n1.1.1.2,1\n1.1.1.3,1'
+	[ ! -s "$T/err" ] || fail "stderr: $(cat "$T/err")"
+	expect_eq "as text" "$("$ZS_BIN/zfilter" -a -f '*' <"$T/in")" $'1.1.1.2,1\n1.1.1.3,1'
+	# many lines, every order of their names, against Python placing them by name
+	conv_helpers
+	python3 - "$T" <<'PY'
+import sys, random; sys.path.insert(0, sys.argv[1]); from conv import *
+T = sys.argv[1]
+r = random.Random(11)
+names = [b"saddr", b"sport", b"classification", b"note", b"success", b"ttl"]
+with open(T + "/m.json", "wb") as j, open(T + "/m.csv", "wb") as c, open(T + "/m1.csv", "wb") as c1:
+    c.write(csv_line(names)); c1.write(csv_line(names))
+    seen = set()
+    for i in range(5000):
+        vals = {b"saddr": b"10.1.%d.%d" % (r.randrange(4), r.randrange(256)), b"sport": b"%d" % r.choice((80, 443)),
+                b"classification": r.choice((b"synack", b"rst")), b"note": r.choice((b"x,y", b'q"q', b"plain", b"")),
+                b"success": r.choice((b"1", b"0")), b"ttl": b"%d" % r.randrange(256)}
+        order = names[:] if i == 0 else r.sample(names, len(names))
+        j.write(json_line(order, [vals[n] for n in order]))
+        c.write(csv_line([vals[n] for n in names]))
+        if vals[b"saddr"] not in seen:
+            seen.add(vals[b"saddr"]); c1.write(csv_line([vals[n] for n in names]))
+PY
+	for t in 1 2; do
+		odd_writes "$T/m.json" $t | "$ZS_BIN/zfilter" -T $t -a --no-dedup -f '*' -O csv >"$T/got" ||
+			fail "-T $t: exit $?"
+		cmp -s "$T/got" "$T/m.csv" || fail "-T $t: by name: $(diff "$T/got" "$T/m.csv" | head -3)"
+		"$ZS_BIN/zfilter" -T $t -a -u saddr -f '*' -O csv <"$T/m.json" | cmp -s - "$T/m1.csv" ||
+			fail "-T $t: by name, deduplicated"
+		"$ZS_BIN/zfilter" -T $t -a --no-dedup -f '*' <"$T/m.json" | cmp -s - <(tail -n +2 "$T/m.csv") ||
+			fail "-T $t: by name, as text"
+		# and back: each JSON line in the columns' order
+		"$ZS_BIN/zfilter" -T $t -a --no-dedup -f '*' -O json <"$T/m.csv" |
+			"$ZS_BIN/zfilter" -T $t -a --no-dedup -f '*' -O csv | cmp -s - "$T/m.csv" || fail "-T $t: back"
+	done
+	# whole rows compare by name: the same row with its names moved is a
+	# repeat; going out as JSON with their own names, rows whose names
+	# differ are not
+	printf '{"a":"1","b":"2"}\n{"b":"2","a":"1"}\n' | "$ZS_BIN/zfilter" -a -f '*' -O csv >"$T/out"
+	expect_eq "a repeat with its names moved" "$(cat "$T/out")" $'a,b\n1,2'
+	printf '{"a":"1"}\n{"b":"1"}\n{"a":"1"}\n' | "$ZS_BIN/zfilter" -a -f '*' -O json >"$T/out"
+	expect_eq "other names, the same value" "$(cat "$T/out")" $'{"a":"1"}\n{"b":"1"}'
+	# the first line bad: the columns (and the CSV header) come from the first good one
+	for first in '{not json' '{"saddr":"9.9.9.9","x":{"nested":1}}' '{"saddr":' '{"saddr":"9.9.9.9",}'; do
+		printf '%s\n{"success":false,"saddr":"1.1.1.1"}\n{"saddr":"2.2.2.2","success":true}\n' "$first" >"$T/in"
+		rc=0
+		"$ZS_BIN/zfilter" -a -f '*' -O csv <"$T/in" >"$T/out" 2>"$T/err" || rc=$?
+		expect_eq "first line '$first': exit" "$rc" 1
+		expect_eq "first line '$first'" "$(cat "$T/out")" $'success,saddr\n0,1.1.1.1\n1,2.2.2.2'
+		grep -q "^zfilter: stdin:1: " "$T/err" || fail "first line '$first': $(cat "$T/err")"
+		grep -q "^zfilter: 1 bad line skipped (of 3)" "$T/err" || fail "summary: $(cat "$T/err")"
+		# named fields: the header is there too
+		"$ZS_BIN/zfilter" -a -f saddr,success -O csv <"$T/in" >"$T/out" 2>/dev/null || true
+		expect_eq "first line '$first', -f saddr,success" "$(cat "$T/out")" $'saddr,success\n1.1.1.1,0\n2.2.2.2,1'
+	done
+	# CSV to JSON: the schema's kinds; other names: digits alone and
+	# true/false bare, the rest strings (007 is no JSON number)
+	printf 'saddr,sport,success,data,icmp_responder,note,flag,zip,neg\n1.2.3.4,80,1,1234,,42,true,007,-1\n5.6.7.8,x,yes,00,,0,TRUE,,1.5\n' >"$T/in"
+	expect_eq "kinds" "$("$ZS_BIN/zfilter" -a -f '*' -O json <"$T/in")" \
+		'{"saddr":"1.2.3.4","sport":80,"success":true,"data":"1234","icmp_responder":"","note":42,"flag":true,"zip":"007","neg":"-1"}
+{"saddr":"5.6.7.8","sport":"x","success":"yes","data":"00","icmp_responder":"","note":0,"flag":"TRUE","zip":"","neg":"1.5"}'
+	expect_eq "named fields, their kinds" "$("$ZS_BIN/zfilter" -a -f data,sport,success -O json <"$T/in")" \
+		'{"data":"1234","sport":80,"success":true}
+{"data":"00","sport":"x","success":"yes"}'
+	# JSON to CSV: a schema boolean as 1/0, another name's true as it is;
+	# JSON to JSON keeps each value's type
+	printf '{"saddr":"1.2.3.4","success":false,"repeat":true,"flag":true,"n":-1.5e3,"s":"80"}\n' >"$T/in"
+	expect_eq "booleans" "$("$ZS_BIN/zfilter" -a -f '*' -O csv <"$T/in")" $'saddr,success,repeat,flag,n,s\n1.2.3.4,0,1,true,-1.5e3,80'
+	expect_eq "JSON to JSON" "$("$ZS_BIN/zfilter" -a -f '*' -O json <"$T/in")" "$(cat "$T/in")"
+	expect_eq "JSON to JSON, named" "$("$ZS_BIN/zfilter" -a -f s,n,repeat -O json <"$T/in")" '{"s":"80","n":-1.5e3,"repeat":true}'
+}
+
+# A row the output cannot hold is a bad line, named with its line number
+# and what is wrong, skipped, and the exit status is 1; the rows around it
+# are printed, in one thread and in two alike.
+test_zfilter_unrepresentable_rows_are_errors() {
+	local rc t fmt rows
+	cat >"$T/in" <<'IN'
+{"saddr":"1.1.1.1","sport":80,"success":true}
+{"saddr":"1.1.1.2","sport":80,"success":true,"extra":1}
+{"sport":80,"success":true}
+{"saddr":"1.1.1.3","sport":80,"sport":81}
+{"saddr":"1.1.1.4","sport":{"n":80},"success":true}
+{"saddr":"1.1.1.5","sport":[80],"success":true}
+{"saddr":"1.1.1.6","sport":null,"success":true}
+{}
+{"saddr":"1.1.1.7","sport":80,"success":true}
+{"saddr":"1.1.1.8","sport":80,"success":true
+{"saddr":"1.1.1.9","sport":80,"success":tru}
+{"saddr":"1.1.\ud800","sport":80,"success":true}
+{"success":false,"sport":443,"saddr":"1.1.1.10"}
+IN
+	cat >"$T/want.err" <<'ERR'
+zfilter: stdin:2: field 'extra' is not among the columns, which the first line named: '{"saddr":"1.1.1.2","sport":80,"success":true,"extra":1}'
+zfilter: stdin:3: missing field 'saddr', a column the first line named: '{"sport":80,"success":true}'
+zfilter: stdin:4: field 'sport' appears twice: '{"saddr":"1.1.1.3","sport":80,"sport":81}'
+zfilter: stdin:5: field 'sport' holds a nested object, which zfilter does not take: '{"saddr":"1.1.1.4","sport":{"n":80},"success":true}'
+zfilter: stdin:6: field 'sport' holds a nested array, which zfilter does not take: '{"saddr":"1.1.1.5","sport":[80],"success":true}'
+zfilter: stdin:7: field 'sport' is null, which CSV cannot tell from an empty value: '{"saddr":"1.1.1.6","sport":null,"success":true}'
+zfilter: stdin:8: an object with no fields, which a CSV row cannot hold: '{}'
+zfilter: stdin:10: not a JSON object (it ends too soon): '{"saddr":"1.1.1.8","sport":80,"success":true'
+zfilter: stdin:11: not a JSON object (at byte 41): '{"saddr":"1.1.1.9","sport":80,"success":tru}'
+zfilter: stdin:12: a \u escape of half a UTF-16 surrogate pair at byte 15: '{"saddr":"1.1.\\ud800","sport":80,"success":true}'
+zfilter: 10 bad lines skipped (of 13)
+ERR
+	for t in 1 2; do
+		for fmt in csv text; do
+			rc=0
+			"$ZS_BIN/zfilter" -T $t -a -f '*' -O $fmt <"$T/in" >"$T/out" 2>"$T/err" || rc=$?
+			expect_eq "-T $t -O $fmt: exit" "$rc" 1
+			rows=$'1.1.1.1,80,1\n1.1.1.7,80,1\n1.1.1.10,443,0'
+			[ $fmt = text ] || rows=$'saddr,sport,success\n'$rows
+			expect_eq "-T $t -O $fmt: rows" "$(cat "$T/out")" "$rows"
+			cmp -s "$T/err" "$T/want.err" || fail "-T $t -O $fmt: messages: $(diff "$T/err" "$T/want.err")"
+		done
+	done
+	# JSON to JSON: lines keep their own names, extra or missing; nested
+	# values and bad JSON are still refused
+	rc=0
+	"$ZS_BIN/zfilter" -a -f '*' -O json <"$T/in" >"$T/out" 2>"$T/err" || rc=$?
+	expect_eq "JSON out: exit" "$rc" 1
+	expect_eq "JSON out: rows" "$(wc -l <"$T/out")" 8
+	grep -q "^zfilter: stdin:5: field 'sport' holds a nested object" "$T/err" || fail "$(cat "$T/err")"
+	grep -q "^zfilter: 5 bad lines skipped (of 13)" "$T/err" || fail "$(tail -1 "$T/err")"
+	# named fields: the one missing is named
+	rc=0
+	printf '{"saddr":"1.1.1.1","sport":80}\n{"saddr":"1.1.1.2"}\n' |
+		"$ZS_BIN/zfilter" -a -f saddr,sport -O csv >"$T/out" 2>"$T/err" || rc=$?
+	expect_eq "a named field missing: exit" "$rc" 1
+	expect_eq "a named field missing" "$(head -1 "$T/err")" "zfilter: stdin:2: missing field 'sport': '{\"saddr\":\"1.1.1.2\"}'"
+	# names with invisible bytes are shown escaped in the message
+	printf '{"a\\u0001":1}\n{"b\\n":1}\n' | "$ZS_BIN/zfilter" -a -f '*' -O csv >/dev/null 2>"$T/err" || true
+	expect_eq "an escaped name" "$(head -1 "$T/err")" \
+		"zfilter: stdin:2: field 'b\\x0a' is not among the columns, which the first line named: '{\"b\\\\n\":1}'"
+	# CSV that breaks RFC 4180's quoting, line numbers counting the lines
+	# inside a quoted field
+	printf 'a,b,success\n"x\ny",1,1\nab"c,2,1\n"q"r,3,1\n4,"four",1\n5,"open,1\n6,6,1\n' >"$T/in"
+	for t in 1 2; do
+		rc=0
+		"$ZS_BIN/zfilter" -T $t -a -f '*' -O json <"$T/in" >"$T/out" 2>"$T/err" || rc=$?
+		expect_eq "CSV -T $t: exit" "$rc" 1
+		expect_eq "CSV -T $t: rows" "$(cat "$T/out")" '{"a":"x\ny","b":1,"success":true}
+{"a":4,"b":"four","success":true}'
+		expect_eq "CSV -T $t: messages" "$(cat "$T/err")" "zfilter: stdin:4: a double quote in field 1, which is not quoted: 'ab\"c,2,1'
+zfilter: stdin:5: text after the closing quote of field 1: '\"q\"r,3,1'
+zfilter: stdin:7: field 2 opens a quote that does not close: '5,\"open,1\\x0a6,6,1'
+zfilter: 3 bad lines skipped (of 5)"
+	done
+}
+
+# CSV is read as RFC 4180 has it: a quoted field may hold commas, doubled
+# quotes, CR and LF (a record then spans lines, and blocks of the input),
+# and means the same as the field unquoted: for the key, --where and the
+# output. CRLF line ends are taken off, a CR inside quotes is kept.
+test_zfilter_reads_csv_per_rfc4180() {
+	local t rc
+	printf '"saddr","so,rt",note,success\r\n"1.1.1.1",80,"a,b",1\r\n1.1.1.1,81,x,1\r\n2.2.2.2,"80","cr\r\nlf",1\r\n' >"$T/in"
+	expect_eq "quoted header and fields" "$("$ZS_BIN/zfilter" -a --no-dedup -f '*' -O json <"$T/in")" \
+		'{"saddr":"1.1.1.1","so,rt":80,"note":"a,b","success":true}
+{"saddr":"1.1.1.1","so,rt":81,"note":"x","success":true}
+{"saddr":"2.2.2.2","so,rt":80,"note":"cr\r\nlf","success":true}'
+	expect_eq "a quoted address is the address" "$("$ZS_BIN/zfilter" <"$T/in" | tr '\n' ' ')" "1.1.1.1 2.2.2.2 "
+	printf 'saddr,sport,note,success\n1.1.1.1,80,x,1\n"1.1.1.1","80",x,1\n1.1.1.1,"80","x",1\n' >"$T/in2"
+	expect_eq "quoted and not, one key" "$("$ZS_BIN/zfilter" -u saddr,sport,note -f '*' <"$T/in2")" "1.1.1.1,80,x,1"
+	expect_eq "--where on a quoted value" \
+		"$("$ZS_BIN/zfilter" --no-dedup --where 'note = "a,b"' -f saddr,note <"$T/in")" '1.1.1.1,"a,b"'
+	# many records across blocks of any size: plain ones first, then ones
+	# with quotes and line breaks, some over the 1 MiB of a first read
+	conv_helpers
+	python3 - "$T" <<'PY'
+import sys, random; sys.path.insert(0, sys.argv[1]); from conv import *
+T = sys.argv[1]
+r = random.Random(5)
+names = [b"saddr", b"note", b"success"]
+def note(i):
+    if i < 20000 or r.random() < 0.5:
+        return b"n%d" % r.randrange(500)
+    if r.random() < 0.0005:
+        return b"big\n" * r.randrange(200000, 400000)
+    return bytes(r.choice(b'ab,"\n\r ') for _ in range(r.randrange(12)))
+with open(T + "/r.csv", "wb") as c, open(T + "/r.json", "wb") as j, open(T + "/r.key", "wb") as k:
+    c.write(csv_line(names))
+    seen, over = set(), 0
+    for i in range(40000):
+        row = [b"10.2.%d.%d" % (r.randrange(8), r.randrange(256)), note(i), b"1"]
+        c.write(csv_line(row))
+        j.write(json_line(names, row))
+        if len(row[1]) > 4093:  # a key over the limit is a bad line
+            over += 1
+        elif row[1] not in seen:
+            seen.add(row[1]); k.write(csv_line(row[:2]))
+    open(T + "/r.over", "w").write("%d\n" % over)
+PY
+	[ "$(wc -c <"$T/r.csv")" -gt 2000000 ] && [ "$(cat "$T/r.over")" -gt 1 ] ||
+		fail "no long records in the ground truth"
+	for t in 1 2; do
+		odd_writes "$T/r.csv" $((t + 20)) | "$ZS_BIN/zfilter" -T $t -a --no-dedup -f '*' -O json >"$T/got" ||
+			fail "-T $t: exit $?"
+		cmp -s "$T/got" "$T/r.json" || fail "-T $t: records across blocks: $(diff "$T/got" "$T/r.json" | head -c 300)"
+		# a key of the values that had to be unquoted: rows wait in
+		# batches, and from the first such row on keep their lines
+		rc=0
+		odd_writes "$T/r.csv" $((t + 30)) | "$ZS_BIN/zfilter" -T $t -a -u note -f saddr,note >"$T/got" 2>"$T/err" ||
+			rc=$?
+		cmp -s "$T/got" "$T/r.key" || fail "-T $t: unquoted keys: $(diff "$T/got" "$T/r.key" | head -c 300)"
+		expect_eq "-T $t: exit, keys over the limit" "$rc" 1
+		grep -q "^zfilter: $(cat "$T/r.over") bad lines skipped (of 40000)" "$T/err" || fail "$(tail -1 "$T/err")"
+	done
 }

@@ -107,7 +107,8 @@ static void fuzz_addrfilter(const char *in, size_t n)
 
 /* Runs zfilter's work over the input, read from a memfd, with the option
  * set that the first byte picks: the address bitmap, the hash set, every
- * column, JSON output, a --where expression, no dedup; in one thread, and
+ * column, JSON output, a --where expression, no dedup, a key of values
+ * that may be unescaped (CSV quoting, JSON escapes); in one thread, and
  * the first two with a second thread too (fewer of those: starting a
  * thread costs more than most runs). */
 static void fuzz_resultfilter(const char *in, size_t n)
@@ -126,6 +127,7 @@ static void fuzz_resultfilter(const char *in, size_t n)
 	     .fields = "*",
 	     .format = RESULTFILTER_CSV},
 	    {.threads = 1, .all = true, .fields = "*"},
+	    {.threads = 1, .all = true, .key = "note", .fields = "saddr,note", .format = RESULTFILTER_JSON},
 	    {.threads = 2},
 	    {.threads = 2, .all = true, .key = "saddr,sport"},
 	};

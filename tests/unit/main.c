@@ -38,6 +38,13 @@ struct harness harness_state;
 	X(gen_mixed_families_exact)                                                                \
 	X(linereader_chunks_are_whole_lines)                                                       \
 	X(linereader_last_chunk_stays_in_place)                                                    \
+	X(linereader_unread_hands_a_record_back)                                                   \
+	X(rowsplit_csv_plain_fields)                                                               \
+	X(rowsplit_csv_quoted_records)                                                             \
+	X(rowsplit_csv_record_end_goes_on)                                                         \
+	X(rowsplit_json_objects)                                                                   \
+	X(rowsplit_json_refuses)                                                                   \
+	X(rowsplit_writers_round_trip)                                                             \
 	X(seqwait_hands_every_value_over)                                                          \
 	X(secret_key_files)                                                                        \
 	X(tcp_syn_frame_and_validation)                                                            \
