@@ -177,12 +177,14 @@ static int find_col(const struct row *names, struct fspan name, int hint)
 static int bind_columns(struct run *ru, const struct row *names, struct zerr *e)
 {
 	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
+	/* the output first: without -u the key is -f's, and -f is to blame */
+	for (int k = 0; k < ru->nout; k++)
+		if ((ru->cm.o[k] = find_col(names, ru->outn_s[k], -1)) < 0)
+			return zerr_set(e, "%s: no column '%s' in the input",
+			                ru->cfg->fields ? "-f" : "-u", ru->outn[k]);
 	for (int k = 0; k < ru->nkey; k++)
 		if ((ru->cm.k[k] = find_col(names, ru->keys_s[k], -1)) < 0)
 			return zerr_set(e, "-u: no column '%s' in the input", ru->key[k]);
-	for (int k = 0; k < ru->nout; k++)
-		if ((ru->cm.o[k] = find_col(names, ru->outn_s[k], -1)) < 0)
-			return zerr_set(e, "-f: no column '%s' in the input", ru->outn[k]);
 	for (size_t k = 0; k < nw; k++)
 		if ((ru->cm.w[k] = find_col(names, ru->where_s[k], -1)) < 0)
 			return zerr_set(
@@ -389,7 +391,8 @@ static int columns_known(struct run *ru, const struct row *names, struct zerr *e
 
 /* The CSV header row (a record, quoted says if it holds a double quote):
  * names the columns. It is kept, with room for its unescaped names. */
-static int read_header(struct run *ru, const char *line, size_t ll, bool quoted, struct zerr *e)
+static int read_header(struct run *ru, const char *line, size_t ll, bool quoted,
+                       unsigned long lineno, struct zerr *e)
 {
 	/* all ll bytes: strndup would stop at a NUL in the line */
 	if (!(ru->header_copy = malloc(2 * ll + 1)))
@@ -400,10 +403,12 @@ static int read_header(struct run *ru, const char *line, size_t ll, bool quoted,
 	enum split_status s = quoted ? csv_split_quoted(ru->header_copy, ll, &ru->header)
 	                             : csv_split(ru->header_copy, ll, &ru->header);
 	if (s == SPLIT_TOO_MANY)
-		return zerr_set(e, "the header row has more than %d columns", MAX_COLS);
+		return zerr_set(e, "stdin:%lu: the header row has more than %d columns", lineno,
+		                MAX_COLS);
 	if (s != SPLIT_OK)
-		return zerr_set(e, "the header row is not CSV: its field %d is quoted wrongly",
-		                ru->header.at + 1);
+		return zerr_set(
+		    e, "stdin:%lu: the header row is not CSV: its field %d is quoted wrongly",
+		    lineno, ru->header.at + 1);
 	for (int c = 0; c < ru->header.n; c++)
 		ru->header.name[c] = ru->header.v[c];
 	ru->ncols = ru->header.n;
@@ -996,7 +1001,7 @@ static int run_block(struct run *ru, struct linereader *lr, const char *p, size_
 				quote = end;
 		}
 		if (ru->fmt == CSV && !ru->have_header) { /* the header row names the columns */
-			rc = read_header(ru, line, ll, quoted, e);
+			rc = read_header(ru, line, ll, quoted, lineno, e);
 			continue;
 		}
 		uint32_t addr = 0;

@@ -636,3 +636,16 @@ PY
 		grep -q "^zfilter: $(cat "$T/r.over") bad lines skipped (of 40000)" "$T/err" || fail "$(tail -1 "$T/err")"
 	done
 }
+
+# A header zfilter cannot use names its line; a missing column names the
+# option that asked for it (-f's when the key is -f's).
+test_zfilter_header_errors_name_line_and_option() {
+	{ echo; python3 -c 'print(",".join("c%d" % i for i in range(70))); print(",".join(map(str, range(70))))'; } >"$T/wide"
+	expect_error "^zfilter: stdin:2: the header row has more than 64 columns$" "$ZS_BIN/zfilter" -f c1 <"$T/wide"
+	printf 'saddr,success\n1.2.3.4,1\n' >"$T/in"
+	expect_error "^zfilter: -f: no column 'sport' in the input$" "$ZS_BIN/zfilter" -f saddr,sport <"$T/in"
+	expect_error "^zfilter: -u: no column 'sport' in the input$" "$ZS_BIN/zfilter" -u saddr,sport <"$T/in"
+	expect_error "^zfilter: -u: no column 'sport' in the input$" "$ZS_BIN/zfilter" -u sport -f saddr <"$T/in"
+	expect_error "^zfilter: stdin:1: the header row is not CSV: its field 2 is quoted wrongly$" \
+		"$ZS_BIN/zfilter" -a -f '*' < <(printf 'a,"b\n1,2\n')
+}

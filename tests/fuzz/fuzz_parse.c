@@ -127,7 +127,11 @@ static void fuzz_resultfilter(const char *in, size_t n)
 	     .fields = "*",
 	     .format = RESULTFILTER_CSV},
 	    {.threads = 1, .all = true, .fields = "*"},
-	    {.threads = 1, .all = true, .key = "note", .fields = "saddr,note", .format = RESULTFILTER_JSON},
+	    {.threads = 1,
+	     .all = true,
+	     .key = "note",
+	     .fields = "saddr,note",
+	     .format = RESULTFILTER_JSON},
 	    {.threads = 2},
 	    {.threads = 2, .all = true, .key = "saddr,sport"},
 	};
