@@ -11,12 +11,16 @@
  *     random permutation that is the difference between a cache miss per
  *     target and none.
  *   - the allowed set as the minimal list of CIDR blocks.
+ * Single addresses painted allowed where the tree blocks them (a hitlist of
+ * /32s) are kept apart, sorted, 4 bytes each: in the tree each would cost a
+ * path of its own, some 700 bytes. They come last in the index order.
  * The index order is a fixed bijection [0, count) -> allowed set; it is not
  * address order. */
 #ifndef ZSCAN_CORE_CONSTRAINT_H
 #define ZSCAN_CORE_CONSTRAINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct constraint_node {
@@ -26,10 +30,11 @@ struct constraint_node {
 	uint64_t tail;     /* allowed addresses below that are in neither array */
 };
 
-/* Per-/20 fast lookup: whole block allowed, whole block blocked, or the index
- * of the depth-20 node to walk from. */
+/* Per-/20 fast lookup: whole block allowed, whole block blocked, blocked but
+ * for singles, or the index of the depth-20 node to walk from. */
 #define CONSTRAINT_S20_BLOCKED 0u
 #define CONSTRAINT_S20_ALLOWED 1u
+#define CONSTRAINT_S20_SINGLES 2u
 #define CONSTRAINT_S16_MIXED 2u
 
 struct constraint {
@@ -47,6 +52,12 @@ struct constraint {
 	uint32_t *slash20; /* 2^20 entries, see CONSTRAINT_S20_* */
 	uint8_t *slash16;  /* 2^16 entries: CONSTRAINT_S20_* or CONSTRAINT_S16_MIXED; 64 KiB,
 	                      so a random lookup rarely misses the cache */
+	/* singles: [0, nsorted) sorted and distinct, dead[] marking those a
+	 * later block painted over; [nsorted, nsingles) appended since */
+	uint32_t *singles;
+	size_t nsingles, nsorted, singles_cap;
+	uint64_t *dead;
+	uint64_t tree_count; /* allowed addresses in the tree (count less singles) */
 };
 
 /* All addresses start allowed or blocked. Returns NULL when out of memory. */
@@ -89,6 +100,12 @@ static inline uint32_t constraint_lookup_index(const struct constraint *c, uint6
 	if (i < c->span20)
 		return c->radix20[i >> 12] | (uint32_t)(i & 0xfff);
 	return constraint_lookup_index_slow(c, i - c->span20);
+}
+
+/* How many singles the set holds (they are counted in constraint_count). */
+static inline size_t constraint_singles(const struct constraint *c)
+{
+	return c->nsingles;
 }
 
 /* Calls fn for each block of the minimal CIDR cover of the allowed set, in

@@ -22,6 +22,7 @@ struct harness harness_state;
 	X(constraint_allowed_matches_brute_force)                                                  \
 	X(constraint_cidrs_minimal_cover)                                                          \
 	X(constraint_later_paint_wins)                                                             \
+	X(constraint_singles_cases)                                                                \
 	X(listfile_errors_name_file_and_line)                                                      \
 	X(factor_random_numbers)                                                                   \
 	X(cyclic_generator_has_full_order)                                                         \

@@ -16,6 +16,7 @@ void test_constraint_index_is_bijection_random_sets(void);
 void test_constraint_allowed_matches_brute_force(void);
 void test_constraint_cidrs_minimal_cover(void);
 void test_constraint_later_paint_wins(void);
+void test_constraint_singles_cases(void);
 void test_listfile_errors_name_file_and_line(void);
 
 #define REGION 0x0a000000u
@@ -26,14 +27,20 @@ struct model {
 	uint8_t *bits; /* 1 = allowed, per address of the region */
 };
 
-/* Paints the same random prefixes into a tree and a bitmap. */
+/* Paints the same random prefixes into a tree and a bitmap; with odd
+ * seeds, most of them single addresses (a hitlist, painted allowed and
+ * blocked in any order, some twice). */
 static struct model random_model(uint64_t seed, int npaint)
 {
 	struct rng r;
 	rng_seed(&r, seed);
 	struct model m = {constraint_new(false), calloc(1u << REGION_BITS, 1)};
+	if (seed & 1)
+		npaint *= 50;
 	for (int i = 0; i < npaint; i++) {
 		int len = 12 + (int)rng_below(&r, 21);
+		if ((seed & 1) && rng_below(&r, 20) != 0)
+			len = rng_below(&r, 4) ? 32 : 28 + (int)rng_below(&r, 4);
 		uint32_t off = (uint32_t)rng_below(&r, 1u << REGION_BITS);
 		uint32_t size = 1u << (32 - len);
 		off &= ~(size - 1);
@@ -79,6 +86,20 @@ void test_constraint_allowed_matches_brute_force(void)
 			       REGION + i);
 		CHECK(!constraint_allowed(m.c, REGION - 1));
 		CHECK(!constraint_allowed(m.c, REGION + (1u << REGION_BITS)));
+		/* counts of prefixes in it */
+		struct rng r;
+		rng_seed(&r, seed);
+		for (int q = 0; q < 200; q++) {
+			int len = 12 + (int)rng_below(&r, 21);
+			uint32_t size = 1u << (32 - len);
+			uint32_t off = (uint32_t)rng_below(&r, 1u << REGION_BITS) & ~(size - 1);
+			uint64_t want = 0;
+			for (uint32_t k = 0; k < size; k++)
+				want += m.bits[off + k];
+			CHECKF(constraint_count_in(m.c, REGION + off, len) == want,
+			       "seed %llu: count in %08x/%d", (unsigned long long)seed,
+			       REGION + off, len);
+		}
 		constraint_free(m.c);
 		free(m.bits);
 	}
@@ -111,15 +132,32 @@ static int check_block(void *ctx, uint32_t prefix, int len)
 	return 0;
 }
 
+/* Every block of the cover wholly allowed, each allowed address covered,
+ * no block beside its buddy; and the cover of a part of the set is the
+ * part of the cover. */
 void test_constraint_cidrs_minimal_cover(void)
 {
 	for (uint64_t seed = 200; seed < 220; seed++) {
 		struct model m = random_model(seed, 40);
+		uint8_t *orig = malloc(1u << REGION_BITS);
+		memcpy(orig, m.bits, 1u << REGION_BITS);
 		struct cover cv = {.bits = m.bits, .ok = 1};
 		constraint_each_cidr(m.c, 0, -1, check_block, &cv);
 		CHECK(cv.ok);
 		for (uint32_t i = 0; i < 1u << REGION_BITS; i++)
 			CHECKF(m.bits[i] != 1, "allowed %08x not covered", REGION + i);
+		for (uint32_t part = 0; part < 16; part++) {
+			memcpy(m.bits, orig, 1u << REGION_BITS);
+			uint32_t off = part << 16;
+			struct cover pc = {.bits = m.bits, .ok = 1};
+			constraint_each_cidr(m.c, REGION + off, 16, check_block, &pc);
+			CHECK(pc.ok);
+			for (uint32_t i = 0; i < 1u << REGION_BITS; i++)
+				CHECKF((i >> 16) == part ? m.bits[i] != 1 : m.bits[i] != 2,
+				       "seed %llu part %u: %08x", (unsigned long long)seed, part,
+				       REGION + i);
+		}
+		free(orig);
 		constraint_free(m.c);
 		free(m.bits);
 	}
@@ -137,6 +175,57 @@ void test_constraint_later_paint_wins(void)
 	CHECK(!constraint_allowed(c, 0x0a010101u));
 	CHECK(constraint_count(c) == (1ull << 32) - (1u << 24) + (1u << 16) - 256);
 	CHECK(constraint_count_in(c, 0x0a000000u, 8) == (1u << 16) - 256);
+	constraint_free(c);
+}
+
+static int cidr_text(void *ctx, uint32_t prefix, int len)
+{
+	char *out = ctx;
+	sprintf(out + strlen(out), "%u.%u.%u.%u/%d ", prefix >> 24, (prefix >> 16) & 255,
+	        (prefix >> 8) & 255, prefix & 255, len);
+	return 0;
+}
+
+/* Singles kept apart from the tree behave as painted into it: later paints
+ * win, the cover merges them with the tree's blocks, they come last in the
+ * index order, each once. */
+void test_constraint_singles_cases(void)
+{
+	char out[512] = "";
+	struct constraint *c = constraint_new(false);
+	constraint_paint(c, 0x0a000000u, 32, true); /* 10.0.0.0 */
+	constraint_paint(c, 0x0a000001u, 32, true);
+	constraint_paint(c, 0x0a000002u, 31, true); /* with them, 10.0.0.0/30 */
+	constraint_paint(c, 0x0a000009u, 32, true);
+	constraint_paint(c, 0x0a000009u, 32, true); /* twice: once */
+	constraint_paint(c, 0x0a00000au, 31, true); /* 10.0.0.9, 10.0.0.10/31 */
+	constraint_paint(c, 0x0a000014u, 32, true); /* blocked later */
+	constraint_paint(c, 0x0a000010u, 28, false);
+	constraint_paint(c, 0x0a000015u, 32, true); /* allowed after the block */
+	constraint_paint(c, 0x0a000100u, 32, true); /* then held by a CIDR */
+	constraint_paint(c, 0x0a000100u, 24, true);
+	constraint_paint(c, 0x0a000180u, 25, false);
+	constraint_paint(c, 0x0b000000u, 32, true);
+	CHECK(constraint_finish(c) == 0);
+	constraint_each_cidr(c, 0, -1, cidr_text, out);
+	CHECKF(strcmp(out, "10.0.0.0/30 10.0.0.9/32 10.0.0.10/31 10.0.0.21/32 10.0.1.0/25 "
+	                   "11.0.0.0/32 ") == 0,
+	       "%s", out);
+	CHECK(constraint_count(c) == 4 + 3 + 1 + 128 + 1);
+	CHECK(constraint_count_in(c, 0x0a000000u, 24) == 8 && constraint_count_in(c, 0, 0) == 137);
+	CHECK(constraint_allowed(c, 0x0a000015u) && !constraint_allowed(c, 0x0a000014u));
+	CHECK(constraint_allowed(c, 0x0b000000u) && !constraint_allowed(c, 0x0b000001u));
+	CHECK(constraint_allowed(c, 0x0a000009u) && !constraint_allowed(c, 0x0a000008u));
+	/* the tree's targets first, then the singles that remain, ascending */
+	CHECK(constraint_singles(c) == 5);
+	CHECK(constraint_lookup_index(c, 132) == 0x0a000000u &&
+	      constraint_lookup_index(c, 136) == 0x0b000000u);
+	constraint_free(c);
+	/* in an allowed tree, an allowed single is nothing new */
+	c = constraint_new(true);
+	constraint_paint(c, 0x01020304u, 32, true);
+	CHECK(constraint_finish(c) == 0 && constraint_singles(c) == 0 &&
+	      constraint_count(c) == 1ull << 32);
 	constraint_free(c);
 }
 
