@@ -343,11 +343,6 @@ static void check_options(struct opts *o, struct sendscan_config *cfg)
 static void get_key(const struct opts *o, struct secret *secret)
 {
 	struct zerr e;
-	/* the margin covers file timestamps' coarse clock */
-	struct timespec started;
-	clock_gettime(CLOCK_REALTIME, &started);
-	uint64_t since =
-	    (uint64_t)started.tv_sec * 1000000000u + (uint64_t)started.tv_nsec - 50000000u;
 	struct stat out;
 	bool piped = fstat(STDOUT_FILENO, &out) == 0 && S_ISFIFO(out.st_mode);
 	struct handover h;
@@ -357,7 +352,8 @@ static void get_key(const struct opts *o, struct secret *secret)
 		/* in a pipeline, give its zrecv (if any) time to arm its capture */
 		if (!o->dryrun && piped &&
 		    (handover_for_pipe(STDOUT_FILENO, &h, &e) < 0 ||
-		     handover_take_ready(&h, since, 3000, &stop_requested, &e) < 0) &&
+		     handover_take_ready(&h, h.born - HANDOVER_CLOCK_SLACK, 3000, &stop_requested,
+		                         &e) < 0) &&
 		    !stop_requested)
 			warnx("%s; sending anyway", e.msg);
 		return;
@@ -371,7 +367,8 @@ static void get_key(const struct opts *o, struct secret *secret)
 		errx(ZS_EXIT_USAGE, "no key: without -k FILE, zsend's output must be the pipe to "
 		                    "zrecv (zsend ... | zrecv ...), which makes the key");
 	if (handover_for_pipe(STDOUT_FILENO, &h, &e) < 0 ||
-	    handover_take_key(&h, since, 10000, &stop_requested, secret, &e) < 0)
+	    handover_take_key(&h, h.born - HANDOVER_CLOCK_SLACK, 10000, &stop_requested, secret,
+	                      &e) < 0)
 		errx(stop_requested ? ZS_EXIT_FAIL : ZS_EXIT_USAGE, "%s", e.msg);
 }
 

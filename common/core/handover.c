@@ -66,6 +66,9 @@ int handover_for_pipe(int fd, struct handover *h, struct zerr *e)
 	if (handover_dir(dir, sizeof dir, e) < 0)
 		return -1;
 	h->fd = fd;
+	/* a pipe's times are set when it is made, and changed by writes: the
+	 * handover is done before zsend's first write */
+	h->born = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
 	snprintf(h->key, sizeof h->key, "%s/pipe-%llx-%llu.key", dir, (unsigned long long)st.st_dev,
 	         (unsigned long long)st.st_ino);
 	snprintf(h->ready, sizeof h->ready, "%s/pipe-%llx-%llu.ready", dir,

@@ -6,7 +6,8 @@
  * parallel) they run under.
  *   zrecv arms its capture, then creates the key there (O_EXCL, mode 0600)
  *   and, before dropping privileges, waits for zsend to take it;
- *   zsend waits for a key newer than itself, checks it on the open
+ *   zsend waits for a key newer than the pipe (never than itself: its zrecv
+ *   may well be quicker to start), checks it on the open
  *   descriptor (a regular file of its own user, mode 0600), loads it and
  *   removes it, also before dropping privileges.
  * So the key is never readable by the user they become. With -k FILE on
@@ -28,12 +29,18 @@
 
 #define HANDOVER_PATH_MAX 256
 
+/* File times may come from a coarser clock than the pipe's (a tick, some
+ * milliseconds): a key this much older than the pipe is still fresh. */
+#define HANDOVER_CLOCK_SLACK 20000000u
+
 /* The key and readiness files of the pipe at fd (zsend's stdout, zrecv's
  * stdin). Makes and checks the directory. Fails, saying why, when fd is
  * not a pipe. */
 struct handover {
 	char key[HANDOVER_PATH_MAX], ready[HANDOVER_PATH_MAX];
-	int fd; /* the pipe: its other end closing ends every wait */
+	int fd;        /* the pipe: its other end closing ends every wait */
+	uint64_t born; /* when the pipe was made (CLOCK_REALTIME ns, as files'
+	                  times): a file of its name from before is stale */
 };
 int handover_for_pipe(int fd, struct handover *h, struct zerr *e);
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/ipaddr.h"
 #include "util/zerr.h"
 
 #define SECRET_MIN_BYTES 16
@@ -41,5 +42,10 @@ int secret_random(struct secret *s, struct zerr *e);
 
 /* The 64-bit MAC of one probe; all addresses host order. */
 uint64_t secret_mac(const struct secret *s, uint32_t daddr, uint16_t dport, uint32_t saddr);
+
+/* The same for an IPv6 probe: SipHash-2-4 over (target address, target
+ * port, source address), 34 bytes. */
+uint64_t secret_mac6(const struct secret *s, struct ipaddr daddr, uint16_t dport,
+                     struct ipaddr saddr);
 
 #endif

@@ -127,13 +127,15 @@ print("\n".join(a for a in open(sys.argv[2]).read().split() if ipaddress.ip_addr
 	check_own c 198.18.16.0/23
 	# xargs -P 3: the same three, one shell each
 	rm -f "$T"/[abc].csv
-	tr '\n' '\0' <"$T/pipelines" | in_scan xargs -0 -P 3 -n 1 bash -c 2>"$T/err"
+	tr '\n' '\0' <"$T/pipelines" | in_scan xargs -0 -P 3 -n 1 bash -c 2>"$T/err" ||
+		fail "under xargs -P: $(cat "$T/err")"
 	check_own a 198.18.16.0/22
 	check_own b 198.18.16.0/22
 	check_own c 198.18.16.0/23
 	if command -v parallel >/dev/null; then
 		rm -f "$T"/[abc].csv
-		in_scan parallel --will-cite -j 3 <"$T/pipelines" 2>"$T/err"
+		in_scan parallel --will-cite -j 3 <"$T/pipelines" 2>"$T/err" ||
+			fail "under GNU parallel: $(cat "$T/err")"
 		check_own a 198.18.16.0/22
 		check_own b 198.18.16.0/22
 		check_own c 198.18.16.0/23

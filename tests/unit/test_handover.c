@@ -50,6 +50,21 @@ void test_handover_through_a_pipe(void)
 	CHECK(handover_create_key(&recv, &made, &e) == 0);
 	CHECK(handover_take_key(&send, now_ns() + 5000000000ull, 100, NULL, &taken, &e) < 0 &&
 	      strstr(e.msg, "no key from zrecv"));
+	/* a key zrecv made before zsend came to look, once the pipe was
+	 * there, is this pipeline's: zsend may be the slower to start */
+	CHECK(handover_create_key(&recv, &made, &e) == 0);
+	usleep(200000);
+	CHECK(handover_take_key(&send, send.born - HANDOVER_CLOCK_SLACK, 1000, NULL, &taken, &e) ==
+	          0 &&
+	      strcmp(made.fingerprint, taken.fingerprint) == 0);
+	/* one from before the pipe is an earlier pipe's of that inode */
+	CHECK(handover_create_key(&recv, &made, &e) == 0);
+	struct timespec old[2] = {{(time_t)(send.born / 1000000000u) - 1, 0},
+	                          {(time_t)(send.born / 1000000000u) - 1, 0}};
+	CHECK(utimensat(AT_FDCWD, recv.key, old, 0) == 0);
+	CHECK(handover_take_key(&send, send.born - HANDOVER_CLOCK_SLACK, 100, NULL, &taken, &e) <
+	          0 &&
+	      strstr(e.msg, "no key from zrecv"));
 	/* zrecv's wait ends when zsend's end closes, and removes the key */
 	close(p[1]);
 	CHECK(handover_wait_taken(&recv, recv.key, 5000, NULL) == 1 && access(recv.key, F_OK) < 0);
