@@ -49,9 +49,22 @@ struct worker {
 	size_t len[SLOTS_PER_WORKER];
 };
 
+/* The address of target index a: IPv4's come first. */
+static inline __attribute__((always_inline)) char *put_addr(char *out, const struct constraint *c,
+                                                            const struct ip6set *v6, uint64_t n4,
+                                                            uint64_t a, bool mixed)
+{
+	if (!mixed || __builtin_expect(a < n4, 1))
+		return addr_format(out, constraint_lookup_index(c, a));
+	return ipaddr_format(out, ip6set_at(v6, a - n4));
+}
+
 /* Formats `count` consecutive shard positions starting at element x. The
- * one-port and port-less cases share a loop: the suffix is constant. */
-static size_t fill(const struct shared *sh, uint64_t x, uint64_t count, char *out0)
+ * one-port and port-less cases share a loop: the suffix is constant. It is
+ * made twice, for IPv4 alone and for both families, so that an IPv4 scan
+ * pays nothing for IPv6. */
+static inline __attribute__((always_inline)) size_t
+fill_loop(const struct shared *sh, uint64_t x, uint64_t count, char *out0, bool mixed)
 {
 	const struct perm *pm = sh->cfg->perm;
 	const struct constraint *c = sh->cfg->allowed->v4;
@@ -68,10 +81,7 @@ static size_t fill(const struct shared *sh, uint64_t x, uint64_t count, char *ou
 			if (__builtin_expect(y >= n, 0))
 				y = perm_walk(pm, y);
 			x = mont_mul(&m, x, stepm);
-			if (__builtin_expect(y < n4, 1))
-				out = addr_format(out, constraint_lookup_index(c, y));
-			else
-				out = ipaddr_format(out, ip6set_at(v6, y - n4));
+			out = put_addr(out, c, v6, n4, y, mixed);
 			memcpy(out, sfx.text, 8);
 			out += sfx.len;
 		}
@@ -84,15 +94,19 @@ static size_t fill(const struct shared *sh, uint64_t x, uint64_t count, char *ou
 			x = mont_mul(&m, x, stepm);
 			uint64_t ai = fastdiv(y, magic);
 			uint64_t pi = y - ai * nports;
-			if (__builtin_expect(ai < n4, 1))
-				out = addr_format(out, constraint_lookup_index(c, ai));
-			else
-				out = ipaddr_format(out, ip6set_at(v6, ai - n4));
+			out = put_addr(out, c, v6, n4, ai, mixed);
 			memcpy(out, sh->suffixes[pi].text, 8);
 			out += sh->suffixes[pi].len;
 		}
 	}
 	return (size_t)(out - out0);
+}
+
+static size_t fill(const struct shared *sh, uint64_t x, uint64_t count, char *out0)
+{
+	if (ip6set_count(&sh->cfg->allowed->v6) == 0)
+		return fill_loop(sh, x, count, out0, false);
+	return fill_loop(sh, x, count, out0, true);
 }
 
 static uint64_t block_len(const struct shared *sh, uint64_t b)
