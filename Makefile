@@ -27,7 +27,7 @@ LDLIBS  := -lgmp -lsodium -lnet -lpcap -lm -pthread
 
 # Debian packages needed to build, test and benchmark (see README).
 DEPS := build-essential clang libclang-rt-14-dev clang-format libgmp-dev libsodium-dev libpcap-dev \
-	libnet1-dev python3 man-db groff-base iproute2 libcap2-bin nftables tcpdump tshark netsniff-ng zmap masscan hyperfine parallel \
+	libnet1-dev python3 man-db groff-base iproute2 libcap2-bin nftables tcpdump tshark netsniff-ng zmap masscan nmap hyperfine parallel \
 	valgrind linux-perf
 
 COMMON_SRC := $(wildcard common/*/*.c)

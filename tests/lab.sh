@@ -1,9 +1,12 @@
-# The lab: a simulated Internet in network namespaces, inside 198.18.0.0/15.
+# The lab: a simulated Internet in network namespaces, inside 198.18.0.0/15
+# and, for IPv6, 2001:2::/48 (RFC 5180).
 # Source this file, call lab_up, and make sure lab_down runs on exit (trap).
 #
-#   <id>s  scanner: its only links are veth zs0 (198.18.0.1/30, default route
-#          via 198.18.0.2) into the net namespace, and veth zk0 into the sink
-#   <id>n  net: zn0 198.18.0.2/30; live prefixes are local routes, so the
+#   <id>s  scanner: its only links are veth zs0 (198.18.0.1/30 and
+#          2001:2::1/64, default routes via 198.18.0.2 and 2001:2::2) into the
+#          net namespace, and veth zk0 into the sink
+#   <id>n  net: zn0 198.18.0.2/30 and 2001:2::2/64; live prefixes (of either
+#          family: IPv6 ones inside 2001:2::/48) are local routes, so the
 #          kernel answers for every address in them; lab_listen holds the open
 #          TCP ports; an nftables set picks the live hosts, a numgen rule
 #          drops a share at random; nftables rejects give ICMP errors (not
@@ -24,7 +27,9 @@
 #   LAB_UDP_PORTS open UDP ports (lab_udp answers there; other ports give
 #                 ICMP port unreachable)
 #   LAB_PROHIBIT  prefixes answered with ICMP administratively prohibited
-#   LAB_UNREACH   prefixes answered with ICMP host unreachable
+#                 (ICMPv6's for IPv6 prefixes)
+#   LAB_UNREACH   prefixes answered with ICMP host unreachable (ICMPv6
+#                 address unreachable)
 #                 (addresses with no route at all get ICMP net unreachable,
 #                 but the kernel sends at most one a second of those)
 #   LAB_LOSS      percent of packets to the lab dropped at random (default 0)
@@ -47,10 +52,19 @@ lab_up() { # ID DIR
 	ip netns add "$s"
 	ip netns add "$n"
 	ip netns add "$k"
+	# links made from here on start IPv6 at once: no duplicate address
+	# detection to wait for (nothing else is on these links)
+	local ns
+	for ns in "$s" "$n" "$k"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
+			net.ipv6.conf.all.accept_dad=0
+	done
 	ip link add zs0 netns "$s" type veth peer name zn0 netns "$n"
 	ip link add zk0 netns "$s" type veth peer name zk1 netns "$k"
 	ip -n "$s" addr add 198.18.0.1/30 dev zs0
 	ip -n "$n" addr add 198.18.0.2/30 dev zn0
+	ip -n "$s" addr add 2001:2::1/64 dev zs0 nodad
+	ip -n "$n" addr add 2001:2::2/64 dev zn0 nodad
 	for ns in "$s" "$n" "$k"; do
 		ip -n "$ns" link set lo up
 	done
@@ -59,6 +73,7 @@ lab_up() { # ID DIR
 	ip -n "$s" link set zk0 up
 	ip -n "$k" link set zk1 up
 	ip -n "$s" route add default via 198.18.0.2 dev zs0
+	ip -n "$s" -6 route add default via 2001:2::2 dev zs0
 	if [ "${LAB_RECEIVER:-0}" = 1 ]; then
 		LAB_RECV=${LAB_ID}r
 		ip netns add "$LAB_RECV"
@@ -75,13 +90,15 @@ lab_up() { # ID DIR
 	ip netns exec "$n" sysctl -qw net.core.somaxconn=65536 2>/dev/null || true
 	ip netns exec "$n" sysctl -qw net.ipv4.icmp_msgs_per_sec=10000000 net.ipv4.icmp_msgs_burst=10000000
 	ip netns exec "$s" sysctl -qw net.ipv4.icmp_ratelimit=0
+	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1 net.ipv6.icmp.ratelimit=0
+	ip netns exec "$s" sysctl -qw net.ipv6.icmp.ratelimit=0
 
 	local entry prefix pct
 	: >"$LAB_DIR/live.txt"
 	for entry in ${LAB_LIVE:-}; do
-		prefix=${entry%%:*}
+		prefix=$(lab_prefix "$entry")
 		pct=100
-		[ "$entry" = "$prefix" ] || pct=${entry#*:}
+		[ "$entry" = "$prefix" ] || pct=${entry##*:}
 		ip -n "$n" route add local "$prefix" dev lo
 		python3 - "$prefix" "$pct" "${LAB_SEED:-1}" >>"$LAB_DIR/live.txt" <<'PY'
 import ipaddress, random, sys
@@ -99,33 +116,8 @@ PY
 	lab_open_pairs >"$LAB_DIR/open_pairs.txt"
 
 	{
-		echo "table ip lab {"
-		echo "  set live { type ipv4_addr; flags interval; }"
-		echo "  chain pre {"
-		echo "    type filter hook prerouting priority raw; policy accept;"
-		for entry in ${LAB_LIVE:-}; do
-			echo "    ip daddr ${entry%%:*} ip daddr != @live drop"
-		done
-		[ "${LAB_LOSS:-0}" = 0 ] || echo "    ip daddr 198.18.0.0/15 numgen random mod 100 < $LAB_LOSS drop"
-		echo "  }"
-		echo "  chain in {"
-		echo "    type filter hook input priority filter; policy accept;"
-		for prefix in ${LAB_PROHIBIT:-}; do
-			echo "    ip daddr $prefix reject with icmp type admin-prohibited"
-		done
-		for prefix in ${LAB_UNREACH:-}; do
-			echo "    ip daddr $prefix reject with icmp type host-unreachable"
-		done
-		for entry in ${LAB_OPEN:-}; do
-			echo "    ip daddr ${entry%%=*} tcp dport != { ${entry#*=} } reject with tcp reset"
-		done
-		echo "  }"
-		echo "}"
-		if [ -s "$LAB_DIR/live.txt" ]; then
-			printf 'add element ip lab live { '
-			paste -sd, "$LAB_DIR/live.txt"
-			echo ' }'
-		fi
+		lab_nft_table ip ipv4_addr icmp "" admin-prohibited host-unreachable
+		lab_nft_table ip6 ipv6_addr icmpv6 6 admin-prohibited addr-unreachable
 	} >"$LAB_DIR/lab.nft"
 	ip netns exec "$n" nft -f "$LAB_DIR/lab.nft"
 
@@ -145,6 +137,50 @@ PY
 	done
 	echo "lab: listeners did not start: $(cat "$LAB_DIR"/*.out)" >&2
 	return 1
+}
+
+# One family's nftables table: the live set and its drop rules, loss, the
+# rejects. Each LAB_* entry goes in the table of its family.
+lab_nft_table() { # FAMILY SET-TYPE REJECT-KIND SUFFIX PROHIBIT UNREACH
+	local fam=$1 type=$2 kind=$3 sfx=$4 prohibit=$5 unreach=$6 entry prefix net
+	of_family() { [[ $1 == *:* ]] && [ "$fam" = ip6 ] || { [[ $1 != *:* ]] && [ "$fam" = ip ]; }; }
+	net=198.18.0.0/15
+	[ "$fam" = ip6 ] && net=2001:2::/48
+	echo "table $fam lab$sfx {"
+	echo "  set live { type $type; flags interval; }"
+	echo "  chain pre {"
+	echo "    type filter hook prerouting priority raw; policy accept;"
+	for entry in ${LAB_LIVE:-}; do
+		prefix=$(lab_prefix "$entry")
+		of_family "$prefix" && echo "    $fam daddr $prefix $fam daddr != @live drop"
+	done
+	[ "${LAB_LOSS:-0}" = 0 ] || echo "    $fam daddr $net numgen random mod 100 < $LAB_LOSS drop"
+	echo "  }"
+	echo "  chain in {"
+	echo "    type filter hook input priority filter; policy accept;"
+	for prefix in ${LAB_PROHIBIT:-}; do
+		of_family "$prefix" && echo "    $fam daddr $prefix reject with $kind type $prohibit"
+	done
+	for prefix in ${LAB_UNREACH:-}; do
+		of_family "$prefix" && echo "    $fam daddr $prefix reject with $kind type $unreach"
+	done
+	for entry in ${LAB_OPEN:-}; do
+		of_family "${entry%%=*}" &&
+			echo "    $fam daddr ${entry%%=*} tcp dport != { ${entry#*=} } reject with tcp reset"
+	done
+	echo "  }"
+	echo "}"
+	local live
+	if [ "$fam" = ip6 ]; then live=$(grep : "$LAB_DIR/live.txt" | paste -sd, || true); else
+		live=$(grep -v : "$LAB_DIR/live.txt" | paste -sd, || true); fi
+	[ -z "$live" ] || echo "add element $fam lab$sfx live { $live }"
+}
+
+# The prefix of a LAB_LIVE entry, PREFIX or PREFIX:PERCENT (an IPv6
+# prefix has colons of its own: the share follows the "/len").
+lab_prefix() {
+	local e=$1
+	if [[ $e == *.* ]]; then echo "${e%%:*}"; elif [[ $e == */*:* ]]; then echo "${e%:*}"; else echo "$e"; fi
 }
 
 # The open (address,port) pairs of the live hosts, sorted: every port of
@@ -192,9 +228,10 @@ lab_down() (
 # scanner's kernel does not answer each unsolicited one with a RST (for
 # answers blasted at it, see tests/tools/answerblast.c).
 lab_drop_unsolicited_synacks() {
-	printf '%s\n' 'table ip scanner {' ' chain pre {' \
+	printf '%s\n' 'table inet scanner {' ' chain pre {' \
 		'  type filter hook prerouting priority raw; policy accept;' \
-		'  ip saddr 198.18.0.0/15 tcp flags & (syn|ack) == syn|ack drop' ' }' '}' | in_scan nft -f -
+		'  ip saddr 198.18.0.0/15 tcp flags & (syn|ack) == syn|ack drop' \
+		'  ip6 saddr 2001:2::/48 tcp flags & (syn|ack) == syn|ack drop' ' }' '}' | in_scan nft -f -
 }
 
 in_scan() { ip netns exec "$LAB_SCAN" "$@"; }

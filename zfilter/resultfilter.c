@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/addr.h"
+#include "core/ipaddr.h"
 #include "core/fields.h"
 #include "core/filterexpr.h"
 #include "core/rowsplit.h"
@@ -141,7 +142,8 @@ struct run {
 #define RING 64                       /* batches in flight between the two threads */
 
 struct batch {
-	_Alignas(64) uint32_t addr[BATCH];      /* an address key, */
+	_Alignas(64) uint32_t addr[BATCH];      /* an IPv4 address key, */
+	bool v6[BATCH];                         /* or an IPv6 one, as 16 key bytes */
 	uint64_t hash[BATCH];                   /* or a joined key's hash, */
 	uint32_t key_at[BATCH], key_len[BATCH]; /* and where it is in keys */
 	char *keys; /* BATCH_KEY_BYTES, for keys other than an address */
@@ -668,10 +670,12 @@ static int bad_row(struct run *ru, unsigned long lineno, const char *why, const 
 
 /* Splits a data record into r (CSV: quoted if it holds a double quote)
  * and applies the filter; for an address key also parses the address
- * into *addr. Returns 1 if the row passes, 0 if not (a bad line is
+ * into *addr, or an IPv6 one into *a6 (*keylen is then 16). Returns 1 if
+ * the row passes, 0 if not (a bad line is
  * reported and counted), or an error. */
 static int take_row(struct run *ru, const char *line, size_t ll, bool quoted, unsigned long lineno,
-                    struct row *r, uint32_t *addr, size_t *keylen, struct zerr *e)
+                    struct row *r, uint32_t *addr, struct ipaddr *a6, size_t *keylen,
+                    struct zerr *e)
 {
 	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
 	char why[320];
@@ -707,10 +711,16 @@ static int take_row(struct run *ru, const char *line, size_t ll, bool quoted, un
 	if (ru->addr_set) {
 		/* a field is always followed by a delimiter (in the block: ',',
 		 * '"', '}', ' ', or the line's '\r' or '\n'; unescaped: a NUL),
-		 * which is what lets addr_scan parse in one pass without bounds */
+		 * which is what lets addr_scan parse in one pass without bounds;
+		 * an IPv6 address is a key of its 16 bytes, so that one address
+		 * written two ways is one key */
 		struct fspan k = r->v[ru->cm.k[0]];
 		if (k.n == 0 || addr_scan(k.p, addr) != k.n) {
-			snprintf(why, sizeof why, "%s is not an IPv4 address:", ru->key[0]);
+			if (k.n && memchr(k.p, ':', k.n) && ipaddr_parse(k.p, k.n, a6) == 0) {
+				*keylen = 16;
+				return 1;
+			}
+			snprintf(why, sizeof why, "%s is not an IP address:", ru->key[0]);
 			ru->st->passed--;
 			return bad_row(ru, lineno, why, line, ll);
 		}
@@ -735,7 +745,7 @@ static void split_again(struct run *ru, const char *line, size_t ll, bool quoted
 static int dedup_batch(struct seen *s, bool addr_set, struct batch *b)
 {
 	for (unsigned i = 0; i < b->n; i++) {
-		if (addr_set) {
+		if (addr_set && !b->v6[i]) {
 			if (i + AHEAD < b->n)
 				bitmap_prefetch(&s->bm, b->addr[i + AHEAD]);
 			b->fresh[i] = !bitmap_test_and_set(&s->bm, b->addr[i]);
@@ -882,11 +892,23 @@ static void *dedup_worker(void *arg)
 
 /* Puts a row that passed into the batch. */
 static void batch_add(struct run *ru, const struct row *r, const char *line, size_t ll, bool quoted,
-                      uint32_t addr)
+                      uint32_t addr, const struct ipaddr *a6)
 {
 	struct batch *b = ru->batch;
-	if (ru->addr_set) {
+	b->v6[b->n] = a6 != NULL;
+	if (ru->addr_set && !a6) {
 		b->addr[b->n] = addr;
+	} else if (a6) {
+		char *key = b->keys + b->keys_used;
+		for (int k = 0; k < 8; k++) {
+			key[k] = (char)(a6->hi >> (56 - 8 * k));
+			key[8 + k] = (char)(a6->lo >> (56 - 8 * k));
+		}
+		b->addr[b->n] = 0; /* fault_ahead reads it */
+		b->hash[b->n] = strset_hash(key, 16);
+		b->key_at[b->n] = (uint32_t)b->keys_used;
+		b->key_len[b->n] = 16;
+		b->keys_used += 16;
 	} else {
 		char *key = b->keys + b->keys_used;
 		size_t kl = key_encode(ru, r, key);
@@ -1005,9 +1027,11 @@ static int run_block(struct run *ru, struct linereader *lr, const char *p, size_
 			continue;
 		}
 		uint32_t addr = 0;
+		struct ipaddr a6 = {0, 0};
 		size_t keylen = 0;
-		if ((rc = take_row(ru, line, ll, quoted, lineno, &r, &addr, &keylen, e)) <= 0)
+		if ((rc = take_row(ru, line, ll, quoted, lineno, &r, &addr, &a6, &keylen, e)) <= 0)
 			continue;
+		bool is6 = ru->addr_set && keylen == 16;
 		if (ru->batch && ru->batch->keys_used + keylen > BATCH_KEY_BYTES &&
 		    (rc = publish(ru, e)) < 0)
 			continue;
@@ -1020,7 +1044,7 @@ static int run_block(struct run *ru, struct linereader *lr, const char *p, size_
 		if (!ru->whole && out_unescaped(ru, &r) && (rc = go_whole(ru, e)) < 0)
 			continue;
 		struct batch *b = ru->batch;
-		batch_add(ru, &r, line, ll, quoted, addr);
+		batch_add(ru, &r, line, ll, quoted, addr, is6 ? &a6 : NULL);
 		if (b->n == BATCH)
 			rc = publish(ru, e);
 	}
@@ -1045,7 +1069,8 @@ static int start_dedup(struct run *ru, const struct resultfilter_config *cfg)
 	ru->nring = ru->threaded ? RING : 1;
 	if (!(ru->ring = calloc(ru->nring, sizeof *ru->ring)))
 		return -1;
-	if (!ru->addr_set && !(ru->keys = malloc((size_t)ru->nring * BATCH_KEY_BYTES))) {
+	/* an address set keeps IPv6 keys there too */
+	if (!(ru->keys = malloc((size_t)ru->nring * BATCH_KEY_BYTES))) {
 		free(ru->ring);
 		ru->ring = NULL;
 		return -1;

@@ -416,11 +416,11 @@ int main(int argc, char **argv)
 	}
 	if (!o.quiet) {
 		char skipped[128] = "";
-		if (st.not_ipv4 || st.fragments || st.vlan_tagged)
+		if (st.not_ip || st.fragments || st.vlan_tagged)
 			snprintf(skipped, sizeof skipped,
-			         " (%" PRIu64 " not IPv4, %" PRIu64 " later fragments), %" PRIu64
+			         " (%" PRIu64 " not IP, %" PRIu64 " later fragments), %" PRIu64
 			         " VLAN-tagged read",
-			         st.not_ipv4, st.fragments, st.vlan_tagged);
+			         st.not_ip, st.fragments, st.vlan_tagged);
 		warnx("%" PRIu64 " valid answers (%" PRIu64 " targets up); %" PRIu64
 		      " failed validation, %" PRIu64 " other frames%s; drops: %" PRIu64
 		      " kernel, %" PRIu64 " interface%s",

@@ -28,7 +28,7 @@ int zrecv_metadata_write(FILE *f, const struct recvscan_config *cfg,
 	jsonw_u64(&w, "responses_validated", st->valid);
 	jsonw_u64(&w, "failed_validation", st->bad_mac);
 	jsonw_u64(&w, "other_frames", st->not_ours);
-	jsonw_u64(&w, "non_ipv4_frames", st->not_ipv4);
+	jsonw_u64(&w, "non_ip_frames", st->not_ip);
 	jsonw_u64(&w, "fragments_skipped", st->fragments);
 	jsonw_u64(&w, "vlan_tagged_frames", st->vlan_tagged);
 	jsonw_u64(&w, "successes", st->success);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/addr.h"
+#include "core/ipaddr.h"
 
 /* The fields a module's results have. */
 static field_mask module_fields(const struct probe_module *m)
@@ -46,18 +47,20 @@ void output_header(const struct output *o, FILE *out)
 	fputc('\n', out);
 }
 
-/* The value of field i as an integer, an address, a flag or a string. The
- * switch is on the row's position, fixed when the fields were selected, so
- * writing a record compares no names. */
-static uint64_t value(int i, const struct record *rec, const char **str)
+/* The value of field i as an integer, a flag or a string (an address is
+ * *addr). The switch is on the row's position, fixed when the fields were
+ * selected, so writing a record compares no names. */
+static uint64_t value(int i, const struct record *rec, const char **str, struct ipaddr *addr)
 {
 	const struct probe_result *r = &rec->r;
 	*str = NULL;
 	switch ((enum field_id)i) {
 	case F_SADDR:
-		return r->saddr;
+		*addr = r->saddr;
+		return 0;
 	case F_DADDR:
-		return r->daddr;
+		*addr = r->daddr;
+		return 0;
 	case F_SPORT:
 		return r->sport;
 	case F_DPORT:
@@ -83,7 +86,8 @@ static uint64_t value(int i, const struct record *rec, const char **str)
 	case F_IPID:
 		return r->ipid;
 	case F_ICMP_RESPONDER:
-		return r->icmp_responder;
+		*addr = r->icmp_responder;
+		return 0;
 	case F_UDP_PKT_SIZE:
 		return r->udp_len;
 	case F_DATA:
@@ -175,7 +179,8 @@ void output_record(const struct output *o, const struct record *rec, FILE *out)
 	for (int k = 0; k < f->n; k++) {
 		int i = f->idx[k];
 		const char *str;
-		uint64_t v = value(i, rec, &str);
+		struct ipaddr addr = {0, 0};
+		uint64_t v = value(i, rec, &str, &addr);
 		if (k)
 			*p++ = ',';
 		if (json) {
@@ -190,11 +195,12 @@ void output_record(const struct output *o, const struct record *rec, FILE *out)
 			*p++ = '"';
 		switch (kind) {
 		case FIELD_ADDR_OR_EMPTY:
-			if (!v)
+			if (!addr.hi && !addr.lo) /* none: not an ICMP error */
 				break;
 			/* fall through */
 		case FIELD_ADDR:
-			p = addr_format(p, (uint32_t)v);
+			p = ipaddr_is_v4(addr) ? addr_format(p, ipaddr_v4(addr))
+			                       : ipaddr_format(p, addr);
 			break;
 		case FIELD_STR:
 			p = put_str(p, str ? str : "");

@@ -101,23 +101,26 @@ struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e
 	 * libpcap discards what is already in the ring when a filter changes, so
 	 * setting it later (after zsend's start record) loses early answers.
 	 * When the stream will name the module, take all modules' filters. */
-	char base[2048] = "", filter[8192];
+	char base[4096] = "", filter[16384];
 	for (int i = 0; probe_modules[i]; i++) {
 		if (cfg->mod && probe_modules[i] != cfg->mod)
 			continue;
 		size_t used = strlen(base);
-		snprintf(base + used, sizeof base - used, "%s(%s)", used ? " or " : "",
-		         probe_modules[i]->bpf);
+		const struct probe_module *m = probe_modules[i];
+		snprintf(base + used, sizeof base - used, "%s(%s)%s%s%s", used ? " or " : "",
+		         m->bpf, m->bpf6 ? " or (" : "", m->bpf6 ? m->bpf6 : "",
+		         m->bpf6 ? ")" : "");
 	}
-	/* later IPv4 fragments, which are counted, not read; on Ethernet,
-	 * answers with one or two VLAN tags too (the "vlan" keyword shifts
-	 * what follows it; Linux cooked captures carry no tags) */
+	/* later fragments, which are counted, not read (IPv6's with the
+	 * fragment header first); on Ethernet, answers with one or two VLAN
+	 * tags too (the "vlan" keyword shifts what follows it; Linux cooked
+	 * captures carry no tags) */
+	const char *frag = "(ip[6:2] & 0x1fff != 0) or (ip6[6] == 44 and ip6[42:2] & 0xfff8 != 0)";
 	if (rs->linktype == DLT_EN10MB)
-		snprintf(filter, sizeof filter,
-		         "(ip[6:2] & 0x1fff != 0) or %s or (vlan and ((%s) or (vlan and (%s))))",
-		         base, base, base);
+		snprintf(filter, sizeof filter, "%s or %s or (vlan and ((%s) or (vlan and (%s))))",
+		         frag, base, base, base);
 	else
-		snprintf(filter, sizeof filter, "(ip[6:2] & 0x1fff != 0) or %s", base);
+		snprintf(filter, sizeof filter, "%s or %s", frag, base);
 	struct bpf_program prog;
 	if (pcap_compile(rs->pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
 	    pcap_setfilter(rs->pcap, &prog) < 0) {
@@ -153,9 +156,8 @@ void recvscan_close(struct recvscan *rs)
  * (default 2^20), keeping the previous generation. A repeat is caught while
  * at most that many other pairs answered in between (duplicates come within
  * seconds); memory stays under 32 bytes per pair of the window. */
-static int seen_pair(struct recvscan *rs, uint32_t addr, uint16_t port)
+static int seen_pair(struct recvscan *rs, uint64_t key)
 {
-	uint64_t key = (uint64_t)addr << 16 | port;
 	if (pairset_test(&rs->seen_pairs_old, key))
 		return 1;
 	uint64_t window = rs->cfg.pair_window ? rs->cfg.pair_window : RECVSCAN_PAIR_WINDOW;
@@ -167,6 +169,21 @@ static int seen_pair(struct recvscan *rs, uint32_t addr, uint16_t port)
 	return pairset_test_and_set(&rs->seen_pairs, key);
 }
 
+/* An IPv6 (address, port) as a 63-bit key, for the same set as IPv4's
+ * pairs (which stay below 2^48, a key of this above it): a fixed mix, as
+ * only answers with a valid MAC get here, so its collisions are as rare as
+ * chance makes them (about n^2 / 2^64). */
+static uint64_t pair_key6(struct ipaddr a, uint16_t port)
+{
+	uint64_t x = a.hi ^ (a.lo * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)port << 48);
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 29;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 32;
+	return (x >> 1) | (1ull << 62); /* never a key of IPv4's */
+}
+
 static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *frame)
 {
 	struct recvscan *rs = (struct recvscan *)user;
@@ -174,9 +191,11 @@ static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *
 	struct frame fr;
 	struct record rec = {0};
 	enum probe_verdict v = PROBE_NOT_OURS;
-	if (frame_ipv4(rs->linktype, frame, h->caplen, &fr) != FRAME_IPV4)
-		rs->st.not_ipv4++;
-	else if (ipv4_later_fragment(fr.ip, fr.len))
+	enum frame_kind kind = frame_ip(rs->linktype, frame, h->caplen, &fr);
+	if (kind != FRAME_IPV4 && kind != FRAME_IPV6)
+		rs->st.not_ip++;
+	else if (kind == FRAME_IPV4 ? ipv4_later_fragment(fr.ip, fr.len)
+	                            : ipv6_later_fragment(fr.ip, fr.len))
 		rs->st.fragments++; /* no transport header in it to validate */
 	else
 		v = rs->cfg.mod->validate(&rs->cfg.pp, fr.ip, fr.len, &rec.r);
@@ -193,8 +212,10 @@ static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *
 	/* ICMP probes have no port: their sport is 0 */
 	if (rs->seen_port < 0)
 		rs->seen_port = rec.r.sport;
-	int was = rec.r.sport == rs->seen_port ? bitmap_test_and_set(rs->seen, rec.r.saddr)
-	                                       : seen_pair(rs, rec.r.saddr, rec.r.sport);
+	int was = !ipaddr_is_v4(rec.r.saddr) ? seen_pair(rs, pair_key6(rec.r.saddr, rec.r.sport))
+	          : rec.r.sport == rs->seen_port
+	              ? bitmap_test_and_set(rs->seen, ipaddr_v4(rec.r.saddr))
+	              : seen_pair(rs, (uint64_t)ipaddr_v4(rec.r.saddr) << 16 | rec.r.sport);
 	rec.repeat = was == 1;
 	if (rec.r.success) {
 		rs->st.success++;

@@ -48,7 +48,7 @@ struct recvscan_stats {
 	uint64_t frames, valid, success, unique_success, bad_mac, not_ours;
 	/* of not_ours: frames that hold no IPv4 (ARP, IPv6, short) and later
 	 * fragments (no transport header); and VLAN-tagged frames read */
-	uint64_t not_ipv4, fragments, vlan_tagged;
+	uint64_t not_ip, fragments, vlan_tagged;
 	uint64_t pcap_drop, pcap_ifdrop;
 	uint64_t sent; /* from zsend's records */
 	bool interrupted, saw_done;

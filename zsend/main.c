@@ -140,7 +140,32 @@ static void list_modules(void)
 	}
 }
 
-/* "a,b-c,..." into cfg->sources. */
+/* An IPv6 item of -S: one address, or a range a-b within one /120. */
+static void parse_source6(const char *p, size_t n, const char *item, struct sendscan_config *cfg)
+{
+	const char *dash = memchr(p, '-', n);
+	struct ipaddr lo, hi;
+	if (ipaddr_parse(p, dash ? (size_t)(dash - p) : n, &lo) < 0 || ipaddr_is_v4(lo) ||
+	    (dash &&
+	     (ipaddr_parse(dash + 1, n - (size_t)(dash - p) - 1, &hi) < 0 || ipaddr_is_v4(hi))))
+		errx(ZS_EXIT_USAGE, "-S: '%s' is not an IPv6 address or a range a-b", item);
+	if (!dash)
+		hi = lo;
+	if (hi.hi != lo.hi || hi.lo < lo.lo || hi.lo - lo.lo >= SENDSCAN_MAX_SOURCES)
+		errx(ZS_EXIT_USAGE, "-S: '%s': %s", item,
+		     ipaddr_cmp(hi, lo) < 0 ? "range runs backwards"
+		                            : "more than 256 addresses in the range");
+	for (uint64_t a = lo.lo;; a++) {
+		if (cfg->nsources6 == SENDSCAN_MAX_SOURCES)
+			errx(ZS_EXIT_USAGE, "-S: at most %d IPv6 source addresses",
+			     SENDSCAN_MAX_SOURCES);
+		cfg->sources6[cfg->nsources6++] = (struct ipaddr){lo.hi, a};
+		if (a == hi.lo)
+			break;
+	}
+}
+
+/* "a,b-c,..." into cfg->sources (IPv4) and cfg->sources6. */
 static void parse_sources(const char *arg, struct sendscan_config *cfg)
 {
 	const char *p = arg;
@@ -150,6 +175,13 @@ static void parse_sources(const char *arg, struct sendscan_config *cfg)
 		uint32_t lo, hi;
 		char item[256];
 		escape_bytes(item, sizeof item, p, n);
+		if (memchr(p, ':', n)) {
+			parse_source6(p, n, item, cfg);
+			p += n;
+			if (*p == ',')
+				p++;
+			continue;
+		}
 		if (addr_parse(p, dash ? (size_t)(dash - p) : n, &lo) != ADDR_OK ||
 		    (dash && addr_parse(dash + 1, n - (size_t)(dash - p) - 1, &hi) != ADDR_OK))
 			errx(ZS_EXIT_USAGE, "-S: '%s' is not an address or a range a-b", item);
@@ -378,14 +410,18 @@ struct begin_ctx {
 	struct path path;
 	struct outfile metadata, updates;
 	bool have_metadata, have_updates;
+	bool committed;
 };
 
-static int begin_sending(void *arg, const uint32_t *first, struct sendscan_config *cfg,
+static int begin_sending(void *arg, const struct ipaddr *first, struct sendscan_config *cfg,
                          struct rawsend *rs, struct zerr *e)
 {
 	struct begin_ctx *b = arg;
 	if (path_begin(&b->path, first, cfg, rs, e) < 0)
 		return -1;
+	if (b->committed) /* the other family's path: the files are taken */
+		return 0;
+	b->committed = true;
 	if (b->have_metadata && outfile_commit(&b->metadata, e) < 0)
 		return -1;
 	if (b->have_updates) {
@@ -507,7 +543,7 @@ int main(int argc, char **argv)
 	struct begin_ctx b = {.path = {.ifname = o.ifname,
 	                               .gwmac_given = o.gwmac != NULL,
 	                               .dryrun = o.dryrun,
-	                               .neigh_wait_ms = 1000}};
+	                               .neigh_wait_ms = 3000}};
 	if (path_check_interface(&b.path, &e) < 0)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
 	struct listfile_stats lst = {0};

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/addr.h"
+#include "core/ipaddr.h"
 #include "tool/version.h"
 #include "util/jsonw.h"
 
@@ -11,11 +12,16 @@
 int zsend_metadata_write(FILE *f, const struct sendscan_config *cfg, const char *probe_args,
                          const struct sendscan_stats *st, double start, double end)
 {
-	char sources[SENDSCAN_MAX_SOURCES * ADDR_STRLEN] = "", a[ADDR_STRLEN];
+	char sources[2 * SENDSCAN_MAX_SOURCES * IPADDR_STRLEN] = "", a[IPADDR_STRLEN];
 	for (unsigned i = 0; i < cfg->nsources; i++) {
 		if (i)
 			strcat(sources, ",");
 		strcat(sources, addr_str(cfg->sources[i], a));
+	}
+	for (unsigned i = 0; i < cfg->nsources6; i++) {
+		if (sources[0])
+			strcat(sources, ",");
+		strcat(sources, ipaddr_str(cfg->sources6[i], a));
 	}
 	struct jsonw w;
 	jsonw_begin(&w, f);

@@ -8,7 +8,10 @@
  *               solicited (ARP) and waited for when it has no entry.
  * Every probe goes to that one next hop, as in ZMap and Masscan: a route
  * with no gateway (targets on the link) needs -G. It is found after the
- * privilege drop: none of it needs privilege. */
+ * privilege drop: none of it needs privilege. Each family has its path,
+ * found at its first target (IPv6's next hop by neighbour discovery), on
+ * the one interface the first found: the senders' sockets are bound to
+ * it. */
 #ifndef ZSCAN_ZSEND_PATH_H
 #define ZSCAN_ZSEND_PATH_H
 
@@ -24,16 +27,17 @@ struct path {
 	bool dryrun;        /* frames are printed: no next hop needed */
 	int neigh_wait_ms;
 	struct iface ifc; /* the interface, once known */
-	struct route route;
-	bool have_route;
+	bool bound;       /* the senders' sockets are bound to it */
+	struct route route, route6;
+	bool have_route, have_route6;
 };
 
 /* At set-up: the interface -i names exists (a usage error otherwise). */
 int path_check_interface(struct path *p, struct zerr *e);
 
 /* The sendscan_begin_fn: finds the path toward *first, fills cfg with it
- * and binds the senders' sockets to its interface. */
-int path_begin(struct path *p, const uint32_t *first, struct sendscan_config *cfg,
+ * and, the first time, binds the senders' sockets to its interface. */
+int path_begin(struct path *p, const struct ipaddr *first, struct sendscan_config *cfg,
                struct rawsend *rs, struct zerr *e);
 
 #endif

@@ -46,15 +46,27 @@ static void send_batch(struct rawsend *rs, struct ratelimit *rl)
 }
 
 /* Builds the probes to one target, sending each batch as it fills. */
-static void send_target(const struct sendscan_config *cfg,
-                        const uint8_t (*templates)[PROBE_MAX_FRAME], struct rawsend *rs,
-                        struct ratelimit *rl, unsigned batch, uint32_t daddr, uint16_t dport)
+static void send_target(const struct sender *s, struct rawsend *rs, struct ratelimit *rl,
+                        unsigned batch, const struct ipaddr *daddr, uint16_t dport)
 {
+	const struct sendscan_config *cfg = s->cfg;
+	if (ipaddr_is_v4(*daddr)) {
+		uint32_t d = ipaddr_v4(*daddr);
+		for (unsigned k = 0; k < cfg->pp.probes; k++) {
+			unsigned si = (d + k) % cfg->nsources;
+			uint8_t *f = rawsend_next(rs);
+			memcpy(f, s->templates[si], cfg->pp.template_len);
+			size_t len = cfg->mod->fill(&cfg->pp, f, cfg->sources[si], d, dport, k);
+			if (rawsend_add(rs, (uint16_t)len) >= batch)
+				send_batch(rs, rl);
+		}
+		return;
+	}
 	for (unsigned k = 0; k < cfg->pp.probes; k++) {
-		unsigned si = (daddr + k) % cfg->nsources;
+		unsigned si = (unsigned)((daddr->lo + k) % cfg->nsources6);
 		uint8_t *f = rawsend_next(rs);
-		memcpy(f, templates[si], cfg->pp.template_len);
-		size_t len = cfg->mod->fill(&cfg->pp, f, cfg->sources[si], daddr, dport, k);
+		memcpy(f, s->templates6[si], cfg->pp.template_len6);
+		size_t len = cfg->mod->fill6(&cfg->pp, f, &cfg->sources6[si], daddr, dport, k);
 		if (rawsend_add(rs, (uint16_t)len) >= batch)
 			send_batch(rs, rl);
 	}
@@ -130,7 +142,7 @@ static void *sender_main(void *arg)
 			break;
 		unsigned i = 0;
 		for (; i < j->n && !*cfg->stop; i++) {
-			send_target(cfg, s->templates, s->rs, &rl, batch, j->daddr[i], j->dport[i]);
+			send_target(s, s->rs, &rl, batch, &j->daddr[i], j->dport[i]);
 			if (s->rs->n == 0) /* a batch just went out */
 				atomic_store_explicit(&s->sent, s->rs->sent, memory_order_relaxed);
 		}
@@ -183,8 +195,7 @@ uint64_t senders_settle(const struct sendscan_config *cfg, struct sender *snd, u
 		struct job *j = s->cur;
 		for (; j && s->done < j->n && job_record(j, s->done) < frontier && *cfg->stop < 2;
 		     s->done++)
-			send_target(cfg, s->templates, s->rs, &rl, batch, j->daddr[s->done],
-			            j->dport[s->done]);
+			send_target(s, s->rs, &rl, batch, &j->daddr[s->done], j->dport[s->done]);
 		send_batch(s->rs, &rl);
 		atomic_store(&s->sent, s->rs->sent);
 		if (j && s->done < j->n && job_record(j, s->done) < consumed)

@@ -26,7 +26,7 @@ struct job {
 	unsigned n;
 	uint64_t base;
 	uint32_t rec[JOB_TARGETS];
-	uint32_t daddr[JOB_TARGETS];
+	struct ipaddr daddr[JOB_TARGETS];
 	uint16_t dport[JOB_TARGETS];
 };
 
@@ -57,6 +57,9 @@ struct sender {
 	pthread_t thread;
 	const struct sendscan_config *cfg;
 	const uint8_t (*templates)[PROBE_MAX_FRAME];
+	/* IPv6's, set by the reader before it queues the first IPv6 target
+	 * (the queue's lock orders the two) */
+	const uint8_t (*templates6)[PROBE_MAX_FRAME];
 	struct queue *q;
 	struct rawsend *rs;
 	struct ratesched *sched; /* the rate, shared by the senders */

@@ -38,7 +38,9 @@ static void status_start(const struct sendscan_config *cfg)
 	                           .sport_first = pp->sport_first,
 	                           .sport_count = pp->sport_count,
 	                           .sources = cfg->sources,
-	                           .nsources = cfg->nsources};
+	                           .nsources = cfg->nsources,
+	                           .sources6 = cfg->sources6,
+	                           .nsources6 = cfg->nsources6};
 	char buf[STATUS_RECORD_MAX];
 	status_format_start(buf, sizeof buf, &rec);
 	fputs(buf, cfg->status);
@@ -96,10 +98,11 @@ struct run {
 	struct sendscan_stats *st;
 	struct rawsend *rs;
 	sendscan_bad_fn bad;
-	uint8_t (*templates)[PROBE_MAX_FRAME];
+	uint8_t (*templates)[PROBE_MAX_FRAME], (*templates6)[PROBE_MAX_FRAME];
 	struct sender *snd;
 	unsigned nthreads, started;
-	bool begun; /* the path is known, the senders run */
+	bool begun;          /* a path is known, the senders run */
+	bool begun4, begun6; /* the path of each family is known */
 	struct queue q;
 	struct ratesched sched;
 	struct rawsend sum;
@@ -172,25 +175,51 @@ static void stop_watcher(struct run *r)
 	r->watching = false;
 }
 
-/* Before the first probe: the path out (from the first allowed target, or
- * none), the templates for each source address, the sender threads, and
- * the start record. */
-static int begin(struct run *r, const uint32_t *first, struct zerr *e)
+/* Before the first probe of a family: its path out (from its first
+ * allowed target; NULL: no target at all, IPv4's), and its templates for
+ * each source address, handed to the senders. */
+static int begin_family(struct run *r, const struct ipaddr *first, struct zerr *e)
 {
 	struct sendscan_config *cfg = r->cfg;
-	r->begun = true;
+	bool v6 = first && !ipaddr_is_v4(*first);
 	if (cfg->begin && cfg->begin(cfg->begin_ctx, first, cfg, r->rs, e) < 0)
-		return SENDSCAN_NO_PATH;
-	if (!(r->templates = calloc(cfg->nsources ? cfg->nsources : 1, PROBE_MAX_FRAME)))
+		return r->started ? -1 : SENDSCAN_NO_PATH; /* nothing was sent yet */
+	unsigned n = v6 ? cfg->nsources6 : cfg->nsources;
+	uint8_t(*t)[PROBE_MAX_FRAME] = calloc(n ? n : 1, PROBE_MAX_FRAME);
+	if (!t)
 		return zerr_set(e, "out of memory");
-	for (unsigned i = 0; i < cfg->nsources; i++)
-		if (cfg->mod->make_template(&cfg->pp, cfg->sources[i], r->templates[i], e) < 0)
+	*(v6 ? &r->templates6 : &r->templates) = t;
+	for (unsigned i = 0; i < n; i++)
+		if ((v6 ? cfg->mod->make_template6(&cfg->pp, &cfg->sources6[i], t[i], e)
+		        : cfg->mod->make_template(&cfg->pp, cfg->sources[i], t[i], e)) < 0)
 			return -1;
+	*(v6 ? &r->begun6 : &r->begun4) = true;
+	/* running senders get them before the family's first target is queued
+	 * (the queue's lock orders the two) */
+	for (unsigned i = 0; i < r->started; i++)
+		*(v6 ? &r->snd[i].templates6 : &r->snd[i].templates) =
+		    (const uint8_t(*)[PROBE_MAX_FRAME])t;
+	return 0;
+}
+
+/* Before the first probe: the path out and templates of the first
+ * target's family, the sender threads, and the start record; later, the
+ * other family's path and templates when its first target comes. */
+static int begin(struct run *r, const struct ipaddr *first, struct zerr *e)
+{
+	struct sendscan_config *cfg = r->cfg;
+	if (r->begun)
+		return begin_family(r, first, e);
+	r->begun = true;
+	int rc = begin_family(r, first, e);
+	if (rc < 0)
+		return rc;
 	ratesched_init(&r->sched, cfg->rate);
 	for (unsigned i = 0; i < r->nthreads; i++) {
 		r->snd[i] =
 		    (struct sender){.cfg = cfg,
 		                    .templates = (const uint8_t(*)[PROBE_MAX_FRAME])r->templates,
+		                    .templates6 = (const uint8_t(*)[PROBE_MAX_FRAME])r->templates6,
 		                    .q = &r->q,
 		                    .rs = &r->rs[i],
 		                    .sched = &r->sched};
@@ -225,7 +254,8 @@ static void push_job(struct run *r)
  * its newline was supplied: it may be half an address. */
 static enum targetline_status take_line(const struct sendscan_config *cfg,
                                         struct sendscan_stats *st, const char *p, size_t len,
-                                        bool last, uint32_t *daddr, int *port, const char **why)
+                                        bool last, struct ipaddr *daddr, int *port,
+                                        const char **why)
 {
 	enum targetline_status ts = targetline_parse(p, len, daddr, port, why);
 	if (ts == TL_OK && *port < 0 && cfg->mod->needs_port) {
@@ -243,12 +273,17 @@ static enum targetline_status take_line(const struct sendscan_config *cfg,
 		ts = TL_BAD; /* never probe what may be half an address */
 		*why = "no newline at the end of input (cut short?):";
 	}
+	if (ts == TL_OK && !ipaddr_is_v4(*daddr) && cfg->pp.template_len6 == 0) {
+		ts = TL_BAD;
+		*why = "an IPv6 target, and this module's probe has no IPv6 form (a UDP payload "
+		       "over 1452 bytes):";
+	}
 	return ts;
 }
 
 /* Adds the target of input record st->records - 1 to the job, handing
  * the job over when it is full. -1 when out of memory. */
-static int queue_target(struct run *r, uint32_t daddr, int port)
+static int queue_target(struct run *r, struct ipaddr daddr, int port)
 {
 	struct sendscan_stats *st = r->st;
 	if (r->job && st->records - 1 - r->job->base > UINT32_MAX)
@@ -284,7 +319,7 @@ static int read_targets(struct run *r, struct linereader *lr, struct zerr *e)
 		st->input_read += len;
 		for (; p < end && !*cfg->stop && rc == 0; n++) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			uint32_t daddr;
+			struct ipaddr daddr;
 			int port;
 			const char *why = NULL;
 			st->lines++;
@@ -296,10 +331,11 @@ static int read_targets(struct run *r, struct linereader *lr, struct zerr *e)
 			if (ts == TL_BAD) {
 				st->bad++;
 				r->bad(first + n, why, p, (size_t)(nl - p));
-			} else if (ts == TL_OK && !constraint_allowed(cfg->allowed->v4, daddr)) {
+			} else if (ts == TL_OK && !targetspace_allowed(cfg->allowed, daddr)) {
 				st->blocked++;
 			} else if (ts == TL_OK) {
-				if (!r->begun && (rc = begin(r, &daddr, e)) < 0)
+				if (!(ipaddr_is_v4(daddr) ? r->begun4 : r->begun6) &&
+				    (rc = begin(r, &daddr, e)) < 0)
 					break;
 				st->targets++;
 				if (queue_target(r, daddr, port) < 0)
@@ -379,6 +415,7 @@ int sendscan_run(struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_f
 	queue_destroy(&r.q);
 	linereader_free(&lr);
 	free(r.templates);
+	free(r.templates6);
 	free(r.snd);
 	return rc;
 }

@@ -24,11 +24,11 @@
 
 struct sendscan_config;
 
-/* Called once before the first probe, with the first allowed target (NULL
- * when the input has none): fills in cfg's path (ifname, sources, pp's
- * MACs) and readies the senders' sockets for it. -1 with e set when there
- * is no usable path. */
-typedef int (*sendscan_begin_fn)(void *ctx, const uint32_t *first, struct sendscan_config *cfg,
+/* Called before the first probe of each family, with the first allowed
+ * target of it (NULL when the input has none): fills in cfg's path for it
+ * (ifname, sources or sources6, pp's MACs) and readies the senders'
+ * sockets. -1 with e set when there is no usable path. */
+typedef int (*sendscan_begin_fn)(void *ctx, const struct ipaddr *first, struct sendscan_config *cfg,
                                  struct rawsend *rs, struct zerr *e);
 
 struct sendscan_config {
@@ -36,6 +36,8 @@ struct sendscan_config {
 	struct probe_params pp;
 	uint32_t sources[SENDSCAN_MAX_SOURCES];
 	unsigned nsources;
+	struct ipaddr sources6[SENDSCAN_MAX_SOURCES];
+	unsigned nsources6;
 	const struct targetspace *allowed;
 	int default_port; /* for lines without one; -1: none */
 	double rate;      /* packets/s, 0 = unlimited */

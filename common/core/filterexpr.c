@@ -7,12 +7,13 @@
 #include <string.h>
 
 #include "core/addr.h"
+#include "core/ipaddr.h"
 #include "util/escape.h"
 
 #define MAX_NODES 256
 
 enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
-enum value_kind { V_INT, V_ADDR, V_STR };
+enum value_kind { V_INT, V_ADDR, V_ADDR6, V_STR };
 enum node_kind { N_CMP, N_AND, N_OR, N_NOT };
 
 /* An integer as --where compares it: anything in -2^63..2^64-1, the range
@@ -31,9 +32,10 @@ struct node {
 	unsigned field;
 	enum op op;
 	enum value_kind vkind;
-	struct num num; /* V_INT */
-	uint32_t addr;  /* V_ADDR */
-	char *str;      /* V_STR */
+	struct num num;      /* V_INT */
+	uint32_t addr;       /* V_ADDR */
+	struct ipaddr addr6; /* V_ADDR6 */
+	char *str;           /* V_STR */
 	size_t len;
 };
 
@@ -227,7 +229,21 @@ static int parse_cmp(struct parser *ps)
 		if (vlen == 0)
 			return fail(ps, "expected a value");
 	}
-	if (!quoted && number_like(v, vlen)) {
+	struct ipaddr a6;
+	if (!quoted && memchr(v, ':', vlen) && ipaddr_parse(v, vlen, &a6) == 0 &&
+	    !ipaddr_is_v4(a6)) {
+		n.vkind = V_ADDR6; /* compared as 128-bit numbers, whatever its text */
+		n.addr6 = a6;
+	} else if (!quoted && memchr(v, ':', vlen)) {
+		char tok[64];
+		escape_bytes(tok, sizeof tok, v, vlen);
+		return zerr_set(
+		    ps->e,
+		    "--where: position %zu: '%s' is not %san IPv6 address (write \"%s\" "
+		    "in quotes to compare it as text)",
+		    (size_t)(v - ps->start) + 1, tok, number_like(v, vlen) ? "an integer or " : "",
+		    tok);
+	} else if (!quoted && number_like(v, vlen)) {
 		enum num_status st = parse_num(v, vlen, &n.num);
 		if (st == NUM_OK)
 			n.vkind = V_INT;
@@ -384,6 +400,13 @@ static bool compare(const struct node *n, struct fspan v)
 		if (addr_parse(v.p, v.n, &a) != ADDR_OK)
 			return n->op == OP_NE;
 		return ordered(n->op, (a > n->addr) - (a < n->addr));
+	case V_ADDR6: {
+		/* an IPv6 value against an IPv6 address only, as a number */
+		struct ipaddr b;
+		if (!memchr(v.p, ':', v.n) || ipaddr_parse(v.p, v.n, &b) < 0 || ipaddr_is_v4(b))
+			return n->op == OP_NE;
+		return ordered(n->op, ipaddr_cmp(b, n->addr6));
+	}
 	case V_STR: {
 		size_t m = v.n < n->len ? v.n : n->len;
 		int c = memcmp(v.p, n->str, m);

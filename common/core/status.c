@@ -33,7 +33,7 @@ static size_t put(char *buf, size_t size, size_t at, const char *fmt, ...)
 
 size_t status_format_start(char *buf, size_t size, const struct status_start *s)
 {
-	char a[ADDR_STRLEN];
+	char a[IPADDR_STRLEN];
 	size_t n = put(buf, size, 0,
 	               "{\"type\":\"%s\",\"module\":\"%s\",\"interface\":\"%s\",\"rate\":%.0f,"
 	               "\"probes\":%u,\"sport_first\":%u,\"sport_count\":%u,"
@@ -45,6 +45,9 @@ size_t status_format_start(char *buf, size_t size, const struct status_start *s)
 	n = put(buf, size, n, "\"sources\":[");
 	for (unsigned i = 0; i < s->nsources; i++)
 		n = put(buf, size, n, "%s\"%s\"", i ? "," : "", addr_str(s->sources[i], a));
+	for (unsigned i = 0; i < s->nsources6; i++)
+		n = put(buf, size, n, "%s\"%s\"", i || s->nsources ? "," : "",
+		        ipaddr_str(s->sources6[i], a));
 	return put(buf, size, n, "]}\n");
 }
 

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/ipaddr.h"
+
 enum status_type { STATUS_START, STATUS_STATUS, STATUS_DONE, STATUS_OTHER };
 
 /* The longest record the reader takes (a longer line is dropped), and the
@@ -32,6 +34,8 @@ struct status_start {
 	uint32_t sport_count;
 	const uint32_t *sources; /* host order */
 	unsigned nsources;
+	const struct ipaddr *sources6; /* known when the record is written */
+	unsigned nsources6;
 };
 
 /* A status or done record, as zsend writes it. */

@@ -3,18 +3,22 @@
 
 #include "core/addr.h"
 
-enum targetline_status targetline_parse(const char *line, size_t len, uint32_t *addr, int *port,
-                                        const char **why)
+enum targetline_status targetline_parse(const char *line, size_t len, struct ipaddr *addr,
+                                        int *port, const char **why)
 {
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	if (len == 0 || line[0] == '#')
 		return TL_SKIP;
 	size_t i = 0;
+	bool colon = false;
 	while (i < len && line[i] != ',')
-		i++;
-	if (addr_parse(line, i, addr) != ADDR_OK) {
-		*why = "not an IPv4 address:";
+		colon |= line[i++] == ':';
+	uint32_t v4;
+	if (!colon && addr_parse(line, i, &v4) == ADDR_OK) {
+		*addr = ipaddr_from_v4(v4);
+	} else if (!colon || ipaddr_parse(line, i, addr) < 0) {
+		*why = colon ? "not an IPv6 address:" : "not an IPv4 address:";
 		return TL_BAD;
 	}
 	*port = -1;

@@ -10,16 +10,16 @@ bool frame_linktype_known(int linktype)
 	return linktype == DLT_EN10MB || linktype == DLT_LINUX_SLL || linktype == DLT_RAW;
 }
 
-enum frame_kind frame_ipv4(int linktype, const uint8_t *f, size_t caplen, struct frame *out)
+enum frame_kind frame_ip(int linktype, const uint8_t *f, size_t caplen, struct frame *out)
 {
 	size_t off;
 	*out = (struct frame){0};
 	if (linktype == DLT_RAW) {
-		if (caplen < 1 || f[0] >> 4 != 4)
+		if (caplen < 1 || (f[0] >> 4 != 4 && f[0] >> 4 != 6))
 			return caplen < 1 ? FRAME_SHORT : FRAME_OTHER;
 		out->ip = f;
 		out->len = caplen;
-		return FRAME_IPV4;
+		return f[0] >> 4 == 4 ? FRAME_IPV4 : FRAME_IPV6;
 	}
 	if (linktype == DLT_EN10MB)
 		off = 12;
@@ -38,9 +38,9 @@ enum frame_kind frame_ipv4(int linktype, const uint8_t *f, size_t caplen, struct
 			return FRAME_SHORT;
 		type = rd16(f + off);
 	}
-	if (type != 0x0800)
+	if (type != 0x0800 && type != 0x86dd)
 		return FRAME_OTHER;
 	out->ip = f + off + 2;
 	out->len = caplen - off - 2;
-	return FRAME_IPV4;
+	return type == 0x0800 ? FRAME_IPV4 : FRAME_IPV6;
 }

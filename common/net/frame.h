@@ -1,4 +1,4 @@
-/* frame: the IPv4 packet inside a captured frame, for every link type
+/* frame: the IP packet (either family) inside a captured frame, for every link type
  * zrecv captures on (Ethernet, with up to two 802.1Q/802.1ad tags; Linux
  * cooked SLL, as "any" gives; raw IP), and what was skipped on the way, so
  * that skipped kinds are counted, never silently dropped. */
@@ -9,22 +9,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The link types (libpcap's DLT_ values) frame_ipv4 reads. */
+/* The link types (libpcap's DLT_ values) frame_ip reads. */
 bool frame_linktype_known(int linktype);
 
 enum frame_kind {
 	FRAME_IPV4,  /* ip and len are set */
-	FRAME_OTHER, /* another protocol: ARP, IPv6, ... */
+	FRAME_IPV6,  /* the same */
+	FRAME_OTHER, /* another protocol: ARP, ... */
 	FRAME_SHORT, /* too short for its link-layer header */
 };
 
 struct frame {
-	const uint8_t *ip; /* from the IPv4 header on */
+	const uint8_t *ip; /* from the IP header on */
 	size_t len;        /* bytes captured from ip on */
 	unsigned vlans;    /* tags passed over */
 };
 
-enum frame_kind frame_ipv4(int linktype, const uint8_t *f, size_t caplen, struct frame *out);
+enum frame_kind frame_ip(int linktype, const uint8_t *f, size_t caplen, struct frame *out);
 
 /* A fragment other than the first: no transport header to read. */
 static inline bool ipv4_later_fragment(const uint8_t *ip, size_t len)

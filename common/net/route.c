@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/addr.h"
+#include "core/ipaddr.h"
 
 #ifndef RTM_F_FIB_MATCH
 #define RTM_F_FIB_MATCH 0x2000 /* Linux 4.13 */
@@ -82,6 +84,38 @@ static int rtnl_talk(struct rtnl *nl, struct nlmsghdr *req,
 	}
 }
 
+/* An address in network order, 4 or 16 bytes, as an ipaddr. */
+static struct ipaddr addr_of(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	struct ipaddr a = {0, 0};
+	if (len == 4)
+		return ipaddr_from_v4((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+		                      (uint32_t)b[2] << 8 | b[3]);
+	if (len == 16)
+		for (int k = 0; k < 8; k++) {
+			a.hi = a.hi << 8 | b[k];
+			a.lo = a.lo << 8 | b[8 + k];
+		}
+	return a;
+}
+
+/* Its bytes in network order (4 or 16); returns the length. */
+static size_t bytes_of(struct ipaddr a, uint8_t out[16])
+{
+	if (ipaddr_is_v4(a)) {
+		uint32_t v = ipaddr_v4(a);
+		for (int k = 0; k < 4; k++)
+			out[k] = (uint8_t)(v >> (24 - 8 * k));
+		return 4;
+	}
+	for (int k = 0; k < 8; k++) {
+		out[k] = (uint8_t)(a.hi >> (56 - 8 * k));
+		out[8 + k] = (uint8_t)(a.lo >> (56 - 8 * k));
+	}
+	return 16;
+}
+
 struct route_answer {
 	struct route *r;
 	unsigned char type;
@@ -105,13 +139,13 @@ static int take_route(void *ctx, const struct nlmsghdr *n)
 			ans->r->ifindex = (int)v;
 			break;
 		case RTA_GATEWAY:
-			ans->r->gateway = ntohl(v);
+			ans->r->gateway = addr_of(RTA_DATA(a), RTA_PAYLOAD(a));
 			break;
 		case RTA_PREFSRC:
-			ans->r->prefsrc = ntohl(v);
+			ans->r->prefsrc = addr_of(RTA_DATA(a), RTA_PAYLOAD(a));
 			break;
 		case RTA_DST:
-			ans->r->prefix = ntohl(v);
+			ans->r->prefix = addr_of(RTA_DATA(a), RTA_PAYLOAD(a));
 			break;
 		}
 	}
@@ -120,7 +154,7 @@ static int take_route(void *ctx, const struct nlmsghdr *n)
 
 /* One RTM_GETROUTE: the route a packet to dst would take (flags 0), or
  * the table entry that matched (RTM_F_FIB_MATCH). */
-static int ask_route(struct rtnl *nl, uint32_t dst, int oif, unsigned flags, struct route *r,
+static int ask_route(struct rtnl *nl, struct ipaddr dst, int oif, unsigned flags, struct route *r,
                      unsigned char *type)
 {
 	struct {
@@ -131,11 +165,12 @@ static int ask_route(struct rtnl *nl, uint32_t dst, int oif, unsigned flags, str
 	req.n.nlmsg_len = NLMSG_LENGTH(sizeof req.rtm);
 	req.n.nlmsg_type = RTM_GETROUTE;
 	req.n.nlmsg_flags = NLM_F_REQUEST;
-	req.rtm.rtm_family = AF_INET;
-	req.rtm.rtm_dst_len = 32;
+	uint8_t be[16];
+	size_t alen = bytes_of(dst, be);
+	req.rtm.rtm_family = alen == 4 ? AF_INET : AF_INET6;
+	req.rtm.rtm_dst_len = (unsigned char)(8 * alen);
 	req.rtm.rtm_flags = flags;
-	uint32_t be = htonl(dst);
-	add_attr(&req.n, RTA_DST, &be, 4);
+	add_attr(&req.n, RTA_DST, be, alen);
 	if (oif > 0)
 		add_attr(&req.n, RTA_OIF, &oif, 4);
 	*r = (struct route){0};
@@ -145,10 +180,10 @@ static int ask_route(struct rtnl *nl, uint32_t dst, int oif, unsigned flags, str
 	return rc;
 }
 
-int route_get(uint32_t dst, int oif, struct route *r, struct zerr *e)
+int route_get(struct ipaddr dst, int oif, struct route *r, struct zerr *e)
 {
-	char d[ADDR_STRLEN], via[IF_NAMESIZE + 16] = "";
-	addr_str(dst, d);
+	char d[IPADDR_STRLEN], via[IF_NAMESIZE + 16] = "";
+	ipaddr_str(dst, d);
 	if (oif > 0) {
 		char name[IF_NAMESIZE];
 		snprintf(via, sizeof via, " out of %s",
@@ -177,6 +212,10 @@ int route_get(uint32_t dst, int oif, struct route *r, struct zerr *e)
 		return zerr_set(e, "no route to %s%s", d, via);
 	r->prefix = mrc == 0 ? match.prefix : dst;
 	r->len = mrc == 0 ? match.len : -1; /* an older kernel: not known */
+	/* the kernel answers IPv4's on-link routes with no gateway attribute
+	 * and with none at all; an IPv4 gateway of 0.0.0.0 is none too */
+	if (ipaddr_is_v4(r->gateway) && ipaddr_v4(r->gateway) == 0)
+		r->gateway = (struct ipaddr){0, 0};
 	if (!if_indextoname((unsigned)r->ifindex, r->ifname))
 		return zerr_set(e, "route to %s: interface %d: %s", d, r->ifindex, strerror(errno));
 	return 0;
@@ -199,6 +238,22 @@ static int iface_fill(struct iface *ifc, struct ifreq *ifr, struct zerr *e)
 	if (ioctl(fd, SIOCGIFADDR, ifr) == 0)
 		ifc->addr = ntohl(((struct sockaddr_in *)&ifr->ifr_addr)->sin_addr.s_addr);
 	close(fd);
+	/* the first global IPv6 address: not link-local (fe80::/10) */
+	struct ifaddrs *ifa0;
+	if (getifaddrs(&ifa0) == 0) {
+		for (struct ifaddrs *ifa = ifa0; ifa; ifa = ifa->ifa_next) {
+			if (!ifa->ifa_addr || ifa->ifa_addr->sa_family != AF_INET6 ||
+			    strcmp(ifa->ifa_name, ifc->name) != 0)
+				continue;
+			struct ipaddr a =
+			    addr_of(&((struct sockaddr_in6 *)ifa->ifa_addr)->sin6_addr, 16);
+			if ((a.hi >> 54) != 0x3fa) { /* fe80::/10 */
+				ifc->addr6 = a;
+				break;
+			}
+		}
+		freeifaddrs(ifa0);
+	}
 	return 0;
 }
 
@@ -235,7 +290,9 @@ int mac_parse(const char *s, uint8_t mac[6])
 
 struct neigh_query {
 	int ifindex;
-	uint32_t addr; /* network order */
+	int family;
+	uint8_t addr[16]; /* network order */
+	size_t alen;
 	uint8_t *mac;
 	bool found, failed;
 };
@@ -246,7 +303,7 @@ static int take_neigh(void *ctx, const struct nlmsghdr *n)
 	if (n->nlmsg_type != RTM_NEWNEIGH)
 		return 0;
 	const struct ndmsg *nd = NLMSG_DATA(n);
-	if (nd->ndm_family != AF_INET || nd->ndm_ifindex != q->ifindex)
+	if (nd->ndm_family != q->family || nd->ndm_ifindex != q->ifindex)
 		return 0;
 	const uint8_t *ll = NULL;
 	bool match = false;
@@ -254,8 +311,8 @@ static int take_neigh(void *ctx, const struct nlmsghdr *n)
 	for (const struct rtattr *a =
 	         (const struct rtattr *)((const char *)nd + NLMSG_ALIGN(sizeof *nd));
 	     RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
-		if (a->rta_type == NDA_DST && RTA_PAYLOAD(a) == 4)
-			match = memcmp(RTA_DATA(a), &q->addr, 4) == 0;
+		if (a->rta_type == NDA_DST && RTA_PAYLOAD(a) == q->alen)
+			match = memcmp(RTA_DATA(a), q->addr, q->alen) == 0;
 		else if (a->rta_type == NDA_LLADDR && RTA_PAYLOAD(a) == 6)
 			ll = RTA_DATA(a);
 	}
@@ -281,28 +338,45 @@ static int neigh_lookup(struct rtnl *nl, struct neigh_query *q)
 	req.n.nlmsg_len = NLMSG_LENGTH(sizeof req.nd);
 	req.n.nlmsg_type = RTM_GETNEIGH;
 	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nd.ndm_family = AF_INET;
+	req.nd.ndm_family = (unsigned char)q->family;
 	q->found = q->failed = false;
 	return rtnl_talk(nl, &req.n, take_neigh, q);
 }
 
-int neigh_resolve(int ifindex, uint32_t addr, uint8_t mac[6], int wait_ms, struct zerr *e)
+int neigh_resolve(int ifindex, struct ipaddr addr, uint8_t mac[6], int wait_ms, struct zerr *e)
 {
-	char a[ADDR_STRLEN], name[IF_NAMESIZE] = "?";
-	addr_str(addr, a);
+	char a[IPADDR_STRLEN], name[IF_NAMESIZE] = "?";
+	ipaddr_str(addr, a);
 	if_indextoname((unsigned)ifindex, name);
 	struct rtnl nl;
 	if (rtnl_open(&nl, e) < 0)
 		return -1;
-	struct neigh_query q = {ifindex, htonl(addr), mac, false, false};
+	struct neigh_query q = {.ifindex = ifindex, .mac = mac};
+	q.alen = bytes_of(addr, q.addr);
+	q.family = q.alen == 4 ? AF_INET : AF_INET6;
 	int rc = neigh_lookup(&nl, &q);
 	if (rc == 0 && !q.found) {
-		/* a datagram to the discard port makes the kernel solicit it */
-		int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		/* a datagram to the discard port makes the kernel solicit it
+		 * (out of ifindex: an IPv6 gateway is often link-local) */
+		int u = socket(q.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (u >= 0) {
-			struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(9)};
-			sin.sin_addr.s_addr = htonl(addr);
-			(void)sendto(u, "", 0, 0, (struct sockaddr *)&sin, sizeof sin);
+			struct sockaddr_storage ss = {0};
+			socklen_t sl;
+			if (q.family == AF_INET) {
+				struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+				sin->sin_family = AF_INET;
+				sin->sin_port = htons(9);
+				memcpy(&sin->sin_addr, q.addr, 4);
+				sl = sizeof *sin;
+			} else {
+				struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+				sin6->sin6_family = AF_INET6;
+				sin6->sin6_port = htons(9);
+				memcpy(&sin6->sin6_addr, q.addr, 16);
+				sin6->sin6_scope_id = (uint32_t)ifindex;
+				sl = sizeof *sin6;
+			}
+			(void)sendto(u, "", 0, 0, (struct sockaddr *)&ss, sl);
 			close(u);
 		}
 		for (int waited = 0; rc == 0 && !q.found && waited < wait_ms; waited += 10) {
@@ -314,7 +388,11 @@ int neigh_resolve(int ifindex, uint32_t addr, uint8_t mac[6], int wait_ms, struc
 	if (rc < 0)
 		return zerr_set(e, "neighbour table: %s", strerror(-rc));
 	if (!q.found)
-		return zerr_set(e, "next hop %s on %s %s within %d ms: give its MAC with -G", a,
-		                name, q.failed ? "did not answer ARP" : "is not resolved", wait_ms);
+		return zerr_set(
+		    e, "next hop %s on %s %s within %d ms: give its MAC with -G", a, name,
+		    q.failed ? (q.family == AF_INET ? "did not answer ARP"
+		                                    : "did not answer neighbour discovery")
+		             : "is not resolved",
+		    wait_ms);
 	return 0;
 }

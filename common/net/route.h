@@ -10,39 +10,49 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/ipaddr.h"
 #include "util/zerr.h"
 
+/* Addresses of either family; all zero ({0, 0}, which is no IPv4
+ * address's form) means none. */
 struct route {
 	int ifindex;
 	char ifname[IF_NAMESIZE];
-	uint32_t gateway; /* host order; 0: the destination is on the link */
-	uint32_t prefsrc; /* the source address the kernel would pick; 0: none */
-	uint32_t prefix;  /* the route that matched: prefix/len */
+	struct ipaddr gateway; /* none: the destination is on the link */
+	struct ipaddr prefsrc; /* the source address the kernel would pick */
+	struct ipaddr prefix;  /* the route that matched: prefix/len */
 	int len;
 };
 
-/* The route toward dst (host order), out of interface oif if oif > 0.
- * Errors name the destination and interface and say why there is no
- * route (unreachable, prohibited, a local address, none out of oif). */
-int route_get(uint32_t dst, int oif, struct route *r, struct zerr *e);
+static inline bool route_none(struct ipaddr a)
+{
+	return !a.hi && !a.lo;
+}
 
-/* The interface with this index: its name, MAC and first IPv4 address (0
- * if none). */
+/* The route toward dst (of either family), out of interface oif if oif >
+ * 0. Errors name the destination and interface and say why there is no
+ * route (unreachable, prohibited, a local address, none out of oif). */
+int route_get(struct ipaddr dst, int oif, struct route *r, struct zerr *e);
+
+/* The interface with this index: its name, MAC, first IPv4 address (0 if
+ * none) and first global IPv6 address (none if none). */
 struct iface {
 	int ifindex;
 	char name[IF_NAMESIZE];
 	uint8_t mac[6];
 	uint32_t addr;
+	struct ipaddr addr6;
 };
 int iface_by_name(const char *name, struct iface *ifc, struct zerr *e);
 int iface_by_index(int ifindex, struct iface *ifc, struct zerr *e);
 
-/* The link-layer address of neighbour addr on interface ifindex: the
- * kernel's neighbour table; when it has no usable entry, a datagram to
- * addr makes the kernel solicit it (ARP), and the table is read again
- * every 10 ms for up to wait_ms. Errors name the neighbour and interface,
- * and say whether it did not answer. */
-int neigh_resolve(int ifindex, uint32_t addr, uint8_t mac[6], int wait_ms, struct zerr *e);
+/* The link-layer address of neighbour addr (either family) on interface
+ * ifindex: the kernel's neighbour table; when it has no usable entry, a
+ * datagram to addr makes the kernel solicit it (ARP, or IPv6 neighbour
+ * discovery), and the table is read again every 10 ms for up to wait_ms.
+ * Errors name the neighbour and interface, and say whether it did not
+ * answer. */
+int neigh_resolve(int ifindex, struct ipaddr addr, uint8_t mac[6], int wait_ms, struct zerr *e);
 
 /* Parses "aa:bb:cc:dd:ee:ff". */
 int mac_parse(const char *s, uint8_t mac[6]);

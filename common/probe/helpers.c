@@ -1,51 +1,97 @@
-/* helpers: what the probe modules share: ICMP errors quoting a probe, the
- * IPv4 header of a filled probe, and frames assembled by libnet. */
+/* helpers: what the probe modules share: the IP layer of both families,
+ * ICMP errors quoting a probe, and frames assembled by libnet. */
 #include "probe/helpers.h"
 
 #include <libnet.h>
 #include <string.h>
 
-const uint8_t *probe_icmp_quote(const uint8_t *ip, size_t len, uint8_t proto, const uint8_t **l4,
-                                struct probe_result *r)
+bool probe_ip_parse(const uint8_t *ip, size_t len, struct probe_ip *p)
 {
-	size_t pl, ihl = ipv4_header(ip, len, &pl);
-	if (!ihl || ip[9] != IPPROTO_ICMP_ || pl < 8 + 20 + 8)
-		return NULL;
-	const uint8_t *icmp = ip + ihl;
-	switch (icmp[0]) {
-	case 3:
-		r->classification = icmp[1] == 3 ? "port-unreachable" : "unreach";
-		break;
-	case 4:
-		r->classification = "sourcequench";
-		break;
-	case 5:
-		r->classification = "redirect";
-		break;
-	case 11:
-		r->classification = "timxceed";
-		break;
-	default:
+	size_t pl, hl;
+	if (len >= 1 && (ip[0] >> 4) == 6) {
+		uint8_t proto;
+		if (!(hl = ipv6_header(ip, len, &proto, &pl)))
+			return false;
+		*p = (struct probe_ip){rd_ip6(ip + 8),
+		                       rd_ip6(ip + 24),
+		                       proto,
+		                       ip[7],
+		                       0,
+		                       (uint32_t)(ip[1] & 15) << 16 | rd16(ip + 2),
+		                       ip + hl,
+		                       pl,
+		                       true};
+		return true;
+	}
+	if (!(hl = ipv4_header(ip, len, &pl)))
+		return false;
+	*p = (struct probe_ip){ipaddr_from_v4(rd32(ip + 12)),
+	                       ipaddr_from_v4(rd32(ip + 16)),
+	                       ip[9],
+	                       ip[8],
+	                       rd16(ip + 4),
+	                       0,
+	                       ip + hl,
+	                       pl,
+	                       false};
+	return true;
+}
+
+/* The classification of an ICMP error of p's family, or NULL if it is
+ * none. */
+static const char *icmp_error_name(bool v6, uint8_t type, uint8_t code)
+{
+	if (v6) {
+		switch (type) {
+		case 1:
+			return code == 4 ? "port-unreachable" : "unreach";
+		case 2:
+			return "toobig";
+		case 3:
+			return "timxceed";
+		case 4:
+			return "paramprob";
+		}
 		return NULL;
 	}
-	const uint8_t *inner = icmp + 8;
-	size_t ipl, iihl = ipv4_header(inner, pl - 8, &ipl);
-	if (!iihl || ipl < 8 || inner[9] != proto)
-		return NULL;
+	switch (type) {
+	case 3:
+		return code == 3 ? "port-unreachable" : "unreach";
+	case 4:
+		return "sourcequench";
+	case 5:
+		return "redirect";
+	case 11:
+		return "timxceed";
+	}
+	return NULL;
+}
+
+bool probe_icmp_quote(const struct probe_ip *outer, uint8_t proto, struct probe_ip *quoted,
+                      struct probe_result *r)
+{
+	if (!probe_is_icmp(outer) || outer->l4_len < 8)
+		return false;
+	const uint8_t *icmp = outer->l4;
+	const char *name = icmp_error_name(outer->v6, icmp[0], icmp[1]);
+	/* the quoted packet is of the error's family, with 8 bytes past it */
+	if (!name || !probe_ip_parse(icmp + 8, outer->l4_len - 8, quoted) ||
+	    quoted->v6 != outer->v6 || quoted->proto != proto || quoted->l4_len < 8)
+		return false;
+	r->classification = name;
 	r->icmp_type = icmp[0];
 	r->icmp_code = icmp[1];
-	r->icmp_responder = rd32(ip + 12);
-	r->ttl = ip[8];
-	r->ipid = rd16(ip + 4);
-	r->saddr = rd32(inner + 16); /* the target the quoted probe went to */
-	r->daddr = rd32(inner + 12);
+	r->icmp_responder = outer->src;
+	r->ttl = outer->ttl;
+	r->ipid = outer->ipid;
+	r->saddr = quoted->dst; /* the target the quoted probe went to */
+	r->daddr = quoted->src;
 	r->success = false;
-	*l4 = inner + iihl;
 	if (proto == IPPROTO_TCP_ || proto == IPPROTO_UDP_) {
-		r->sport = rd16(*l4 + 2);
-		r->dport = rd16(*l4);
+		r->sport = rd16(quoted->l4 + 2);
+		r->dport = rd16(quoted->l4);
 	}
-	return inner;
+	return true;
 }
 
 void probe_ip_fill(uint8_t *ip, uint32_t saddr, uint32_t daddr, uint16_t id)
@@ -57,6 +103,16 @@ void probe_ip_fill(uint8_t *ip, uint32_t saddr, uint32_t daddr, uint16_t id)
 	wr16(ip + 10, csum_fold(csum_add(0, ip, 20)));
 }
 
+void probe_ip6_fill(uint8_t *ip6, const struct ipaddr *saddr, const struct ipaddr *daddr,
+                    uint32_t flow, uint16_t payload_len)
+{
+	ip6[1] = (uint8_t)((ip6[1] & 0xf0) | ((flow >> 16) & 15));
+	wr16(ip6 + 2, (uint16_t)flow);
+	wr16(ip6 + 4, payload_len);
+	wr_ip6(ip6 + 8, saddr);
+	wr_ip6(ip6 + 24, daddr);
+}
+
 libnet_t *probe_libnet_init(struct zerr *e)
 {
 	char errbuf[LIBNET_ERRBUF_SIZE];
@@ -66,18 +122,31 @@ libnet_t *probe_libnet_init(struct zerr *e)
 	return l;
 }
 
-int probe_libnet_frame(libnet_t *l, bool built, const struct probe_params *pp, uint32_t saddr,
-                       uint8_t proto, size_t l4len, uint8_t *frame, struct zerr *e)
+int probe_libnet_frame(libnet_t *l, bool built, const struct probe_params *pp, uint32_t saddr4,
+                       const struct ipaddr *saddr6, uint8_t proto, size_t l4len, uint8_t *frame,
+                       struct zerr *e)
 {
 	uint8_t *pkt = NULL;
-	uint32_t n = 0, len = (uint32_t)(ETH_LEN + 20 + l4len);
+	uint32_t n = 0, len = (uint32_t)(ETH_LEN + (saddr6 ? IP6_LEN : IP4_LEN) + l4len);
+	bool ip_built;
+	if (saddr6) {
+		/* the destination is patched in per probe; libnet's checksum
+		 * over the template is redone by fill6 */
+		struct libnet_in6_addr src, dst = {{{0}}};
+		wr_ip6((uint8_t *)&src, saddr6);
+		ip_built = built && libnet_build_ipv6(0, 0, (uint16_t)l4len, proto, pp->ttl, src,
+		                                      dst, NULL, 0, l, 0) != -1;
+	} else {
+		ip_built =
+		    built && libnet_build_ipv4((uint16_t)(IP4_LEN + l4len), 0, 0, 0, pp->ttl, proto,
+		                               0, htonl(saddr4), 0, NULL, 0, l, 0) != -1;
+	}
 	/* libnet_adv_cull_packet wants a link-layer handle; under LIBNET_NONE
 	 * libnet_pblock_coalesce assembles the frame and fills the checksums */
 	int ok =
-	    built &&
-	    libnet_build_ipv4((uint16_t)(20 + l4len), 0, 0, 0, pp->ttl, proto, 0, htonl(saddr), 0,
-	                      NULL, 0, l, 0) != -1 &&
-	    libnet_build_ethernet(pp->dst_mac, pp->src_mac, ETHERTYPE_IP, NULL, 0, l, 0) != -1 &&
+	    ip_built &&
+	    libnet_build_ethernet(pp->dst_mac, pp->src_mac, saddr6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP,
+	                          NULL, 0, l, 0) != -1 &&
 	    libnet_pblock_coalesce(l, &pkt, &n) != -1 && n == len;
 	if (ok)
 		memcpy(frame, pkt, n);

@@ -18,6 +18,7 @@ int probe_setup(const struct probe_module *m, struct probe_params *pp, const cha
                 struct zerr *e)
 {
 	pp->template_len = m->frame_len;
+	pp->template_len6 = m->frame_len6;
 	pp->mod_state = NULL;
 	if (m->setup)
 		return m->setup(pp, args, e);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/fields.h"
+#include "core/ipaddr.h"
 #include "core/secret.h"
 #include "net/packet.h"
 #include "util/zerr.h"
@@ -26,24 +27,25 @@ struct probe_params {
 	uint32_t sport_count;
 	unsigned probes; /* per target (-P); each uses its own source port */
 	uint8_t ttl;
-	/* set by probe_setup: bytes of the template that fill starts from, and
-	 * what the module parsed from --probe-args (owned by the module) */
-	size_t template_len;
+	/* set by probe_setup: bytes of the template that fill (and fill6)
+	 * starts from, and what the module parsed from --probe-args (owned by
+	 * the module) */
+	size_t template_len, template_len6;
 	const void *mod_state;
 };
 
-/* A validated response, in host order. */
+/* A validated response, in host order; addresses of either family. */
 struct probe_result {
-	uint32_t saddr, daddr; /* the target, and our source address */
-	uint16_t sport, dport; /* the target port, and our source port */
+	struct ipaddr saddr, daddr; /* the target, and our source address */
+	uint16_t sport, dport;      /* the target port, and our source port */
 	uint32_t seqnum, acknum;
-	uint16_t window, ipid;
-	uint8_t ttl;
+	uint16_t window, ipid; /* ipid: IPv4's identification (0 for IPv6) */
+	uint8_t ttl;           /* or IPv6's hop limit */
 	uint8_t tcp_flags;
-	uint8_t icmp_type, icmp_code;
+	uint8_t icmp_type, icmp_code; /* ICMPv6's for IPv6 */
 	uint16_t echo_id, echo_seq;
-	uint32_t icmp_responder; /* for ICMP errors: who sent it */
-	uint64_t sent_sec;       /* icmp_echo_time: when the probe left (echoed) */
+	struct ipaddr icmp_responder; /* for ICMP errors: who sent it */
+	uint64_t sent_sec;            /* icmp_echo_time: when the probe left (echoed) */
 	uint32_t sent_usec;
 	uint16_t udp_len;    /* udp: UDP length of the answer */
 	uint16_t data_len;   /* udp: payload bytes captured, at data */
@@ -64,9 +66,11 @@ struct probe_module {
 	const char *args_help; /* what --probe-args takes, or NULL: none */
 	bool needs_port;       /* targets carry a port (-p or addr,port lines) */
 	size_t frame_len;      /* of the template (and of every probe, unless fill says) */
+	size_t frame_len6;     /* the same for IPv6 (20 bytes more) */
 	field_mask fields;     /* what its results fill beyond fields_common */
 	const char *default_fields;
-	const char *bpf; /* capture filter for zrecv */
+	const char *bpf;  /* capture filter for zrecv: IPv4 answers */
+	const char *bpf6; /* and IPv6 ones (libpcap reads tcp[] for IPv4 only) */
 	/* Parses --probe-args (args may be NULL) into pp->mod_state and may set
 	 * pp->template_len; NULL for modules without arguments. */
 	int (*setup)(struct probe_params *pp, const char *args, struct zerr *e);
@@ -78,7 +82,14 @@ struct probe_module {
 	 * recomputes checksums; returns the frame's length. */
 	size_t (*fill)(const struct probe_params *pp, uint8_t *frame, uint32_t saddr,
 	               uint32_t daddr, uint16_t dport, unsigned probe_num);
-	/* Checks a frame from its IPv4 header on (len bytes captured). */
+	/* The same for IPv6: the frame for one source address, and one target
+	 * patched into it (with the IPv6 pseudo-header in the checksum). */
+	int (*make_template6)(const struct probe_params *pp, const struct ipaddr *saddr,
+	                      uint8_t *frame, struct zerr *e);
+	size_t (*fill6)(const struct probe_params *pp, uint8_t *frame, const struct ipaddr *saddr,
+	                const struct ipaddr *daddr, uint16_t dport, unsigned probe_num);
+	/* Checks a frame from its IP header on, of either family (len bytes
+	 * captured). */
 	enum probe_verdict (*validate)(const struct probe_params *pp, const uint8_t *ip, size_t len,
 	                               struct probe_result *r);
 	/* What the receiver must be set up with (probe_setup's args there) to

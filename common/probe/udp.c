@@ -14,7 +14,11 @@
  * identification. An answer must come from the target port to that source
  * port (the log2 of the -s range in bits) and echo the payload's bytes;
  * an ICMP error must quote both ports and the identification (16 bits
- * more). zrecv gets the echo rule from zsend's start record. */
+ * more). zrecv gets the echo rule from zsend's start record.
+ * For IPv6 the same datagram goes in an IPv6 packet, its MAC over the
+ * IPv6 addresses; an ICMPv6 error must quote the flow label (20 bits)
+ * where an ICMP one quotes the identification. A payload over 1452 bytes
+ * has no IPv6 form (1500 bytes less the two headers). */
 #include <ctype.h>
 #include <math.h>
 #include <errno.h>
@@ -23,23 +27,28 @@
 #include <string.h>
 
 #include "core/addr.h"
+#include "core/ipaddr.h"
 #include "probe/helpers.h"
 #include "util/readfile.h"
 
 #define IP_OFF ETH_LEN
-#define UDP_OFF (ETH_LEN + 20)
+#define UDP_OFF (ETH_LEN + IP4_LEN)
+#define UDP_OFF6 (ETH_LEN + IP6_LEN)
 #define UDP_HDR 8
 #define PAYLOAD_OFF (UDP_OFF + UDP_HDR)
+#define PAYLOAD_OFF6 (UDP_OFF6 + UDP_HDR)
+#define MAX_PAYLOAD6 (PROBE_MAX_PAYLOAD - (IP6_LEN - IP4_LEN))
 
 enum seg_kind { SEG_TEXT, SEG_SADDR, SEG_DADDR, SEG_SPORT, SEG_DPORT, SEG_NONCE };
 
 static const struct {
 	const char *name;
 	enum seg_kind kind;
-	size_t max_len; /* of its rendering */
+	size_t max_len;  /* of its rendering, for IPv4 */
+	size_t max_len6; /* and for IPv6 */
 } template_fields[] = {
-    {"saddr", SEG_SADDR, 15}, {"daddr", SEG_DADDR, 15}, {"sport", SEG_SPORT, 5},
-    {"dport", SEG_DPORT, 5},  {"nonce", SEG_NONCE, 8},
+    {"saddr", SEG_SADDR, 15, 39}, {"daddr", SEG_DADDR, 15, 39}, {"sport", SEG_SPORT, 5, 5},
+    {"dport", SEG_DPORT, 5, 5},   {"nonce", SEG_NONCE, 8, 8},
 };
 
 struct segment {
@@ -131,11 +140,12 @@ static int add_seg(struct udp_payload *p, enum seg_kind kind, size_t off, size_t
 
 /* Splits a template into text and ${field} segments; returns the longest
  * payload it can render to. */
-static int parse_template(const char *path, struct udp_payload *p, size_t *max_len, struct zerr *e)
+static int parse_template(const char *path, struct udp_payload *p, size_t *max_len,
+                          size_t *max_len6, struct zerr *e)
 {
 	const char *t = (const char *)p->bytes;
 	size_t start = 0, i = 0;
-	*max_len = 0;
+	*max_len = *max_len6 = 0;
 	while (i < p->len) {
 		if (!(t[i] == '$' && i + 1 < p->len && t[i + 1] == '{')) {
 			i++;
@@ -161,11 +171,13 @@ static int parse_template(const char *path, struct udp_payload *p, size_t *max_l
 		if (add_seg(p, template_fields[found].kind, 0, 0, e) < 0)
 			return -1;
 		*max_len += (i - start) + template_fields[found].max_len;
+		*max_len6 += (i - start) + template_fields[found].max_len6;
 		i = start = (size_t)(close - t) + 1;
 	}
 	if (i > start && add_seg(p, SEG_TEXT, start, i - start, e) < 0)
 		return -1;
 	*max_len += i - start;
+	*max_len6 += i - start;
 	return 0;
 }
 
@@ -185,7 +197,7 @@ static int udp_setup(struct probe_params *pp, const char *args, struct zerr *e)
 	if (!p)
 		return zerr_set(e, "out of memory");
 	pp->mod_state = p;
-	size_t max_len = 0;
+	size_t max_len = 0, max_len6 = 0;
 	int rc = 0;
 	/* ";echo=" ends the payload's part; zrecv gets "echo=" alone */
 	char *copy = NULL;
@@ -226,7 +238,7 @@ static int udp_setup(struct probe_params *pp, const char *args, struct zerr *e)
 		else
 			p->bytes = (uint8_t *)buf;
 		if (rc == 0 && tmpl)
-			rc = parse_template(path, p, &max_len, e);
+			rc = parse_template(path, p, &max_len, &max_len6, e);
 	} else {
 		rc = zerr_set(e,
 		              "--probe-args '%.40s': give file:PATH, hex:HEX, text:STRING or "
@@ -250,13 +262,16 @@ static int udp_setup(struct probe_params *pp, const char *args, struct zerr *e)
 	if (p->echo.on && p->bytes) /* the echo window counts per probe */
 		memset(p->bytes + p->echo.off, 0, p->echo.len);
 	p->sum = csum_add(0, p->bytes, p->len);
-	/* a fixed payload is part of the template; a template's is rendered */
+	/* a fixed payload is part of the template; a template's is rendered;
+	 * past 1452 bytes there is no IPv6 form */
+	size_t most = p->nsegs ? max_len6 : p->len;
 	pp->template_len = PAYLOAD_OFF + (p->nsegs ? 0 : p->len);
+	pp->template_len6 = most > MAX_PAYLOAD6 ? 0 : PAYLOAD_OFF6 + (p->nsegs ? 0 : p->len);
 	return 0;
 }
 
-static int udp_template(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
-                        struct zerr *e)
+static int template_any(const struct probe_params *pp, uint32_t saddr4, const struct ipaddr *saddr6,
+                        uint8_t *frame, struct zerr *e)
 {
 	const struct udp_payload *p = pp->mod_state;
 	size_t plen = p->nsegs ? 0 : p->len;
@@ -265,17 +280,32 @@ static int udp_template(const struct probe_params *pp, uint32_t saddr, uint8_t *
 		return -1;
 	bool built = libnet_build_udp(0, 0, (uint16_t)(UDP_HDR + plen), 0, plen ? p->bytes : NULL,
 	                              (uint32_t)plen, l, 0) != -1;
-	return probe_libnet_frame(l, built, pp, saddr, IPPROTO_UDP, UDP_HDR + plen, frame, e);
+	return probe_libnet_frame(l, built, pp, saddr4, saddr6, IPPROTO_UDP, UDP_HDR + plen, frame,
+	                          e);
+}
+
+static int udp_template(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
+                        struct zerr *e)
+{
+	return template_any(pp, saddr, NULL, frame, e);
+}
+
+static int udp_template6(const struct probe_params *pp, const struct ipaddr *saddr, uint8_t *frame,
+                         struct zerr *e)
+{
+	if (pp->template_len6 == 0)
+		return zerr_set(e, "a UDP payload over %d bytes has no IPv6 form", MAX_PAYLOAD6);
+	return template_any(pp, 0, saddr, frame, e);
 }
 
 /* Renders the template for one probe at out; returns its length. */
-static size_t render(const struct udp_payload *p, uint8_t *out, uint32_t saddr, uint32_t daddr,
-                     uint16_t sport, uint16_t dport, uint32_t nonce)
+static size_t render(const struct udp_payload *p, uint8_t *out, struct ipaddr saddr,
+                     struct ipaddr daddr, uint16_t sport, uint16_t dport, uint32_t nonce)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < p->nsegs; i++) {
 		const struct segment *s = &p->segs[i];
-		char buf[ADDR_STRLEN];
+		char buf[IPADDR_STRLEN];
 		switch (s->kind) {
 		case SEG_TEXT:
 			memcpy(out + n, p->bytes + s->off, s->len);
@@ -283,7 +313,7 @@ static size_t render(const struct udp_payload *p, uint8_t *out, uint32_t saddr, 
 			break;
 		case SEG_SADDR:
 		case SEG_DADDR: {
-			const char *a = addr_str(s->kind == SEG_SADDR ? saddr : daddr, buf);
+			const char *a = ipaddr_str(s->kind == SEG_SADDR ? saddr : daddr, buf);
 			size_t l = strlen(a);
 			memcpy(out + n, a, l);
 			n += l;
@@ -302,71 +332,118 @@ static size_t render(const struct udp_payload *p, uint8_t *out, uint32_t saddr, 
 	return n;
 }
 
+/* A source address changed so that a MAC under it is another MAC: for
+ * the echo bytes and the nonce, which must say nothing about the port's. */
+static struct ipaddr other_source(struct ipaddr saddr, uint32_t x)
+{
+	if (ipaddr_is_v4(saddr))
+		return ipaddr_from_v4(ipaddr_v4(saddr) ^ x);
+	saddr.lo ^= x;
+	return saddr;
+}
+
 /* The echoed bytes of a probe: a MAC under another input than the one
  * that picks the port, so they say nothing about it. */
-static void echo_bytes(const struct probe_params *pp, uint32_t daddr, uint16_t dport,
-                       uint32_t saddr, uint8_t *out, size_t len)
+static void echo_bytes(const struct probe_params *pp, struct ipaddr daddr, uint16_t dport,
+                       struct ipaddr saddr, uint8_t *out, size_t len)
 {
-	uint64_t m = secret_mac(pp->secret, daddr, dport, saddr ^ 0x5a5aa5a5u);
+	uint64_t m = probe_mac(pp, daddr, dport, other_source(saddr, 0x5a5aa5a5u));
 	for (size_t i = 0; i < len; i++)
 		out[i] = (uint8_t)(m >> (56 - 8 * i));
 }
 
-static size_t udp_fill(const struct probe_params *pp, uint8_t *frame, uint32_t saddr,
-                       uint32_t daddr, uint16_t dport, unsigned probe_num)
+/* The datagram at udp, for either family, but for its checksum: payload
+ * (rendered, or echo bytes placed) and header. Returns the payload's
+ * length; *psum is the payload's checksum words. */
+static size_t fill_udp(const struct probe_params *pp, uint8_t *udp, struct ipaddr saddr,
+                       struct ipaddr daddr, uint16_t dport, uint16_t sport, uint32_t *psump)
 {
 	const struct udp_payload *p = pp->mod_state;
-	uint64_t mac = secret_mac(pp->secret, daddr, dport, saddr);
-	uint16_t sport = probe_sport(pp, mac, probe_num);
-	uint8_t *ip = frame + IP_OFF, *udp = frame + UDP_OFF;
+	uint8_t *pay = udp + UDP_HDR;
 	size_t plen = p->len;
 	uint32_t psum = p->sum;
 	if (p->nsegs) {
 		/* a second MAC, under another input, so the nonce says nothing
 		 * about the first */
-		uint32_t nonce = (uint32_t)secret_mac(pp->secret, daddr, dport, ~saddr);
-		plen = render(p, frame + PAYLOAD_OFF, saddr, daddr, sport, dport, nonce);
-		psum = csum_add(0, frame + PAYLOAD_OFF, plen);
-		wr16(ip + 2, (uint16_t)(20 + UDP_HDR + plen));
+		uint32_t nonce = (uint32_t)probe_mac(pp, daddr, dport, other_source(saddr, ~0u));
+		plen = render(p, pay, saddr, daddr, sport, dport, nonce);
+		psum = csum_add(0, pay, plen);
 	} else if (p->echo.on) {
-		uint8_t *pay = frame + PAYLOAD_OFF;
 		echo_bytes(pp, daddr, dport, saddr, pay + p->echo.off, p->echo.len);
 		psum += csum_add(0, pay + p->echo.w0, p->echo.w1 - p->echo.w0);
 	}
-	probe_ip_fill(ip, saddr, daddr, (uint16_t)(mac >> 48));
 	wr16(udp, sport);
 	wr16(udp + 2, dport);
 	wr16(udp + 4, (uint16_t)(UDP_HDR + plen));
 	udp[6] = udp[7] = 0;
-	uint32_t sum = csum_add(0, ip + 12, 8) + IPPROTO_UDP_ + (uint32_t)(UDP_HDR + plen);
-	uint16_t c = csum_fold(csum_add(sum, udp, UDP_HDR) + psum);
+	*psump = psum;
+	return plen;
+}
+
+/* The UDP checksum: the pseudo-header's sum, the header's, the payload's. */
+static void udp_checksum(uint8_t *udp, uint32_t pseudo, uint32_t psum)
+{
+	uint16_t c = csum_fold(csum_add(pseudo, udp, UDP_HDR) + psum);
 	wr16(udp + 6, c ? c : 0xffff); /* 0 would mean "no checksum" */
+}
+
+static size_t udp_fill(const struct probe_params *pp, uint8_t *frame, uint32_t saddr,
+                       uint32_t daddr, uint16_t dport, unsigned probe_num)
+{
+	uint64_t mac = secret_mac(pp->secret, daddr, dport, saddr);
+	uint8_t *ip = frame + IP_OFF, *udp = frame + UDP_OFF;
+	uint32_t psum;
+	size_t plen = fill_udp(pp, udp, ipaddr_from_v4(saddr), ipaddr_from_v4(daddr), dport,
+	                       probe_sport(pp, mac, probe_num), &psum);
+	wr16(ip + 2, (uint16_t)(IP4_LEN + UDP_HDR + plen));
+	probe_ip_fill(ip, saddr, daddr, (uint16_t)(mac >> 48));
+	udp_checksum(udp, csum_add(0, ip + 12, 8) + IPPROTO_UDP_ + (uint32_t)(UDP_HDR + plen),
+	             psum);
 	return PAYLOAD_OFF + plen;
+}
+
+static size_t udp_fill6(const struct probe_params *pp, uint8_t *frame, const struct ipaddr *saddr,
+                        const struct ipaddr *daddr, uint16_t dport, unsigned probe_num)
+{
+	uint64_t mac = secret_mac6(pp->secret, *daddr, dport, *saddr);
+	uint8_t *ip6 = frame + IP_OFF, *udp = frame + UDP_OFF6;
+	uint32_t psum;
+	size_t plen =
+	    fill_udp(pp, udp, *saddr, *daddr, dport, probe_sport(pp, mac, probe_num), &psum);
+	probe_ip6_fill(ip6, saddr, daddr, (uint32_t)(mac >> 44) & 0xfffff,
+	               (uint16_t)(UDP_HDR + plen));
+	udp_checksum(udp, probe_pseudo6(ip6, (uint32_t)(UDP_HDR + plen), IPPROTO_UDP_), psum);
+	return PAYLOAD_OFF6 + plen;
+}
+
+/* The bits of the MAC an ICMP error's quote of a UDP probe must show: the
+ * IP identification (16) or the IPv6 flow label (20). */
+static bool quote_ok(const struct probe_ip *q, uint64_t mac)
+{
+	return q->v6 ? q->flow == ((uint32_t)(mac >> 44) & 0xfffff)
+	             : q->ipid == (uint16_t)(mac >> 48);
 }
 
 static enum probe_verdict udp_validate(const struct probe_params *pp, const uint8_t *ip, size_t len,
                                        struct probe_result *r)
 {
-	size_t pl, ihl = ipv4_header(ip, len, &pl);
-	if (!ihl)
+	struct probe_ip pk;
+	if (!probe_ip_parse(ip, len, &pk))
 		return PROBE_NOT_OURS;
-	if (ip[9] == IPPROTO_ICMP_) {
-		const uint8_t *u;
-		const uint8_t *inner = probe_icmp_quote(ip, len, IPPROTO_UDP_, &u, r);
-		if (!inner)
+	if (probe_is_icmp(&pk)) {
+		struct probe_ip q;
+		if (!probe_icmp_quote(&pk, IPPROTO_UDP_, &q, r))
 			return PROBE_NOT_OURS;
-		uint64_t mac = secret_mac(pp->secret, r->saddr, r->sport, r->daddr);
-		if (!probe_sport_ok(pp, mac, r->dport) || rd16(inner + 4) != (uint16_t)(mac >> 48))
+		uint64_t mac = probe_mac(pp, r->saddr, r->sport, r->daddr);
+		if (!probe_sport_ok(pp, mac, r->dport) || !quote_ok(&q, mac))
 			return PROBE_BAD_MAC;
 		return PROBE_VALID;
 	}
-	if (ip[9] != IPPROTO_UDP_ || pl < UDP_HDR)
+	size_t pl = pk.l4_len;
+	if (pk.proto != IPPROTO_UDP_ || pl < UDP_HDR)
 		return PROBE_NOT_OURS;
-	const uint8_t *udp = ip + ihl;
-	r->saddr = rd32(ip + 12);
-	r->daddr = rd32(ip + 16);
-	r->ttl = ip[8];
-	r->ipid = rd16(ip + 4);
+	const uint8_t *udp = pk.l4;
+	probe_ip_result(&pk, r);
 	r->sport = rd16(udp);
 	r->dport = rd16(udp + 2);
 	r->udp_len = rd16(udp + 4);
@@ -375,7 +452,7 @@ static enum probe_verdict udp_validate(const struct probe_params *pp, const uint
 	size_t dl = r->udp_len - UDP_HDR;
 	r->data = udp + UDP_HDR;
 	r->data_len = (uint16_t)(dl < pl - UDP_HDR ? dl : pl - UDP_HDR);
-	uint64_t mac = secret_mac(pp->secret, r->saddr, r->sport, r->daddr);
+	uint64_t mac = probe_mac(pp, r->saddr, r->sport, r->daddr);
 	if (!probe_sport_ok(pp, mac, r->dport))
 		return PROBE_BAD_MAC;
 	const struct udp_payload *p = pp->mod_state;
@@ -414,17 +491,21 @@ const struct probe_module probe_udp = {
     .args_help = "file:PATH | hex:HEX | text:STRING | template:PATH",
     .needs_port = true,
     .frame_len = PAYLOAD_OFF,
+    .frame_len6 = PAYLOAD_OFF6,
     .fields = FIELD_BIT(F_SPORT) | FIELD_BIT(F_DPORT) | FIELD_BIT(F_UDP_PKT_SIZE) |
               FIELD_BIT(F_DATA) | ICMP_ERROR_FIELDS,
     .default_fields = "saddr,daddr,sport,dport,ttl,ipid,udp_pkt_size,data,icmp_responder,"
                       "icmp_type,icmp_code,classification,success,repeat,cooldown,timestamp_ts,"
                       "timestamp_us",
     .bpf = "udp or (icmp and (icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11))",
+    .bpf6 = "(ip6 and udp) or " BPF6_ICMP_ERRORS,
     .setup = udp_setup,
     .teardown = udp_teardown,
     .receiver_args = udp_receiver_args,
     .answer_bits = udp_answer_bits,
     .make_template = udp_template,
     .fill = udp_fill,
+    .make_template6 = udp_template6,
+    .fill6 = udp_fill6,
     .validate = udp_validate,
 };

@@ -161,12 +161,17 @@ static void check_valid(const struct probe_result *r)
 		abort(); /* every valid answer is classified */
 }
 
+/* A target line of either family: what it gives prints and parses back. */
 static void fuzz_targetline(const char *in, size_t n)
 {
-	uint32_t a;
+	struct ipaddr a, b;
 	int port;
 	const char *why;
-	if (targetline_parse(in, n, &a, &port, &why) == TL_OK && port > 65535)
+	if (targetline_parse(in, n, &a, &port, &why) != TL_OK)
+		return;
+	char t[IPADDR_STRLEN];
+	ipaddr_str(a, t);
+	if (port > 65535 || ipaddr_parse(t, strlen(t), &b) < 0 || !ipaddr_eq(a, b))
 		abort();
 }
 
@@ -209,11 +214,14 @@ static void fuzz_frame(const char *in, size_t n)
 	int link = links[(uint8_t)in[0] % 3];
 	char *f = malloc(n - 1 ? n - 1 : 1); /* exactly the frame: ASan sees past it */
 	memcpy(f, in + 1, n - 1);
-	if (frame_ipv4(link, (const uint8_t *)f, n - 1, &fr) == FRAME_IPV4) {
+	enum frame_kind k = frame_ip(link, (const uint8_t *)f, n - 1, &fr);
+	if (k == FRAME_IPV4 || k == FRAME_IPV6) {
 		if (fr.ip < (const uint8_t *)f || fr.ip + fr.len != (const uint8_t *)f + n - 1)
 			abort();
+		bool later = k == FRAME_IPV4 ? ipv4_later_fragment(fr.ip, fr.len)
+		                             : ipv6_later_fragment(fr.ip, fr.len);
 		for (int i = 0; probe_modules[i]; i++)
-			if (!ipv4_later_fragment(fr.ip, fr.len))
+			if (!later)
 				fuzz_module(probe_modules[i], (const char *)fr.ip, fr.len);
 	}
 	free(f);

@@ -1,7 +1,8 @@
 /* lab_listen: the lab's open TCP ports. Listens on each port given, bound to
- * the wildcard address, so with a local route every address of a live
- * prefix answers SYN with SYN-ACK there (and RST elsewhere). Accepts and
- * closes whatever completes a handshake. Runs until SIGTERM/SIGINT.
+ * the wildcard addresses of IPv4 and IPv6 (an IPv6-only socket beside the
+ * IPv4 one), so with a local route every address of a live prefix answers
+ * SYN with SYN-ACK there (and RST elsewhere). Accepts and closes whatever
+ * completes a handshake. Runs until SIGTERM/SIGINT.
  * usage: lab_listen PORT... */
 #include <netinet/in.h>
 #include <poll.h>
@@ -15,7 +16,7 @@
 
 int main(int argc, char **argv)
 {
-	struct pollfd fds[MAX_PORTS];
+	struct pollfd fds[2 * MAX_PORTS];
 	int n = 0;
 	if (argc < 2 || argc - 1 > MAX_PORTS) {
 		fprintf(stderr, "usage: lab_listen PORT... (at most %d)\n", MAX_PORTS);
@@ -37,6 +38,16 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		fds[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
+		int fd6 = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6,
+		                            .sin6_port = htons((uint16_t)port)};
+		setsockopt(fd6, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (fd6 < 0 || setsockopt(fd6, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0 ||
+		    bind(fd6, (struct sockaddr *)&sin6, sizeof sin6) < 0 || listen(fd6, 4096) < 0) {
+			perror("lab_listen (IPv6)");
+			return 1;
+		}
+		fds[n++] = (struct pollfd){.fd = fd6, .events = POLLIN};
 	}
 	printf("listening\n");
 	fflush(stdout);

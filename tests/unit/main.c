@@ -50,6 +50,10 @@ struct harness harness_state;
 	X(secret_key_files)                                                                        \
 	X(tcp_syn_frame_and_validation)                                                            \
 	X(icmp_echo_frame_and_validation)                                                          \
+	X(probe6_every_module_frames)                                                              \
+	X(probe6_tcp_syn_answers)                                                                  \
+	X(probe6_icmp_echo_answers)                                                                \
+	X(probe6_udp_answers)                                                                      \
 	X(probe_sport_window)                                                                      \
 	X(tcp_ack_frame_and_validation)                                                            \
 	X(icmp_echo_time_frame_and_validation)                                                     \

@@ -14,11 +14,12 @@ void test_filterexpr_field_that_is_not_a_number(void);
 void test_filterexpr_errors_in_one_line(void);
 
 /* The row every expression is evaluated on. */
-static const char *const row_names[] = {"saddr",   "sport",         "ttl",
-                                        "success", "repeat",        "classification",
-                                        "data",    "timestamp_str", "window"};
+static const char *const row_names[] = {"saddr",  "sport",          "ttl",  "success",
+                                        "repeat", "classification", "data", "timestamp_str",
+                                        "window", "daddr"};
 static const char *const row_values[] = {
-    "198.18.3.7", "443", "57", "true", "0", "synack", "", "2026-11-21T10:00:00.5Z", "-"};
+    "198.18.3.7", "443",          "57", "true", "0", "synack", "", "2026-11-21T10:00:00.5Z",
+    "-",          "2001:DB8:0::A"};
 
 static bool eval_on_row(const char *expr, int *ok)
 {
@@ -70,6 +71,13 @@ void test_filterexpr_table(void)
 	    {"saddr > 198.18.3.10", false}, /* as addresses, not as text */
 	    {"saddr < 198.18.3.10", true},
 	    {"saddr = \"198.18.3.7\"", true},
+	    {"saddr = 2001:db8::1", false}, /* an IPv6 address: of another family */
+	    {"saddr != 2001:db8::1", true},
+	    {"saddr > ::", false},
+	    {"daddr = 2001:db8::a", true}, /* "2001:DB8:0::A" in the row: one address */
+	    {"daddr > 2001:db8::9 && daddr < 2001:db8::b", true},
+	    {"daddr = \"2001:db8::a\"", false}, /* quoted: as text */
+	    {"daddr = 198.18.3.7", false},
 	    {"data = \"\"", true},
 	    {"timestamp_str >= \"2026-11-21\"", true},
 	    {"window > 5", false}, /* not a number: false */
@@ -168,7 +176,8 @@ void test_filterexpr_numbers_are_strict(void)
 	     "compare it as text)"},
 	    {"ttl > 1.5", "--where: position 7: '1.5' is not an integer or an IPv4 address (write "
 	                  "\"1.5\" in quotes to compare it as text)"},
-	    {"sport = 80:81", "--where: position 9: '80:81' is not an integer (write \"80:81\" in "
+	    {"sport = 80:81", "--where: position 9: '80:81' is not an integer or an IPv6 address "
+	                      "(write \"80:81\" in "
 	                      "quotes to compare it as text)"},
 	    {"timestamp_str >= 2026-11-21",
 	     "--where: position 18: '2026-11-21' is not an integer (write \"2026-11-21\" in quotes "

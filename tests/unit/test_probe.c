@@ -93,7 +93,8 @@ void test_tcp_syn_frame_and_validation(void)
 	struct probe_result r = {0};
 	CHECK(m->validate(&pp, resp, len, &r) == PROBE_VALID);
 	CHECK(r.success && strcmp(r.classification, "synack") == 0);
-	CHECK(r.saddr == dst && r.daddr == src && r.sport == 443 && r.dport == sport);
+	CHECK(ipaddr_eq(r.saddr, ipaddr_from_v4(dst)) && ipaddr_eq(r.daddr, ipaddr_from_v4(src)) &&
+	      r.sport == 443 && r.dport == sport);
 	CHECK(r.acknum == seq + 1 && r.window == 29200 && r.ttl == 57);
 	CHECK(truncations_safe(m, &pp, resp, len));
 	CHECK(m->validate(&pp_other, resp, len, &r) == PROBE_BAD_MAC); /* another scan's key */
@@ -123,7 +124,8 @@ void test_tcp_syn_frame_and_validation(void)
 	memset(&r, 0, sizeof r);
 	CHECK(m->validate(&pp, icmp_resp, len, &r) == PROBE_VALID);
 	CHECK(!r.success && strcmp(r.classification, "unreach") == 0);
-	CHECK(r.saddr == dst && r.icmp_responder == 0xc6120002u && r.sport == 443);
+	CHECK(ipaddr_eq(r.saddr, ipaddr_from_v4(dst)) &&
+	      ipaddr_eq(r.icmp_responder, ipaddr_from_v4(0xc6120002u)) && r.sport == 443);
 	CHECK(truncations_safe(m, &pp, icmp_resp, len));
 	CHECK(m->validate(&pp_other, icmp_resp, len, &r) == PROBE_BAD_MAC);
 }
@@ -148,7 +150,8 @@ void test_icmp_echo_frame_and_validation(void)
 	size_t len = make_ip(resp, dst, src, 1, 8);
 	struct probe_result r = {0};
 	CHECK(m->validate(&pp, resp, len, &r) == PROBE_VALID);
-	CHECK(r.success && strcmp(r.classification, "echoreply") == 0 && r.saddr == dst);
+	CHECK(r.success && strcmp(r.classification, "echoreply") == 0 &&
+	      ipaddr_eq(r.saddr, ipaddr_from_v4(dst)));
 	CHECK(truncations_safe(m, &pp, resp, len));
 	CHECK(m->validate(&pp_other, resp, len, &r) == PROBE_BAD_MAC);
 	resp[25] ^= 1;

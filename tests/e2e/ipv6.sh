@@ -1,0 +1,181 @@
+# IPv6 end to end, in the lab's 2001:2::/48 (RFC 5180): zgen | zsend | zrecv
+# over IPv6 prefixes and hitlists with every module, a stream of both
+# families, ICMPv6 errors, another scan's answers, resume over an IPv6
+# hitlist, and nmap -6 in the same lab; each against the lab's ground truth.
+
+LIVE6=2001:2:0:10::/120
+
+# pipeline6 ZGEN-ARGS...: the default pipeline in the scanner namespace;
+# env ZSEND_ARGS, ZRECV_ARGS
+pipeline6() {
+	in_scan bash -c "'$ZS_BIN/zgen' -b /dev/null $* | '$ZS_BIN/zsend' -b /dev/null -q ${ZSEND_ARGS:-} | '$ZS_BIN/zrecv' -q -c 1 ${ZRECV_ARGS:-}"
+}
+
+# the successes' saddr column of CSV on stdin, sorted and distinct
+found_hosts() {
+	python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+print("\n".join(sorted({r["saddr"] for r in rows if r["success"] == "1" and r.get("repeat", "0") == "0"})))'
+}
+
+# the live hosts of a prefix (of live.txt), sorted as found_hosts sorts
+live_in() { # PREFIX
+	python3 -c '
+import ipaddress, sys
+net = ipaddress.ip_network(sys.argv[1])
+print("\n".join(sorted(a for a in open(sys.argv[2]).read().split() if ipaddress.ip_address(a) in net)))' "$1" "$LAB_DIR/live.txt"
+}
+
+test_ipv6_every_module_finds_exactly_the_live_hosts() {
+	LAB_LIVE="$LIVE6:30" LAB_TCP_PORTS=80 LAB_UDP_PORTS=53 scan_lab_up
+	live_in "$LIVE6" >"$T/want"
+	[ "$(wc -l <"$T/want")" -gt 40 ] || fail "too few live hosts: $(wc -l <"$T/want")"
+	ZSEND_ARGS="-M tcp_syn" pipeline6 -p 80 "$LIVE6" >"$T/syn.csv" || fail "tcp_syn scan failed"
+	found_hosts <"$T/syn.csv" >"$T/syn"
+	cmp -s "$T/syn" "$T/want" || fail "tcp_syn: $(diff "$T/syn" "$T/want" | head -5)"
+	head -1 "$T/syn.csv" | grep -q '^saddr,daddr,sport,dport' || fail "no header"
+	# every row's addresses are IPv6 text, its daddr ours
+	awk -F, 'NR > 1 && $2 != "2001:2::1" {bad++} END {exit bad > 0}' "$T/syn.csv" ||
+		fail "a row not to 2001:2::1: $(sed -n 2p "$T/syn.csv")"
+	ZSEND_ARGS="-M tcp_ack" pipeline6 -p 80 "$LIVE6" | found_hosts >"$T/ack"
+	cmp -s "$T/ack" "$T/want" || fail "tcp_ack: $(diff "$T/ack" "$T/want" | head -5)"
+	for m in icmp_echo icmp_echo_time; do
+		ZSEND_ARGS="-M $m" pipeline6 "$LIVE6" | found_hosts >"$T/$m"
+		cmp -s "$T/$m" "$T/want" || fail "$m: $(diff "$T/$m" "$T/want" | head -5)"
+	done
+	ZSEND_ARGS="-M udp --probe-args text:hello" pipeline6 -p 53 "$LIVE6" >"$T/udp.csv"
+	found_hosts <"$T/udp.csv" >"$T/udp"
+	cmp -s "$T/udp" "$T/want" || fail "udp: $(diff "$T/udp" "$T/want" | head -5)"
+	# the listener's answer: "zscan-lab 53 " and the probe's payload
+	grep -q ",$(printf 'zscan-lab 53 hello' | od -An -tx1 | tr -d ' \n')," "$T/udp.csv" ||
+		fail "udp data: $(sed -n 2p "$T/udp.csv")"
+	# the round-trip time of icmp_echo_time is there and sane (under 1 s)
+	ZSEND_ARGS="-M icmp_echo_time" ZRECV_ARGS="-f saddr,rtt_us,success" pipeline6 "$LIVE6" >"$T/rtt.csv"
+	awk -F, 'NR > 1 && $3 == 1 && ($2 < 1 || $2 > 1000000) {bad++} END {exit bad > 0}' "$T/rtt.csv" ||
+		fail "rtt: $(sed -n 2p "$T/rtt.csv")"
+}
+
+# One stream of both families, as zgen writes it: both are found, each
+# family by its own path (an IPv6 next hop by neighbour discovery).
+test_ipv6_mixed_stream_finds_both_families() {
+	LAB_LIVE="198.18.16.0/24:25 $LIVE6:25" scan_lab_up
+	{ live_in 198.18.16.0/24; live_in "$LIVE6"; } | LC_ALL=C sort >"$T/want"
+	# an empty neighbour table: zsend solicits both next hops; the stream
+	# starts with either family (the second family's path and templates
+	# come while the senders run)
+	local first seed
+	for first in v4 v6; do
+		for seed in $(seq 1 50); do
+			"$ZS_BIN/zgen" -b /dev/null -e "$seed" -p 80 198.18.16.0/24 "$LIVE6" | head -1 |
+				grep -q : && [ "$first" = v6 ] && break
+			"$ZS_BIN/zgen" -b /dev/null -e "$seed" -p 80 198.18.16.0/24 "$LIVE6" | head -1 |
+				grep -qv : && [ "$first" = v4 ] && break
+		done
+		in_scan ip neigh flush all
+		pipeline6 -e "$seed" -p 80 198.18.16.0/24 "$LIVE6" >"$T/out.csv" ||
+			fail "mixed scan, $first first, failed"
+		found_hosts <"$T/out.csv" | LC_ALL=C sort >"$T/got"
+		cmp -s "$T/got" "$T/want" || fail "mixed, $first first: $(diff "$T/got" "$T/want" | head -5)"
+	done
+	grep -q '^198\.18\.16\.' "$T/got" && grep -q '^2001:2:0:10::' "$T/got" || fail "one family missing"
+	# -S of both families: each family's probes leave from its own
+	ZSEND_ARGS="-S 198.18.0.1,2001:2::1" pipeline6 -p 80 198.18.16.0/24 "$LIVE6" |
+		found_hosts | LC_ALL=C sort >"$T/got_s"
+	cmp -s "$T/got_s" "$T/want" || fail "-S both: $(diff "$T/got_s" "$T/want" | head -5)"
+	# zfilter dedups and filters the IPv6 rows like the IPv4 ones
+	cat "$T/out.csv" "$T/out.csv" | "$ZS_BIN/zfilter" | LC_ALL=C sort >"$T/zf"
+	cmp -s "$T/zf" "$T/want" || fail "zfilter: $(diff "$T/zf" "$T/want" | head -5)"
+	one=$(grep : "$T/want" | head -1)
+	expect_eq "zfilter --where saddr = $one" "$("$ZS_BIN/zfilter" --where "saddr = $one" <"$T/out.csv")" "$one"
+	expect_eq "zfilter --where saddr > 2001:2:0:10::ff" \
+		"$("$ZS_BIN/zfilter" --where 'saddr > 2001:2:0:10::ff' <"$T/out.csv" | wc -l)" 0
+}
+
+# ICMPv6 errors quoting our probes are answers, classified, with the router
+# that sent them; answers to another scan's probes (another key) are not.
+test_ipv6_icmpv6_errors_and_other_scans() {
+	LAB_LIVE="$LIVE6:50" LAB_UNREACH=2001:2:0:20::/124 LAB_PROHIBIT=2001:2:0:30::/124 scan_lab_up
+	ZRECV_ARGS="-f saddr,classification,icmp_type,icmp_code,icmp_responder,success" \
+		pipeline6 -p 80 2001:2:0:20::/124 2001:2:0:30::/124 >"$T/err.csv"
+	# (the net side sends them from its own address)
+	expect_eq "unreachable" "$(grep -c '^2001:2:0:20::[0-9a-f]*,unreach,1,3,2001:2::2,0$' "$T/err.csv")" 16
+	expect_eq "prohibited" "$(grep -c '^2001:2:0:30::[0-9a-f]*,unreach,1,1,2001:2::2,0$' "$T/err.csv")" 16
+	# two scans at once of the same targets, each with its key: each sees
+	# only its own answers (the other's fail validation)
+	make_key "$T/k1"
+	make_key "$T/k2"
+	in_scan bash -c "'$ZS_BIN/zrecv' -q -k '$T/k2' -M tcp_syn -t 4 -i zs0 >'$T/other.csv' 2>'$T/other.err' &
+		sleep 1; '$ZS_BIN/zgen' -b /dev/null -p 80 $LIVE6 | '$ZS_BIN/zsend' -q -b /dev/null -k '$T/k1' | '$ZS_BIN/zrecv' -q -c 1 -k '$T/k1' >'$T/own.csv'; wait"
+	live_in "$LIVE6" >"$T/want"
+	found_hosts <"$T/own.csv" >"$T/own"
+	cmp -s "$T/own" "$T/want" || fail "own scan: $(diff "$T/own" "$T/want" | head -3)"
+	expect_eq "rows of the other key's zrecv" "$(tail -n +2 "$T/other.csv" | wc -l)" 0
+}
+
+# The IPv6 SYN probes in a capture, as "address,port" lines, sorted.
+probes6_in() { # PCAP
+	tshark -r "$1" -T fields -E separator=, -e ipv6.dst -e tcp.dstport 2>/dev/null | LC_ALL=C sort
+}
+
+# An IPv6 hitlist, interrupted and resumed: every live host is found across
+# the parts, and the net side sees the first part's targets and then the
+# rest, each exactly once.
+test_ipv6_resume_is_exact_over_a_hitlist() {
+	LAB_LIVE="2001:2:0:10::/116:20" scan_lab_up
+	python3 -c '
+import ipaddress, random
+r = random.Random(4)
+net = list(ipaddress.ip_network("2001:2:0:10::/116"))
+print("\n".join(str(a) for a in r.sample(net, 3000)))' >"$T/hits"
+	local zg="'$ZS_BIN/zgen' -e 5 -b /dev/null -p 80 -w '$T/hits'"
+	"$ZS_BIN/zgen" -e 5 -b /dev/null -p 80 -w "$T/hits" >"$T/all"
+	local zs="'$ZS_BIN/zsend' -q -b /dev/null -T 2 -r 1500"
+	start_capture "$LAB_NET" zn0 "ip6 and ip6[6] == 6 and ip6[53] & 18 == 2"
+	in_scan bash -c "$zg --header | $zs --metadata '$T/s1.json' | '$ZS_BIN/zrecv' -q -c 1" >"$T/p1.csv" 2>"$T/p1.err" &
+	local scan=$! pid
+	pid=$(pid_of "$ZS_BIN/zsend" "$T/s1.json")
+	sleep 1
+	kill -INT "$pid"
+	wait $scan || true
+	stop_capture
+	mv "$T/cap.pcap" "$T/cap1.pcap"
+	local n
+	n=$(json "$T/s1.json" resume)
+	[ "$n" -gt 0 ] && [ "$n" -lt 3000 ] || fail "resume point $n"
+	head -n "$n" "$T/all" | LC_ALL=C sort >"$T/want1"
+	probes6_in "$T/cap1.pcap" >"$T/got1"
+	cmp -s "$T/got1" "$T/want1" || fail "part 1 probes != the first $n targets: $(comm -3 "$T/got1" "$T/want1" | head -3)"
+	start_capture "$LAB_NET" zn0 "ip6 and ip6[6] == 6 and ip6[53] & 18 == 2"
+	in_scan bash -c "$zg --header --resume $n | $zs | '$ZS_BIN/zrecv' -q -c 1" >"$T/p2.csv"
+	stop_capture
+	tail -n +$((n + 1)) "$T/all" | LC_ALL=C sort >"$T/want2"
+	probes6_in "$T/cap.pcap" >"$T/got2"
+	cmp -s "$T/got2" "$T/want2" || fail "part 2 probes != the other $((3000 - n)) targets"
+	cat "$T/p1.csv" "$T/p2.csv" | found_hosts >"$T/got"
+	python3 -c '
+import sys
+live = set(open(sys.argv[1]).read().split())
+print("\n".join(sorted(a for a in open(sys.argv[2]).read().split() if a in live)))' "$LAB_DIR/live.txt" "$T/hits" >"$T/want"
+	cmp -s "$T/got" "$T/want" || fail "found across the parts: $(comm -3 "$T/got" "$T/want" | head -3)"
+}
+
+# nmap -6 -sS over the same addresses finds the same open set.
+test_ipv6_nmap_finds_the_same_set() {
+	command -v nmap >/dev/null || fail "nmap is not installed"
+	LAB_LIVE="$LIVE6:30" scan_lab_up
+	lab_drop_unsolicited_synacks
+	pipeline6 -p 80 "$LIVE6" | found_hosts >"$T/zscan"
+	python3 -c '
+import ipaddress, sys
+print("\n".join(str(a) for a in ipaddress.ip_network(sys.argv[1])))' "$LIVE6" >"$T/targets"
+	in_scan timeout 120 nmap -6 -n -Pn -sS -p 80 --open -oG "$T/nmap.txt" -iL "$T/targets" >/dev/null 2>&1 ||
+		fail "nmap failed"
+	grep -o 'Host: [0-9a-f:]*' "$T/nmap.txt" | awk '{print $2}' | sort -u | python3 -c '
+import sys
+print("\n".join(sorted(sys.stdin.read().split())))' >"$T/nmap"
+	[ -s "$T/nmap" ] || fail "nmap found nothing"
+	cmp -s "$T/zscan" "$T/nmap" || fail "zscan and nmap differ: $(diff "$T/zscan" "$T/nmap" | head -5)"
+	live_in "$LIVE6" >"$T/want"
+	cmp -s "$T/zscan" "$T/want" || fail "zscan differs from the lab"
+}
