@@ -88,7 +88,7 @@ test_zfilter_rejects_bad_input() {
 	expect_eq "exit" "$rc" 1
 	expect_eq "good rows" "$(tr '\n' ' ' <"$T/out")" "1.1.1.1 3.3.3.3 "
 	grep -q "stdin:3: wrong number of fields: '2.2.2.2,80'" "$T/err" || fail "$(cat "$T/err")"
-	grep -q "stdin:4: saddr is not an IPv4 address: 'not-an-ip,80,1'" "$T/err" || fail "$(cat "$T/err")"
+	grep -q "stdin:4: saddr is not an IP address: 'not-an-ip,80,1'" "$T/err" || fail "$(cat "$T/err")"
 	printf 'saddr,sport\n1.1.1.1,80\n' >"$T/nosucc"
 	expect_error "no column 'success'" "$ZS_BIN/zfilter" <"$T/nosucc"
 	expect_error "no column 'ttl'" "$ZS_BIN/zfilter" -u ttl <"$T/nosucc"
