@@ -53,11 +53,11 @@ test_trust_neighbour_resolved_or_named() {
 	echo 198.18.40.5,80 | in_scan "$ZS_BIN/zsend" -q -b /dev/null -k "$T/key" >"$T/out" 2>"$T/err" || rc=$?
 	stop_capture
 	expect_eq "exit, no answer to ARP" "$rc" 2
-	grep -q "next hop 198.18.250.9 on zk0 did not answer ARP within 1000 ms: give its MAC with -G" "$T/err" ||
-		grep -q "next hop 198.18.250.9 on zk0 is not resolved within 1000 ms: give its MAC with -G" "$T/err" ||
+	grep -q "next hop 198.18.250.9 on zk0 did not answer ARP within 3000 ms: give its MAC with -G" "$T/err" ||
+		grep -q "next hop 198.18.250.9 on zk0 is not resolved within 3000 ms: give its MAC with -G" "$T/err" ||
 		fail "message: $(cat "$T/err")"
 	expect_eq "lines on stderr" "$(wc -l <"$T/err")" 1
-	[ $((SECONDS - start)) -le 3 ] || fail "took $((SECONDS - start)) s"
+	[ $((SECONDS - start)) -le 5 ] || fail "took $((SECONDS - start)) s"
 	expect_eq "probes sent" "$(tcpdump -r "$T/cap.pcap" -n 2>/dev/null | wc -l)" 0
 }
 
