@@ -179,3 +179,88 @@ print("\n".join(sorted(sys.stdin.read().split())))' >"$T/nmap"
 	live_in "$LIVE6" >"$T/want"
 	cmp -s "$T/zscan" "$T/want" || fail "zscan differs from the lab"
 }
+
+# Forged IPv6 answers in flight: while the scan runs, the net side sends
+# SYN-ACKs from every address of the live prefix (live or not) to the
+# scanner's source ports, with random sequence numbers. None passes: the
+# results are exactly the live hosts, and the forgeries are counted as
+# failed validation.
+test_ipv6_forged_answers_are_refused() {
+	LAB_LIVE="$LIVE6:30" scan_lab_up
+	lab_drop_unsolicited_synacks
+	# a scan of 3 s at 100 probes/s, and 2 s of forgeries in the middle
+	ZSEND_ARGS="-r 100" ZRECV_ARGS="--metadata '$T/r.json'" \
+		pipeline6 -p 80 "$LIVE6" >"$T/out.csv" &
+	local scan=$!
+	sleep 0.5
+	in_net python3 - "$T/forged.done" <<-'PY'
+		import ipaddress, random, socket, struct, sys, time
+		r = random.Random(9)
+		sent = 0
+		end = time.time() + 2
+		net = list(ipaddress.ip_network("2001:2:0:10::/120"))
+		while time.time() < end:
+		    f = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_TCP)
+		    f.setsockopt(socket.IPPROTO_IPV6, 7, 16)  # IPV6_CHECKSUM: the kernel fills it
+		    f.setsockopt(socket.IPPROTO_IPV6, 78, 1)  # IPV6_FREEBIND: any source
+		    f.bind((str(r.choice(net)), 0))
+		    tcp = struct.pack(">HHIIBBHHH", 80, r.randrange(32768, 61001), r.getrandbits(32),
+		                      r.getrandbits(32), 0x50, 0x12, 28800, 0, 0)
+		    f.sendto(tcp, ("2001:2::1", 0))
+		    f.close()
+		    sent += 1
+		    time.sleep(0.001)
+		open(sys.argv[1], "w").write(str(sent))
+	PY
+	wait "$scan" || fail "the scan failed"
+	live_in "$LIVE6" >"$T/want"
+	found_hosts <"$T/out.csv" >"$T/got"
+	cmp -s "$T/got" "$T/want" || fail "results != the live hosts: $(comm -3 "$T/got" "$T/want" | head -3)"
+	local forged bad
+	forged=$(cat "$T/forged.done")
+	bad=$(json "$T/r.json" failed_validation)
+	[ "$forged" -gt 500 ] || fail "only $forged forgeries sent"
+	[ "$bad" -ge $((forged * 9 / 10)) ] || fail "$bad failed validation of $forged forged"
+	echo "  $forged forged SYN-ACKs, $bad failed validation, $(wc -l <"$T/got") hosts found"
+}
+
+# Every module's IPv6 frame, decoded by an independent decoder (text2pcap
+# and tshark, checksums verified): the addresses, hop limit, ports, types
+# and the transport checksum over the IPv6 pseudo-header.
+test_ipv6_dryrun_frames_decode_with_tshark() {
+	dry6() { # MODULE LINE [ARGS...]
+		local m=$1 line=$2
+		shift 2
+		echo "$line" | "$ZS_BIN/zsend" --dryrun -q -b /dev/null -S 2001:2::1 -M "$m" "$@" >"$T/dry.txt"
+		text2pcap -q "$T/dry.txt" "$T/dry.pcap" 2>/dev/null
+	}
+	decode6() {
+		tshark -r "$T/dry.pcap" -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
+			-T fields "$@" 2>/dev/null | tr '\t' ' '
+	}
+	dry6 tcp_syn 2001:2:0:10::5,443
+	expect_eq "tcp_syn" "$(decode6 -e ipv6.src -e ipv6.dst -e ipv6.hlim -e tcp.dstport -e tcp.flags -e tcp.checksum.status)" \
+		"2001:2::1 2001:2:0:10::5 255 443 0x0002 1"
+	dry6 tcp_ack 2001:2:0:10::5,22
+	expect_eq "tcp_ack" "$(decode6 -e ipv6.dst -e tcp.dstport -e tcp.flags -e tcp.checksum.status)" \
+		"2001:2:0:10::5 22 0x0010 1"
+	dry6 icmp_echo 2001:2:0:10::6
+	expect_eq "icmp_echo" "$(decode6 -e ipv6.dst -e icmpv6.type -e icmpv6.code -e icmpv6.checksum.status)" \
+		"2001:2:0:10::6 128 0 1"
+	dry6 icmp_echo_time 2001:2:0:10::6
+	expect_eq "icmp_echo_time" "$(decode6 -e icmpv6.type -e icmpv6.checksum.status -e frame.len)" "128 1 78"
+	dry6 udp 2001:2:0:10::7,9999 --probe-args hex:00ff10
+	expect_eq "udp" "$(decode6 -e ipv6.dst -e udp.dstport -e udp.length -e udp.checksum.status -e data.data)" \
+		"2001:2:0:10::7 9999 11 1 00ff10"
+	printf 'to ${daddr}:${dport} from ${saddr}\n' >"$T/tmpl"
+	dry6 udp 2001:2:0:10::7,9999 --probe-args "template:$T/tmpl"
+	expect_eq "udp template" "$(decode6 -e udp.checksum.status -e data.data | awk '{print $1}')" 1
+	expect_eq "udp template text" "$(decode6 -e data.data | xxd -r -p)" "to 2001:2:0:10::7:9999 from 2001:2::1"
+	# a payload IPv6 cannot carry is a bad line for IPv6 targets only
+	head -c 1460 /dev/zero >"$T/big"
+	printf '2001:2:0:10::7,53\n198.18.16.7,53\n' | "$ZS_BIN/zsend" --dryrun -b /dev/null \
+		-S 2001:2::1,198.18.0.1 -M udp --probe-args "file:$T/big" >"$T/dry.txt" 2>"$T/err" || true
+	grep -q "stdin:1: an IPv6 target, and this module's probe has no IPv6 form" "$T/err" ||
+		fail "big payload: $(cat "$T/err")"
+	grep -q '^000000' "$T/dry.txt" || fail "the IPv4 target was not probed"
+}
