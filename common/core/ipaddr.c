@@ -5,38 +5,17 @@
 
 #include "core/addr.h"
 
-void ipaddr_to_bytes(struct ipaddr a, uint8_t out[16])
-{
-	for (int i = 0; i < 8; i++) {
-		out[i] = (uint8_t)(a.hi >> (56 - 8 * i));
-		out[8 + i] = (uint8_t)(a.lo >> (56 - 8 * i));
-	}
-}
-
-struct ipaddr ipaddr_from_bytes(const uint8_t in[16])
-{
-	struct ipaddr a = {0, 0};
-	for (int i = 0; i < 8; i++) {
-		a.hi = a.hi << 8 | in[i];
-		a.lo = a.lo << 8 | in[8 + i];
-	}
-	return a;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/* A hex digit's value plus one, 0 for any other byte: one lookup per
+ * character, since target lines are parsed at the send rate. */
+static const uint8_t hex1[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
 /* RFC 4291 text: up to eight groups of 1-4 hex digits, at most one "::"
  * standing for one or more zero groups, and optionally a dotted quad as
- * the last two groups. */
+ * the last two groups. One pass over the text. */
 static int parse_v6(const char *s, size_t len, struct ipaddr *out)
 {
 	uint16_t g[8];
@@ -49,33 +28,29 @@ static int parse_v6(const char *s, size_t len, struct ipaddr *out)
 		return -1;
 	}
 	while (i < len) {
-		/* a dotted quad ends the address */
-		size_t j = i;
-		while (j < len && s[j] != ':' && s[j] != '.')
-			j++;
-		if (j < len && s[j] == '.') {
+		size_t start = i;
+		unsigned v = 0, h;
+		while (i < len && (h = hex1[(unsigned char)s[i]]) != 0) {
+			v = v << 4 | (h - 1);
+			i++;
+		}
+		if (i < len && s[i] == '.') {
+			/* a dotted quad ends the address */
 			uint32_t v4;
-			if (n > 6 || addr_parse(s + i, len - i, &v4) != ADDR_OK)
+			if (n > 6 || addr_parse(s + start, len - start, &v4) != ADDR_OK)
 				return -1;
 			g[n++] = (uint16_t)(v4 >> 16);
 			g[n++] = (uint16_t)v4;
-			i = len;
 			break;
 		}
-		if (j == i || j - i > 4 || n == 8)
+		if (i == start || i - start > 4 || n == 8)
 			return -1;
-		unsigned v = 0;
-		for (size_t k = i; k < j; k++) {
-			int h = hexval(s[k]);
-			if (h < 0)
-				return -1;
-			v = v << 4 | (unsigned)h;
-		}
 		g[n++] = (uint16_t)v;
-		i = j;
 		if (i == len)
 			break;
-		i++; /* the ':' */
+		if (s[i] != ':')
+			return -1;
+		i++;
 		if (i < len && s[i] == ':') {
 			if (gap >= 0)
 				return -1; /* a second "::" */
@@ -111,27 +86,47 @@ int ipaddr_parse(const char *s, size_t len, struct ipaddr *out)
 	return 0;
 }
 
+/* Each byte as two hex digits: hex2 + 2 * b. */
+static const char hex2[513] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+                              "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+                              "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+                              "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+                              "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+                              "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+                              "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+                              "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+/* Bit k set where the k-th 16-bit group of x, from the top, is zero. */
+static unsigned zero_groups(uint64_t x)
+{
+	const uint64_t low15 = 0x7fff7fff7fff7fffull;
+	uint64_t top = ~(((x & low15) + low15) | x) & ~low15; /* a group's top bit: it is zero */
+	return (unsigned)(top >> 63 | (top >> 46 & 2) | (top >> 29 & 4) | (top >> 12 & 8));
+}
+
+/* RFC 5952 without loops over digits: zgen prints an address per line at
+ * tens of millions of lines a second. */
 char *ipaddr_format(char *out, struct ipaddr a)
 {
-	static const char hex[] = "0123456789abcdef";
 	if (ipaddr_is_v4(a))
 		return addr_format(out, ipaddr_v4(a));
-	uint16_t g[8];
+	unsigned g[8], zero; /* bit k: group k is zero */
 	for (int k = 0; k < 4; k++) {
 		g[k] = (uint16_t)(a.hi >> (48 - 16 * k));
 		g[4 + k] = (uint16_t)(a.lo >> (48 - 16 * k));
 	}
-	/* the first longest run of two or more zero groups */
-	int best = -1, best_len = 1;
-	for (int k = 0; k < 8;) {
-		int r = k;
-		while (r < 8 && g[r] == 0)
-			r++;
-		if (r - k > best_len) {
-			best = k;
-			best_len = r - k;
+	zero = zero_groups(a.hi) | zero_groups(a.lo) << 4;
+	/* the first longest run of two or more zero groups: after t rounds of
+	 * run &= run >> 1, bit k says groups k..k+t are all zero */
+	int best = -1, best_len = 0;
+	unsigned run = zero & (zero >> 1);
+	if (run) {
+		best_len = 2;
+		while (run & (run >> 1)) {
+			run &= run >> 1;
+			best_len++;
 		}
-		k = r > k ? r : k + 1;
+		best = __builtin_ctz(run);
 	}
 	for (int k = 0; k < 8; k++) {
 		if (k == best) {
@@ -142,13 +137,19 @@ char *ipaddr_format(char *out, struct ipaddr a)
 		}
 		if (k && k != best + best_len)
 			*out++ = ':';
-		bool lead = true;
-		for (int sh = 12; sh >= 0; sh -= 4) {
-			unsigned d = (g[k] >> sh) & 15;
-			if (lead && d == 0 && sh)
-				continue;
-			lead = false;
-			*out++ = hex[d];
+		unsigned v = g[k];
+		if (v >= 0x100) {
+			const char *h = hex2 + 2 * (v >> 8);
+			if (v >= 0x1000)
+				*out++ = h[0];
+			*out++ = h[1];
+			memcpy(out, hex2 + 2 * (v & 255), 2);
+			out += 2;
+		} else if (v >= 0x10) {
+			memcpy(out, hex2 + 2 * v, 2);
+			out += 2;
+		} else {
+			*out++ = hex2[2 * v + 1];
 		}
 	}
 	return out;

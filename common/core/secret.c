@@ -157,12 +157,8 @@ uint64_t secret_mac6(const struct secret *s, struct ipaddr daddr, uint16_t dport
 {
 	/* 34 bytes, unlike IPv4's 10: no input of one family is one of the other */
 	uint8_t in[34];
-	for (int k = 0; k < 8; k++) {
-		in[k] = (uint8_t)(daddr.hi >> (56 - 8 * k));
-		in[8 + k] = (uint8_t)(daddr.lo >> (56 - 8 * k));
-		in[18 + k] = (uint8_t)(saddr.hi >> (56 - 8 * k));
-		in[26 + k] = (uint8_t)(saddr.lo >> (56 - 8 * k));
-	}
+	ipaddr_to_bytes(daddr, in);
+	ipaddr_to_bytes(saddr, in + 18);
 	in[16] = (uint8_t)(dport >> 8);
 	in[17] = (uint8_t)dport;
 	uint8_t out[8];

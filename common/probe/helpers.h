@@ -100,21 +100,13 @@ static inline uint32_t probe_pseudo6(const uint8_t *ip6, uint32_t l4len, uint8_t
 /* Writes a into 16 bytes at p. */
 static inline void wr_ip6(uint8_t *p, const struct ipaddr *a)
 {
-	for (int k = 0; k < 8; k++) {
-		p[k] = (uint8_t)(a->hi >> (56 - 8 * k));
-		p[8 + k] = (uint8_t)(a->lo >> (56 - 8 * k));
-	}
+	ipaddr_to_bytes(*a, p);
 }
 
 /* Reads 16 bytes at p. */
 static inline struct ipaddr rd_ip6(const uint8_t *p)
 {
-	struct ipaddr a = {0, 0};
-	for (int k = 0; k < 8; k++) {
-		a.hi = a.hi << 8 | p[k];
-		a.lo = a.lo << 8 | p[8 + k];
-	}
-	return a;
+	return ipaddr_from_bytes(p);
 }
 
 #endif

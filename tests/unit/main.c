@@ -14,6 +14,7 @@ struct harness harness_state;
 	X(cidr_parse_cases)                                                                        \
 	X(escape_shows_every_byte)                                                                 \
 	X(ipaddr_text_both_ways)                                                                   \
+	X(ipaddr_parse_against_libc)                                                               \
 	X(ipaddr_random_against_libc)                                                              \
 	X(ip6set_cases)                                                                            \
 	X(ip6set_matches_brute_force)                                                              \

@@ -9,6 +9,7 @@
 
 void test_ipaddr_text_both_ways(void);
 void test_ipaddr_random_against_libc(void);
+void test_ipaddr_parse_against_libc(void);
 
 static const char *fmt(const char *in)
 {
@@ -93,4 +94,45 @@ void test_ipaddr_random_against_libc(void)
 		uint8_t pt[16];
 		CHECK(inet_pton(AF_INET6, ours, pt) == 1 && memcmp(pt, b, 16) == 0);
 	}
+}
+
+/* Text built from address-like pieces (hex runs of 0-5 digits, ':', "::",
+ * a dotted-quad tail, a stray byte), taken or refused exactly as
+ * inet_pton takes or refuses it, and read to the same value. */
+void test_ipaddr_parse_against_libc(void)
+{
+	static const char *const pieces[] = {
+	    "0",       "1",         "ab",       "FFFF",  "0db8", "12345", ":", ":",    ":",  "::",
+	    "1.2.3.4", "255.0.0.1", "01.2.3.4", "1.2.3", ".",    "g",     "f", "0000", "10",
+	};
+	const size_t np = sizeof pieces / sizeof pieces[0];
+	srand(11);
+	int taken = 0;
+	for (int i = 0; i < 200000; i++) {
+		char s[64] = "";
+		size_t len = 0;
+		int k = 1 + rand() % 16;
+		while (k-- > 0) {
+			const char *p = pieces[(size_t)rand() % np];
+			size_t pl = strlen(p);
+			if (len + pl >= sizeof s)
+				break;
+			memcpy(s + len, p, pl + 1);
+			len += pl;
+		}
+		if (!memchr(s, ':', len))
+			continue; /* a dotted quad alone is IPv4 here, not for inet_pton's AF_INET6
+			           */
+		struct ipaddr a;
+		uint8_t libc[16], ours[16];
+		int ok = ipaddr_parse(s, len, &a) == 0, lok = inet_pton(AF_INET6, s, libc) == 1;
+		CHECKF(ok == lok, "'%s': ours %s, inet_pton %s", s, ok ? "takes" : "refuses",
+		       lok ? "takes" : "refuses");
+		if (ok && lok) {
+			ipaddr_to_bytes(a, ours);
+			CHECKF(memcmp(ours, libc, 16) == 0, "'%s' read differently", s);
+			taken++;
+		}
+	}
+	CHECKF(taken > 1000, "only %d strings were addresses", taken);
 }
