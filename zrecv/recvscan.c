@@ -458,8 +458,12 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 	}
 	if (rc == 0 && rs->have_params) /* what is still in the ring */
 		pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs);
-	/* a stream that ended without zsend's done record: it failed */
-	if (rc == 0 && rs->ended && !rs->st.saw_done)
+	/* a stream that ended without zsend's done record: it failed; one
+	 * with a done record but no start record is not zsend's */
+	if (rc == 0 && rs->st.saw_done && !rs->have_params)
+		rc = zerr_set(e, "zsend's records ended with no start record before them: "
+		                 "nothing it sent could be checked");
+	else if (rc == 0 && rs->ended && !rs->st.saw_done)
 		rc = zerr_set(e, rs->have_params
 		                     ? "zsend ended without its done record (it failed or "
 		                       "was killed: see its message)"

@@ -21,6 +21,13 @@
 #include "util/quietthread.h"
 #include "util/ratelimit.h"
 
+/* The longest start record fits the records zrecv reads: the fixed fields
+ * (under 1 KiB) and every source, quoted, with a comma. */
+_Static_assert(1024 + SENDSCAN_MAX_SOURCES * (sizeof "\"255.255.255.255\"," - 1) +
+                       SENDSCAN_MAX_SOURCES * (IPADDR_STRLEN + 3) <=
+                   STATUS_LINE_MAX - 1,
+               "a start record with every source fits a status line");
+
 static void status_start(const struct sendscan_config *cfg)
 {
 	if (!cfg->status)

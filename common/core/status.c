@@ -143,16 +143,22 @@ int status_read(struct status_reader *r, int fd,
 	char *start = r->line, *nl;
 	while ((nl = strchr(start, '\n'))) {
 		*nl = '\0';
-		struct status_record rec;
-		status_parse(start, &rec);
-		int rc = fn(ctx, &rec);
-		if (rc < 0)
-			return rc;
+		if (r->skipping) {
+			r->skipping = false; /* the tail of an overlong line */
+		} else {
+			struct status_record rec;
+			status_parse(start, &rec);
+			int rc = fn(ctx, &rec);
+			if (rc < 0)
+				return rc;
+		}
 		start = nl + 1;
 	}
 	r->len = (size_t)(r->line + r->len - start);
 	memmove(r->line, start, r->len);
-	if (r->len == sizeof r->line - 1)
-		r->len = 0; /* an overlong record: not ours, drop it */
+	if (r->len == sizeof r->line - 1) {
+		r->len = 0; /* an overlong line: not ours, drop all of it */
+		r->skipping = true;
+	}
 	return 0;
 }

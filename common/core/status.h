@@ -19,10 +19,12 @@
 
 enum status_type { STATUS_START, STATUS_STATUS, STATUS_DONE, STATUS_OTHER };
 
-/* The longest record the reader takes (a longer line is dropped), and the
- * buffer that holds any record the writer makes. */
-#define STATUS_LINE_MAX 4096
-#define STATUS_RECORD_MAX 8192
+/* The buffer that holds any record the writer makes (a start record with
+ * 256 sources of each family is under 18 KiB), and the longest record the
+ * reader takes: the same, so that nothing zsend writes is dropped. A longer
+ * line is not zsend's: it is dropped whole, up to its newline. */
+#define STATUS_RECORD_MAX 32768
+#define STATUS_LINE_MAX STATUS_RECORD_MAX
 
 /* A start record, as zsend writes it. */
 struct status_start {
@@ -74,6 +76,7 @@ void status_parse(const char *line, struct status_record *r);
 struct status_reader {
 	char line[STATUS_LINE_MAX];
 	size_t len;
+	bool skipping; /* inside an overlong line: drop up to its newline */
 };
 
 /* Reads what fd has now (it may be non-blocking) and calls fn for each

@@ -83,6 +83,19 @@ test_ipv6_mixed_stream_finds_both_families() {
 	ZSEND_ARGS="-S 198.18.0.1,2001:2::1" pipeline6 -p 80 198.18.16.0/24 "$LIVE6" |
 		found_hosts | LC_ALL=C sort >"$T/got_s"
 	cmp -s "$T/got_s" "$T/want" || fail "-S both: $(diff "$T/got_s" "$T/want" | head -5)"
+	# 256 sources of each family, the IPv6 ones as long as text goes: a
+	# start record of 14 KiB reaches zrecv whole, and every answer is found
+	local hi6=2001:2:0:ff00:ffff:ffff:ffff
+	in_net ip route add 198.18.3.0/24 via 198.18.0.1
+	in_net ip -6 route add "$hi6:ff00/120" via 2001:2::1
+	ZSEND_ARGS="-S 198.18.3.0-198.18.3.255,$hi6:ff00-$hi6:ffff" \
+		ZRECV_ARGS="-f saddr,daddr,success,repeat" \
+		pipeline6 -p 80 198.18.16.0/24 "$LIVE6" >"$T/many.csv" || fail "256 + 256 sources: scan failed"
+	found_hosts <"$T/many.csv" | LC_ALL=C sort >"$T/got_m"
+	cmp -s "$T/got_m" "$T/want" || fail "256 + 256 sources: $(diff "$T/got_m" "$T/want" | head -5)"
+	expect_eq "distinct sources answered" "$(python3 -c '
+import csv, sys
+print(len({r["daddr"] for r in csv.DictReader(open(sys.argv[1]))}) > 40)' "$T/many.csv")" True
 	# zfilter dedups and filters the IPv6 rows like the IPv4 ones
 	cat "$T/out.csv" "$T/out.csv" | "$ZS_BIN/zfilter" | LC_ALL=C sort >"$T/zf"
 	cmp -s "$T/zf" "$T/want" || fail "zfilter: $(diff "$T/zf" "$T/want" | head -5)"

@@ -46,6 +46,13 @@ test_zrecv_refuses_a_start_record_out_of_range() {
 	start "$fp" 32768 100 1 | in_scan "$ZS_BIN/zrecv" -q -k "$T/key" -i zs0 -c 0 -t 5 >"$T/out" 2>"$T/err" || rc=$?
 	expect_eq "exit, no done record" "$rc" 1
 	expect_eq "message" "$(cat "$T/err")" "zrecv: zsend ended without its done record (it failed or was killed: see its message)"
+	# a done record with no start record before it (a start record lost or
+	# never written) is a failure, not a scan that found nothing
+	rc=0
+	{ echo '{"type":"status","sent":3}'; echo '{"type":"done","sent":3}'; } |
+		in_scan "$ZS_BIN/zrecv" -q -k "$T/key" -i zs0 -c 0 -t 5 >"$T/out" 2>"$T/err" || rc=$?
+	expect_eq "exit, no start record" "$rc" 1
+	expect_eq "message" "$(cat "$T/err")" "zrecv: zsend's records ended with no start record before them: nothing it sent could be checked"
 }
 
 test_pipeline_interrupted_by_ctrl_c_writes_whole_lines() {

@@ -88,12 +88,13 @@ static int count_record(void *ctx, const struct status_record *r)
 }
 
 /* Records split across writes come out whole; an overlong line is dropped
- * and the records after it still count. */
+ * whole (no piece of it is taken for a record) and the records after it
+ * still count; the longest start record zsend can write is read. */
 void test_status_reader_takes_records_in_pieces(void)
 {
 	int fds[2];
 	CHECK(pipe(fds) == 0);
-	static struct status_reader rd; /* 4 KiB: not on the stack */
+	static struct status_reader rd; /* 32 KiB: not on the stack */
 	memset(&rd, 0, sizeof rd);
 	struct seen_records seen = {0};
 	const char *parts[] = {"{\"type\":\"start\",\"module\":\"tcp_syn\"", "}\n{\"type\":\"sta",
@@ -103,17 +104,48 @@ void test_status_reader_takes_records_in_pieces(void)
 		CHECK(status_read(&rd, fds[0], count_record, &seen) == 0);
 	}
 	CHECK(seen.start == 1 && seen.status == 1 && seen.sent == 42);
-	/* two reader-fulls of one line, read on until the pipe is empty */
+	/* three reader-fulls of one line, in pieces, read as they come */
 	CHECK(fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0);
-	static char junk[2 * STATUS_LINE_MAX];
+	static char junk[STATUS_LINE_MAX / 2];
 	memset(junk, 'x', sizeof junk);
-	CHECK(write(fds[1], junk, sizeof junk) == (ssize_t)sizeof junk);
-	for (int i = 0; i < 4; i++)
+	const char *inner = "{\"type\":\"done\",\"sent\":7}"; /* inside the line: no record */
+	memcpy(junk + 100, inner, strlen(inner));
+	for (int i = 0; i < 6; i++) {
+		CHECK(write(fds[1], junk, sizeof junk) == (ssize_t)sizeof junk);
 		CHECK(status_read(&rd, fds[0], count_record, &seen) == 0);
+		CHECK(status_read(&rd, fds[0], count_record, &seen) == 0);
+	}
 	const char *done = "\n{\"type\":\"done\",\"sent\":50}\n";
 	CHECK(write(fds[1], done, strlen(done)) == (ssize_t)strlen(done));
 	CHECK(status_read(&rd, fds[0], count_record, &seen) == 0);
-	CHECK(seen.done == 1 && seen.start == 1);
+	CHECKF(seen.done == 1 && seen.start == 1 && seen.other == 0, "done %d, start %d, other %d",
+	       seen.done, seen.start, seen.other);
+
+	/* 256 sources of each family, each as long as its text can be */
+	static uint32_t v4[256];
+	static struct ipaddr v6[256];
+	for (unsigned i = 0; i < 256; i++) {
+		v4[i] = 0xfffffff0u - i;
+		v6[i] = (struct ipaddr){0xffffffffffffffffull, 0xffffffffffffff00ull | i};
+	}
+	struct status_start s = {.module = "tcp_syn",
+	                         .interface = "a-fifteen-chars",
+	                         .key_fingerprint = "0123456789abcdef",
+	                         .module_args = "x",
+	                         .sources = v4,
+	                         .nsources = 256,
+	                         .sources6 = v6,
+	                         .nsources6 = 256};
+	static char buf[STATUS_RECORD_MAX];
+	size_t n = status_format_start(buf, sizeof buf, &s);
+	CHECK(n > 14000 && n < sizeof buf - 1 && buf[n - 1] == '\n');
+	CHECK(strstr(buf, "\"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff\"]}\n"));
+	for (size_t off = 0; off < n; off += 4000) {
+		size_t k = n - off < 4000 ? n - off : 4000;
+		CHECK(write(fds[1], buf + off, k) == (ssize_t)k);
+		CHECK(status_read(&rd, fds[0], count_record, &seen) == 0);
+	}
+	CHECK(seen.start == 2 && seen.other == 0);
 	close(fds[1]);
 	CHECK(status_read(&rd, fds[0], count_record, &seen) == 1);
 	close(fds[0]);
