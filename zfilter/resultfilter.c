@@ -101,7 +101,9 @@ struct run {
 	char *oprefix_buf;
 	resultfilter_bad_fn bad;
 	struct resultfilter_stats *st;
-	bool addr_set;      /* deduplicating a key of one address field, in bm */
+	bool addr_set;                        /* deduplicating a key of one address field, in bm */
+	bool key_addr[RESULTFILTER_MAX_KEYS]; /* a key field that is an address */
+	bool any_key_addr;
 	struct batch *ring; /* RING batches with a worker thread, else one */
 	unsigned nring;
 	char *keys; /* their keys' bytes */
@@ -117,10 +119,14 @@ struct run {
 	unsigned long published, written; /* batches handed to dedup, and printed */
 	struct row again;                 /* a row split again to be printed */
 	struct scratch scr, scr_again;    /* their unescaped values */
-	bool whole;                       /* every batch keeps its lines (see go_whole) */
-	bool have_header;                 /* CSV: the header row is read */
-	struct csv_scan pending;          /* CSV: a record given back to the reader */
-	uint64_t *touched;                /* pages of the bitmap this thread has faulted in */
+	/* the row's key values, an IPv6 address in an address field as RFC
+	 * 5952 writes it, so that one address written two ways is one key */
+	struct fspan keyv[RESULTFILTER_MAX_KEYS];
+	char canon[RESULTFILTER_MAX_KEYS][IPADDR_STRLEN];
+	bool whole;              /* every batch keeps its lines (see go_whole) */
+	bool have_header;        /* CSV: the header row is read */
+	struct csv_scan pending; /* CSV: a record given back to the reader */
+	uint64_t *touched;       /* pages of the bitmap this thread has faulted in */
 
 	struct seen seen;
 	struct seqwait pub, done;
@@ -367,8 +373,13 @@ static int setup(struct run *ru, const struct resultfilter_config *cfg, struct z
 	const char *where = cfg->where ? cfg->where : cfg->all ? NULL : "success = 1";
 	if (where && !(ru->where = filterexpr_parse(where, e)))
 		return RESULTFILTER_USAGE;
-	for (int k = 0; k < ru->nkey; k++)
+	for (int k = 0; k < ru->nkey; k++) {
 		ru->keys_s[k] = (struct fspan){ru->key[k], strlen(ru->key[k])};
+		int id = fields_find(ru->key[k], ru->keys_s[k].n);
+		ru->key_addr[k] = id >= 0 && (fields_table[id].kind == FIELD_ADDR ||
+		                              fields_table[id].kind == FIELD_ADDR_OR_EMPTY);
+		ru->any_key_addr |= ru->key_addr[k];
+	}
 	for (int k = 0; k < ru->nout; k++)
 		ru->outn_s[k] = (struct fspan){ru->outn[k], strlen(ru->outn[k])};
 	for (size_t k = 0; ru->where && k < filterexpr_nfields(ru->where); k++)
@@ -619,13 +630,51 @@ static enum split_status split_record(const struct run *ru, const char *line, si
  * compare whole, and no two different keys encode alike, whatever bytes
  * the values hold. A whole JSON row that goes out with its own names has
  * them in its key too. key_size is the length key_encode writes. */
+static struct fspan key_value(const struct run *ru, const struct row *r, int k)
+{
+	if (!ru->nkey)
+		return r->v[k];
+	return ru->any_key_addr ? ru->keyv[k] : r->v[ru->cm.k[k]];
+}
+
+/* IPv6 text has a ':' in its first five bytes (groups are at most four
+ * digits); IPv4 text has none. A word test, since it runs on every row. */
+static inline bool maybe_ip6(struct fspan v)
+{
+	if (v.n < 5) {
+		for (size_t i = 0; i < v.n; i++)
+			if (v.p[i] == ':')
+				return true;
+		return false;
+	}
+	uint32_t w;
+	memcpy(&w, v.p, 4);
+	w ^= 0x3a3a3a3au; /* a ':' byte becomes zero */
+	return ((w - 0x01010101u) & ~w & 0x80808080u) != 0 || v.p[4] == ':';
+}
+
+/* The key values of r into keyv: an IPv6 address in an address field in
+ * its RFC 5952 text (an IPv4-mapped one as IPv4's), anything else as it
+ * is. */
+static void canon_keys(struct run *ru, const struct row *r)
+{
+	for (int k = 0; k < ru->nkey; k++) {
+		struct fspan v = r->v[ru->cm.k[k]];
+		struct ipaddr a;
+		ru->keyv[k] = v;
+		if (ru->key_addr[k] && maybe_ip6(v) && ipaddr_parse(v.p, v.n, &a) == 0)
+			ru->keyv[k] = (struct fspan){
+			    ru->canon[k], (size_t)(ipaddr_format(ru->canon[k], a) - ru->canon[k])};
+	}
+}
+
 static size_t key_size(const struct run *ru, const struct row *r)
 {
 	size_t n = 0;
 	int nk = ru->nkey ? ru->nkey : r->n;
 	bool names = !ru->nkey && ru->fmt == JSON && !ru->map;
 	for (int k = 0; k < nk; k++) {
-		size_t vn = r->v[ru->nkey ? ru->cm.k[k] : k].n;
+		size_t vn = key_value(ru, r, k).n;
 		n += (vn < 0x80 ? 1 : 2) + vn;
 		if (names)
 			n += (r->name[k].n < 0x80 ? 1 : 2) + r->name[k].n;
@@ -655,7 +704,7 @@ static size_t key_encode(const struct run *ru, const struct row *r, char *out)
 	for (int k = 0; k < nk; k++) {
 		if (names)
 			n += key_put(out + n, r->name[k]);
-		n += key_put(out + n, r->v[ru->nkey ? ru->cm.k[k] : k]);
+		n += key_put(out + n, key_value(ru, r, k));
 	}
 	return n;
 }
@@ -717,6 +766,10 @@ static int take_row(struct run *ru, const char *line, size_t ll, bool quoted, un
 		struct fspan k = r->v[ru->cm.k[0]];
 		if (k.n == 0 || addr_scan(k.p, addr) != k.n) {
 			if (k.n && memchr(k.p, ':', k.n) && ipaddr_parse(k.p, k.n, a6) == 0) {
+				if (ipaddr_is_v4(*a6)) { /* ::ffff:a.b.c.d is IPv4's a.b.c.d */
+					*addr = ipaddr_v4(*a6);
+					return 1;
+				}
 				*keylen = 16;
 				return 1;
 			}
@@ -724,11 +777,15 @@ static int take_row(struct run *ru, const char *line, size_t ll, bool quoted, un
 			ru->st->passed--;
 			return bad_row(ru, lineno, why, line, ll);
 		}
-	} else if (!ru->cfg->no_dedup && (*keylen = key_size(ru, r)) > KEY_MAX) {
-		snprintf(why, sizeof why, "a key of %zu bytes is over the limit of %d:", *keylen,
-		         KEY_MAX);
-		ru->st->passed--;
-		return bad_row(ru, lineno, why, line, ll);
+	} else if (!ru->cfg->no_dedup) {
+		if (ru->any_key_addr)
+			canon_keys(ru, r);
+		if ((*keylen = key_size(ru, r)) > KEY_MAX) {
+			snprintf(why, sizeof why,
+			         "a key of %zu bytes is over the limit of %d:", *keylen, KEY_MAX);
+			ru->st->passed--;
+			return bad_row(ru, lineno, why, line, ll);
+		}
 	}
 	return 1;
 }

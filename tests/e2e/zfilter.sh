@@ -649,3 +649,24 @@ test_zfilter_header_errors_name_line_and_option() {
 	expect_error "^zfilter: stdin:1: the header row is not CSV: its field 2 is quoted wrongly$" \
 		"$ZS_BIN/zfilter" -a -f '*' < <(printf 'a,"b\n1,2\n')
 }
+
+# One address written two ways is one key, alone or in a key of several
+# fields, in one thread and two, from CSV and JSON: IPv6 text in any case
+# and compression, and ::ffff:a.b.c.d beside a.b.c.d. The first row's text
+# is what goes out. A value that is no address stays a key of its bytes.
+test_zfilter_one_address_two_ways_is_one_key() {
+	printf 'saddr,sport,success\n2001:db8::1,80,1\n2001:DB8:0:0::1,80,1\n2001:0db8:0000:0000:0000:0000:0000:0001,80,1\n2001:db8::1,81,1\n::ffff:198.51.100.7,80,1\n198.51.100.7,80,1\n198.51.100.7,81,1\nnot-an-address,80,1\nNOT-AN-ADDRESS,80,1\n' >"$T/in.csv"
+	python3 -c '
+import csv, json, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    print(json.dumps({"saddr": r["saddr"], "sport": int(r["sport"]), "success": True}, separators=(",", ":")))' "$T/in.csv" >"$T/in.json"
+	local t
+	for t in 1 2; do
+		expect_eq "-T $t -f saddr,sport" "$("$ZS_BIN/zfilter" -T "$t" -f saddr,sport <"$T/in.csv" | tr '\n' ' ')" \
+			"2001:db8::1,80 2001:db8::1,81 ::ffff:198.51.100.7,80 198.51.100.7,81 not-an-address,80 NOT-AN-ADDRESS,80 "
+		expect_eq "-T $t saddr alone" "$("$ZS_BIN/zfilter" -T "$t" <"$T/in.csv" 2>/dev/null | tr '\n' ' ')" \
+			"2001:db8::1 ::ffff:198.51.100.7 "
+		expect_eq "-T $t JSON -u sport,saddr" \
+			"$("$ZS_BIN/zfilter" -T "$t" -u sport,saddr -f saddr,sport <"$T/in.json" | wc -l)" 6
+	done
+}
