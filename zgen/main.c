@@ -243,6 +243,30 @@ static void check_options(const struct opts *o)
 		errx(ZS_EXIT_USAGE, "--resume needs the --seed of the scan it continues");
 }
 
+/* Says why no address is left (the allow entries hold none, or the
+ * blocklist takes them all: the default one takes the reserved ranges
+ * that documentation examples use), and exits. */
+static _Noreturn void why_none_allowed(const struct opts *o)
+{
+	struct targetspace_opts bare = o->ts;
+	bare.blocklist = "/dev/null";
+	struct zerr e;
+	struct targetspace *all = targetspace_build(&bare, NULL, &e);
+	bool some = all && (ip6set_huge(&all->v6) || targetspace_count(all) > 0);
+	if (all)
+		targetspace_free(all);
+	if (!some)
+		errx(ZS_EXIT_USAGE, "no address is allowed: the allow entries (arguments and -w) "
+		                    "hold no address");
+	if (!o->ts.blocklist)
+		errx(ZS_EXIT_USAGE,
+		     "no address is allowed: every allowed address is in the built-in "
+		     "blocklist (reserved ranges, such as 10.0.0.0/8 and "
+		     "2001:db8::/32); -b FILE gives another list, -b /dev/null none");
+	errx(ZS_EXIT_USAGE, "no address is allowed: every allowed address is in the blocklist %s",
+	     o->ts.blocklist);
+}
+
 /* The allowed addresses: arguments and -w, less the blocklist. */
 static struct targetspace *build_targets(const struct opts *o)
 {
@@ -255,8 +279,7 @@ static struct targetspace *build_targets(const struct opts *o)
 	if (ip6set_huge(&allowed->v6))
 		errx(ZS_EXIT_USAGE, "%s", allowed->v6.huge_why);
 	if (targetspace_count(allowed) == 0)
-		errx(ZS_EXIT_USAGE, "no address is allowed: the allowed set minus the "
-		                    "blocklist is empty");
+		why_none_allowed(o);
 	return allowed;
 }
 

@@ -108,7 +108,13 @@ for _ in range(1000): print(".".join(str(r.randrange(1, 224)) for _ in range(4))
 
 test_zgen_default_blocklist_applies() {
 	# the default list blocks 198.18.0.0/15, 10/8 and others, so these are empty
-	expect_error "no address is allowed" "$ZS_BIN/zgen" 198.18.0.0/15 10.0.0.0/8
+	expect_error "^zgen: no address is allowed: every allowed address is in the built-in blocklist .*-b /dev/null none$" \
+		"$ZS_BIN/zgen" 198.18.0.0/15 10.0.0.0/8
+	expect_error "^zgen: no address is allowed: every allowed address is in the built-in blocklist" \
+		"$ZS_BIN/zgen" 2001:db8::/120
+	: >"$T/none"
+	expect_error "^zgen: no address is allowed: the allow entries \(arguments and -w\) hold no address$" \
+		"$ZS_BIN/zgen" -w "$T/none"
 	# and a sample of everything never hits a blocked range
 	"$ZS_BIN/zgen" -n 200000 -e 3 >"$T/sample"
 	python3 - "$T/sample" <<'PY'
@@ -151,7 +157,8 @@ test_zgen_rejects_bad_input() {
 	expect_error "-n: '101%'" "$ZS_BIN/zgen" -n 101%
 	expect_error "-T: '0'" "$ZS_BIN/zgen" -T 0
 	expect_error "--seed: 'abc'" "$ZS_BIN/zgen" -e abc
-	expect_error "no address is allowed" "$ZS_BIN/zgen" -b "$T/only" 5.6.7.8
+	expect_error "^zgen: no address is allowed: every allowed address is in the blocklist $T/only$" \
+		"$ZS_BIN/zgen" -b "$T/only" 5.6.7.8
 	# an unknown option: one line, exit 2 (more cases in badinput.sh)
 	expect_error "^zgen: unknown option '--bogus' \(see --help\)$" "$ZS_BIN/zgen" --bogus
 	# a failed write is an error, not a silent exit 0
