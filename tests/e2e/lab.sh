@@ -33,3 +33,15 @@ for net in ("198.18.16.0/22", "198.18.64.0/28"):
 	ip netns list | grep -q "zt$$" && fail "namespaces left: $(ip netns list)"
 	true
 }
+
+# The suite itself runs where no tool can reach a network: a namespace of
+# its own (not init's), whose one link is a loopback that is down, with no
+# route; only the lab's namespaces have links.
+test_lab_suite_runs_in_an_isolated_namespace() {
+	[ "$(readlink /proc/self/ns/net)" != "$(readlink /proc/1/ns/net)" ] ||
+		fail "the suite runs in init's network namespace"
+	expect_eq "links" "$(ip -o link show | awk '{print $2}')" "lo:"
+	ip -o link show lo | grep -q 'state DOWN' || fail "lo is up: $(ip -o link show lo)"
+	expect_eq "IPv4 routes" "$(ip route show | wc -l)" 0
+	expect_eq "IPv6 routes" "$(ip -6 route show | wc -l)" 0
+}
