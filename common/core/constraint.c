@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/addrsort.h"
+
 #define NO_NODE 0u
 /* Slots 1 and 2 are never used, so that no node index can collide with
  * the CONSTRAINT_S20_* sentinels stored in the /20 table. */
@@ -131,8 +133,9 @@ static int singles_settle(struct constraint *c)
 	for (size_t i = 0; i < c->nsingles; i++)
 		if (i >= c->nsorted || !is_dead(c, i))
 			c->singles[m++] = c->singles[i];
-	if (m > 1)
-		qsort(c->singles, m, sizeof *c->singles, cmp_u32);
+	if (m > 1 && addrsort_v4(c->singles, m) < 0)
+		qsort(c->singles, m, sizeof *c->singles,
+		      cmp_u32); /* no room for the radix sort's copy */
 	size_t k = 0;
 	for (size_t i = 0; i < m; i++)
 		if (k == 0 || c->singles[k - 1] != c->singles[i])

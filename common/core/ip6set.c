@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/addrsort.h"
+
 typedef unsigned __int128 u128;
 
 static u128 u(struct ipaddr a)
@@ -281,8 +283,9 @@ int ip6set_finish(struct ip6set *s, struct zerr *e)
 	s->runs_cap = cap;
 	s->nranges = nleft_ranges;
 	/* singles: sorted, each once, none blocked or in a range or slice */
-	if (s->nsingles)
-		qsort(s->singles, s->nsingles, sizeof *s->singles, cmp_addr);
+	if (s->nsingles && addrsort_v6(s->singles, s->nsingles) < 0)
+		qsort(s->singles, s->nsingles, sizeof *s->singles,
+		      cmp_addr); /* no room for a copy */
 	size_t m = 0;
 	for (size_t i = 0; i < s->nsingles; i++) {
 		u128 a = u(s->singles[i]);

@@ -16,6 +16,7 @@ struct harness harness_state;
 	X(ipaddr_text_both_ways)                                                                   \
 	X(ipaddr_parse_against_libc)                                                               \
 	X(ipaddr_random_against_libc)                                                              \
+	X(addrsort_matches_qsort)                                                                  \
 	X(ip6set_cases)                                                                            \
 	X(ip6set_matches_brute_force)                                                              \
 	X(constraint_default_list_count)                                                           \
