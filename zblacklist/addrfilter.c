@@ -43,6 +43,28 @@ static int emit_block6(void *arg, struct ipaddr prefix, int len)
 	return 0;
 }
 
+/* An IPv4 address or CIDR a/plen, the first token of line: the line goes
+ * out whole, is dropped, or becomes the allowed part's CIDRs. */
+static int judge4(const struct constraint *c, struct outbuf *out, const char *line, size_t len,
+                  const char *tok, size_t tl, uint32_t a, int plen, struct addrfilter_stats *st)
+{
+	uint64_t allowed = plen == 32 ? constraint_allowed(c, a) : constraint_count_in(c, a, plen);
+	if (allowed == ((uint64_t)1 << (32 - plen))) {
+		st->passed++;
+		if (outbuf_put(out, line, len) < 0 || outbuf_put(out, "\n", 1) < 0)
+			return -1;
+	} else if (allowed == 0) {
+		st->dropped++;
+	} else {
+		struct split_ctx sc = {
+		    .out = out, .rest = tok + tl, .restlen = (size_t)(line + len - tok - tl)};
+		if (constraint_each_cidr(c, a, plen, emit_block, &sc) < 0)
+			return -1;
+		st->split++;
+	}
+	return 0;
+}
+
 /* An IPv6 first token (as filter_line, which has checked the rest). The
  * cover of a partly allowed prefix lists at most this many single
  * addresses of slices; more is a bad line. */
@@ -69,6 +91,8 @@ static int filter_line6(const struct targetspace *t, struct outbuf *out, const c
 		    tok, tl);
 		return 0;
 	}
+	if (ipaddr_is_v4(a)) /* ::ffff:a.b.c.d/96+n: IPv4's, its parts written as IPv4's */
+		return judge4(t->v4, out, line, len, tok, tl, ipaddr_v4(a), plen, st);
 	unsigned __int128 allowed = 0;
 	bool whole = plen == 128 ? targetspace_allowed(t, a)
 	                         : ip6set_count_in(&t->v6, t->v6_all, a, plen, &allowed);
@@ -143,20 +167,7 @@ static int filter_line(const struct targetspace *t, struct outbuf *out, const ch
 		    tok, tl);
 		return 0;
 	}
-	uint64_t allowed = plen == 32 ? constraint_allowed(c, a) : constraint_count_in(c, a, plen);
-	if (allowed == ((uint64_t)1 << (32 - plen))) {
-		st->passed++;
-		if (outbuf_put(out, line, len) < 0 || outbuf_put(out, "\n", 1) < 0)
-			return -1;
-	} else if (allowed == 0) {
-		st->dropped++;
-	} else {
-		struct split_ctx sc = {.out = out, .rest = tok + tl, .restlen = len - lead - tl};
-		if (constraint_each_cidr(c, a, plen, emit_block, &sc) < 0)
-			return -1;
-		st->split++;
-	}
-	return 0;
+	return judge4(c, out, line, len, tok, tl, a, plen, st);
 }
 
 int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, addrfilter_bad_fn bad,

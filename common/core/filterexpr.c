@@ -230,10 +230,14 @@ static int parse_cmp(struct parser *ps)
 			return fail(ps, "expected a value");
 	}
 	struct ipaddr a6;
-	if (!quoted && memchr(v, ':', vlen) && ipaddr_parse(v, vlen, &a6) == 0 &&
-	    !ipaddr_is_v4(a6)) {
-		n.vkind = V_ADDR6; /* compared as 128-bit numbers, whatever its text */
-		n.addr6 = a6;
+	if (!quoted && memchr(v, ':', vlen) && ipaddr_parse(v, vlen, &a6) == 0) {
+		if (ipaddr_is_v4(a6)) { /* ::ffff:a.b.c.d is a.b.c.d */
+			n.vkind = V_ADDR;
+			n.addr = ipaddr_v4(a6);
+		} else {
+			n.vkind = V_ADDR6; /* compared as 128-bit numbers, whatever its text */
+			n.addr6 = a6;
+		}
 	} else if (!quoted && memchr(v, ':', vlen)) {
 		char tok[64];
 		escape_bytes(tok, sizeof tok, v, vlen);
@@ -396,10 +400,17 @@ static bool compare(const struct node *n, struct fspan v)
 		else if (parse_num(v.p, v.n, &num) != NUM_OK)
 			return n->op == OP_NE; /* not a number, by the same rule */
 		return ordered(n->op, num_cmp(num, n->num));
-	case V_ADDR:
-		if (addr_parse(v.p, v.n, &a) != ADDR_OK)
-			return n->op == OP_NE;
+	case V_ADDR: {
+		struct ipaddr m;
+		if (addr_parse(v.p, v.n, &a) != ADDR_OK) {
+			/* or the same address written ::ffff:a.b.c.d */
+			if (!memchr(v.p, ':', v.n) || ipaddr_parse(v.p, v.n, &m) < 0 ||
+			    !ipaddr_is_v4(m))
+				return n->op == OP_NE;
+			a = ipaddr_v4(m);
+		}
 		return ordered(n->op, (a > n->addr) - (a < n->addr));
+	}
 	case V_ADDR6: {
 		/* an IPv6 value against an IPv6 address only, as a number */
 		struct ipaddr b;

@@ -56,11 +56,14 @@ int ip6set_allow(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e
 		s->singles[s->nsingles++] = prefix;
 		return 0;
 	}
-	if (128 - len > 48 && !s->huge_why[0])
+	if (128 - len > 48 && !s->huge_why[0]) {
+		s->huge_prefix = prefix;
+		s->huge_len = len;
 		snprintf(s->huge_why, sizeof s->huge_why,
 		         "%s/%d: 2^%d addresses, more than zgen can permute (2^48); scan a slice "
 		         "of it, such as %s/%d-%d",
 		         ipaddr_str(prefix, t), len, 128 - len, t, len, len + 48);
+	}
 	if (len == 0) /* 2^128 is no count: all of IPv6 is its two halves */
 		return add_run(s, (struct ip6run){ip(0), (u128)1 << 127, 0, 0}, e) < 0
 		           ? -1
@@ -77,11 +80,14 @@ int ip6set_allow_slice(struct ip6set *s, struct ipaddr prefix, int len, int slic
 		return zerr_set(e,
 		                "%s/%d-%d: the slice must be longer than the prefix, at most /128",
 		                ipaddr_str(prefix, t), len, slice);
-	if (slice - len > 48 && !s->huge_why[0])
+	if (slice - len > 48 && !s->huge_why[0]) {
+		s->huge_prefix = ipaddr_mask(prefix, len);
+		s->huge_len = len;
 		snprintf(s->huge_why, sizeof s->huge_why,
 		         "%s/%d-%d: 2^%d slices, more than zgen can permute (2^48); scan it in "
 		         "parts, such as %s/%d-%d",
 		         ipaddr_str(prefix, t), len, slice, slice - len, t, slice - 48, slice);
+	}
 	if (slice - len == 128) /* ::/0-128: every address, a range */
 		return ip6set_allow(s, prefix, 0, e);
 	u128 low = slice == 128 ? 0 : ((u128)1 << (128 - slice)) - 1;
@@ -213,6 +219,24 @@ static bool in_runs(const struct ip6set *s, u128 v)
 	return false;
 }
 
+/* A set past the limit with no one entry to blame: the largest part left
+ * of it names where to cut. */
+static void huge_message(struct ip6set *s)
+{
+	size_t big = 0;
+	for (size_t i = 1; i < s->nruns; i++)
+		if (s->runs[i].count > s->runs[big].count)
+			big = i;
+	int bits = 0;
+	for (u128 c = s->count; c > 1; c >>= 1)
+		bits++;
+	char t[IPADDR_STRLEN];
+	snprintf(s->huge_why, sizeof s->huge_why,
+	         "about 2^%d IPv6 targets past the blocklist, more than zgen can permute (2^48); "
+	         "its largest part starts at %s; scan a part or a slice of it",
+	         bits, s->nruns ? ipaddr_str(s->runs[big].start, t) : "?");
+}
+
 int ip6set_finish(struct ip6set *s, struct zerr *e)
 {
 	char t1[IPADDR_STRLEN], t2[IPADDR_STRLEN];
@@ -302,9 +326,15 @@ int ip6set_finish(struct ip6set *s, struct zerr *e)
 		total = s->runs[i].count > ~(u128)0 - total ? ~(u128)0 : total + s->runs[i].count;
 	}
 	s->count = total;
+	/* the entry named at its adding is to blame only if the blocklist
+	 * left more than the limit of it */
+	u128 left = 0;
+	if (s->huge_why[0])
+		ip6set_count_in(s, false, s->huge_prefix, s->huge_len, &left);
+	if (s->huge_why[0] && left <= IP6SET_MAX)
+		s->huge_why[0] = '\0';
 	if (ip6set_huge(s) && !s->huge_why[0])
-		snprintf(s->huge_why, sizeof s->huge_why,
-		         "more than 2^48 IPv6 targets: more than zgen can permute");
+		huge_message(s);
 	s->finished = true;
 	return 0;
 }

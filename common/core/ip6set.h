@@ -48,7 +48,9 @@ struct ip6set {
 	size_t nblocked, blocked_cap;
 	unsigned __int128 count;
 	bool finished;
-	char huge_why[256]; /* the first entry past IP6SET_MAX, as a message */
+	char huge_why[256];        /* the first entry past IP6SET_MAX, as a message */
+	struct ipaddr huge_prefix; /* that entry's prefix, to see at the finish */
+	int huge_len;              /* whether the blocklist left it past the limit */
 };
 
 /* Allows prefix/len: one single for a /128, a range otherwise. */

@@ -204,7 +204,10 @@ enum addr_status ipprefix_parse(const char *s, size_t n, struct ipaddr *a, int *
 		}
 	}
 	*a = ipaddr_mask(x, *len);
-	return ipaddr_eq(*a, x) ? ADDR_OK : ADDR_HOST_BITS;
+	enum addr_status rc = ipaddr_eq(*a, x) ? ADDR_OK : ADDR_HOST_BITS;
+	if (*len >= 96 && !*slice && ipaddr_is_v4(*a))
+		*len -= 96; /* ::ffff:a.b.c.d/96+n is IPv4's a.b.c.d/n */
+	return rc;
 }
 
 struct ipaddr ipaddr_mask(struct ipaddr a, int keep)

@@ -86,6 +86,10 @@ const char *ipaddr_str(struct ipaddr a, char buf[IPADDR_STRLEN]);
  * reads it (in addr.h), or "x:y::z[/len]" (len 0-128); for IPv6 also
  * "x:y::/len-slice", every /slice of the prefix (slice above len, at most
  * 128), with *slice set (0 otherwise). *len is in the family's own bits.
+ * An IPv6 prefix of /96 or longer inside ::ffff:0:0/96 is the IPv4 prefix
+ * it maps (ipaddr_is_v4(*a), *len in IPv4's bits): one address is one
+ * target whichever way it is written. (A wider IPv6 prefix leaves the
+ * mapped range to IPv4: ip6set never holds it.)
  * Returns addr.h's statuses: ADDR_HOST_BITS gives the network in *a. */
 enum addr_status ipprefix_parse(const char *s, size_t n, struct ipaddr *a, int *len, int *slice);
 

@@ -73,13 +73,15 @@ static int take_line(struct list *l, const char *p, size_t n, struct zerr *e)
 		                     : "not an IPv4 address or CIDR:",
 		                escape_bytes(shown, sizeof shown, s, (size_t)(t - s)));
 	if (rc == ADDR_HOST_BITS && l->st.host_bits++ == 0) {
-		char net[IPADDR_STRLEN];
+		char net[IPADDR_STRLEN], sl[8] = "";
+		if (slice)
+			snprintf(sl, sizeof sl, "-%d", slice);
 		snprintf(l->st.first_host_bits, sizeof l->st.first_host_bits,
-		         "%s:%lu: '%s' has host bits set below the /%d: taken as %s/%d", l->name,
+		         "%s:%lu: '%s' has host bits set below the /%d: taken as %s/%d%s", l->name,
 		         l->lineno, escape_bytes(shown, 64, s, (size_t)(t - s)), len,
-		         ipaddr_str(a, net), len);
+		         ipaddr_str(a, net), len, sl);
 	}
-	if (v6) {
+	if (!ipaddr_is_v4(a)) { /* ::ffff:a.b.c.d/96+n is IPv4's */
 		if (l->n6 == l->cap6) {
 			size_t cap = l->cap6 ? l->cap6 * 2 : 256;
 			struct entry6 *ne = realloc(l->ents6, cap * sizeof *ne);

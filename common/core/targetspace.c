@@ -1,6 +1,7 @@
 /* targetspace: building the target space from allow and block options. */
 #include "core/targetspace.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,16 +20,21 @@ static int paint_args(const struct listfile_target *t, char *const *args, int n,
 		if (rc == ADDR_BAD_LEN)
 			return zerr_set(e, "'%s': bad prefix length (%s)", shown,
 			                v6 ? "0-128, or LEN-SLICE with SLICE above LEN" : "0-32");
-		if (rc == ADDR_HOST_BITS)
+		if (rc == ADDR_HOST_BITS) {
+			char sl[8] = "";
+			if (slice)
+				snprintf(sl, sizeof sl, "-%d", slice);
 			return zerr_set(e,
-			                "'%s': host bits set below the /%d: the network is %s/%d",
-			                shown, len, ipaddr_str(a, net), len);
+			                "'%s': host bits set below the /%d: the network is %s/%d%s",
+			                shown, len, ipaddr_str(a, net), len, sl);
+		}
 		if (rc != ADDR_OK)
 			return zerr_set(e,
 			                v6 ? "'%s': not an IPv6 address or prefix"
 			                   : "'%s': not an IPv4 address or CIDR",
 			                shown);
 		struct zerr ie;
+		v6 = !ipaddr_is_v4(a); /* ::ffff:a.b.c.d/96+n is IPv4's */
 		if (!v6 && constraint_paint(t->v4, ipaddr_v4(a), len, true) < 0)
 			return zerr_set(e, "out of memory");
 		if (v6 && (slice ? ip6set_allow_slice(t->v6, a, len, slice, t->iid, &ie)
@@ -67,7 +73,8 @@ struct targetspace *targetspace_build(const struct targetspace_opts *o, struct l
 		zerr_set(e, "out of memory");
 		goto fail;
 	}
-	if (ip6set_finish(&t->v6, e) < 0)
+	/* ::ffff:0:0/96 is IPv4's, whatever wider IPv6 prefix holds it */
+	if (ip6set_block(&t->v6, ipaddr_from_v4(0), 96, e) < 0 || ip6set_finish(&t->v6, e) < 0)
 		goto fail;
 	return t;
 fail:

@@ -669,4 +669,11 @@ for r in csv.DictReader(open(sys.argv[1])):
 		expect_eq "-T $t JSON -u sport,saddr" \
 			"$("$ZS_BIN/zfilter" -T "$t" -u sport,saddr -f saddr,sport <"$T/in.json" | wc -l)" 6
 	done
+	# --where: the IPv4 address either way it is written, in the row or
+	# in the expression
+	local w
+	for w in 'saddr = 198.51.100.7' 'saddr = ::ffff:198.51.100.7' 'saddr = ::FFFF:c633:6407'; do
+		expect_eq "--where $w" "$("$ZS_BIN/zfilter" --no-dedup -f saddr,sport --where "$w" <"$T/in.csv" | tr '\n' ' ')" \
+			"::ffff:198.51.100.7,80 198.51.100.7,80 198.51.100.7,81 "
+	done
 }

@@ -338,3 +338,41 @@ print(sum(1 for l in open(sys.argv[1])
 	expect_error "--iid: '1.2.3.4' is not an IPv6 address" "$ZS_BIN/zgen" --iid 1.2.3.4 2600::/32-48
 	expect_error "overlap" "$ZS_BIN/zgen" 2600::/32-48 2600:0:1::/48-64
 }
+
+# ::ffff:a.b.c.d/96+n is IPv4's a.b.c.d/n wherever it is written (argument,
+# -w, -b, zblacklist's input): IPv4 block entries hold it, IPv6-written
+# block entries hold IPv4 targets, each address comes out once, and a wider
+# IPv6 prefix never brings IPv4 addresses in through the IPv6 side.
+test_zgen_ipv4_mapped_entries_are_ipv4() {
+	echo 10.0.0.0/8 >"$T/bl4"
+	echo ::ffff:10.0.0.0/120 >"$T/bl6"
+	expect_error "every allowed address is in the blocklist" "$ZS_BIN/zgen" -b "$T/bl4" ::ffff:10.0.0.0/126
+	expect_error "every allowed address is in the blocklist" "$ZS_BIN/zgen" -b "$T/bl6" 10.0.0.0/30
+	expect_eq "mapped and IPv4 together" \
+		"$("$ZS_BIN/zgen" -b /dev/null ::ffff:10.0.0.0/126 10.0.0.0/30 ::ffff:10.0.0.1 | sort | tr '\n' ' ')" \
+		"10.0.0.0 10.0.0.1 10.0.0.2 10.0.0.3 "
+	printf '::ffff:10.1.0.0/120\n10.1.0.7\n' >"$T/allow"
+	expect_eq "-w, mapped" "$("$ZS_BIN/zgen" -b "$T/bl6" -w "$T/allow" | wc -l)" 256
+	expect_eq "-w, mapped, blocked" "$("$ZS_BIN/zgen" -b "$T/bl4" -w "$T/allow" 2>&1 | grep -c '^10\.')" 0
+	# ::/80 holds ::ffff:0:0/96: none of it comes out (2^48 - 2^32 targets)
+	expect_eq "--count ::/80" "$("$ZS_BIN/zgen" -b /dev/null --count ::/80)" 281470681743360
+	"$ZS_BIN/zgen" -b /dev/null -n 100000 ::/80 | grep -q '\.' && fail "::/80 gave IPv4 addresses"
+	# past 2^48: the entry to blame is one the blocklist left past the
+	# limit, never one it took whole (2001:db8::/64 is documentation)
+	expect_error "^zgen: about 2\^49 IPv6 targets past the blocklist, more than zgen can permute \(2\^48\); its largest part starts at 2a00::; " \
+		"$ZS_BIN/zgen" --count 2001:db8::/64 2a00::/80 2a01::/80
+	expect_error "^zgen: 2001:db8::/64: 2\^64 addresses, more than zgen can permute" \
+		"$ZS_BIN/zgen" -b /dev/null --count 2001:db8::/64 2a00::/80
+	# a host-bits warning keeps the slice it was given
+	printf '2a00::5/120-124\n' >"$T/slice"
+	expect_eq "slice warning" "$("$ZS_BIN/zgen" -b /dev/null -w "$T/slice" 2>&1 >/dev/null)" \
+		"zgen: $T/slice:1: '2a00::5/120-124' has host bits set below the /120: taken as 2a00::/120-124"
+	# zblacklist: a mapped prefix is judged and split as the IPv4 CIDR it is
+	expect_eq "zblacklist, mapped blocked" "$(echo ::ffff:10.0.0.0/104 | "$ZS_BIN/zblacklist" -b "$T/bl4" | wc -l)" 0
+	echo ::ffff:10.0.0.0/104 | "$ZS_BIN/zblacklist" -b "$T/bl6" >"$T/split"
+	expect_eq "zblacklist split, first" "$(head -1 "$T/split")" 10.0.1.0/24
+	"$ZS_BIN/zblacklist" -b /dev/null -w "$T/split" --count >"$T/n" || fail "split output is not a list: $(cat "$T/n")"
+	expect_eq "zblacklist split, count" "$(cat "$T/n")" $((16777216 - 256))
+	expect_eq "zblacklist, both ways blocked" \
+		"$(printf '::ffff:10.0.0.1\n10.0.0.1\n' | "$ZS_BIN/zblacklist" -b "$T/bl6" | wc -l)" 0
+}

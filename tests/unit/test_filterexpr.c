@@ -74,7 +74,11 @@ void test_filterexpr_table(void)
 	    {"saddr = 2001:db8::1", false}, /* an IPv6 address: of another family */
 	    {"saddr != 2001:db8::1", true},
 	    {"saddr > ::", false},
-	    {"daddr = 2001:db8::a", true}, /* "2001:DB8:0::A" in the row: one address */
+	    {"saddr = ::ffff:198.18.3.7", true}, /* IPv4 written as IPv4-mapped IPv6 */
+	    {"saddr < ::FFFF:198.18.3.8", true},
+	    {"saddr = ::ffff:c612:307", true},
+	    {"saddr = ::198.18.3.7", false}, /* IPv4-compatible: an IPv6 address */
+	    {"daddr = 2001:db8::a", true},   /* "2001:DB8:0::A" in the row: one address */
 	    {"daddr > 2001:db8::9 && daddr < 2001:db8::b", true},
 	    {"daddr = \"2001:db8::a\"", false}, /* quoted: as text */
 	    {"daddr = 198.18.3.7", false},
