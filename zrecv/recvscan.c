@@ -111,11 +111,15 @@ struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e
 		         m->bpf, m->bpf6 ? " or (" : "", m->bpf6 ? m->bpf6 : "",
 		         m->bpf6 ? ")" : "");
 	}
-	/* later fragments, which are counted, not read (IPv6's with the
-	 * fragment header first); on Ethernet, answers with one or two VLAN
-	 * tags too (the "vlan" keyword shifts what follows it; Linux cooked
-	 * captures carry no tags) */
-	const char *frag = "(ip[6:2] & 0x1fff != 0) or (ip6[6] == 44 and ip6[42:2] & 0xfff8 != 0)";
+	/* later fragments, which are counted, not read, and IPv6 packets
+	 * whose first header is an extension header (hop-by-hop, routing,
+	 * fragment, destination options): BPF cannot follow the chain, so
+	 * the modules' ip6[6] tests would drop their answers unseen; here
+	 * the chain is followed and they are validated like any other. On
+	 * Ethernet, answers with one or two VLAN tags too (the "vlan" keyword
+	 * shifts what follows it; Linux cooked captures carry no tags) */
+	const char *frag = "(ip[6:2] & 0x1fff != 0) or "
+	                   "(ip6 and ip6[6] != 6 and ip6[6] != 17 and ip6[6] != 58)";
 	if (rs->linktype == DLT_EN10MB)
 		snprintf(filter, sizeof filter, "%s or %s or (vlan and ((%s) or (vlan and (%s))))",
 		         frag, base, base, base);

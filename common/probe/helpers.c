@@ -21,7 +21,10 @@ bool probe_ip_parse(const uint8_t *ip, size_t len, struct probe_ip *p)
 		                       ip + hl,
 		                       pl,
 		                       true};
-		return true;
+		/* zsend sends IPv4 to ::ffff:a.b.c.d, never IPv6: an IPv6
+		 * packet with a mapped address answers nothing of ours (and its
+		 * MAC would be IPv4's, of other addresses) */
+		return !ipaddr_is_v4(p->src) && !ipaddr_is_v4(p->dst);
 	}
 	if (!(hl = ipv4_header(ip, len, &pl)))
 		return false;

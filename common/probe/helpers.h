@@ -34,8 +34,8 @@ struct probe_ip {
 	bool v6;
 };
 
-/* Parses an IPv4 or IPv6 header (false: neither, truncated, or a later
- * fragment). */
+/* Parses an IPv4 or IPv6 header (false: neither, truncated, a later
+ * fragment, or IPv6 with an IPv4-mapped address, which no probe has). */
 bool probe_ip_parse(const uint8_t *ip, size_t len, struct probe_ip *p);
 
 /* Copies addresses, TTL and identification into r. */

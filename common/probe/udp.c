@@ -402,6 +402,14 @@ static size_t udp_fill(const struct probe_params *pp, uint8_t *frame, uint32_t s
 	return PAYLOAD_OFF + plen;
 }
 
+/* A UDP probe's IPv6 flow label: the MAC's low 20 bits, which the source
+ * port (from bits 32-63) does not use, so that an ICMPv6 error's quote
+ * shows 20 bits beside the port's. */
+static inline uint32_t udp_flow(uint64_t mac)
+{
+	return (uint32_t)mac & 0xfffff;
+}
+
 static size_t udp_fill6(const struct probe_params *pp, uint8_t *frame, const struct ipaddr *saddr,
                         const struct ipaddr *daddr, uint16_t dport, unsigned probe_num)
 {
@@ -410,8 +418,7 @@ static size_t udp_fill6(const struct probe_params *pp, uint8_t *frame, const str
 	uint32_t psum;
 	size_t plen =
 	    fill_udp(pp, udp, *saddr, *daddr, dport, probe_sport(pp, mac, probe_num), &psum);
-	probe_ip6_fill(ip6, saddr, daddr, (uint32_t)(mac >> 44) & 0xfffff,
-	               (uint16_t)(UDP_HDR + plen));
+	probe_ip6_fill(ip6, saddr, daddr, udp_flow(mac), (uint16_t)(UDP_HDR + plen));
 	udp_checksum(udp, probe_pseudo6(ip6, (uint32_t)(UDP_HDR + plen), IPPROTO_UDP_), psum);
 	return PAYLOAD_OFF6 + plen;
 }
@@ -420,8 +427,7 @@ static size_t udp_fill6(const struct probe_params *pp, uint8_t *frame, const str
  * IP identification (16) or the IPv6 flow label (20). */
 static bool quote_ok(const struct probe_ip *q, uint64_t mac)
 {
-	return q->v6 ? q->flow == ((uint32_t)(mac >> 44) & 0xfffff)
-	             : q->ipid == (uint16_t)(mac >> 48);
+	return q->v6 ? q->flow == udp_flow(mac) : q->ipid == (uint16_t)(mac >> 48);
 }
 
 static enum probe_verdict udp_validate(const struct probe_params *pp, const uint8_t *ip, size_t len,

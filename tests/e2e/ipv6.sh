@@ -277,3 +277,41 @@ test_ipv6_dryrun_frames_decode_with_tshark() {
 		fail "big payload: $(cat "$T/err")"
 	grep -q '^000000' "$T/dry.txt" || fail "the IPv4 target was not probed"
 }
+
+# Answers behind IPv6 extension headers (hop-by-hop, destination options)
+# pass the capture filter, whose ip6[6] tests cannot follow the chain, and
+# are validated like any other: the lab's real SYN-ACKs, captured, each
+# rewritten with one and with the other header, are every live host.
+test_ipv6_answers_behind_extension_headers_are_read() {
+	LAB_LIVE="$LIVE6:30" scan_lab_up
+	make_key "$T/key"
+	start_capture "$LAB_SCAN" zs0 "ip6 and tcp and src net $LIVE6"
+	in_scan bash -c "'$ZS_BIN/zgen' -b /dev/null -p 80 $LIVE6 | '$ZS_BIN/zsend' -b /dev/null -q -k '$T/key' -r 5000" >/dev/null
+	stop_capture
+	local live n
+	live=$(live_in "$LIVE6" | wc -l)
+	n=$(tcpdump -r "$T/cap.pcap" -n 2>/dev/null | wc -l)
+	[ "$n" -ge "$live" ] || fail "captured $n answers for $live live hosts"
+	python3 - "$T/cap.pcap" "$T/ext.pcap" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+hdr, off, out = data[:24], 24, []
+while off < len(data):
+    ts, us, incl, orig = struct.unpack("<IIII", data[off:off + 16])
+    f = data[off + 16:off + 16 + incl]
+    off += 16 + incl
+    ip = f[14:]
+    plen = struct.unpack(">H", ip[4:6])[0] + 8
+    for kind in (0, 60):  # hop-by-hop, destination options: PadN inside
+        ext = bytes([ip[6], 0, 1, 4, 0, 0, 0, 0])
+        g = f[:14] + ip[:4] + struct.pack(">H", plen) + bytes([kind]) + ip[7:40] + ext + ip[40:]
+        out.append(struct.pack("<IIII", ts, us, len(g), len(g)) + g)
+open(sys.argv[2], "wb").write(hdr + b"".join(out))
+PY
+	"$ZS_BIN/zrecv" -q -k "$T/key" -r "$T/ext.pcap" --metadata "$T/ext.json" >"$T/ext.csv"
+	expect_eq "validated behind extension headers" "$(json "$T/ext.json" responses_validated)" $((2 * n))
+	expect_eq "targets up" "$(json "$T/ext.json" targets_up)" "$live"
+	found_hosts <"$T/ext.csv" | LC_ALL=C sort >"$T/got"
+	live_in "$LIVE6" | LC_ALL=C sort >"$T/want"
+	cmp -s "$T/got" "$T/want" || fail "$(diff "$T/got" "$T/want" | head -5)"
+}

@@ -143,6 +143,23 @@ void test_probe6_tcp_syn_answers(void)
 	memcpy(mixed + 28, ip6, 40 + 24);
 	len = make_ip(mixed, 0xc6120002u, 0xc6120001u, 1, 8 + 40 + 24);
 	CHECK(m->validate(&pp, mixed, len, &r) == PROBE_NOT_OURS);
+	/* an IPv6 SYN-ACK between IPv4-mapped addresses, carrying what an
+	 * IPv4 probe between those IPv4 addresses would have: IPv4 probes go
+	 * out as IPv4, so it answers none */
+	uint32_t d4 = 0xc6121005u, s4 = 0xc6120001u;
+	uint64_t mac4 = secret_mac(&s, d4, 443, s4);
+	memset(resp, 0, sizeof resp);
+	wr16(rt, 443);
+	wr16(rt + 2, probe_sport(&pp, mac4, 0));
+	wr32(rt + 8, (uint32_t)mac4 + 1);
+	rt[12] = 0x50;
+	rt[13] = 0x12;
+	len = make_ip6(resp, ipaddr_from_v4(d4), ipaddr_from_v4(s4), 6, 20);
+	set_csum6(resp, 16);
+	CHECK(m->validate(&pp, resp, len, &r) == PROBE_NOT_OURS);
+	len = make_ip6(resp, ipaddr_from_v4(d4), A6("2a03::c612:1"), 6, 20);
+	set_csum6(resp, 16);
+	CHECK(m->validate(&pp, resp, len, &r) == PROBE_NOT_OURS);
 }
 
 void test_probe6_icmp_echo_answers(void)
@@ -214,6 +231,9 @@ void test_probe6_udp_answers(void)
 	uint16_t sport = rd16(udp);
 	uint8_t echo[2] = {udp[8], udp[9]};
 	uint32_t flow = (uint32_t)(ip6[1] & 15) << 16 | rd16(ip6 + 2);
+	/* the flow label is the MAC's low 20 bits, apart from the port's */
+	uint64_t mac6 = secret_mac6(&s, dst, 53, src);
+	CHECK(flow == ((uint32_t)mac6 & 0xfffff) && sport == probe_sport(&pp, mac6, 0));
 	/* the answer echoes the id */
 	uint8_t resp[128] = {0};
 	uint8_t *ru = resp + 40;
