@@ -115,11 +115,14 @@ struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e
 	 * whose first header is an extension header (hop-by-hop, routing,
 	 * fragment, destination options): BPF cannot follow the chain, so
 	 * the modules' ip6[6] tests would drop their answers unseen; here
-	 * the chain is followed and they are validated like any other. On
+	 * the chain is followed and they are validated like any other (none
+	 * to a multicast group: the link's MLD reports ride behind hop-by-hop
+	 * headers, and no answer goes to a group). On
 	 * Ethernet, answers with one or two VLAN tags too (the "vlan" keyword
 	 * shifts what follows it; Linux cooked captures carry no tags) */
 	const char *frag = "(ip[6:2] & 0x1fff != 0) or "
-	                   "(ip6 and ip6[6] != 6 and ip6[6] != 17 and ip6[6] != 58)";
+	                   "(ip6 and ip6[6] != 6 and ip6[6] != 17 and ip6[6] != 58 and "
+	                   "ip6[24] != 0xff)";
 	if (rs->linktype == DLT_EN10MB)
 		snprintf(filter, sizeof filter, "%s or %s or (vlan and ((%s) or (vlan and (%s))))",
 		         frag, base, base, base);
