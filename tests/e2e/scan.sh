@@ -171,7 +171,10 @@ def eq(what, got, want):
 eq("send tool/module", (s["tool"], s["module"], s["probes_per_target"]), ("zsend", "tcp_syn", 1))
 eq("send counts", (s["targets"], s["probes_sent"], s["blocked_skipped"], s["bad_lines"], s["interrupted"]),
    (1024, 1024, 0, 0, False))
-eq("send rate", abs(s["send_rate"] - 2000) < 100, True)
+# over the whole run, path setup and the last flush included (tens of ms
+# under ASan on a loaded machine, against 0.51 s of sending): never above
+# -r, and not far below it
+eq("send rate", 1700 < s["send_rate"] <= 2040, True)
 eq("zgen's header", (s["seed"], s["shard"], s["shards"], s["zgen_targets"]), (9, 0, 1, 1024))
 eq("recv module", (r["tool"], r["module"], r["probes_sent"], r["sender_done"]), ("zrecv", "tcp_syn", 1024, True))
 eq("recv counts", (r["targets_up"], r["successes"], r["failed_validation"], r["pcap_drops"]), (live, live, 0, 0))
