@@ -17,19 +17,6 @@ struct split_ctx {
 	unsigned long long n;
 };
 
-static int emit_block(void *arg, uint32_t prefix, int len)
-{
-	struct split_ctx *sc = arg;
-	char buf[ADDR_STRLEN + 4];
-	char *p = addr_format(buf, prefix);
-	p += sprintf(p, "/%d", len);
-	sc->n++;
-	if (outbuf_put(sc->out, buf, (size_t)(p - buf)) < 0 ||
-	    outbuf_put(sc->out, sc->rest, sc->restlen) < 0 || outbuf_put(sc->out, "\n", 1) < 0)
-		return -1;
-	return 0;
-}
-
 static int emit_block6(void *arg, struct ipaddr prefix, int len)
 {
 	struct split_ctx *sc = arg;
@@ -41,6 +28,11 @@ static int emit_block6(void *arg, struct ipaddr prefix, int len)
 	    outbuf_put(sc->out, sc->rest, sc->restlen) < 0 || outbuf_put(sc->out, "\n", 1) < 0)
 		return -1;
 	return 0;
+}
+
+static int emit_block(void *arg, uint32_t prefix, int len)
+{
+	return emit_block6(arg, ipaddr_from_v4(prefix), len); /* printed as a dotted quad */
 }
 
 /* An IPv4 address or CIDR a/plen, the first token of line: the line goes

@@ -957,10 +957,7 @@ static void batch_add(struct run *ru, const struct row *r, const char *line, siz
 		b->addr[b->n] = addr;
 	} else if (a6) {
 		char *key = b->keys + b->keys_used;
-		for (int k = 0; k < 8; k++) {
-			key[k] = (char)(a6->hi >> (56 - 8 * k));
-			key[8 + k] = (char)(a6->lo >> (56 - 8 * k));
-		}
+		ipaddr_to_bytes(*a6, (uint8_t *)key);
 		b->addr[b->n] = 0; /* fault_ahead reads it */
 		b->hash[b->n] = strset_hash(key, 16);
 		b->key_at[b->n] = (uint32_t)b->keys_used;

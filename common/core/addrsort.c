@@ -6,6 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A byte's counts become where each of its values starts in the output. */
+static void to_offsets(size_t cnt[256])
+{
+	size_t at = 0;
+	for (int v = 0; v < 256; v++) {
+		size_t c = cnt[v];
+		cnt[v] = at;
+		at += c;
+	}
+}
+
 int addrsort_v4(uint32_t *a, size_t n)
 {
 	if (n < 2)
@@ -24,12 +35,7 @@ int addrsort_v4(uint32_t *a, size_t n)
 	for (int d = 0; d < 4; d++) {
 		if (cnt[d][src[0] >> (8 * d) & 255] == n)
 			continue; /* one value of this byte: the order stands */
-		size_t at = 0;
-		for (int v = 0; v < 256; v++) {
-			size_t c = cnt[d][v];
-			cnt[d][v] = at;
-			at += c;
-		}
+		to_offsets(cnt[d]);
 		for (size_t i = 0; i < n; i++)
 			dst[cnt[d][src[i] >> (8 * d) & 255]++] = src[i];
 		uint32_t *t = src;
@@ -71,12 +77,7 @@ int addrsort_v6(struct ipaddr *a, size_t n)
 	for (int d = 0; d < 16; d++) {
 		if (cnt[d][byte_of(&src[0], d)] == n)
 			continue;
-		size_t at = 0;
-		for (int v = 0; v < 256; v++) {
-			size_t c = cnt[d][v];
-			cnt[d][v] = at;
-			at += c;
-		}
+		to_offsets(cnt[d]);
 		for (size_t i = 0; i < n; i++)
 			dst[cnt[d][byte_of(&src[i], d)]++] = src[i];
 		struct ipaddr *t = src;

@@ -34,11 +34,12 @@ static int paint_args(const struct listfile_target *t, char *const *args, int n,
 			                   : "'%s': not an IPv4 address or CIDR",
 			                shown);
 		struct zerr ie;
-		v6 = !ipaddr_is_v4(a); /* ::ffff:a.b.c.d/96+n is IPv4's */
-		if (!v6 && constraint_paint(t->v4, ipaddr_v4(a), len, true) < 0)
+		bool fam6 =
+		    !ipaddr_is_v4(a); /* the text's family, but ::ffff:a.b.c.d/96+n is IPv4's */
+		if (!fam6 && constraint_paint(t->v4, ipaddr_v4(a), len, true) < 0)
 			return zerr_set(e, "out of memory");
-		if (v6 && (slice ? ip6set_allow_slice(t->v6, a, len, slice, t->iid, &ie)
-		                 : ip6set_allow(t->v6, a, len, &ie)) < 0)
+		if (fam6 && (slice ? ip6set_allow_slice(t->v6, a, len, slice, t->iid, &ie)
+		                   : ip6set_allow(t->v6, a, len, &ie)) < 0)
 			return zerr_set(e, "%s", ie.msg);
 	}
 	return 0;

@@ -88,16 +88,10 @@ static int rtnl_talk(struct rtnl *nl, struct nlmsghdr *req,
 static struct ipaddr addr_of(const void *p, size_t len)
 {
 	const uint8_t *b = p;
-	struct ipaddr a = {0, 0};
 	if (len == 4)
 		return ipaddr_from_v4((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
 		                      (uint32_t)b[2] << 8 | b[3]);
-	if (len == 16)
-		for (int k = 0; k < 8; k++) {
-			a.hi = a.hi << 8 | b[k];
-			a.lo = a.lo << 8 | b[8 + k];
-		}
-	return a;
+	return len == 16 ? ipaddr_from_bytes(b) : (struct ipaddr){0, 0};
 }
 
 /* Its bytes in network order (4 or 16); returns the length. */

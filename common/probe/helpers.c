@@ -12,8 +12,8 @@ bool probe_ip_parse(const uint8_t *ip, size_t len, struct probe_ip *p)
 		uint8_t proto;
 		if (!(hl = ipv6_header(ip, len, &proto, &pl)))
 			return false;
-		*p = (struct probe_ip){rd_ip6(ip + 8),
-		                       rd_ip6(ip + 24),
+		*p = (struct probe_ip){ipaddr_from_bytes(ip + 8),
+		                       ipaddr_from_bytes(ip + 24),
 		                       proto,
 		                       ip[7],
 		                       0,
@@ -112,8 +112,8 @@ void probe_ip6_fill(uint8_t *ip6, const struct ipaddr *saddr, const struct ipadd
 	ip6[1] = (uint8_t)((ip6[1] & 0xf0) | ((flow >> 16) & 15));
 	wr16(ip6 + 2, (uint16_t)flow);
 	wr16(ip6 + 4, payload_len);
-	wr_ip6(ip6 + 8, saddr);
-	wr_ip6(ip6 + 24, daddr);
+	ipaddr_to_bytes(*saddr, ip6 + 8);
+	ipaddr_to_bytes(*daddr, ip6 + 24);
 }
 
 libnet_t *probe_libnet_init(struct zerr *e)
@@ -136,7 +136,7 @@ int probe_libnet_frame(libnet_t *l, bool built, const struct probe_params *pp, u
 		/* the destination is patched in per probe; libnet's checksum
 		 * over the template is redone by fill6 */
 		struct libnet_in6_addr src, dst = {{{0}}};
-		wr_ip6((uint8_t *)&src, saddr6);
+		ipaddr_to_bytes(*saddr6, (uint8_t *)&src);
 		ip_built = built && libnet_build_ipv6(0, 0, (uint16_t)l4len, proto, pp->ttl, src,
 		                                      dst, NULL, 0, l, 0) != -1;
 	} else {

@@ -97,16 +97,4 @@ static inline uint32_t probe_pseudo6(const uint8_t *ip6, uint32_t l4len, uint8_t
 	return csum_add(0, ip6 + 8, 32) + (l4len >> 16) + (l4len & 0xffff) + proto;
 }
 
-/* Writes a into 16 bytes at p. */
-static inline void wr_ip6(uint8_t *p, const struct ipaddr *a)
-{
-	ipaddr_to_bytes(*a, p);
-}
-
-/* Reads 16 bytes at p. */
-static inline struct ipaddr rd_ip6(const uint8_t *p)
-{
-	return ipaddr_from_bytes(p);
-}
-
 #endif
