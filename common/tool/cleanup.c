@@ -57,7 +57,7 @@ void cleanup_keep(const char *path)
 void cleanup_run(void)
 {
 	for (int i = 0; i < CLEANUP_MAX; i++) {
-		if (outfiles[i] && !outfiles[i]->f)
+		if (outfiles[i] && !outfiles[i]->committed)
 			outfile_abandon(outfiles[i]);
 		outfiles[i] = NULL;
 		if (paths[i]) {

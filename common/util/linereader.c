@@ -9,6 +9,8 @@
 
 #define INITIAL_CAP (1u << 20)
 
+static const char utf8_bom[3] = {'\xef', '\xbb', '\xbf'};
+
 int linereader_init(struct linereader *r, int fd)
 {
 	*r = (struct linereader){.fd = fd, .cap = INITIAL_CAP};
@@ -30,10 +32,6 @@ void linereader_free(struct linereader *r)
  * error. */
 static ssize_t refill(struct linereader *r)
 {
-	if (r->max_line && r->end - r->start > r->max_line) {
-		errno = E2BIG;
-		return -1;
-	}
 	if (r->start > 0) {
 		if (r->spare_cap < r->cap) {
 			char *nb = realloc(r->spare, r->cap);
@@ -69,45 +67,114 @@ static ssize_t refill(struct linereader *r)
 	}
 }
 
+/* Hands out [start, start + n) as a chunk. */
+static int hand_out(struct linereader *r, size_t n, const char **p, size_t *len,
+                    unsigned long *first_lineno)
+{
+	*p = r->buf + r->start;
+	*len = n;
+	*first_lineno = r->lineno + 1;
+	r->start += n;
+	r->held = 0;
+	r->scanned = r->end - r->start; /* what follows the last newline has none */
+	return 1;
+}
+
+/* Whether the input so far may still be a byte-order mark to skip: it is
+ * looked for once, without waiting for more input than it takes to tell. */
+static bool bom_undecided(struct linereader *r)
+{
+	size_t avail = r->end - r->start, k = avail < 3 ? avail : 3;
+	if (memcmp(r->buf + r->start, utf8_bom, k) != 0 || r->eof) {
+		r->bom_done = true;
+	} else if (k == 3) {
+		r->start += 3;
+		r->bom_done = true;
+	}
+	return !r->bom_done;
+}
+
+/* The next whole lines, an overlong line, or 0 when more must be read. */
+static int take(struct linereader *r, const char **p, size_t *len, unsigned long *first_lineno)
+{
+	size_t avail = r->end - r->start;
+	char *s = r->buf + r->start;
+	/* only bytes not searched before: a long line that comes in many
+	 * reads costs time in its length, not its square */
+	size_t from = r->scanned > r->held ? r->scanned : r->held;
+	char *last = avail > from ? memrchr(s + from, '\n', avail - from) : NULL;
+	r->searched += avail > from ? avail - from : 0;
+	if (last)
+		return hand_out(r, (size_t)(last - s) + 1, p, len, first_lineno);
+	r->scanned = avail;
+	if (r->max_line && avail - r->held > r->max_line) {
+		if (!r->skip_long) {
+			errno = E2BIG;
+			return -1;
+		}
+		if (r->held) { /* the lines before it go out first, alone */
+			r->long_pending = true;
+			return hand_out(r, r->held, p, len, first_lineno);
+		}
+		r->long_pending = false;
+		*p = s;
+		*len = avail;
+		*first_lineno = r->lineno + 1;
+		r->start = r->end;
+		r->scanned = 0;
+		r->skipping = true;
+		return LINEREADER_LONG;
+	}
+	if (r->eof && avail > r->held) {
+		r->buf[r->end++] = '\n';
+		r->supplied_newline = 1;
+		return take(r, p, len, first_lineno);
+	}
+	if (r->eof && r->held) /* nothing came after them */
+		return hand_out(r, avail, p, len, first_lineno);
+	return 0;
+}
+
+/* Drops the rest of an overlong line; true once its newline (or the end
+ * of input) is reached. */
+static bool skip_rest(struct linereader *r)
+{
+	char *s = r->buf + r->start;
+	char *nl = memchr(s, '\n', r->end - r->start);
+	r->start = nl ? r->start + (size_t)(nl - s) + 1 : r->end;
+	r->scanned = 0;
+	r->skipping = !nl && !r->eof;
+	return !r->skipping;
+}
+
 int linereader_chunk(struct linereader *r, const char **p, size_t *len, unsigned long *first_lineno)
 {
 	for (;;) {
-		size_t avail = r->end - r->start;
-		char *s = r->buf + r->start;
-		/* a chunk ends past the bytes given back */
-		char *last = avail > r->held ? memrchr(s + r->held, '\n', avail - r->held) : NULL;
-		if (!last && r->eof && avail > r->held) {
-			r->buf[r->end++] = '\n';
-			r->supplied_newline = 1;
-			continue;
+		bool ready = (!r->skipping || skip_rest(r)) && (r->bom_done || !bom_undecided(r));
+		if (ready) {
+			int got = take(r, p, len, first_lineno);
+			if (got != 0 || r->eof)
+				return got;
 		}
-		if (!last && r->eof && r->held) /* nothing came after them */
-			last = s + avail - 1;
-		if (last) {
-			size_t n = (size_t)(last - s) + 1;
-			r->held = 0;
-			r->start += n;
-			*p = s;
-			*len = n;
-			*first_lineno = r->lineno + 1;
-			return 1;
-		}
-		if (r->eof)
-			return 0;
-		ssize_t got = refill(r);
-		if (got < 0)
+		if (r->stop && *r->stop) {
+			errno = EINTR;
 			return -1;
-		if (got == 0)
+		}
+		ssize_t n = refill(r);
+		if (n < 0)
+			return -1;
+		if (n == 0)
 			r->eof = 1;
 	}
 }
 
 bool linereader_unread(struct linereader *r, size_t n)
 {
-	if (r->eof && r->start == r->end)
+	if ((r->eof && r->start == r->end) || r->long_pending)
 		return false;
 	r->start -= n;
 	r->held = n;
+	r->scanned = r->end - r->start;
 	return true;
 }
 

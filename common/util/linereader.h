@@ -1,12 +1,17 @@
 /* linereader: lines from a file descriptor, read in large blocks and handed
  * out as chunks of whole lines. A filter handling tens of millions of lines a
- * second can't afford stdio's per-call locking or a syscall per line. */
+ * second can't afford stdio's per-call locking or a syscall per line.
+ * Everything read from outside is bounded: with max_line set, a line that
+ * keeps growing is never held past max_line bytes (and one read). */
 #ifndef ZSCAN_UTIL_LINEREADER_H
 #define ZSCAN_UTIL_LINEREADER_H
 
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+/* linereader_chunk's value for a line over max_line (skip_long set) */
+#define LINEREADER_LONG 2
 
 struct linereader {
 	int fd;
@@ -17,13 +22,24 @@ struct linereader {
 	int eof;
 	int supplied_newline; /* the input's last line had none; one was added */
 	size_t held;          /* bytes given back (linereader_unread) that need more after them */
+	size_t scanned;       /* bytes from start searched for a newline: none there past held */
 	unsigned long lineno; /* lines handed out so far (see linereader_count) */
-	/* if non-zero, a line longer than this ends the input with an error
+	unsigned long long searched; /* bytes searched for newlines, in all */
+	/* if non-zero, the longest line taken, newline not counted. A longer
+	 * one that has not arrived whole ends the input with an error
 	 * (linereader_chunk returns -1, errno E2BIG) instead of growing the
-	 * buffer without end, as /dev/zero would */
+	 * buffer without end, as /dev/zero would; with skip_long it is handed
+	 * out as LINEREADER_LONG instead and its rest is read and dropped.
+	 * A line that arrived whole in one read can be longer in a chunk:
+	 * callers treat any line over max_line as the same bad line. */
 	size_t max_line;
-	/* if set, a read interrupted by a signal while *stop is non-zero ends
-	 * the input (linereader_chunk returns -1, errno EINTR) */
+	bool skip_long;
+	bool skipping;     /* dropping the rest of an overlong line */
+	bool long_pending; /* an overlong line follows the bytes held */
+	bool bom_done;     /* a UTF-8 byte-order mark at the start was looked for */
+	/* if set, a non-zero *stop ends the input (linereader_chunk returns
+	 * -1, errno EINTR) before the next read, and a read a signal
+	 * interrupts while it is set */
 	volatile sig_atomic_t *stop;
 };
 
@@ -33,16 +49,21 @@ void linereader_free(struct linereader *r);
 /* Bulk access for hot filters: 1 and [*p, *p + *len) holding one or more
  * whole lines, each ending in '\n' (a missing final newline is supplied),
  * and *first_lineno the number of the first; 0 at end of input; -1 on error.
+ * With skip_long, LINEREADER_LONG for a line over max_line: [*p, *p + *len)
+ * is its start (more than max_line bytes, no newline) and *first_lineno its
+ * number; it counts as one line (linereader_count(r, 1)).
  * A chunk stays in place through the next call: the reader reads into two
  * buffers in turn, so a caller can still be printing one chunk's lines
- * while it parses the next. */
+ * while it parses the next. A UTF-8 byte-order mark that starts the input
+ * is skipped. */
 int linereader_chunk(struct linereader *r, const char **p, size_t *len,
                      unsigned long *first_lineno);
 
 /* Gives the last n bytes of the chunk just handed out back (whole lines):
  * they come again at the start of the next chunk, with at least one more
  * line after them, for a record that goes on past the chunk's last line.
- * When no more input will come, returns false and gives nothing back. */
+ * When no more input will come after them (the end of input, or an
+ * overlong line next), returns false and gives nothing back. */
 bool linereader_unread(struct linereader *r, size_t n);
 
 /* True when a read now would wait for input. A filter writes out what it

@@ -60,15 +60,25 @@ int outfile_commit(struct outfile *o, struct zerr *e)
 	struct stat st;
 	if (fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(o->fd, 0) < 0)
 		return zerr_set(e, "%s: %s", o->path, strerror(errno));
-	if (!(o->f = fdopen(o->fd, "w")))
+	if (ostream_open(&o->os, o->fd, o->path, 0) < 0)
 		return zerr_set(e, "%s: %s", o->path, strerror(errno));
+	o->f = o->os.f;
+	o->committed = true;
 	return 0;
+}
+
+int outfile_close(struct outfile *o, struct zerr *e)
+{
+	int rc = ostream_close(&o->os) < 0 ? ostream_error(&o->os, e) : 0;
+	o->f = NULL;
+	o->fd = -1;
+	return rc;
 }
 
 void outfile_abandon(struct outfile *o)
 {
 	if (o->f)
-		fclose(o->f);
+		ostream_close(&o->os);
 	else if (o->fd >= 0)
 		close(o->fd);
 	if (o->created)

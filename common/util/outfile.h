@@ -8,13 +8,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "util/ostream.h"
 #include "util/zerr.h"
 
 struct outfile {
 	const char *path;
 	int fd;       /* -1: not open */
 	bool created; /* this open made the file */
-	FILE *f;      /* after outfile_commit */
+	bool committed;
+	FILE *f; /* after outfile_commit: os.f */
+	struct ostream os;
 };
 
 /* Opens path for writing without emptying it (creating it if need be).
@@ -23,8 +26,13 @@ struct outfile {
  * nothing planted there can be written through. Errors name the path. */
 int outfile_open(struct outfile *o, const char *path, struct zerr *e);
 
-/* Every check passed: empties a regular file and gives o->f to write. */
+/* Every check passed: empties a regular file and gives o->f to write,
+ * every write checked (util/ostream.h). */
 int outfile_commit(struct outfile *o, struct zerr *e);
+
+/* Flushes and closes a committed file; -1 with "PATH: write error: why"
+ * in e if any write to it failed. */
+int outfile_close(struct outfile *o, struct zerr *e);
 
 /* A check failed: closes, and removes the file if this open created it. */
 void outfile_abandon(struct outfile *o);

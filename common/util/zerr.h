@@ -11,6 +11,9 @@ enum {
 	ZS_EXIT_OK = 0,
 	ZS_EXIT_FAIL = 1,  /* runtime failure, or bad input records were skipped */
 	ZS_EXIT_USAGE = 2, /* bad option, option value or configuration file */
+	/* stopped early (a signal, -t, or input cut short) with what was done
+	 * an exact prefix that a resume continues: retry, not a failure */
+	ZS_EXIT_INCOMPLETE = 3,
 };
 
 struct zerr {

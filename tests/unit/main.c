@@ -42,6 +42,12 @@ struct harness harness_state;
 	X(linereader_chunks_are_whole_lines)                                                       \
 	X(linereader_last_chunk_stays_in_place)                                                    \
 	X(linereader_unread_hands_a_record_back)                                                   \
+	X(linereader_long_lines_skipped_alike)                                                     \
+	X(linereader_endless_line_bounded)                                                         \
+	X(linereader_stop_ends_a_growing_line)                                                     \
+	X(linereader_long_line_search_is_linear)                                                   \
+	X(linereader_skips_a_byte_order_mark)                                                      \
+	X(linereader_held_record_then_long_line)                                                   \
 	X(rowsplit_csv_plain_fields)                                                               \
 	X(rowsplit_csv_quoted_records)                                                             \
 	X(rowsplit_csv_record_end_goes_on)                                                         \

@@ -1,7 +1,12 @@
 /* Unit tests: the chunked line reader. */
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -196,4 +201,317 @@ void test_linereader_unread_hands_a_record_back(void)
 	close(fds[0]);
 	free(text);
 	free(prev_copy);
+}
+
+#define INITIAL_TEST_CAP (1u << 20) /* the reader's first buffer */
+
+/* A child writing text to a pipe in pieces of `piece` bytes, `repeat`
+ * times over (0: until the reader goes); returns the read end. */
+static int pipe_from_child(const char *text, size_t len, size_t piece, unsigned repeat,
+                           pid_t *child)
+{
+	int fds[2];
+	if (pipe(fds) != 0)
+		return -1;
+	*child = fork();
+	if (*child < 0)
+		return -1;
+	if (*child == 0) {
+		close(fds[0]);
+		signal(SIGPIPE, SIG_DFL);
+		for (unsigned r = 0; repeat == 0 || r < repeat; r++)
+			for (size_t off = 0; off < len;) {
+				size_t n = len - off < piece ? len - off : piece;
+				ssize_t w = write(fds[1], text + off, n);
+				if (w <= 0)
+					_exit(1);
+				off += (size_t)w;
+			}
+		_exit(0);
+	}
+	close(fds[1]);
+	return fds[0];
+}
+
+/* Reads everything: each line as "L<n>:<first 8 bytes>" into out (lines
+ * over max_line, from a chunk or LINEREADER_LONG, as "L<n>:LONG"); the
+ * reader's largest buffer into *maxcap. Returns linereader_chunk's last
+ * value. */
+static int read_all(struct linereader *lr, char *out, size_t outsize, size_t *maxcap)
+{
+	const char *p;
+	size_t n, used = 0;
+	unsigned long first;
+	int rc;
+	out[0] = '\0';
+	*maxcap = 0;
+	while ((rc = linereader_chunk(lr, &p, &n, &first)) > 0) {
+		if (lr->cap + lr->spare_cap > *maxcap)
+			*maxcap = lr->cap + lr->spare_cap;
+		if (rc == LINEREADER_LONG) {
+			used += (size_t)snprintf(out + used, outsize - used, "L%lu:LONG ", first);
+			linereader_count(lr, 1);
+			continue;
+		}
+		unsigned long k = 0;
+		for (const char *q = p; q < p + n; k++) {
+			const char *nl = memchr(q, '\n', (size_t)(p + n - q));
+			size_t ll = (size_t)(nl - q);
+			if (ll > lr->max_line)
+				used += (size_t)snprintf(out + used, outsize - used, "L%lu:LONG ",
+				                         first + k);
+			else
+				used += (size_t)snprintf(out + used, outsize - used, "L%lu:%.*s ",
+				                         first + k, (int)(ll < 8 ? ll : 8), q);
+			q = nl + 1;
+		}
+		linereader_count(lr, k);
+	}
+	return rc;
+}
+
+void test_linereader_long_lines_skipped_alike(void);
+
+/* An overlong line is one bad line, whether it comes whole in one read or
+ * in a thousand pieces from a pipe, and is never held whole: lines before
+ * and after it come as they are, numbered on; one at the end of input,
+ * without its newline, too. */
+void test_linereader_long_lines_skipped_alike(void)
+{
+	size_t big = 600000, len = 0;
+	char *text = malloc(3 * big);
+	len += (size_t)sprintf(text + len, "a\n");
+	memset(text + len, 'x', big);
+	len += big;
+	len += (size_t)sprintf(text + len, "\nb\n");
+	memset(text + len, 'x', 4096); /* just fits */
+	len += 4096;
+	text[len++] = '\n';
+	memset(text + len, 'y', 5000);
+	len += 5000;
+	const char *want = "L1:a L2:LONG L3:b L4:xxxxxxxx L5:LONG ";
+	char got[256];
+	size_t maxcap;
+	for (int from_pipe = 0; from_pipe < 2; from_pipe++) {
+		int fd;
+		pid_t child = 0;
+		if (from_pipe) {
+			fd = pipe_from_child(text, len, 997, 1, &child);
+		} else {
+			fd = memfd_create("lr", 0);
+			CHECK(fd >= 0 && write(fd, text, len) == (ssize_t)len);
+			lseek(fd, 0, SEEK_SET);
+		}
+		struct linereader lr;
+		CHECK(linereader_init(&lr, fd) == 0);
+		lr.max_line = 4096;
+		lr.skip_long = true;
+		int rc = read_all(&lr, got, sizeof got, &maxcap);
+		CHECKF(rc == 0 && strcmp(got, want) == 0, "%s: rc %d, got '%s'",
+		       from_pipe ? "pipe" : "file", rc, got);
+		CHECKF(maxcap <= (2u << 20), "buffers grew to %zu", maxcap);
+		linereader_free(&lr);
+		close(fd);
+		if (child)
+			waitpid(child, NULL, 0);
+	}
+	free(text);
+}
+
+void test_linereader_endless_line_bounded(void);
+
+/* /dev/zero on stdin: 64 MiB of one line from a pipe: memory stays at the
+ * two buffers and the line is one bad line. */
+void test_linereader_endless_line_bounded(void)
+{
+	static char zeros[65536];
+	pid_t child;
+	int fd = pipe_from_child(zeros, sizeof zeros, sizeof zeros, 1024, &child);
+	CHECK(fd >= 0);
+	struct linereader lr;
+	CHECK(linereader_init(&lr, fd) == 0);
+	lr.max_line = 4096;
+	lr.skip_long = true;
+	char got[128];
+	size_t maxcap;
+	int rc = read_all(&lr, got, sizeof got, &maxcap);
+	CHECKF(rc == 0 && strcmp(got, "L1:LONG ") == 0, "rc %d, got '%s'", rc, got);
+	CHECKF(lr.cap + lr.spare_cap <= (2u << 20), "buffers %zu", lr.cap + lr.spare_cap);
+	linereader_free(&lr);
+	close(fd);
+	waitpid(child, NULL, 0);
+}
+
+static volatile sig_atomic_t alarm_stop;
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarm_stop = 1;
+}
+
+void test_linereader_stop_ends_a_growing_line(void);
+
+/* A line that keeps growing from a pipe, without max_line (and with it,
+ * skipped): a stop flag that a signal sets meanwhile, under SA_RESTART so
+ * that no read is interrupted, ends the input at the next read. */
+void test_linereader_stop_ends_a_growing_line(void)
+{
+	static char xs[4096];
+	memset(xs, 'x', sizeof xs);
+	struct sigaction sa = {.sa_handler = on_alarm, .sa_flags = SA_RESTART}, old;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	for (int skip = 0; skip < 2; skip++) {
+		pid_t child;
+		int fd = pipe_from_child(xs, sizeof xs, sizeof xs, 0, &child);
+		CHECK(fd >= 0);
+		struct linereader lr;
+		CHECK(linereader_init(&lr, fd) == 0);
+		alarm_stop = 0;
+		lr.stop = &alarm_stop;
+		lr.max_line = skip ? 4096 : 0;
+		lr.skip_long = skip;
+		struct itimerval t = {.it_value = {0, 200000}};
+		setitimer(ITIMER_REAL, &t, NULL);
+		const char *p;
+		size_t n;
+		unsigned long first;
+		int rc;
+		while ((rc = linereader_chunk(&lr, &p, &n, &first)) == LINEREADER_LONG)
+			linereader_count(&lr, 1);
+		CHECKF(rc == -1 && errno == EINTR, "skip %d: rc %d, errno %d", skip, rc, errno);
+		CHECKF(skip || lr.cap > INITIAL_TEST_CAP, "no line grew: %zu", lr.cap);
+		linereader_free(&lr);
+		close(fd);
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
+	sigaction(SIGALRM, &old, NULL);
+}
+
+void test_linereader_long_line_search_is_linear(void);
+
+/* A 32 MiB line from a pipe in 7001-byte writes, then a short one: each
+ * byte is searched for a newline about once, not once per read after it
+ * (which was 128 MB in 7.4 s). */
+void test_linereader_long_line_search_is_linear(void)
+{
+	size_t len = 32u << 20;
+	char *text = malloc(len + 3);
+	memset(text, 'z', len);
+	memcpy(text + len, "\nq\n", 3);
+	pid_t child;
+	int fd = pipe_from_child(text, len + 3, 7001, 1, &child);
+	CHECK(fd >= 0);
+	struct linereader lr;
+	CHECK(linereader_init(&lr, fd) == 0);
+	char got[128];
+	size_t maxcap;
+	lr.max_line = SIZE_MAX / 2; /* read_all prints no line as LONG */
+	int rc = read_all(&lr, got, sizeof got, &maxcap);
+	CHECKF(rc == 0 && strcmp(got, "L1:zzzzzzzz L2:q ") == 0, "rc %d, got '%s'", rc, got);
+	CHECKF(lr.searched <= 2 * (len + 3), "%llu bytes searched for %zu", lr.searched, len + 3);
+	linereader_free(&lr);
+	close(fd);
+	waitpid(child, NULL, 0);
+	free(text);
+}
+
+void test_linereader_skips_a_byte_order_mark(void);
+
+/* A UTF-8 byte-order mark that starts the input goes, also when it comes
+ * a byte at a time; one later on, or three bytes that only begin like
+ * one, stay; a lone first line that could still be one is not held back
+ * at the end. */
+void test_linereader_skips_a_byte_order_mark(void)
+{
+	struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"\xef\xbb\xbf"
+	     "1.2.3.4\n5\n",
+	     "L1:1.2.3.4 L2:5 "},
+	    {"\xef\xbb"
+	     "x\n",
+	     "L1:\xef\xbb"
+	     "x "},
+	    {"\xef", "L1:\xef "},
+	    {"\xef\xbb\xbf", ""},
+	    {"a\n\xef\xbb\xbf"
+	     "b\n",
+	     "L1:a L2:\xef\xbb\xbf"
+	     "b "},
+	    {"", ""},
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+		for (size_t piece = 1; piece <= 2; piece++) {
+			pid_t child;
+			int fd =
+			    pipe_from_child(cases[c].in, strlen(cases[c].in), piece, 1, &child);
+			CHECK(fd >= 0);
+			struct linereader lr;
+			CHECK(linereader_init(&lr, fd) == 0);
+			lr.max_line = 4096;
+			char got[128];
+			size_t maxcap;
+			int rc = read_all(&lr, got, sizeof got, &maxcap);
+			CHECKF(rc == 0 && strcmp(got, cases[c].want) == 0,
+			       "case %zu in pieces of %zu: got '%s'", c, piece, got);
+			linereader_free(&lr);
+			close(fd);
+			waitpid(child, NULL, 0);
+		}
+}
+
+void test_linereader_held_record_then_long_line(void);
+
+/* A record given back, then an overlong line: the record's lines come
+ * once more, cannot be given back again, and the long line follows. The
+ * record is the chunk's every line while it starts with "h1". */
+void test_linereader_held_record_then_long_line(void)
+{
+	size_t len = 0;
+	size_t big = 3u << 20; /* more than a pipe and a buffer hold: never read whole */
+	char *text = malloc(big + 100);
+	len += (size_t)sprintf(text, "h1\nh2\n");
+	memset(text + len, 'w', big);
+	len += big;
+	len += (size_t)sprintf(text + len, "\nafter\n");
+	pid_t child;
+	int fd = pipe_from_child(text, len, 4099, 1, &child);
+	CHECK(fd >= 0);
+	struct linereader lr;
+	CHECK(linereader_init(&lr, fd) == 0);
+	lr.max_line = 4096;
+	lr.skip_long = true;
+	const char *p;
+	size_t n;
+	unsigned long first;
+	int rc, backs = 0, refused = 0, longs = 0;
+	while ((rc = linereader_chunk(&lr, &p, &n, &first)) > 0) {
+		if (rc == LINEREADER_LONG) {
+			CHECK(first == 3 && refused == 1);
+			longs++;
+			linereader_count(&lr, 1);
+			continue;
+		}
+		if (n >= 3 && memcmp(p, "h1\n", 3) == 0) { /* a record still open */
+			if (linereader_unread(&lr, n)) {
+				backs++;
+				continue;
+			}
+			refused++;
+			CHECKF(n == 6 && memcmp(p, "h1\nh2\n", 6) == 0, "%zu bytes", n);
+			linereader_count(&lr, 2);
+			continue;
+		}
+		CHECKF(first == 4 && n == 6 && memcmp(p, "after\n", 6) == 0, "line %lu", first);
+		linereader_count(&lr, 1);
+	}
+	CHECKF(rc == 0 && backs >= 1 && refused == 1 && longs == 1, "rc %d, %d %d %d", rc, backs,
+	       refused, longs);
+	linereader_free(&lr);
+	close(fd);
+	waitpid(child, NULL, 0);
+	free(text);
 }
