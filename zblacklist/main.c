@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "tool/closeout.h"
 #include "tool/badline.h"
 #include "tool/cli.h"
 #include "core/addr.h"
@@ -139,6 +140,7 @@ static void print_count(uint64_t v4, unsigned __int128 v6, bool all6)
 
 int main(int argc, char **argv)
 {
+	closeout_install(); /* runs last: stdout checked however main ends */
 	struct targetspace_opts ts = {.iid = TARGETSPACE_IID_DEFAULT};
 	int mode = 0, quiet = 0, ch;
 	struct zerr e;

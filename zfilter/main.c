@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tool/closeout.h"
 #include "tool/badline.h"
 #include "tool/cli.h"
 #include "resultfilter.h"
@@ -89,6 +90,7 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
+	closeout_install(); /* runs last: stdout checked however main ends */
 	struct resultfilter_config cfg = {.in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO};
 	int quiet = 0, ch;
 	opterr = 0; /* cli_bad_option says it in one line */

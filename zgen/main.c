@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tool/closeout.h"
 #include "tool/cli.h"
 #include "core/constraint.h"
 #include "gen.h"
@@ -126,8 +127,8 @@ static int generate(struct gen_config *cfg, const char *outpath, const char *hea
 		warnx("%s", e.msg);
 		return ZS_EXIT_FAIL;
 	}
-	if (outpath && fclose(out.f) == EOF) {
-		warn("%s", outpath);
+	if (outpath && outfile_close(&out, &e) < 0) {
+		warnx("%s", e.msg);
 		return ZS_EXIT_FAIL;
 	}
 	return rc == 1 ? ZS_EXIT_FAIL : ZS_EXIT_OK; /* 1: stopped by a signal */
@@ -293,6 +294,7 @@ static void install_signals(void)
 
 int main(int argc, char **argv)
 {
+	closeout_install(); /* runs last: stdout checked however main ends */
 	struct opts o = {.shards = 1, .threads = 1, .ts = {.iid = TARGETSPACE_IID_DEFAULT}};
 	parse_options(argc, argv, &o);
 	check_options(&o);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tool/closeout.h"
 #include "tool/cli.h"
 #include "output.h"
 #include "util/numparse.h"
@@ -346,6 +347,7 @@ int main(int argc, char **argv)
 	/* first, with SA_RESTART (a signal never cuts a write of results
 	 * short): a stop is never lost while setting up */
 	signals_catch(on_signal, SA_RESTART);
+	closeout_install(); /* runs last: stdout checked however main ends */
 	struct recvscan_config cfg = {.status_fd = -1, .cooldown = 8, .format = OUTPUT_CSV};
 	struct opts o = {.probes = 1, .sport_lo = 32768, .sport_hi = 61000};
 	struct zerr e;

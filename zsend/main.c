@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tool/closeout.h"
 #include "tool/badline.h"
 #include "tool/cli.h"
 #include "core/addr.h"
@@ -530,6 +531,7 @@ static unsigned default_threads(void)
 int main(int argc, char **argv)
 {
 	signals_catch(on_signal, 0); /* first: a stop is never lost while setting up */
+	closeout_install();          /* runs last: stdout checked however main ends */
 	struct sendscan_config cfg = {
 	    .default_port = -1, .in_fd = STDIN_FILENO, .mod = &probe_tcp_syn};
 	struct opts o = {.probes = 1, .sport_lo = 32768, .sport_hi = 61000, .rate = DEFAULT_RATE};
