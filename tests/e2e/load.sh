@@ -1,7 +1,9 @@
 # Load: a 60 s scan at full rate while the net side floods the scanner with
 # forged answers and junk frames. Nothing crashes, memory stays flat, every
-# forgery is rejected and counted, drops are reported, and what was found is
-# right.
+# forgery is rejected and counted (or its drop reported), and what was
+# found is right. Nothing here depends on how fast the machine is: the
+# target stream never runs out, so zsend is always stopped at 60 s, and
+# every count is checked against another count, never against a rate.
 
 # rss PID: resident KiB
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -13,10 +15,12 @@ test_load_sixty_seconds_under_a_flood() {
 	# ASan keeps freed memory in quarantine (256 MiB by default), which would
 	# look like growth
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4
-	# far more targets than 60 s can send: zsend is stopped at 60 s, which
-	# also tests a stop under load; a small --dedup-window, so that repeat
-	# tracking of ports after the first turns over many times
-	in_scan bash -c "'$ZS_BIN/zgen' -b '$T/link.block' -e 5 -p 1-200 198.18.0.0/15 |
+	# the same permutation over and over, a stream no machine sends to its
+	# end: zsend is stopped at 60 s, which also tests a stop under load; a
+	# small --dedup-window, so that repeat tracking of ports after the
+	# first turns over many times
+	local gen="'$ZS_BIN/zgen' -b '$T/link.block' -e 5 -p 1-20 198.18.0.0/15"
+	in_scan bash -c "while $gen; do :; done 2>/dev/null |
 		timeout --foreground -s INT $secs '$ZS_BIN/zsend' -b /dev/null -q -r 0 --metadata '$T/s.json' |
 		'$ZS_BIN/zrecv' -q -c 2 --dedup-window 65536 --metadata '$T/r.json' | '$ZS_BIN/zfilter' >'$T/hosts'" 2>"$T/err" &
 	local scan=$!
@@ -49,7 +53,7 @@ CFG
 		[ "${rs_zs[$i]}" -le $((rs_zs[2] + 8192)) ] || fail "zsend grew: ${rs_zs[*]}"
 		[ "${rs_zr[$i]}" -le $((rs_zr[2] + 8192)) ] || fail "zrecv grew: ${rs_zr[*]}"
 	done
-	local sent valid bad other drops consumed
+	local sent valid bad other drops consumed linkdrops
 	sent=$(json "$T/s.json" probes_sent)
 	consumed=$(json "$T/s.json" consumed)
 	valid=$(json "$T/r.json" responses_validated)
@@ -58,22 +62,30 @@ CFG
 	drops=$(($(json "$T/r.json" pcap_drops) + $(json "$T/r.json" interface_drops)))
 	echo "  zsend: $sent probes in $secs s; zrecv: $valid valid, $bad failed validation, $other other frames, $drops dropped"
 	expect_eq "zsend interrupted at $secs s" "$(json "$T/s.json" interrupted)" true
-	[ "$sent" -gt $((secs * 20000)) ] || fail "only $sent probes in $secs s"
-	# trafgen alternates the two frames; the kernel's filter drops the junk
+	# every target of the prefix zsend reports done was probed (once per
+	# pass of the stream)
+	[ "$consumed" -gt 0 ] && [ "$sent" -ge "$consumed" ] || fail "$sent probes for $consumed targets done"
+	# trafgen alternates the two frames; the kernel's filter drops the junk.
+	# Every forgery reached zrecv and failed validation, or was dropped on
+	# the way and counted there: by the capture, or by the veth pair
 	local forged
 	forged=$(($(tr -d '\r' <"$T/trafgen.log" | awk '/packets outgoing/ {print $1}') / 2))
 	local forged_max=$((forged + 1)) # an odd count ends on a forgery
-	echo "  forged SYN-ACKs sent: $forged; counted as failed validation: $bad"
-	[ "$forged" -gt $((secs * 3000)) ] || fail "the flood was only $forged forgeries"
-	[ "$bad" -ge $((forged * 95 / 100)) ] && [ "$bad" -le "$forged_max" ] || fail "$bad of $forged forgeries counted"
+	linkdrops=$(($(in_scan cat /sys/class/net/zs0/statistics/rx_dropped) +
+		$(in_net cat /sys/class/net/zn0/statistics/tx_dropped)))
+	echo "  forged SYN-ACKs sent: $forged; counted as failed validation: $bad; dropped by the link: $linkdrops"
+	[ "$forged" -gt 0 ] || fail "no forgery was sent: $(cat "$T/trafgen.log")"
+	[ $((bad + drops + linkdrops)) -ge "$forged" ] && [ "$bad" -le "$forged_max" ] || fail "$bad of $forged forgeries counted ($drops + $linkdrops dropped)"
 	# the hosts found: live ones among the targets probed; all of them
-	# when nothing was dropped
-	"$ZS_BIN/zgen" -b "$T/link.block" -e 5 -p 1-200 198.18.0.0/15 | head -n "$consumed" |
+	# when nothing was dropped (a pass of the stream holds every target)
+	local pass
+	pass=$("$ZS_BIN/zgen" --count -b "$T/link.block" -p 1-20 198.18.0.0/15)
+	"$ZS_BIN/zgen" -b "$T/link.block" -e 5 -p 1-20 198.18.0.0/15 | head -n "$((consumed < pass ? consumed : pass))" |
 		awk -F, '$2 == 80 {print $1}' | sorted >"$T/probed80"
 	comm -12 "$T/probed80" <(sorted "$LAB_DIR/live.txt") >"$T/want"
 	sorted "$T/hosts" >"$T/found"
 	[ -z "$(comm -23 "$T/found" "$T/want")" ] || fail "found hosts that are not live or not probed: $(comm -23 "$T/found" "$T/want" | head -3)"
-	if [ "$drops" -eq 0 ]; then
+	if [ $((drops + linkdrops)) -eq 0 ]; then
 		cmp -s "$T/found" "$T/want" || fail "no drops, yet $(comm -13 "$T/found" "$T/want" | wc -l) live hosts missed"
 	fi
 	echo "  found $(wc -l <"$T/found") of $(wc -l <"$T/want") live hosts probed on port 80"
