@@ -27,21 +27,88 @@ expect_error() {
 	echo "  $(cat "$T/err.err")  [exit $rc]"
 }
 
+# poll_until SECONDS CMD...: runs CMD every 0.05 s until it succeeds (0),
+# or SECONDS have passed (1). The deadline is only for a CMD that never
+# succeeds: a fast machine never waits for it, a slow one has time.
+poll_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.05
+	done
+}
+
+# wait_until SECONDS CMD...: poll_until, failing the test at the deadline.
+wait_until() {
+	local secs=$1
+	shift
+	poll_until "$secs" "$@" || fail "waited ${secs} s for: $*"
+}
+
+# last_update FILE COLUMN: the value of COLUMN (named as in the header row)
+# in the last whole row of a --status-updates CSV of zsend (type,time,sent,
+# ...) or zrecv (time,sent,send_rate,valid,...); 0 before the first row or
+# the file. A row half written is not whole: it has fewer fields.
+last_update() {
+	[ -s "$1" ] || {
+		echo 0
+		return 0
+	}
+	awk -F, -v col="$2" 'NR == 1 {n = NF; for (i = 1; i <= NF; i++) if ($i == col) c = i; next}
+		NF == n && c {v = $c} END {print v + 0}' "$1"
+}
+
+# update_at_least FILE COLUMN N: the last whole row's COLUMN is N or more.
+update_at_least() {
+	[ "$(last_update "$1" "$2")" -ge "$3" ]
+}
+
+# wait_sent FILE N [SECONDS]: until zsend's --status-updates FILE says N
+# or more probes were sent (a row a second, and one when it is done).
+wait_sent() {
+	wait_until "${3:-60}" update_at_least "$1" sent "$2"
+}
+
+# has_update_row FILE: a --status-updates CSV has its header and a whole
+# first row.
+has_update_row() {
+	[ -s "$1" ] && [ "$(awk -F, 'NR == 1 {n = NF; next} NF == n' "$1" | wc -l)" -ge 1 ]
+}
+
+# wait_armed FILE [SECONDS]: until zrecv's --status-updates FILE has its
+# first row, which zrecv writes a second into its capture loop: its capture
+# is armed (and it has given up its privileges).
+wait_armed() {
+	wait_until "${2:-60}" has_update_row "$1"
+}
+
 # expect_output_while_input_waits FIRST LATER WANT-FIRST WANT-ALL CMD...:
-# CMD reads FIRST, then 3 s later LATER; 1.5 s in, its output must be
-# WANT-FIRST (it wrote while its input waited), and at the end WANT-ALL
-# (lines joined with spaces, each followed by one).
+# CMD reads FIRST, and LATER only once its output is WANT-FIRST (it wrote
+# while its input waited; it must be within 60 s, however slow the
+# machine), and at the end its output is WANT-ALL (lines joined with
+# spaces, each followed by one).
 expect_output_while_input_waits() {
 	local first=$1 later=$2 want_first=$3 want_all=$4 pid
 	shift 4
+	rm -f "$T/waits.go"
+	: >"$T/waits.out"
 	{
 		printf '%s' "$first"
-		sleep 3
+		# the input stays open, LATER unwritten, until the test says
+		while [ ! -e "$T/waits.go" ]; do sleep 0.05; done
 		printf '%s' "$later"
 	} | "$@" >"$T/waits.out" &
 	pid=$!
-	sleep 1.5
-	expect_eq "while the input waits" "$(cat "$T/waits.out")" "$want_first"
+	output_is() { [ "$(cat "$T/waits.out")" = "$want_first" ]; }
+	if ! poll_until 60 output_is; then
+		local got
+		got=$(cat "$T/waits.out")
+		touch "$T/waits.go"
+		wait $pid || true
+		fail "while the input waits: got '$got', want '$want_first'"
+	fi
+	touch "$T/waits.go"
 	wait $pid
 	expect_eq "at the end" "$(tr '\n' ' ' <"$T/waits.out")" "$want_all"
 }
@@ -57,21 +124,44 @@ make_key() { # FILE
 
 # Starts tcpdump writing $T/cap.pcap in a namespace (run by ip netns exec
 # directly, not through a shell function, so that $! is tcpdump itself) and
-# waits until it listens; stop_capture ends it and flushes the file. The
-# 64 MiB buffer keeps up with a scan at tens of thousands of probes/s.
+# waits until it listens (up to 60 s); stop_capture ends it once the file
+# holds everything. The 64 MiB buffer keeps up with a scan at tens of
+# thousands of probes/s.
 start_capture() { # NAMESPACE IFACE FILTER
 	ip netns exec "$1" tcpdump --immediate-mode -B 65536 -Z root -i "$2" -U -n -w "$T/cap.pcap" "$3" \
 		2>"$T/tcpdump.err" &
 	CAP_PID=$!
-	for _ in $(seq 50); do
+	capture_listens() {
 		grep -q "listening on" "$T/tcpdump.err" && return 0
-		sleep 0.1
-	done
-	fail "tcpdump did not start: $(cat "$T/tcpdump.err")"
+		kill -0 "$CAP_PID" 2>/dev/null || fail "tcpdump did not start: $(cat "$T/tcpdump.err")"
+		return 1
+	}
+	poll_until 60 capture_listens || fail "tcpdump did not start: $(cat "$T/tcpdump.err")"
 }
 
+# stop_capture [COUNT]: ends the capture of start_capture (or of any
+# tcpdump -U -w FILE whose pid is CAP_PID) once its file has stopped
+# growing: two looks 0.5 s apart see the same size (and, with COUNT, at
+# least COUNT packets in it), or 60 s have passed. tcpdump writes each
+# packet as it reads it, and what is still in its ring at TERM is lost
+# uncounted, so it is not stopped while packets are coming.
 stop_capture() {
-	sleep 0.5
+	local want=${1:-} file="$T/cap.pcap" prev=-1 size a p="" deadline=$((SECONDS + 60))
+	if [ -r "/proc/$CAP_PID/cmdline" ]; then
+		while IFS= read -r -d '' a; do
+			[ "$p" = -w ] && file=$a
+			p=$a
+		done <"/proc/$CAP_PID/cmdline" || true
+	fi
+	while [ $SECONDS -lt $deadline ]; do
+		size=$(stat -c %s "$file" 2>/dev/null || echo 0)
+		if [ "$size" = "$prev" ] && { [ -z "$want" ] ||
+			[ "$(tcpdump -r "$file" -n 2>/dev/null | wc -l)" -ge "$want" ]; }; then
+			break
+		fi
+		prev=$size
+		sleep 0.5
+	done
 	kill -TERM "$CAP_PID" # SIGINT is ignored by background jobs of a script
 	wait "$CAP_PID" || true
 }
@@ -93,17 +183,17 @@ pipeline() { # ZGEN-ARGS... ; env ZSEND_ARGS, ZRECV_ARGS
 
 # The pid of the process whose command line starts with BINARY (a full
 # path) and contains PATTERN: the tool itself, not the shell that runs its
-# pipeline. Waits up to 5 s for it to start.
+# pipeline. Waits up to 60 s for it to start.
 pid_of() { # BINARY [PATTERN]
-	local pid
-	for _ in $(seq 50); do
+	local pid deadline=$((SECONDS + 60))
+	while :; do
 		pid=$(pgrep -f "^$1 .*${2:-}" | head -1) && [ -n "$pid" ] && {
 			echo "$pid"
 			return 0
 		}
-		sleep 0.1
+		[ $SECONDS -lt $deadline ] || fail "no process $1 ${2:-} within 60 s"
+		sleep 0.05
 	done
-	fail "no process $1 ${2:-}"
 }
 
 # json FILE KEY: one value of a flat JSON object (booleans as true/false)
