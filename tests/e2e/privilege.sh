@@ -9,19 +9,28 @@ ids() {
 	     /^NoNewPrivs:/ {n = $2} END {print u, g, "[" gr "]", c, p, n}' "/proc/$1/status"
 }
 
-# Runs a slow pipeline in the lab and records the ids of zsend and zrecv
-# while they run, then the hosts found. $1: a tag for the files; rest: the
-# command's extra flags for both tools.
+# Runs a pipeline in the lab and records the ids of zsend and zrecv while
+# they run, then the hosts found. Each writes its --status-updates only
+# once it has given up its privileges (zsend's first row, header and all,
+# comes a second into sending; zrecv's a second into its capture loop), and
+# zsend's input is held open, both running, until the ids are read. $1: a
+# tag for the files; rest: the command's extra flags for both tools.
 scan_and_watch() { # TAG RUNNER FLAGS...
 	local tag=$1 runner=$2
 	shift 2
-	in_scan $runner bash -c "'$ZBIN/zgen' -b '$T/link.block' -p 80 198.18.16.0/22 | '$ZBIN/zsend' -b /dev/null -q -r 300 $* | '$ZBIN/zrecv' -q -c 1 $* > '$T/$tag.csv'" 2>"$T/$tag.err" &
+	rm -f "$T/$tag.go" "$T/$tag.zs.csv" "$T/$tag.zr.csv"
+	in_scan $runner bash -c "{ '$ZBIN/zgen' -b '$T/link.block' -p 80 198.18.16.0/22;
+		while [ ! -e '$T/$tag.go' ]; do sleep 0.05; done; } |
+		'$ZBIN/zsend' -b /dev/null -q -r 300 --status-updates '$T/$tag.zs.csv' $* |
+		'$ZBIN/zrecv' -q -c 1 --status-updates '$T/$tag.zr.csv' $* > '$T/$tag.csv'" 2>"$T/$tag.err" &
 	local scan=$! zs zr
-	zs=$(pid_of "$ZBIN/zsend")
-	zr=$(pid_of "$ZBIN/zrecv")
-	sleep 1
+	zs=$(pid_of "$ZBIN/zsend" "$T/$tag.zs.csv")
+	zr=$(pid_of "$ZBIN/zrecv" "$T/$tag.zr.csv")
+	wait_until 60 has_update_row "$T/$tag.zs.csv"
+	wait_armed "$T/$tag.zr.csv"
 	ids "$zs" >"$T/$tag.zsend"
 	ids "$zr" >"$T/$tag.zrecv"
+	touch "$T/$tag.go"
 	wait $scan || fail "$tag: the scan failed: $(cat "$T/$tag.err")"
 	awk -F, 'NR > 1 && $11 == 1 {print $1}' "$T/$tag.csv" | sorted >"$T/$tag.found"
 	cmp -s "$T/$tag.found" <(sorted "$LAB_DIR/live.txt") || fail "$tag: found != live"
