@@ -1,7 +1,10 @@
 /* frame: the IP packet (either family) inside a captured frame, for every link type
  * zrecv captures on (Ethernet, with up to two 802.1Q/802.1ad tags; Linux
  * cooked SLL, as "any" gives; raw IP), and what was skipped on the way, so
- * that skipped kinds are counted, never silently dropped. */
+ * that skipped kinds are counted, never silently dropped. The IP header's lengths are checked
+ * here, once for every module: a packet the kernel would drop answers
+ * nothing, and the bytes after the packet (Ethernet padding) are no part of
+ * it. */
 #ifndef ZSCAN_NET_FRAME_H
 #define ZSCAN_NET_FRAME_H
 
@@ -17,14 +20,21 @@ enum frame_kind {
 	FRAME_IPV6,  /* the same */
 	FRAME_OTHER, /* another protocol: ARP, ... */
 	FRAME_SHORT, /* too short for its link-layer header */
+	/* an IP header the kernel would drop: not of its link's version, an
+	 * impossible IPv4 header length, or a total (IPv4) or payload (IPv6)
+	 * length that claims more bytes than were captured */
+	FRAME_BAD_IP,
 };
 
 struct frame {
 	const uint8_t *ip; /* from the IP header on */
-	size_t len;        /* bytes captured from ip on */
+	size_t len;        /* the IP packet's own length: what follows is padding */
 	unsigned vlans;    /* tags passed over */
 };
 
+/* The IP packet in a frame of caplen bytes. Its length fields must fit in
+ * the captured bytes: a frame cut short by the capture's snap length is
+ * refused like one whose header lies. */
 enum frame_kind frame_ip(int linktype, const uint8_t *f, size_t caplen, struct frame *out);
 
 /* A fragment other than the first: no transport header to read. */

@@ -39,8 +39,9 @@ enum { IPPROTO_ICMP_ = 1, IPPROTO_TCP_ = 6, IPPROTO_UDP_ = 17, IPPROTO_ICMPV6_ =
 
 /* An IPv4 header at ip: returns its length (IHL * 4), or 0 if the captured
  * bytes cannot hold it, it is not IPv4, or it is a fragment other than the
- * first. *payload_len is what follows it,
- * clipped to both the captured length and the header's total length. */
+ * first. *payload_len is what follows it, clipped to both the captured
+ * length and the header's total length: the packet an ICMP error quotes is
+ * cut short by design (a captured packet's lengths are frame_ip's to check). */
 static inline size_t ipv4_header(const uint8_t *ip, size_t len, size_t *payload_len)
 {
 	if (len < 20 || (ip[0] >> 4) != 4)
@@ -62,7 +63,7 @@ static inline size_t ipv4_header(const uint8_t *ip, size_t len, size_t *payload_
  * of the transport header and sets *proto, or 0 if the captured bytes
  * cannot hold them, it is not IPv6, or it is a fragment other than the
  * first. *payload_len is what follows, clipped to the captured length and
- * the header's payload length. */
+ * the header's payload length (as ipv4_header's). */
 static inline size_t ipv6_header(const uint8_t *ip, size_t len, uint8_t *proto, size_t *payload_len)
 {
 	if (len < 40 || (ip[0] >> 4) != 6)

@@ -88,8 +88,9 @@ struct probe_module {
 	                      uint8_t *frame, struct zerr *e);
 	size_t (*fill6)(const struct probe_params *pp, uint8_t *frame, const struct ipaddr *saddr,
 	                const struct ipaddr *daddr, uint16_t dport, unsigned probe_num);
-	/* Checks a frame from its IP header on, of either family (len bytes
-	 * captured). */
+	/* Checks a packet of either family, as frame_ip found it: len is its
+	 * IP length, checked against what was captured, without the link's
+	 * padding. (Fewer bytes are read as a packet cut short.) */
 	enum probe_verdict (*validate)(const struct probe_params *pp, const uint8_t *ip, size_t len,
 	                               struct probe_result *r);
 	/* What the receiver must be set up with (probe_setup's args there) to

@@ -80,6 +80,7 @@ struct harness harness_state;
 	X(status_reader_takes_records_in_pieces)                                                   \
 	X(zgen_header_reads_back)                                                                  \
 	X(probe_every_module_of_the_table)                                                         \
+	X(probe_lengths_checked_against_capture)                                                   \
 	X(fields_schema_and_selection)                                                             \
 	X(handover_through_a_pipe)                                                                 \
 	X(handover_refuses_what_is_planted)                                                        \
