@@ -7,7 +7,16 @@
 
 bool frame_linktype_known(int linktype)
 {
-	return linktype == DLT_EN10MB || linktype == DLT_LINUX_SLL || linktype == DLT_RAW;
+	switch (linktype) {
+	case DLT_EN10MB:
+	case DLT_LINUX_SLL:
+	case DLT_LINUX_SLL2:
+	case DLT_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
+		return true;
+	}
+	return false;
 }
 
 /* The IP packet at ip (len bytes captured), of the version its link layer
@@ -44,30 +53,43 @@ static enum frame_kind ip_packet(const uint8_t *ip, size_t len, int version, str
 
 enum frame_kind frame_ip(int linktype, const uint8_t *f, size_t caplen, struct frame *out)
 {
-	size_t off;
+	/* where the link header holds the protocol type, and where it ends */
+	size_t type_at, end;
 	*out = (struct frame){0};
-	if (linktype == DLT_RAW)
+	switch (linktype) {
+	case DLT_RAW:
 		return ip_packet(f, caplen, 0, out);
-	if (linktype == DLT_EN10MB)
-		off = 12;
-	else if (linktype == DLT_LINUX_SLL)
-		off = 14;
-	else
+	case DLT_IPV4:
+		return ip_packet(f, caplen, 4, out);
+	case DLT_IPV6:
+		return ip_packet(f, caplen, 6, out);
+	case DLT_EN10MB:
+		type_at = 12, end = 14;
+		break;
+	case DLT_LINUX_SLL:
+		type_at = 14, end = 16;
+		break;
+	case DLT_LINUX_SLL2: /* the type first, then 18 bytes of what SLL has */
+		type_at = 0, end = 20;
+		break;
+	default:
 		return FRAME_OTHER;
-	if (caplen < off + 2)
+	}
+	if (caplen < end)
 		return FRAME_SHORT;
-	uint16_t type = rd16(f + off);
-	/* 802.1Q and 802.1ad (QinQ) tags: four bytes each before the type */
+	uint16_t type = rd16(f + type_at);
+	/* 802.1Q and 802.1ad (QinQ) tags: four bytes each, the tag and then
+	 * the type it carries */
 	while ((type == 0x8100 || type == 0x88a8) && out->vlans < 2) {
-		off += 4;
-		out->vlans++;
-		if (caplen < off + 2)
+		if (caplen < end + 4)
 			return FRAME_SHORT;
-		type = rd16(f + off);
+		type = rd16(f + end + 2);
+		end += 4;
+		out->vlans++;
 	}
 	if (type == 0x0800)
-		return ip_packet(f + off + 2, caplen - off - 2, 4, out);
+		return ip_packet(f + end, caplen - end, 4, out);
 	if (type == 0x86dd)
-		return ip_packet(f + off + 2, caplen - off - 2, 6, out);
+		return ip_packet(f + end, caplen - end, 6, out);
 	return FRAME_OTHER;
 }

@@ -1,7 +1,8 @@
 /* frame: the IP packet (either family) inside a captured frame, for every link type
- * zrecv captures on (Ethernet, with up to two 802.1Q/802.1ad tags; Linux
- * cooked SLL, as "any" gives; raw IP), and what was skipped on the way, so
- * that skipped kinds are counted, never silently dropped. The IP header's lengths are checked
+ * zrecv captures on or reads (Ethernet, with up to two 802.1Q/802.1ad tags;
+ * Linux cooked SLL and SLL2, as "any" gives; raw IP, and raw IPv4 or IPv6
+ * alone), and what was skipped on the way, so that skipped kinds are
+ * counted, never silently dropped. The IP header's lengths are checked
  * here, once for every module: a packet the kernel would drop answers
  * nothing, and the bytes after the packet (Ethernet padding) are no part of
  * it. */

@@ -8,8 +8,9 @@
  *             a CIDR (list files, arguments), a port list (-p), a -n limit,
  *             result lines (zfilter's stdin) under one of several option
  *             sets, picked by the next byte, zblacklist's stdin, a captured
- *             frame of the link type the next byte picks (Ethernet, SLL,
- *             raw IP) through every module, a key file, a list file, a
+ *             frame of the link type the next byte picks (modulo 6:
+ *             Ethernet, SLL, raw IP, SLL2, raw IPv4, raw IPv6) through
+ *             every module, a key file, a list file, a
  *             udp payload spec and file, and a --where expression
  *             evaluated over fields taken from the rest.
  * A crash, a sanitizer report or a broken invariant aborts. */
@@ -207,11 +208,14 @@ static void fuzz_module(const struct probe_module *m, const char *in, size_t n);
  * every module's validation of what is inside. */
 static void fuzz_frame(const char *in, size_t n)
 {
-	static const int links[] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_RAW};
+	/* the first three keep the bytes that picked them before the others
+	 * came */
+	static const int links[] = {DLT_EN10MB,     DLT_LINUX_SLL, DLT_RAW,
+	                            DLT_LINUX_SLL2, DLT_IPV4,      DLT_IPV6};
 	if (n < 1)
 		return;
 	struct frame fr;
-	int link = links[(uint8_t)in[0] % 3];
+	int link = links[(uint8_t)in[0] % (sizeof links / sizeof links[0])];
 	char *f = malloc(n - 1 ? n - 1 : 1); /* exactly the frame: ASan sees past it */
 	memcpy(f, in + 1, n - 1);
 	enum frame_kind k = frame_ip(link, (const uint8_t *)f, n - 1, &fr);
