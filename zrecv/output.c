@@ -48,8 +48,9 @@ void output_header(const struct output *o, FILE *out)
 }
 
 /* The value of field i as an integer, a flag or a string (an address is
- * *addr). The switch is on the row's position, fixed when the fields were
- * selected, so writing a record compares no names. */
+ * *addr; a number the answer does not have is the string ""). The switch
+ * is on the row's position, fixed when the fields were selected, so
+ * writing a record compares no names. */
 static uint64_t value(int i, const struct record *rec, const char **str, struct ipaddr *addr)
 {
 	const struct probe_result *r = &rec->r;
@@ -97,8 +98,10 @@ static uint64_t value(int i, const struct record *rec, const char **str, struct 
 	case F_SENT_US:
 		return r->sent_usec;
 	case F_RTT_US: {
-		if (!r->sent_sec)
+		if (!r->sent_sec) { /* an ICMP error quotes no send time */
+			*str = "";
 			return 0;
+		}
 		int64_t us = ((int64_t)rec->ts_sec - (int64_t)r->sent_sec) * 1000000 +
 		             ((int64_t)rec->ts_usec - (int64_t)r->sent_usec);
 		return us > 0 ? (uint64_t)us : 0;
@@ -190,6 +193,10 @@ void output_record(const struct output *o, const struct record *rec, FILE *out)
 			*p++ = ':';
 		}
 		enum field_kind kind = fields_table[i].kind;
+		/* empty, as an absent address is: "" in JSON (zfilter takes no
+		 * null to CSV, and writes an empty number back as "") */
+		if (kind == FIELD_UINT && str)
+			kind = FIELD_STR;
 		bool quoted = json && kind != FIELD_UINT && kind != FIELD_BOOL;
 		if (quoted)
 			*p++ = '"';

@@ -110,6 +110,31 @@ test_modules_icmp_echo_time_measures_rtt() {
 	echo "  median rtt $(awk -F, 'NR > 1 {print $4}' "$T/res.csv" | sort -n | awk '{a[NR] = $1} END {print a[int(NR / 2) + 1]}') us"
 }
 
+# icmp_echo_time's rtt_us is for echo replies alone: an ICMP error quotes
+# the request's first 8 bytes, not its send time, so its rtt_us is empty
+# (CSV) or "" (JSON, as an absent icmp_responder), never 0; zfilter reads
+# both back, and --where 'rtt_us >= 0' keeps the replies.
+test_modules_icmp_echo_time_rtt_empty_for_errors() {
+	LAB_LIVE="198.18.16.0/28 2001:2:0:10::/124" LAB_UNREACH="198.18.20.0/28 2001:2:0:20::/124" \
+		LAB_PROHIBIT=198.18.21.0/28 scan_lab_up
+	local targets="198.18.16.0/28 198.18.20.0/28 198.18.21.0/28 2001:2:0:10::/124 2001:2:0:20::/124"
+	for fmt in csv json; do
+		in_scan bash -c "'$ZS_BIN/zgen' -b /dev/null $targets | '$ZS_BIN/zsend' -b /dev/null -q -M icmp_echo_time |
+			'$ZS_BIN/zrecv' -q -c 1 -O $fmt -f saddr,classification,rtt_us,success" >"$T/res.$fmt"
+	done
+	# JSON lines as CSV rows, by zfilter
+	"$ZS_BIN/zfilter" -a -f saddr,classification,rtt_us,success -O csv <"$T/res.json" >"$T/json.csv"
+	for f in res.csv json.csv; do
+		expect_eq "$f: echo replies with an rtt" \
+			"$(awk -F, '$2 == "echoreply" && $3 ~ /^[0-9]+$/ && $4 == 1' "$T/$f" | wc -l)" 32
+		expect_eq "$f: errors with no rtt" "$(awk -F, '$2 == "unreach" && $3 == "" && $4 == 0' "$T/$f" | wc -l)" 48
+		expect_eq "$f: rows" "$(tail -n +2 "$T/$f" | wc -l)" 80
+	done
+	expect_eq "JSON rtt_us of errors" "$(grep -c '"classification":"unreach","rtt_us":"","success":false}$' "$T/res.json")" 48
+	expect_eq "--where 'rtt_us >= 0'" "$("$ZS_BIN/zfilter" --where 'rtt_us >= 0' -f saddr <"$T/res.csv" | sorted)" \
+		"$(sorted "$LAB_DIR/live.txt")"
+}
+
 test_modules_udp_finds_listeners_and_closed_ports() {
 	LAB_LIVE="198.18.16.0/24:30 198.18.20.0/28" LAB_UDP_PORTS="53 161" scan_lab_up
 	ZSEND_ARGS="-M udp --probe-args file:$PWD/conf/udp-probes/dns_53.pkt -r 20000" \
