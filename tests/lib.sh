@@ -65,7 +65,11 @@ update_at_least() {
 }
 
 # wait_sent FILE N [SECONDS]: until zsend's --status-updates FILE says N
-# or more probes were sent (a row a second, and one when it is done).
+# or more probes were sent. zsend writes a row each second while it hands
+# targets to its senders or waits for them to finish, and one when it is
+# done, but none while it waits for input: wait on it only while zsend has
+# more than a second of sending left in what its input holds (zrecv's rows
+# come each second whatever zsend does).
 wait_sent() {
 	wait_until "${3:-60}" update_at_least "$1" sent "$2"
 }
@@ -132,7 +136,7 @@ start_capture() { # NAMESPACE IFACE FILTER
 		2>"$T/tcpdump.err" &
 	CAP_PID=$!
 	capture_listens() {
-		grep -q "listening on" "$T/tcpdump.err" && return 0
+		grep -q "listening on" "$T/tcpdump.err" 2>/dev/null && return 0
 		kill -0 "$CAP_PID" 2>/dev/null || fail "tcpdump did not start: $(cat "$T/tcpdump.err")"
 		return 1
 	}
