@@ -24,19 +24,18 @@ test_integrity_cidrs_with_host_bits() {
 
 # Endless inputs are bounded: a list is streamed with a line limit, a
 # payload file must be a small regular file; FIFOs and devices are one
-# line, at once.
+# line, never read to the end or waited on (a tool that did would be
+# killed by the timeout, with no such line).
 test_integrity_inputs_are_bounded() {
-	local tool start
+	local tool
 	for tool in "zgen -b" "zgen -w" "zblacklist -b"; do
-		start=$SECONDS
 		# shellcheck disable=SC2086 # tool and its option
-		expect_error "/dev/zero:1: a line longer than 4096 bytes" timeout 20 $ZS_BIN/$tool /dev/zero --count
-		[ $((SECONDS - start)) -le 2 ] || fail "$tool /dev/zero took $((SECONDS - start)) s"
+		expect_error "/dev/zero:1: a line longer than 4096 bytes" timeout 30 $ZS_BIN/$tool /dev/zero --count
 	done
 	expect_error "/dev/zero: a character device, not a file" \
 		"$ZS_BIN/zsend" --dryrun -M udp --probe-args file:/dev/zero
 	mkfifo "$T/fifo"
-	expect_error "$T/fifo: a FIFO, not a file" timeout 5 "$ZS_BIN/zsend" --dryrun -M udp --probe-args "file:$T/fifo"
+	expect_error "$T/fifo: a FIFO, not a file" timeout 30 "$ZS_BIN/zsend" --dryrun -M udp --probe-args "file:$T/fifo"
 	expect_error "$T: a directory, not a file" "$ZS_BIN/zsend" --dryrun -M udp --probe-args "file:$T"
 	head -c 1473 /dev/urandom >"$T/big"
 	expect_error "$T/big: 1473 bytes, more than the 1472 it may hold" \
