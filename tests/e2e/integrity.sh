@@ -127,7 +127,6 @@ test_integrity_udp_answers_need_their_mac_bits() {
 	# the probe, comes back at 13
 	local dns=conf/udp-probes/dns_53.pkt
 	blast_strangers() { # unsolicited datagrams from never-probed hosts to port 40000
-		sleep 0.5
 		in_net python3 -c '
 import socket, time
 for i in range(5):
@@ -138,10 +137,21 @@ for i in range(5):
     time.sleep(0.05)'
 	}
 	for echo in "" ";echo=0:2@13"; do
-		blast_strangers &
-		local blaster=$!
-		in_scan bash -c "'$ZS_BIN/zgen' -b '$T/link' -p 53 198.18.16.0/26 | '$ZS_BIN/zsend' -b /dev/null -r 100 -s 40000-40000 -M udp --probe-args 'file:$dns$echo' | '$ZS_BIN/zrecv' -q -c 1 -f saddr,sport,classification,success" >"$T/out.csv" 2>"$T/err"
-		wait $blaster
+		# the strangers come once zrecv validates answers (it has zsend's
+		# start record), while zsend's input is held open: zrecv is
+		# capturing until they are all sent
+		rm -f "$T/go" "$T/upd.csv"
+		in_scan bash -c "{ '$ZS_BIN/zgen' -b '$T/link' -p 53 198.18.16.0/26; while [ ! -e '$T/go' ]; do sleep 0.05; done; } |
+			'$ZS_BIN/zsend' -b /dev/null -r 100 -s 40000-40000 -M udp --probe-args 'file:$dns$echo' |
+			'$ZS_BIN/zrecv' -q -c 1 -f saddr,sport,classification,success --status-updates '$T/upd.csv'" >"$T/out.csv" 2>"$T/err" &
+		local scan=$!
+		poll_until 60 update_at_least "$T/upd.csv" valid 1 || {
+			touch "$T/go"
+			fail "no answer validated (echo '$echo'): $(cat "$T/err")"
+		}
+		blast_strangers
+		touch "$T/go"
+		wait $scan || fail "the scan failed (echo '$echo'): $(cat "$T/err")"
 		local strangers
 		strangers=$(grep -c '^198\.18\.16\.2[0-9][0-9],' "$T/out.csv" || true)
 		awk -F, 'NR > 1 && $4 == 1 {print $1}' "$T/out.csv" | grep -v '^198\.18\.16\.2[0-9][0-9]$' | sorted -u >"$T/found"
