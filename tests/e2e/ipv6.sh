@@ -115,15 +115,32 @@ test_ipv6_icmpv6_errors_and_other_scans() {
 	expect_eq "unreachable" "$(grep -c '^2001:2:0:20::[0-9a-f]*,unreach,1,3,2001:2::2,0$' "$T/err.csv")" 16
 	expect_eq "prohibited" "$(grep -c '^2001:2:0:30::[0-9a-f]*,unreach,1,1,2001:2::2,0$' "$T/err.csv")" 16
 	# two scans at once of the same targets, each with its key: each sees
-	# only its own answers (the other's fail validation)
+	# only its own answers (the other's fail validation). The other key's
+	# zrecv is armed (its first status row) before the scan starts, and
+	# ended by SIGINT once it has refused as many answers as there are live
+	# hosts (-t is only a backstop); ip netns exec directly: $! is zrecv
 	make_key "$T/k1"
 	make_key "$T/k2"
-	in_scan bash -c "'$ZS_BIN/zrecv' -q -k '$T/k2' -M tcp_syn -t 4 -i zs0 >'$T/other.csv' 2>'$T/other.err' &
-		sleep 1; '$ZS_BIN/zgen' -b /dev/null -p 80 $LIVE6 | '$ZS_BIN/zsend' -q -b /dev/null -k '$T/k1' | '$ZS_BIN/zrecv' -q -c 1 -k '$T/k1' >'$T/own.csv'; wait"
+	local live rc=0
 	live_in "$LIVE6" >"$T/want"
+	live=$(wc -l <"$T/want")
+	ip netns exec "$LAB_SCAN" "$ZS_BIN/zrecv" -q -k "$T/k2" -M tcp_syn -t 240 -i zs0 \
+		--status-updates "$T/other.upd" --metadata "$T/other.json" </dev/null >"$T/other.csv" 2>"$T/other.err" &
+	local other=$!
+	wait_armed "$T/other.upd"
+	in_scan bash -c "'$ZS_BIN/zgen' -b /dev/null -p 80 $LIVE6 | '$ZS_BIN/zsend' -q -b /dev/null -k '$T/k1' | '$ZS_BIN/zrecv' -q -c 1 -k '$T/k1' >'$T/own.csv'"
+	wait_until 60 update_at_least "$T/other.upd" failed_validation "$live"
+	kill -INT $other
+	wait $other || rc=$?
+	expect_eq "the other key's zrecv, ended by SIGINT with no stream" "$rc" 0
 	found_hosts <"$T/own.csv" >"$T/own"
 	cmp -s "$T/own" "$T/want" || fail "own scan: $(diff "$T/own" "$T/want" | head -3)"
 	expect_eq "rows of the other key's zrecv" "$(tail -n +2 "$T/other.csv" | wc -l)" 0
+	expect_eq "valid answers for the other key" "$(json "$T/other.json" responses_validated)" 0
+	local refused
+	refused=$(json "$T/other.json" failed_validation)
+	[ "$refused" -ge "$live" ] || fail "the other key's zrecv refused $refused answers, want $live or more"
+	echo "  the other key's zrecv refused $refused answers; the scan has $live live hosts"
 }
 
 # The IPv6 SYN probes in a capture, as "address,port" lines, sorted.
