@@ -150,7 +150,9 @@ probes6_in() { # PCAP
 
 # An IPv6 hitlist, interrupted and resumed: every live host is found across
 # the parts, and the net side sees the first part's targets and then the
-# rest, each exactly once.
+# rest, each exactly once. zsend is stopped once it says it has sent 100
+# probes, and its input's last 500 lines come only after the signal: the
+# stop lands part-way on any machine.
 test_ipv6_resume_is_exact_over_a_hitlist() {
 	LAB_LIVE="2001:2:0:10::/116:20" scan_lab_up
 	python3 -c '
@@ -160,25 +162,31 @@ net = list(ipaddress.ip_network("2001:2:0:10::/116"))
 print("\n".join(str(a) for a in r.sample(net, 3000)))' >"$T/hits"
 	local zg="'$ZS_BIN/zgen' -e 5 -b /dev/null -p 80 -w '$T/hits'"
 	"$ZS_BIN/zgen" -e 5 -b /dev/null -p 80 -w "$T/hits" >"$T/all"
-	local zs="'$ZS_BIN/zsend' -q -b /dev/null -T 2 -r 1500"
+	"$ZS_BIN/zgen" -e 5 -b /dev/null -p 80 -w "$T/hits" --header >"$T/in1"
+	# at -r 1000 zsend hands out targets (and writes a status row each
+	# second) until all but about half a second of its input is sent
+	local zs="'$ZS_BIN/zsend' -q -b /dev/null -T 2 -r 1000"
 	start_capture "$LAB_NET" zn0 "ip6 and ip6[6] == 6 and ip6[53] & 18 == 2"
-	in_scan bash -c "$zg --header | $zs --metadata '$T/s1.json' | '$ZS_BIN/zrecv' -q -c 1" >"$T/p1.csv" 2>"$T/p1.err" &
-	local scan=$! pid
+	in_scan bash -c "{ head -n -500 '$T/in1'; while [ ! -e '$T/go' ]; do sleep 0.05; done; tail -n 500 '$T/in1'; } |
+		$zs --metadata '$T/s1.json' --status-updates '$T/u1.csv' | '$ZS_BIN/zrecv' -q -c 1" >"$T/p1.csv" 2>"$T/p1.err" &
+	local scan=$! pid rc=0
 	pid=$(pid_of "$ZS_BIN/zsend" "$T/s1.json")
-	sleep 1
+	wait_sent "$T/u1.csv" 100
 	kill -INT "$pid"
-	wait $scan || true
-	stop_capture
-	mv "$T/cap.pcap" "$T/cap1.pcap"
+	touch "$T/go"
+	wait $scan || rc=$?
+	expect_eq "part 1's exit (zsend was stopped)" "$rc" 3
 	local n
 	n=$(json "$T/s1.json" resume)
-	[ "$n" -gt 0 ] && [ "$n" -lt 3000 ] || fail "resume point $n"
+	[ "$n" -ge 100 ] && [ "$n" -le 2500 ] || fail "resume point $n: want 100 (sent before the signal) to 2500 (read before it)"
+	stop_capture "$n"
+	mv "$T/cap.pcap" "$T/cap1.pcap"
 	head -n "$n" "$T/all" | LC_ALL=C sort >"$T/want1"
 	probes6_in "$T/cap1.pcap" >"$T/got1"
 	cmp -s "$T/got1" "$T/want1" || fail "part 1 probes != the first $n targets: $(comm -3 "$T/got1" "$T/want1" | head -3)"
 	start_capture "$LAB_NET" zn0 "ip6 and ip6[6] == 6 and ip6[53] & 18 == 2"
 	in_scan bash -c "$zg --header --resume $n | $zs | '$ZS_BIN/zrecv' -q -c 1" >"$T/p2.csv"
-	stop_capture
+	stop_capture $((3000 - n))
 	tail -n +$((n + 1)) "$T/all" | LC_ALL=C sort >"$T/want2"
 	probes6_in "$T/cap.pcap" >"$T/got2"
 	cmp -s "$T/got2" "$T/want2" || fail "part 2 probes != the other $((3000 - n)) targets"
@@ -188,6 +196,7 @@ import sys
 live = set(open(sys.argv[1]).read().split())
 print("\n".join(sorted(a for a in open(sys.argv[2]).read().split() if a in live)))' "$LAB_DIR/live.txt" "$T/hits" >"$T/want"
 	cmp -s "$T/got" "$T/want" || fail "found across the parts: $(comm -3 "$T/got" "$T/want" | head -3)"
+	echo "  stopped after $n of 3000 targets; every target probed once across the parts"
 }
 
 # nmap -6 -sS over the same addresses finds the same open set.
