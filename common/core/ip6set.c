@@ -65,15 +65,39 @@ int ip6set_allow(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e
 		         ipaddr_str(prefix, t), len, 128 - len, t, len, len + 48);
 	}
 	if (len == 0) /* 2^128 is no count: all of IPv6 is its two halves */
-		return add_run(s, (struct ip6run){ip(0), (u128)1 << 127, 0, 0}, e) < 0
+		return add_run(s, (struct ip6run){ip(0), (u128)1 << 127, 0, 0, 0}, e) < 0
 		           ? -1
-		           : add_run(s, (struct ip6run){ip((u128)1 << 127), (u128)1 << 127, 0, 0},
+		           : add_run(s,
+		                     (struct ip6run){ip((u128)1 << 127), (u128)1 << 127, 0, 0, 0},
 		                     e);
-	return add_run(s, (struct ip6run){prefix, (u128)1 << (128 - len), 0, 0}, e);
+	return add_run(s, (struct ip6run){prefix, (u128)1 << (128 - len), 0, 0, 0}, e);
+}
+
+/* Keeps a copy of what names a slice; returns its label, or 0 when out of
+ * memory. */
+static uint32_t add_label(struct ip6set *s, const char *what)
+{
+	if (s->nlabels >= UINT32_MAX - 1 ||
+	    grow((void **)&s->labels, &s->labels_cap, s->nlabels, sizeof *s->labels) < 0)
+		return 0;
+	char *copy = strdup(what);
+	if (!copy)
+		return 0;
+	s->labels[s->nlabels++] = copy;
+	return (uint32_t)s->nlabels;
+}
+
+static void free_labels(struct ip6set *s)
+{
+	for (size_t i = 0; i < s->nlabels; i++)
+		free(s->labels[i]);
+	free(s->labels);
+	s->labels = NULL;
+	s->nlabels = s->labels_cap = 0;
 }
 
 int ip6set_allow_slice(struct ip6set *s, struct ipaddr prefix, int len, int slice,
-                       struct ipaddr iid, struct zerr *e)
+                       struct ipaddr iid, const char *what, struct zerr *e)
 {
 	char t[IPADDR_STRLEN];
 	if (slice <= len || slice > 128)
@@ -92,8 +116,21 @@ int ip6set_allow_slice(struct ip6set *s, struct ipaddr prefix, int len, int slic
 		return ip6set_allow(s, prefix, 0, e);
 	u128 low = slice == 128 ? 0 : ((u128)1 << (128 - slice)) - 1;
 	struct ipaddr start = ip(u(ipaddr_mask(prefix, len)) | (u(iid) & low));
-	return add_run(
-	    s, (struct ip6run){start, (u128)1 << (slice - len), (uint8_t)(128 - slice), 0}, e);
+	char parsed[IPADDR_STRLEN + 12];
+	if (!what) {
+		snprintf(parsed, sizeof parsed, "'%s/%d-%d'",
+		         ipaddr_str(ipaddr_mask(prefix, len), t), len, slice);
+		what = parsed;
+	}
+	uint32_t label = add_label(s, what);
+	if (!label)
+		return zerr_set(e, "out of memory");
+	return add_run(s,
+	               (struct ip6run){.start = start,
+	                               .count = (u128)1 << (slice - len),
+	                               .shift = (uint8_t)(128 - slice),
+	                               .label = label},
+	               e);
 }
 
 int ip6set_block(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e)
@@ -181,7 +218,7 @@ static int subtract(const struct ip6run *r, const struct ip6span *rm, size_t n, 
 			if (grow((void **)out, cap, *nout, sizeof **out) < 0)
 				return -1;
 			(*out)[(*nout)++] = (struct ip6run){ip(start + ((u128)from << r->shift)),
-			                                    ilo - from, r->shift, 0};
+			                                    ilo - from, r->shift, 0, 0};
 		}
 		from = ihi + 1;
 	}
@@ -189,7 +226,7 @@ static int subtract(const struct ip6run *r, const struct ip6span *rm, size_t n, 
 		if (grow((void **)out, cap, *nout, sizeof **out) < 0)
 			return -1;
 		(*out)[(*nout)++] = (struct ip6run){ip(start + ((u128)from << r->shift)),
-		                                    r->count - from, r->shift, 0};
+		                                    r->count - from, r->shift, 0, 0};
 	}
 	return 0;
 }
@@ -239,7 +276,6 @@ static void huge_message(struct ip6set *s)
 
 int ip6set_finish(struct ip6set *s, struct zerr *e)
 {
-	char t1[IPADDR_STRLEN], t2[IPADDR_STRLEN];
 	s->nblocked = merge_spans(s->blocked, s->nblocked);
 	/* ranges: merged with each other, as spans */
 	size_t nr = 0, nsl = 0;
@@ -263,11 +299,16 @@ int ip6set_finish(struct ip6set *s, struct zerr *e)
 	nsl = s->nruns - first_slice;
 	for (size_t i = 1; i < nsl; i++)
 		if (u(slices[i].start) <= run_last(&slices[i - 1])) {
+			/* named in the order given, as given: their addresses may
+			 * be the same (2600::/32-48 and 2600::/40-56 start at
+			 * 2600::1 both) */
+			uint32_t a = slices[i - 1].label, b = slices[i].label;
 			free(ranges);
-			return zerr_set(
-			    e, "the prefix slices at %s and %s overlap: scan them apart",
-			    ipaddr_str(slices[i - 1].start, t1), ipaddr_str(slices[i].start, t2));
+			return zerr_set(e, "the prefix slices %s and %s overlap: scan them apart",
+			                s->labels[(a < b ? a : b) - 1],
+			                s->labels[(a < b ? b : a) - 1]);
 		}
+	free_labels(s);
 	/* what is left of each, the blocked prefixes out, and slices also
 	 * without what the ranges hold (no target twice) */
 	struct ip6run *runs = NULL;
@@ -276,14 +317,14 @@ int ip6set_finish(struct ip6set *s, struct zerr *e)
 	for (size_t i = 0; i < nr && rc == 0; i++) {
 		u128 lo = u(ranges[i].lo), hi = u(ranges[i].hi);
 		if (hi - lo == ~(u128)0) { /* all of IPv6: two halves, as in allow */
-			struct ip6run h[2] = {{ip(0), (u128)1 << 127, 0, 0},
-			                      {ip((u128)1 << 127), (u128)1 << 127, 0, 0}};
+			struct ip6run h[2] = {{ip(0), (u128)1 << 127, 0, 0, 0},
+			                      {ip((u128)1 << 127), (u128)1 << 127, 0, 0, 0}};
 			rc = subtract(&h[0], s->blocked, s->nblocked, &runs, &nruns, &cap);
 			if (rc == 0)
 				rc = subtract(&h[1], s->blocked, s->nblocked, &runs, &nruns, &cap);
 			continue;
 		}
-		struct ip6run r = {ranges[i].lo, hi - lo + 1, 0, 0};
+		struct ip6run r = {ranges[i].lo, hi - lo + 1, 0, 0, 0};
 		rc = subtract(&r, s->blocked, s->nblocked, &runs, &nruns, &cap);
 	}
 	size_t nleft_ranges = nruns;
@@ -524,6 +565,7 @@ bool ip6set_count_in(const struct ip6set *s, bool all, struct ipaddr prefix, int
 
 void ip6set_free(struct ip6set *s)
 {
+	free_labels(s);
 	free(s->singles);
 	free(s->runs);
 	free(s->blocked);

@@ -32,6 +32,7 @@ struct ip6run {
 	struct ipaddr start;
 	unsigned __int128 count;
 	uint8_t shift;
+	uint32_t label;           /* a slice as given: labels[label - 1] (until finish) */
 	unsigned __int128 before; /* targets of the set before this run (after finish) */
 };
 
@@ -46,6 +47,8 @@ struct ip6set {
 	size_t nruns, runs_cap, nranges;
 	struct ip6span *blocked; /* sorted and merged once finished */
 	size_t nblocked, blocked_cap;
+	char **labels; /* each slice as given, in order, to name two that overlap */
+	size_t nlabels, labels_cap;
 	unsigned __int128 count;
 	bool finished;
 	char huge_why[256];        /* the first entry past IP6SET_MAX, as a message */
@@ -57,9 +60,11 @@ struct ip6set {
 int ip6set_allow(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e);
 
 /* Allows every /slice of prefix/len, each at the address whose bits below
- * the slice are those of iid. */
+ * the slice are those of iid. `what` names the entry in a message about
+ * two slices that overlap: as the user wrote it, and where (NULL: the
+ * prefix, as parsed). */
 int ip6set_allow_slice(struct ip6set *s, struct ipaddr prefix, int len, int slice,
-                       struct ipaddr iid, struct zerr *e);
+                       struct ipaddr iid, const char *what, struct zerr *e);
 
 /* Blocks prefix/len (kept out of the set at finish, whatever was allowed). */
 int ip6set_block(struct ip6set *s, struct ipaddr prefix, int len, struct zerr *e);

@@ -1,6 +1,7 @@
 /* ipaddr: addresses of either family, as text and as 128-bit values. */
 #include "core/ipaddr.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/addr.h"
@@ -205,9 +206,22 @@ enum addr_status ipprefix_parse(const char *s, size_t n, struct ipaddr *a, int *
 	}
 	*a = ipaddr_mask(x, *len);
 	enum addr_status rc = ipaddr_eq(*a, x) ? ADDR_OK : ADDR_HOST_BITS;
-	if (*len >= 96 && !*slice && ipaddr_is_v4(*a))
-		*len -= 96; /* ::ffff:a.b.c.d/96+n is IPv4's a.b.c.d/n */
+	if (*len >= 96 && ipaddr_is_v4(*a)) { /* ::ffff:a.b.c.d/96+n is IPv4's a.b.c.d/n */
+		*len -= 96;
+		if (*slice)
+			*slice -= 96;
+	}
 	return rc;
+}
+
+char *ipprefix_v4_slice_why(char *buf, size_t size, struct ipaddr a, int len)
+{
+	char net[ADDR_STRLEN];
+	snprintf(buf, size,
+	         "IPv4 has no prefix slices (::ffff:0:0/96 is IPv4's; for all of the prefix, "
+	         "write %s/%d)",
+	         addr_str(ipaddr_v4(a), net), len);
+	return buf;
 }
 
 struct ipaddr ipaddr_mask(struct ipaddr a, int keep)

@@ -85,13 +85,31 @@ const char *ipaddr_str(struct ipaddr a, char buf[IPADDR_STRLEN]);
 /* A prefix of either family: "a.b.c.d[/len]" (len 0-32) as cidr_parse
  * reads it (in addr.h), or "x:y::z[/len]" (len 0-128); for IPv6 also
  * "x:y::/len-slice", every /slice of the prefix (slice above len, at most
- * 128), with *slice set (0 otherwise). *len is in the family's own bits.
+ * 128), with *slice set (0 otherwise). *len and *slice are in the
+ * family's own bits.
  * An IPv6 prefix of /96 or longer inside ::ffff:0:0/96 is the IPv4 prefix
  * it maps (ipaddr_is_v4(*a), *len in IPv4's bits): one address is one
  * target whichever way it is written. (A wider IPv6 prefix leaves the
- * mapped range to IPv4: ip6set never holds it.)
+ * mapped range to IPv4: ip6set never holds it.) So is a prefix slice
+ * there, an IPv4 slice (*slice in IPv4's bits too), which no list or
+ * argument takes: see ipprefix_v4_slice.
  * Returns addr.h's statuses: ADDR_HOST_BITS gives the network in *a. */
 enum addr_status ipprefix_parse(const char *s, size_t n, struct ipaddr *a, int *len, int *slice);
+
+/* Whether ipprefix_parse read a prefix slice of IPv4-mapped addresses.
+ * IPv4 has no prefix slices: --iid is an IPv6 interface identifier, and
+ * the constraint tree holds blocks, not strides. Painted as IPv4, such an
+ * entry became a /96../128 IPv4 CIDR with its slice dropped (all of IPv4
+ * allowed, a blocklist entry applied as nothing), so every caller refuses
+ * it, with ipprefix_v4_slice_why. */
+static inline bool ipprefix_v4_slice(struct ipaddr a, int slice)
+{
+	return slice > 0 && ipaddr_is_v4(a);
+}
+
+/* Why such an entry is refused, naming the IPv4 CIDR of its whole prefix
+ * (a and len as ipprefix_parse gave them), into buf; returns buf. */
+char *ipprefix_v4_slice_why(char *buf, size_t size, struct ipaddr a, int len);
 
 /* The address with every bit from bit `keep` on (counted from the top,
  * 0-128) cleared: the network of a /keep. */

@@ -22,6 +22,7 @@ struct entry6 {
 	struct ipaddr prefix;
 	int len, slice; /* slice 0: the prefix itself */
 	unsigned long lineno;
+	char *what; /* a slice as written, and where, for ip6set; else NULL */
 };
 
 /* A list being read: its entries are kept (8 bytes each, never a copy of
@@ -72,6 +73,12 @@ static int take_line(struct list *l, const char *p, size_t n, struct zerr *e)
 		                : v6 ? "not an IPv6 address or prefix:"
 		                     : "not an IPv4 address or CIDR:",
 		                escape_bytes(shown, sizeof shown, s, (size_t)(t - s)));
+	if (ipprefix_v4_slice(a, slice)) { /* before host bits: it is no prefix at all */
+		char why[160];
+		return zerr_set(e, "%s:%lu: %s: '%s'", l->name, l->lineno,
+		                ipprefix_v4_slice_why(why, sizeof why, a, len),
+		                escape_bytes(shown, sizeof shown, s, (size_t)(t - s)));
+	}
 	if (rc == ADDR_HOST_BITS && l->st.host_bits++ == 0) {
 		char net[IPADDR_STRLEN], sl[8] = "";
 		if (slice)
@@ -90,7 +97,16 @@ static int take_line(struct list *l, const char *p, size_t n, struct zerr *e)
 			l->ents6 = ne;
 			l->cap6 = cap;
 		}
-		l->ents6[l->n6++] = (struct entry6){a, len, slice, l->lineno};
+		char *what = NULL;
+		if (slice) {
+			size_t wl = strlen(l->name) + sizeof shown + 32;
+			if (!(what = malloc(wl)))
+				return zerr_set(e, "%s: out of memory", l->name);
+			snprintf(what, wl, "'%s' (%s:%lu)",
+			         escape_bytes(shown, sizeof shown, s, (size_t)(t - s)), l->name,
+			         l->lineno);
+		}
+		l->ents6[l->n6++] = (struct entry6){a, len, slice, l->lineno, what};
 		return 0;
 	}
 	struct entry en = {ipaddr_v4(a), len};
@@ -106,6 +122,14 @@ static int take_line(struct list *l, const char *p, size_t n, struct zerr *e)
 	return 0;
 }
 
+static void list_free(struct list *l)
+{
+	for (size_t i = 0; i < l->n6; i++)
+		free(l->ents6[i].what);
+	free(l->ents);
+	free(l->ents6);
+}
+
 /* Paints a good list and adds up its counts. */
 static int finish(struct list *l, const struct listfile_target *t, bool allowed,
                   struct listfile_stats *st, struct zerr *e)
@@ -119,7 +143,7 @@ static int finish(struct list *l, const struct listfile_target *t, bool allowed,
 		bool had = t->v6->huge_why[0] != '\0';
 		int rc = !allowed    ? ip6set_block(t->v6, en->prefix, en->len, &ie)
 		         : en->slice ? ip6set_allow_slice(t->v6, en->prefix, en->len, en->slice,
-		                                          t->iid, &ie)
+		                                          t->iid, en->what, &ie)
 		                     : ip6set_allow(t->v6, en->prefix, en->len, &ie);
 		if (rc < 0)
 			return zerr_set(e, "%s: %s", l->name, ie.msg);
@@ -156,8 +180,7 @@ int listfile_paint_text(const struct listfile_target *t, const char *name, const
 	}
 	if (rc == 0)
 		rc = finish(&l, t, allowed, st, e);
-	free(l.ents);
-	free(l.ents6);
+	list_free(&l);
 	return rc;
 }
 
@@ -193,8 +216,7 @@ int listfile_paint_file(const struct listfile_target *t, const char *path, bool 
 		                    : zerr_set(e, "%s: %s", path, strerror(errno));
 	if (rc == 0)
 		rc = finish(&l, t, allowed, st, e);
-	free(l.ents);
-	free(l.ents6);
+	list_free(&l);
 	linereader_free(&lr);
 	close(fd);
 	return rc;

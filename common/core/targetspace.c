@@ -20,6 +20,15 @@ static int paint_args(const struct listfile_target *t, char *const *args, int n,
 		if (rc == ADDR_BAD_LEN)
 			return zerr_set(e, "'%s': bad prefix length (%s)", shown,
 			                v6 ? "0-128, or LEN-SLICE with SLICE above LEN" : "0-32");
+		if (rc < 0)
+			return zerr_set(e,
+			                v6 ? "'%s': not an IPv6 address or prefix"
+			                   : "'%s': not an IPv4 address or CIDR",
+			                shown);
+		char why[160];
+		if (ipprefix_v4_slice(a, slice)) /* before host bits: it is no prefix at all */
+			return zerr_set(e, "'%s': %s", shown,
+			                ipprefix_v4_slice_why(why, sizeof why, a, len));
 		if (rc == ADDR_HOST_BITS) {
 			char sl[8] = "";
 			if (slice)
@@ -28,17 +37,14 @@ static int paint_args(const struct listfile_target *t, char *const *args, int n,
 			                "'%s': host bits set below the /%d: the network is %s/%d%s",
 			                shown, len, ipaddr_str(a, net), len, sl);
 		}
-		if (rc != ADDR_OK)
-			return zerr_set(e,
-			                v6 ? "'%s': not an IPv6 address or prefix"
-			                   : "'%s': not an IPv4 address or CIDR",
-			                shown);
 		struct zerr ie;
+		char what[sizeof shown + 2];
+		snprintf(what, sizeof what, "'%s'", shown);
 		bool fam6 =
 		    !ipaddr_is_v4(a); /* the text's family, but ::ffff:a.b.c.d/96+n is IPv4's */
 		if (!fam6 && constraint_paint(t->v4, ipaddr_v4(a), len, true) < 0)
 			return zerr_set(e, "out of memory");
-		if (fam6 && (slice ? ip6set_allow_slice(t->v6, a, len, slice, t->iid, &ie)
+		if (fam6 && (slice ? ip6set_allow_slice(t->v6, a, len, slice, t->iid, what, &ie)
 		                   : ip6set_allow(t->v6, a, len, &ie)) < 0)
 			return zerr_set(e, "%s", ie.msg);
 	}

@@ -49,15 +49,18 @@ test_trust_neighbour_resolved_or_named() {
 	in_scan ip route add 198.18.40.0/24 via 198.18.250.9 dev zk0
 	make_key "$T/key"
 	start_capture "$LAB_SINK" zk1 "tcp"
-	local start=$SECONDS rc=0
+	local start=$SECONDS took rc=0
 	echo 198.18.40.5,80 | in_scan "$ZS_BIN/zsend" -q -b /dev/null -k "$T/key" >"$T/out" 2>"$T/err" || rc=$?
+	took=$((SECONDS - start))
 	stop_capture
 	expect_eq "exit, no answer to ARP" "$rc" 2
+	# the message states the wait (3000 ms); that zsend gives up at all is
+	# what the time shows, with room for any machine
 	grep -q "next hop 198.18.250.9 on zk0 did not answer ARP within 3000 ms: give its MAC with -G" "$T/err" ||
 		grep -q "next hop 198.18.250.9 on zk0 is not resolved within 3000 ms: give its MAC with -G" "$T/err" ||
 		fail "message: $(cat "$T/err")"
 	expect_eq "lines on stderr" "$(wc -l <"$T/err")" 1
-	[ $((SECONDS - start)) -le 5 ] || fail "took $((SECONDS - start)) s"
+	[ "$took" -le 30 ] || fail "zsend took $took s to give up"
 	expect_eq "probes sent" "$(tcpdump -r "$T/cap.pcap" -n 2>/dev/null | wc -l)" 0
 }
 

@@ -376,3 +376,200 @@ test_zgen_ipv4_mapped_entries_are_ipv4() {
 	expect_eq "zblacklist, both ways blocked" \
 		"$(printf '::ffff:10.0.0.1\n10.0.0.1\n' | "$ZS_BIN/zblacklist" -b "$T/bl6" | wc -l)" 0
 }
+
+# Random target spaces of IPv4 CIDRs, IPv4-mapped prefixes (spelled
+# several ways), IPv6 prefixes and prefix slices, as arguments, -w and -b
+# entries, against a Python expansion of what each entry means: zgen's
+# whole output and --count, zblacklist's --count, --cidrs and filter. A
+# third of them also hold a prefix slice of IPv4-mapped addresses, which
+# IPv4 has not: every tool and mode refuses it, naming it (file:line in a
+# list), and writes nothing; before, it painted a /96..128 IPv4 CIDR and
+# dropped the slice (::ffff:10.1.2.0/120-124 allowed all of IPv4 2^8 times
+# over; as a block it blocked nothing, or all of IPv4).
+test_zgen_mapped_slices_against_brute_force() {
+	python3 - 4242 36 "$T" <<-'PY'
+		import ipaddress as ia, os, random, sys
+		seed, n, top = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+		def ere(s):
+		    return "".join("\\" + c if c in ".[]()*+?{}|^$\\" else c for c in s)
+		def mapped(r, net4, ln6, sl=None):
+		    a = int(net4.network_address)
+		    t = r.choice(["::ffff:%s" % net4.network_address, "::FFFF:%s" % net4.network_address,
+		                  "0:0:0:0:0:ffff:%x:%x" % (a >> 16, a & 0xffff),
+		                  "::ffff:%x:%x" % (a >> 16, a & 0xffff)])
+		    return t + "/%d" % ln6 + ("-%d" % sl if sl else "")
+		for k in range(n):
+		    r = random.Random(seed * 1000 + k)
+		    d = os.path.join(top, "sc%02d" % k)
+		    os.makedirs(d)
+		    reg4 = [r.randrange(1, 224) << 24 | r.getrandbits(8) << 16 for _ in range(2)]
+		    reg6 = [(0x2a00 << 112) | (r.getrandbits(16) << 96) | (j << 64) for j in range(8)]
+		    iid = r.getrandbits(20) | 1
+		    def net4(lo, hi):
+		        return ia.ip_network((r.choice(reg4) | r.getrandbits(16), r.randint(lo, hi)), strict=False)
+		    def net6(lo, hi):
+		        return ia.ip_network((r.choice(reg6) | r.getrandbits(16), r.randint(lo, hi)), strict=False)
+		    args, allow, block = [], [], []
+		    v4, v6 = set(), set()
+		    free = list(range(8))
+		    r.shuffle(free)
+		    for _ in range(r.randint(1, 7)):
+		        c = r.random()
+		        if c < 0.25:
+		            nt = net4(20, 32); text = str(nt); v4.update(range(int(nt[0]), int(nt[-1]) + 1))
+		        elif c < 0.45:
+		            nt = net4(20, 32); text = mapped(r, nt, nt.prefixlen + 96)
+		            v4.update(range(int(nt[0]), int(nt[-1]) + 1))
+		        elif c < 0.65:
+		            nt = net6(116, 128); text = str(nt); v6.update(range(int(nt[0]), int(nt[-1]) + 1))
+		        elif free:
+		            j = free.pop(); ln = r.randint(100, 124); sl = r.randint(ln + 1, min(128, ln + 9))
+		            base = int(ia.ip_network((reg6[j] | r.getrandbits(28), ln), strict=False)[0])
+		            text = "%s/%d-%d" % (ia.IPv6Address(base), ln, sl)
+		            low = (1 << (128 - sl)) - 1
+		            v6.update(base + (i << (128 - sl)) + (iid & low) for i in range(1 << (sl - ln)))
+		        else:
+		            continue
+		        (args if r.random() < 0.5 else allow).append(text)
+		    b4, b6 = set(), set()
+		    for _ in range(r.randint(0, 5)):
+		        c = r.random()
+		        if c < 0.35:
+		            nt = net4(22, 32); block.append(str(nt))
+		            b4.update(range(int(nt[0]), int(nt[-1]) + 1))
+		        elif c < 0.7:
+		            nt = net4(22, 32); block.append(mapped(r, nt, nt.prefixlen + 96))
+		            b4.update(range(int(nt[0]), int(nt[-1]) + 1))
+		        else:
+		            nt = net6(118, 128); block.append(str(nt))
+		            b6.update(range(int(nt[0]), int(nt[-1]) + 1))
+		    v4 -= b4
+		    v6 -= b6
+		    err = ""
+		    if k % 3 == 2 or not (v4 or v6):  # a mapped slice somewhere
+		        ln = r.randint(96, 124); sl = r.randint(ln + 1, min(128, ln + 10))
+		        nt = ia.ip_network((r.choice(reg4) | r.getrandbits(16), ln - 96), strict=False)
+		        bad = mapped(r, nt, ln, sl)
+		        where = r.choice([args, allow, block])
+		        where.insert(r.randint(0, len(where)), bad)
+		        why = ("IPv4 has no prefix slices \\(::ffff:0:0/96 is IPv4's; for all of the "
+		               "prefix, write %s\\)" % ere(str(nt)))
+		        if bad in args:
+		            err = "'%s': %s$" % (ere(bad), why)
+		        else:
+		            path = os.path.join(d, "allow" if bad in allow else "block")
+		            lines = allow if bad in allow else block
+		            err = "%s:%d: %s: '%s'$" % (ere(path), lines.index(bad) + 1, why, ere(bad))
+		    open(d + "/args", "w").write("".join(a + "\n" for a in args))
+		    open(d + "/allow", "w").write("".join(a + "\n" for a in allow))
+		    open(d + "/block", "w").write("".join(a + "\n" for a in block))
+		    open(d + "/iid", "w").write(str(ia.IPv6Address(iid)) + "\n")
+		    open(d + "/want_err", "w").write(err and err + "\n")
+		    s4 = sorted(v4); s6 = sorted(v6)
+		    open(d + "/want_set", "w").write("".join(
+		        sorted([str(ia.IPv4Address(a)) + "\n" for a in s4] + [str(ia.IPv6Address(a)) + "\n" for a in s6])))
+		    open(d + "/want_count", "w").write("%d\n" % (len(v4) + len(v6)))
+		    cid = [str(x) for x in ia.collapse_addresses(ia.IPv4Network(a) for a in s4)]
+		    cid += [str(x) for x in ia.collapse_addresses(ia.IPv6Network(a) for a in s6)]
+		    open(d + "/want_cidrs", "w").write("".join(c + "\n" for c in cid))
+		    # lines to filter: in, beside and outside every entry, in several spellings
+		    probe = []
+		    for _ in range(400):
+		        if r.random() < 0.5:
+		            a = (r.choice(reg4) | r.getrandbits(16)) if r.random() < 0.5 or not s4 else r.choice(s4) + r.choice((-1, 0, 0, 1))
+		            a &= 0xffffffff
+		            ok = a in v4
+		            t = r.choice([str(ia.IPv4Address(a)), "%s,80" % ia.IPv4Address(a), "::ffff:%s" % ia.IPv4Address(a)])
+		        else:
+		            a = (r.choice(reg6) | r.getrandbits(16)) if r.random() < 0.4 or not s6 else r.choice(s6) + r.choice((-1, 0, 0, 1))
+		            ok = a in v6
+		            t = r.choice([str(ia.IPv6Address(a)), ia.IPv6Address(a).exploded.upper() + ",x"])
+		        probe.append((t, ok))
+		    open(d + "/probe", "w").write("".join(t + "\n" for t, _ in probe))
+		    open(d + "/want_filter", "w").write("".join(t + "\n" for t, ok in probe if ok))
+	PY
+	local d args nerr=0 nok=0
+	for d in "$T"/sc*; do
+		mapfile -t args <"$d/args"
+		local opts=(--iid "$(cat "$d/iid")" -w "$d/allow" -b "$d/block")
+		if [ -s "$d/want_err" ]; then
+			local want
+			want=$(cat "$d/want_err")
+			echo keep >"$d/out"
+			expect_error "^zgen: $want" "$ZS_BIN/zgen" "${opts[@]}" -o "$d/out" "${args[@]}"
+			expect_eq "-o file after the refusal" "$(cat "$d/out")" keep
+			expect_error "^zgen: $want" "$ZS_BIN/zgen" --count "${opts[@]}" "${args[@]}"
+			expect_error "^zblacklist: $want" "$ZS_BIN/zblacklist" --count "${opts[@]}" "${args[@]}"
+			expect_error "^zblacklist: $want" "$ZS_BIN/zblacklist" --cidrs "${opts[@]}" "${args[@]}"
+			expect_error "^zblacklist: $want" "$ZS_BIN/zblacklist" "${opts[@]}" "${args[@]}" <"$d/probe"
+			nerr=$((nerr + 1))
+			continue
+		fi
+		"$ZS_BIN/zgen" -e 5 "${opts[@]}" "${args[@]}" | sorted >"$d/got_set"
+		cmp -s "$d/got_set" "$d/want_set" || fail "$d: zgen's set: $(diff "$d/got_set" "$d/want_set" | head -4)"
+		expect_eq "$d: zgen --count" "$("$ZS_BIN/zgen" --count "${opts[@]}" "${args[@]}")" "$(cat "$d/want_count")"
+		expect_eq "$d: zblacklist --count" "$("$ZS_BIN/zblacklist" --count "${opts[@]}" "${args[@]}")" \
+			"$(cat "$d/want_count")"
+		"$ZS_BIN/zblacklist" --cidrs "${opts[@]}" "${args[@]}" >"$d/got_cidrs"
+		cmp -s "$d/got_cidrs" "$d/want_cidrs" || fail "$d: --cidrs: $(diff "$d/got_cidrs" "$d/want_cidrs" | head -4)"
+		"$ZS_BIN/zblacklist" "${opts[@]}" "${args[@]}" <"$d/probe" >"$d/got_filter"
+		cmp -s "$d/got_filter" "$d/want_filter" ||
+			fail "$d: filter: $(diff "$d/got_filter" "$d/want_filter" | head -4)"
+		nok=$((nok + 1))
+	done
+	echo "  $nok target spaces as Python expands them, $nerr with a mapped slice refused by every tool and mode"
+	[ "$nerr" -ge 10 ] && [ "$nok" -ge 15 ] || fail "too few of a kind: $nok, $nerr"
+}
+
+# The cases of the report: each refused with one line naming the entry,
+# nothing written, no file emptied; a blocklist holding one is refused by
+# every tool that reads it (it was applied as nothing, or as all of IPv4).
+test_zgen_mapped_slices_refused() {
+	local why="IPv4 has no prefix slices \(::ffff:0:0/96 is IPv4's; for all of the prefix, write"
+	expect_error "^zgen: '::ffff:0:0/96-104': $why 0\.0\.0\.0/0\)$" "$ZS_BIN/zgen" -b /dev/null ::ffff:0:0/96-104
+	expect_error "^zgen: '::ffff:0:0/96-128': $why 0\.0\.0\.0/0\)$" "$ZS_BIN/zgen" -b /dev/null ::ffff:0:0/96-128
+	printf '# mine\n10.9.0.0/24\n::ffff:10.1.2.0/120-124\n' >"$T/allow"
+	expect_error "^zgen: $T/allow:3: $why 10\.1\.2\.0/24\): '::ffff:10\.1\.2\.0/120-124'$" \
+		"$ZS_BIN/zgen" -b /dev/null -w "$T/allow"
+	expect_error "^zblacklist: $T/allow:3: $why" "$ZS_BIN/zblacklist" -b /dev/null -w "$T/allow" --count
+	# host bits below the slice's prefix: the refusal, not a warning
+	expect_error "^zgen: '::ffff:10\.1\.2\.9/120-124': $why 10\.1\.2\.0/24\)$" \
+		"$ZS_BIN/zgen" -b /dev/null ::ffff:10.1.2.9/120-124
+	printf '192.0.2.0/24\n::ffff:198.51.100.0/120-121\n' >"$T/block"
+	echo keep >"$T/out"
+	expect_error "^zgen: $T/block:2: $why 198\.51\.100\.0/24\): '::ffff:198\.51\.100\.0/120-121'$" \
+		"$ZS_BIN/zgen" -b "$T/block" -o "$T/out" 198.51.100.0/24
+	expect_eq "-o file" "$(cat "$T/out")" keep
+	expect_error "^zgen: $T/block:2: " "$ZS_BIN/zgen" -b "$T/block" --count 198.51.100.0/24
+	expect_error "^zblacklist: $T/block:2: " "$ZS_BIN/zblacklist" -b "$T/block" --cidrs
+	expect_error "^zblacklist: $T/block:2: " "$ZS_BIN/zblacklist" -b "$T/block" --count
+	expect_error "^zblacklist: $T/block:2: " "$ZS_BIN/zblacklist" -b "$T/block" <<<198.51.100.1
+	# a mapped slice as a line to filter is a bad line, as every slice is
+	rc=0
+	printf '1.1.1.1\n::ffff:1.1.1.0/120-124\n1.1.1.2\n' | "$ZS_BIN/zblacklist" -b /dev/null >"$T/got" 2>"$T/err" || rc=$?
+	expect_eq "exit" "$rc" 1
+	expect_eq "good lines" "$(cat "$T/got")" "$(printf '1.1.1.1\n1.1.1.2')"
+	grep -q "^zblacklist: stdin:2: a prefix slice is no address or prefix to filter: '::ffff:1\.1\.1\.0/120-124'$" \
+		"$T/err" || fail "stdin:2: $(cat "$T/err")"
+	# mapped prefixes that are no slice are still IPv4's, and IPv6 slices
+	# just outside the mapped range are still slices
+	expect_eq "mapped /120" "$("$ZS_BIN/zgen" -b /dev/null --count ::ffff:10.1.2.0/120)" 256
+	expect_eq "::fffe:0:0/96-104" "$("$ZS_BIN/zgen" -b /dev/null --count ::fffe:0:0/96-104)" 256
+	expect_eq "::1:0:0:0/96-104" "$("$ZS_BIN/zgen" -b /dev/null --count ::1:0:0:0/96-104)" 256
+}
+
+# Two prefix slices that overlap are named as they were written, with the
+# file and line of those from a list (the message named the --iid address
+# of one of them twice).
+test_zgen_slice_overlap_names_both_entries() {
+	expect_error "^zgen: the prefix slices '2600::/32-48' and '2600::/40-56' overlap: scan them apart$" \
+		"$ZS_BIN/zgen" -b /dev/null 2600::/32-48 2600::/40-56
+	printf '2a00::/120-124\n# c\n2600:0:0:0::/40-56\n' >"$T/allow"
+	expect_error "^zgen: the prefix slices '2600::/32-48' and '2600:0:0:0::/40-56' \($T/allow:3\) overlap: scan them apart$" \
+		"$ZS_BIN/zgen" -b /dev/null -w "$T/allow" 2600::/32-48
+	printf '2600:0:1::/48-64\n2600::/32-48\n' >"$T/allow2"
+	expect_error "^zgen: the prefix slices '2600:0:1::/48-64' \($T/allow2:1\) and '2600::/32-48' \($T/allow2:2\) overlap: scan them apart$" \
+		"$ZS_BIN/zgen" -b /dev/null -w "$T/allow2"
+	expect_error "^zblacklist: the prefix slices '2600::/32-48' and '2600::/32-48' overlap" \
+		"$ZS_BIN/zblacklist" -b /dev/null --count 2600::/32-48 2600::/32-48
+}

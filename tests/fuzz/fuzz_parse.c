@@ -87,7 +87,7 @@ static void fuzz_addrfilter(const char *in, size_t n)
 		for (size_t i = 0; i < 3; i++)
 			if (ipprefix_parse(allow[i], strlen(allow[i]), &a, &len, &slice) !=
 			        ADDR_OK ||
-			    (slice ? ip6set_allow_slice(&t[1].v6, a, len, slice, iid, &e0)
+			    (slice ? ip6set_allow_slice(&t[1].v6, a, len, slice, iid, NULL, &e0)
 			           : ip6set_allow(&t[1].v6, a, len, &e0)) < 0)
 				abort();
 		for (int k = 0; k < 2; k++)

@@ -16,9 +16,11 @@ struct harness harness_state;
 	X(ipaddr_text_both_ways)                                                                   \
 	X(ipaddr_parse_against_libc)                                                               \
 	X(ipaddr_random_against_libc)                                                              \
+	X(ipprefix_mapped_slices_are_ipv4s)                                                        \
 	X(addrsort_matches_qsort)                                                                  \
 	X(ip6set_cases)                                                                            \
 	X(ip6set_matches_brute_force)                                                              \
+	X(ip6set_overlap_names_both_entries)                                                       \
 	X(constraint_default_list_count)                                                           \
 	X(constraint_index_is_bijection_random_sets)                                               \
 	X(constraint_allowed_matches_brute_force)                                                  \

@@ -295,6 +295,29 @@ void test_listfile_errors_name_file_and_line(void)
 	CHECK(listfile_paint_text(&t6, "d", t7, strlen(t7), true, NULL, &e) < 0);
 	CHECKF(strcmp(e.msg, "d:1: not an IPv6 address or prefix: '2001:db8::zz'") == 0, "%s",
 	       e.msg);
+	/* a slice of IPv4-mapped addresses: IPv4 has none; nothing of the list
+	 * is applied, allowed or blocked, and its line is named */
+	const char *t8 = "10.9.0.0/16\n::ffff:10.1.2.0/120-124\n";
+	for (int allowed = 0; allowed < 2; allowed++) {
+		st = (struct listfile_stats){0};
+		CHECK(listfile_paint_text(&t6, "m", t8, strlen(t8), allowed, &st, &e) < 0);
+		CHECKF(strcmp(e.msg,
+		              "m:2: IPv4 has no prefix slices (::ffff:0:0/96 is IPv4's; for all "
+		              "of the prefix, write 10.1.2.0/24): '::ffff:10.1.2.0/120-124'") == 0,
+		       "%s", e.msg);
+		CHECK(st.entries == 0);
+	}
+	/* the slice's label, for an overlap: file:line and the text */
+	const char *t9 = "2001:db8::/32-48\n";
+	struct ip6set v6b = {0};
+	struct listfile_target t6b = {c4, &v6b, {0, 1}};
+	CHECK(listfile_paint_text(&t6b, "o", t9, strlen(t9), true, NULL, &e) == 0);
+	CHECK(listfile_paint_text(&t6b, "p", t9, strlen(t9), true, NULL, &e) == 0);
+	CHECK(ip6set_finish(&v6b, &e) < 0);
+	CHECKF(strcmp(e.msg, "the prefix slices '2001:db8::/32-48' (o:1) and '2001:db8::/32-48' "
+	                     "(p:1) overlap: scan them apart") == 0,
+	       "%s", e.msg);
+	ip6set_free(&v6b);
 	constraint_free(c4);
 	ip6set_free(&v6);
 }

@@ -206,7 +206,8 @@ void test_gen_mixed_families_exact(void)
 	ipaddr_parse("2001:db8::", 10, &a);
 	CHECK(ip6set_allow(&ts.v6, a, 124, &e) == 0); /* 16 */
 	ipaddr_parse("2001:db8:1::", 12, &a);
-	CHECK(ip6set_allow_slice(&ts.v6, a, 48, 56, (struct ipaddr){0, 1}, &e) == 0); /* 256 */
+	CHECK(ip6set_allow_slice(&ts.v6, a, 48, 56, (struct ipaddr){0, 1}, NULL, &e) ==
+	      0); /* 256 */
 	ipaddr_parse("2001:db8:ff::7", 14, &a);
 	CHECK(ip6set_allow(&ts.v6, a, 128, &e) == 0); /* 1 */
 	CHECK(ip6set_finish(&ts.v6, &e) == 0 && targetspace_count(&ts) == 16 + 16 + 256 + 1);

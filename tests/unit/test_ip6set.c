@@ -8,6 +8,7 @@
 
 void test_ip6set_cases(void);
 void test_ip6set_matches_brute_force(void);
+void test_ip6set_overlap_names_both_entries(void);
 
 struct cover_check {
 	const uint8_t *want; /* 65536 flags */
@@ -81,7 +82,7 @@ void test_ip6set_cases(void)
 	CHECK(ip6set_blocked(&s, A("2001:db8::ff")) && !ip6set_blocked(&s, A("2001:db8::7f")));
 	ip6set_free(&s);
 	/* every /48 of a /32, at ::1, less a blocked half */
-	CHECK(ip6set_allow_slice(&s, A("2001:db8::"), 32, 48, A("::1"), &e) == 0);
+	CHECK(ip6set_allow_slice(&s, A("2001:db8::"), 32, 48, A("::1"), NULL, &e) == 0);
 	CHECK(ip6set_block(&s, A("2001:db8:8000::"), 33, &e) == 0);
 	CHECK(ip6set_finish(&s, &e) == 0 && ip6set_count(&s) == 32768);
 	CHECK(strcmp(ipaddr_str(ip6set_at(&s, 0), t), "2001:db8::1") == 0);
@@ -102,7 +103,7 @@ void test_ip6set_cases(void)
 	ip6set_free(&s);
 	/* a single that is a slice's point: once */
 	CHECK(ip6set_allow(&s, A("2001:db8:3::1"), 128, &e) == 0);
-	CHECK(ip6set_allow_slice(&s, A("2001:db8::"), 32, 48, A("::1"), &e) == 0);
+	CHECK(ip6set_allow_slice(&s, A("2001:db8::"), 32, 48, A("::1"), NULL, &e) == 0);
 	CHECK(ip6set_finish(&s, &e) == 0 && ip6set_count(&s) == 65536);
 	ip6set_free(&s);
 	/* all of IPv6, which no 128-bit count holds: 2^128 for a filter */
@@ -113,7 +114,7 @@ void test_ip6set_cases(void)
 	CHECK(ip6set_count_in(&s, false, A("::"), 0, &n) && n == 0);
 	CHECK(ip6set_count_in(&s, false, A("8000::"), 1, &n) && n == (unsigned __int128)1 << 127);
 	ip6set_free(&s);
-	CHECK(ip6set_allow_slice(&s, A("::"), 0, 128, A("::1"), &e) == 0 &&
+	CHECK(ip6set_allow_slice(&s, A("::"), 0, 128, A("::1"), NULL, &e) == 0 &&
 	      ip6set_block(&s, A("::1"), 128, &e) == 0 && ip6set_finish(&s, &e) == 0);
 	CHECK(!ip6set_count_in(&s, false, A("::"), 0, &n) && n == ~(unsigned __int128)0);
 	CHECK(!ip6set_count_in(&s, true, A("::"), 0, &n) && n == ~(unsigned __int128)0);
@@ -121,7 +122,7 @@ void test_ip6set_cases(void)
 	ip6set_free(&s);
 	/* a slice whose first point a range holds: that point once */
 	CHECK(ip6set_allow(&s, A("2001:db8::"), 120, &e) == 0);
-	CHECK(ip6set_allow_slice(&s, A("2001:db8::"), 112, 120, A("::5"), &e) == 0);
+	CHECK(ip6set_allow_slice(&s, A("2001:db8::"), 112, 120, A("::5"), NULL, &e) == 0);
 	CHECK(ip6set_finish(&s, &e) == 0 && ip6set_count(&s) == 256 + 255);
 	ip6set_free(&s);
 	/* the limits: a huge set works for membership, names its entry for zgen */
@@ -131,7 +132,7 @@ void test_ip6set_cases(void)
 	CHECK(ip6set_contains(&s, A("2001:db8::1234:5678")) &&
 	      !ip6set_contains(&s, A("2001:db9::")));
 	ip6set_free(&s);
-	CHECK(ip6set_allow_slice(&s, A("2001:db8::"), 32, 96, A("::1"), &e) == 0 &&
+	CHECK(ip6set_allow_slice(&s, A("2001:db8::"), 32, 96, A("::1"), NULL, &e) == 0 &&
 	      ip6set_finish(&s, &e) == 0 && ip6set_huge(&s) && strstr(s.huge_why, "2^64 slices"));
 	CHECK(ip6set_contains(&s, A("2001:db8:1:2:3:4::1")));
 	ip6set_free(&s);
@@ -140,9 +141,9 @@ void test_ip6set_cases(void)
 	      ip6set_huge(&s));
 	CHECK(ip6set_contains(&s, A("2002::1")) && !ip6set_contains(&s, A("2001:db8::1")));
 	ip6set_free(&s);
-	CHECK(ip6set_allow_slice(&s, A("2001:db8::"), 48, 48, A("::1"), &e) < 0);
-	CHECK(ip6set_allow_slice(&s, A("2001:db8::"), 32, 48, A("::1"), &e) == 0 &&
-	      ip6set_allow_slice(&s, A("2001:db8:ff::"), 48, 64, A("::1"), &e) == 0);
+	CHECK(ip6set_allow_slice(&s, A("2001:db8::"), 48, 48, A("::1"), NULL, &e) < 0);
+	CHECK(ip6set_allow_slice(&s, A("2001:db8::"), 32, 48, A("::1"), NULL, &e) == 0 &&
+	      ip6set_allow_slice(&s, A("2001:db8:ff::"), 48, 64, A("::1"), NULL, &e) == 0);
 	CHECK(ip6set_finish(&s, &e) < 0 && strstr(e.msg, "overlap"));
 	ip6set_free(&s);
 }
@@ -176,7 +177,7 @@ void test_ip6set_matches_brute_force(void)
 				unsigned iid = base & 0xfff;
 				CHECK(ip6set_allow_slice(
 				          &s, (struct ipaddr){0x20010db800000000ull, 0}, 112, 116,
-				          (struct ipaddr){0, iid}, &e) == 0);
+				          (struct ipaddr){0, iid}, NULL, &e) == 0);
 				for (unsigned i = 0; i < 16; i++)
 					want[i << 12 | iid] = 1;
 			}
@@ -237,4 +238,36 @@ void test_ip6set_matches_brute_force(void)
 		}
 		ip6set_free(&s);
 	}
+}
+
+/* Two slices that overlap are named as they were given, in the order they
+ * were given, whatever their addresses' order; unnamed ones by their
+ * prefix. (The message named each by its first address, which the two
+ * share when their prefixes start alike: "2600::1 and 2600::1".) */
+void test_ip6set_overlap_names_both_entries(void)
+{
+	struct ip6set s = {0};
+	struct zerr e;
+	CHECK(ip6set_allow_slice(&s, A("2a00::"), 120, 124, A("::1"), "'2a00::/120-124'", &e) == 0);
+	CHECK(ip6set_allow_slice(&s, A("2600::"), 40, 56, A("::1"), "'2600::/40-56' (f:3)", &e) ==
+	      0);
+	CHECK(ip6set_allow_slice(&s, A("2600::"), 32, 48, A("::1"), "'2600::/32-48' (g:1)", &e) ==
+	      0);
+	CHECK(ip6set_finish(&s, &e) < 0);
+	CHECKF(strcmp(e.msg, "the prefix slices '2600::/40-56' (f:3) and '2600::/32-48' (g:1) "
+	                     "overlap: scan them apart") == 0,
+	       "%s", e.msg);
+	ip6set_free(&s);
+	CHECK(ip6set_allow_slice(&s, A("2600:0:1::"), 48, 64, A("::1"), NULL, &e) == 0);
+	CHECK(ip6set_allow_slice(&s, A("2600::"), 32, 48, A("::1"), NULL, &e) == 0);
+	CHECK(ip6set_finish(&s, &e) < 0);
+	CHECKF(strcmp(e.msg, "the prefix slices '2600:0:1::/48-64' and '2600::/32-48' overlap: "
+	                     "scan them apart") == 0,
+	       "%s", e.msg);
+	ip6set_free(&s);
+	/* apart, they are taken */
+	CHECK(ip6set_allow_slice(&s, A("2600::"), 32, 48, A("::1"), "a", &e) == 0);
+	CHECK(ip6set_allow_slice(&s, A("2601::"), 32, 48, A("::1"), "b", &e) == 0);
+	CHECK(ip6set_finish(&s, &e) == 0 && ip6set_count(&s) == 131072);
+	ip6set_free(&s);
 }

@@ -10,6 +10,7 @@
 void test_ipaddr_text_both_ways(void);
 void test_ipaddr_random_against_libc(void);
 void test_ipaddr_parse_against_libc(void);
+void test_ipprefix_mapped_slices_are_ipv4s(void);
 
 static const char *fmt(const char *in)
 {
@@ -135,4 +136,51 @@ void test_ipaddr_parse_against_libc(void)
 		}
 	}
 	CHECKF(taken > 1000, "only %d strings were addresses", taken);
+}
+
+/* Inside ::ffff:0:0/96 a prefix is IPv4's, in IPv4's bits; a prefix slice
+ * there comes back as IPv4 with its slice, in IPv4's bits too, for every
+ * caller to refuse (IPv4 has no slices) with the same words. Its length
+ * lost 96 only without a slice, so it was painted as an IPv4 /96../128. */
+void test_ipprefix_mapped_slices_are_ipv4s(void)
+{
+	static const struct {
+		const char *text;
+		enum addr_status rc;
+		bool v4;
+		uint64_t lo; /* the network's low 64 bits */
+		int len, slice;
+	} cases[] = {
+	    {"::ffff:10.1.2.0/120", ADDR_OK, true, 0xffff0a010200ull, 24, 0},
+	    {"::ffff:10.1.2.0/120-124", ADDR_OK, true, 0xffff0a010200ull, 24, 28},
+	    {"::FFFF:a01:200/120-124", ADDR_OK, true, 0xffff0a010200ull, 24, 28},
+	    {"0:0:0:0:0:ffff:a01:209/120-124", ADDR_HOST_BITS, true, 0xffff0a010200ull, 24, 28},
+	    {"::ffff:0:0/96-104", ADDR_OK, true, 0xffff00000000ull, 0, 8},
+	    {"::ffff:0:0/96-128", ADDR_OK, true, 0xffff00000000ull, 0, 32},
+	    {"::ffff:1.2.3.4/127-128", ADDR_OK, true, 0xffff01020304ull, 31, 32},
+	    {"::ffff:1.2.3.4", ADDR_OK, true, 0xffff01020304ull, 32, 0},
+	    {"::ffff:0:0/95-104", ADDR_HOST_BITS, false, 0xfffe00000000ull, 95, 104},
+	    {"::fffe:0:0/96-104", ADDR_OK, false, 0xfffe00000000ull, 96, 104},
+	    {"::ffff:0:0/80-112", ADDR_HOST_BITS, false, 0, 80, 112},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ipaddr a;
+		int len, slice;
+		enum addr_status rc =
+		    ipprefix_parse(cases[i].text, strlen(cases[i].text), &a, &len, &slice);
+		CHECKF(rc == cases[i].rc && ipaddr_is_v4(a) == cases[i].v4 && a.hi == 0 &&
+		           a.lo == cases[i].lo && len == cases[i].len && slice == cases[i].slice,
+		       "%s: status %d, v4 %d, lo %llx, /%d-%d", cases[i].text, rc, ipaddr_is_v4(a),
+		       (unsigned long long)a.lo, len, slice);
+		CHECKF(ipprefix_v4_slice(a, slice) == (cases[i].v4 && cases[i].slice > 0), "%s",
+		       cases[i].text);
+	}
+	char why[160];
+	struct ipaddr a;
+	int len, slice;
+	CHECK(ipprefix_parse("::ffff:10.1.2.0/120-124", 23, &a, &len, &slice) == ADDR_OK);
+	ipprefix_v4_slice_why(why, sizeof why, a, len);
+	CHECKF(strcmp(why, "IPv4 has no prefix slices (::ffff:0:0/96 is IPv4's; for all of the "
+	                   "prefix, write 10.1.2.0/24)") == 0,
+	       "%s", why);
 }
