@@ -152,22 +152,31 @@ print("\n".join(a for a in open(sys.argv[2]).read().split() if ipaddress.ip_addr
 test_trust_live_key_is_root_only() {
 	scan_lab_up
 	# a zrecv whose zsend never comes: it makes the key and waits for it
-	# to be taken, still root
-	in_scan bash -c "(sleep 3) | '$ZS_BIN/zrecv' -q -c 0" >"$T/out" 2>"$T/err" &
-	local zr=$! key=""
-	for _ in $(seq 50); do
-		key=$(handover_files | grep '\.key$' | head -1) && [ -n "$key" ] && break
-		sleep 0.05
-	done
-	[ -n "$key" ] || fail "no key appeared"
+	# to be taken, still root; its input stays open (zsend has not gone)
+	# until the checks are done. Its key is the one of its own pipe (other
+	# pipelines may run on the machine)
+	rm -f "$T/go"
+	in_scan bash -c "(while [ ! -e '$T/go' ]; do sleep 0.05; done) | '$ZS_BIN/zrecv' -q -c 0 --metadata '$T/r.json'" \
+		>"$T/out" 2>"$T/err" &
+	local zr=$! pid ino key=""
+	pid=$(pid_of "$ZS_BIN/zrecv" "$T/r.json")
+	ino=$(readlink "/proc/$pid/fd/0")
+	[[ $ino == pipe:* ]] || fail "zrecv's input is not a pipe: $ino"
+	ino=${ino//[^0-9]/}
+	own_key() { key=$(ls -d /run/zscan/pipe-*-"$ino".key 2>/dev/null | head -1) && [ -n "$key" ]; }
+	if ! poll_until 60 own_key; then
+		touch "$T/go"
+		fail "no key appeared: $(cat "$T/err")"
+	fi
 	expect_eq "directory" "$(stat -c '%U %a' /run/zscan)" "root 700"
 	expect_eq "key file" "$(stat -c '%U %a' "$key")" "root 600"
 	runuser -u nobody -- cat "$key" >/dev/null 2>&1 && fail "nobody can read the key"
+	touch "$T/go"
 	local rc=0
 	wait $zr || rc=$?
 	expect_eq "zrecv's exit when zsend never came" "$rc" 1
 	grep -q "zsend ended before its start record" "$T/err" || fail "message: $(cat "$T/err")"
-	expect_eq "handover files left" "$(handover_files)" ""
+	expect_eq "its handover files left" "$(ls -d /run/zscan/pipe-*-"$ino".* 2>/dev/null || true)" ""
 }
 
 # Another local user plants what it can where the tools look: the handover
