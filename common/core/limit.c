@@ -9,6 +9,14 @@ int limit_parse(const char *s, struct limit *l, struct zerr *e)
 {
 	size_t len = strlen(s);
 	*l = (struct limit){.set = true};
+	if (len > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9' && strspn(s, "0.%") < len) {
+		/* as numparse says for a count: 080 is octal to some readers */
+		size_t z = strspn(s, "0");
+		if (s[z] < '0' || s[z] > '9')
+			z--;
+		if (strspn(s + z, "0123456789.") + z + (s[len - 1] == '%') == len)
+			return zerr_set(e, "-n: '%s' has a leading zero (write %s)", s, s + z);
+	}
 	if (len > 0 && s[len - 1] == '%') {
 		uint64_t whole = 0, frac = 0;
 		int ndig = 0, nfrac = -1;

@@ -4,13 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads a decimal port at *s, advancing it. Returns -1 if none or > 65535. */
+#define LEADING_ZERO (-2)
+
+/* Reads a decimal port at *s, advancing it. Returns -1 if none or > 65535,
+ * LEADING_ZERO (*s at the number) for one written with a leading zero,
+ * which --where and numparse refuse too: 080 is 80 to some readers and
+ * octal to others. */
 static long read_port(const char **s)
 {
 	const char *p = *s;
 	long v = 0;
 	if (*p < '0' || *p > '9')
 		return -1;
+	if (p[0] == '0' && p[1] >= '0' && p[1] <= '9')
+		return LEADING_ZERO;
 	while (*p >= '0' && *p <= '9') {
 		v = v * 10 + (*p++ - '0');
 		if (v > 65535)
@@ -18,6 +25,16 @@ static long read_port(const char **s)
 	}
 	*s = p;
 	return v;
+}
+
+/* The error for the number at p, whose first digit is a leading zero. */
+static int leading_zero(const char *p, struct zerr *e)
+{
+	size_t n = strspn(p, "0123456789"), z = strspn(p, "0");
+	if (z == n)
+		z = n - 1; /* "00" is 0 */
+	return zerr_set(e, "'%.*s' has a leading zero (write %.*s)", (int)n, p, (int)(n - z),
+	                p + z);
 }
 
 int ports_parse(const char *s, struct ports *out, struct zerr *e)
@@ -42,6 +59,10 @@ int ports_parse(const char *s, struct ports *out, struct zerr *e)
 			if (lo >= 0 && *p == '-') {
 				p++;
 				hi = read_port(&p);
+			}
+			if (lo == LEADING_ZERO || hi == LEADING_ZERO) {
+				free(seen);
+				return leading_zero(p, e);
 			}
 			if (lo < 0 || hi < 0 || (*p != ',' && *p != '\0')) {
 				free(seen);

@@ -32,6 +32,10 @@ enum targetline_status targetline_parse(const char *line, size_t len, struct ipa
 		*why = "not a port (0-65535) after the address:";
 		return TL_BAD;
 	}
+	if (j - i > 1 && line[i] == '0') { /* 080: octal to some readers, as -p says */
+		*why = "a port with a leading zero after the address:";
+		return TL_BAD;
+	}
 	*port = v;
 	return TL_OK;
 }

@@ -13,8 +13,9 @@
 
 enum targetline_status { TL_OK = 1, TL_SKIP = 0, TL_BAD = -1 };
 
-/* line[0..len) without its '\n'. *port is -1 when the line has none. On
- * TL_BAD, *why says what is wrong. */
+/* line[0..len) without its '\n'. *port is -1 when the line has none; a
+ * port is 0-65535 with no leading zero (as -p takes it). On TL_BAD, *why
+ * says what is wrong. */
 enum targetline_status targetline_parse(const char *line, size_t len, struct ipaddr *addr,
                                         int *port, const char **why);
 

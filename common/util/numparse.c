@@ -10,6 +10,16 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, const char *what, uint6
 	const char *p = s;
 	if (*p == '\0')
 		return zerr_set(e, "%s: empty value", what);
+	/* 080 is 80 to some readers and octal to others: --where, -p lists
+	 * and addresses refuse it too */
+	if (p[0] == '0' && p[1] >= '0' && p[1] <= '9') {
+		size_t z = strspn(p, "0");
+		if (p[z] < '0' || p[z] > '9')
+			z--; /* "00" is 0 */
+		if (strspn(p, "0123456789") == strlen(p))
+			return zerr_set(e, "%s: '%s' has a leading zero (write %s)", what, s,
+			                p + z);
+	}
 	for (; *p; p++) {
 		if (*p < '0' || *p > '9')
 			return zerr_set(e, "%s: '%s' is not a non-negative integer", what, s);

@@ -573,3 +573,16 @@ test_zgen_slice_overlap_names_both_entries() {
 	expect_error "^zblacklist: the prefix slices '2600::/32-48' and '2600::/32-48' overlap" \
 		"$ZS_BIN/zblacklist" -b /dev/null --count 2600::/32-48 2600::/32-48
 }
+
+# A port number with a leading zero is refused, as -n and --where refuse
+# one: 080 is 80 to some readers and octal to others.
+test_zgen_ports_refuse_leading_zeros() {
+	local p
+	for p in 080 0443,80 80,00 08-90 80-090 '22,0080-0090'; do
+		expect_error "^zgen: -p: '[0-9-]+' has a leading zero" "$ZS_BIN/zgen" -p "$p" --count 1.2.3.0/24
+	done
+	expect_error "^zgen: -n: '080' has a leading zero" "$ZS_BIN/zgen" -n 080 --count 1.2.3.0/24
+	expect_error "^zgen: -n: '01%' has a leading zero" "$ZS_BIN/zgen" -n 01% --count 1.2.3.0/24
+	expect_eq "-p 0,80,0-1" "$("$ZS_BIN/zgen" -b /dev/null -p 0,80,0-1 --count 1.2.3.0/24)" 768
+	expect_eq "-n 0.5%" "$("$ZS_BIN/zgen" -b /dev/null -n 0.5% --count 1.2.3.0/24)" 1
+}

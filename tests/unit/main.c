@@ -37,6 +37,7 @@ struct harness harness_state;
 	X(limit_parse_and_resolve)                                                                 \
 	X(ports_parse_cases)                                                                       \
 	X(numparse_bounds)                                                                         \
+	X(leading_zeros_refused)                                                                   \
 	X(gen_output_independent_of_threads)                                                       \
 	X(gen_shards_partition_output)                                                             \
 	X(gen_product_space_exact)                                                                 \

@@ -5,10 +5,12 @@
 #include "core/limit.h"
 #include "util/numparse.h"
 #include "core/ports.h"
+#include "core/targetline.h"
 
 void test_limit_parse_and_resolve(void);
 void test_ports_parse_cases(void);
 void test_numparse_bounds(void);
+void test_leading_zeros_refused(void);
 
 void test_limit_parse_and_resolve(void)
 {
@@ -60,4 +62,49 @@ void test_numparse_bounds(void)
 	CHECK(parse_u64("-1", 0, 10, "x", &v, &e) < 0);
 	CHECK(parse_u64("", 0, 10, "x", &v, &e) < 0);
 	CHECK(parse_u64("1x", 0, 10, "x", &v, &e) < 0);
+}
+
+/* A number with a leading zero is refused wherever a port or count is
+ * read, naming it (080 is 80 to some readers and octal to others): -p
+ * lists, single values (zsend -p, -n), -n percentages, and the ports of
+ * target lines. */
+void test_leading_zeros_refused(void)
+{
+	struct ports p = {0};
+	struct zerr e;
+	static const char *const lists[][2] = {
+	    {"080", "'080' has a leading zero (write 80)"},
+	    {"22,0443", "'0443' has a leading zero (write 443)"},
+	    {"80,00", "'00' has a leading zero (write 0)"},
+	    {"08-90", "'08' has a leading zero (write 8)"},
+	    {"80-090", "'090' has a leading zero (write 90)"},
+	    {"1,2,0065535", "'0065535' has a leading zero (write 65535)"},
+	};
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		CHECKF(ports_parse(lists[i][0], &p, &e) < 0, "accepted '%s'", lists[i][0]);
+		CHECKF(strcmp(e.msg, lists[i][1]) == 0, "%s: %s", lists[i][0], e.msg);
+	}
+	CHECK(ports_parse("0,0-1,10,100-1000", &p, &e) == 0 && p.n == 904);
+	ports_free(&p);
+	uint64_t v;
+	CHECK(parse_u64("080", 0, 65535, "-p", &v, &e) < 0);
+	CHECKF(strcmp(e.msg, "-p: '080' has a leading zero (write 80)") == 0, "%s", e.msg);
+	CHECK(parse_u64("00", 0, 65535, "-p", &v, &e) < 0 && strstr(e.msg, "'00'"));
+	CHECK(parse_u64("0", 0, 65535, "-p", &v, &e) == 0 && v == 0);
+	uint16_t lo, hi;
+	CHECK(parse_port_range("40000-040999", "-s", &lo, &hi, &e) < 0 && strstr(e.msg, "040999"));
+	struct limit l;
+	CHECK(limit_parse("080", &l, &e) < 0);
+	CHECKF(strcmp(e.msg, "-n: '080' has a leading zero (write 80)") == 0, "%s", e.msg);
+	CHECK(limit_parse("01%", &l, &e) < 0);
+	CHECKF(strcmp(e.msg, "-n: '01%' has a leading zero (write 1%)") == 0, "%s", e.msg);
+	CHECK(limit_parse("00.5%", &l, &e) < 0 && strstr(e.msg, "'00.5%'"));
+	CHECK(limit_parse("0.05%", &l, &e) == 0 && l.micro_pct == 50000);
+	struct ipaddr a;
+	int port;
+	const char *why = NULL;
+	CHECK(targetline_parse("1.2.3.4,080", 11, &a, &port, &why) == TL_BAD && why);
+	CHECK(targetline_parse("2001:db8::1,00", 14, &a, &port, &why) == TL_BAD);
+	CHECK(targetline_parse("1.2.3.4,0", 9, &a, &port, &why) == TL_OK && port == 0);
+	CHECK(targetline_parse("1.2.3.4,80,x", 12, &a, &port, &why) == TL_OK && port == 80);
 }
