@@ -153,6 +153,7 @@ struct opts {
 	struct targetspace_opts ts;
 	struct ports ports;
 	struct limit limit;
+	const char *limit_text; /* -n as given, for messages */
 	uint64_t seed, shards, shard, threads, resume;
 	bool have_seed, count_only, verbose, with_header;
 	const char *outpath;
@@ -176,6 +177,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		case 'n':
 			if (limit_parse(optarg, &o->limit, &e) < 0)
 				die_usage(&e);
+			o->limit_text = optarg;
 			break;
 		case 'e':
 			if (parse_u64(optarg, 0, UINT64_MAX, "--seed", &o->seed, &e) < 0)
@@ -309,10 +311,10 @@ int main(int argc, char **argv)
 		     " ports: more than the 2^48 targets zgen can "
 		     "permute",
 		     naddr, nports);
-	uint64_t total = naddr * nports;
-	uint64_t n = limit_resolve(&o.limit, total);
-	if (n == 0)
-		warnx("-n leaves no target out of %" PRIu64, total);
+	uint64_t total = naddr * nports, n;
+	struct zerr e;
+	if (limit_apply(&o.limit, o.limit_text, total, &n, &e) < 0)
+		die_usage(&e);
 	if (!o.have_seed && rng_fresh_seed(&o.seed) < 0)
 		err(ZS_EXIT_FAIL, "getrandom");
 	struct perm pm;

@@ -60,3 +60,25 @@ uint64_t limit_resolve(const struct limit *l, uint64_t total)
 		return (uint64_t)((unsigned __int128)total * l->micro_pct / 100000000u);
 	return l->count < total ? l->count : total;
 }
+
+int limit_apply(const struct limit *l, const char *text, uint64_t total, uint64_t *n,
+                struct zerr *e)
+{
+	*n = limit_resolve(l, total);
+	if (*n > 0 || total == 0)
+		return 0;
+	/* total * P% is total * micro_pct / 10^8 exactly: below one, its
+	 * eight decimals, trailing zeros dropped */
+	unsigned __int128 x = (unsigned __int128)total * l->micro_pct;
+	char frac[9];
+	for (int i = 7; i >= 0; i--, x /= 10)
+		frac[i] = (char)('0' + (int)(x % 10));
+	int k = 8;
+	while (k > 1 && frac[k - 1] == '0')
+		k--;
+	frac[k] = '\0';
+	return zerr_set(e,
+	                "-n: '%s' of %llu targets is 0.%s targets, less than one: give a larger "
+	                "percentage, or a count",
+	                text, (unsigned long long)total, frac);
+}

@@ -586,3 +586,24 @@ test_zgen_ports_refuse_leading_zeros() {
 	expect_eq "-p 0,80,0-1" "$("$ZS_BIN/zgen" -b /dev/null -p 0,80,0-1 --count 1.2.3.0/24)" 768
 	expect_eq "-n 0.5%" "$("$ZS_BIN/zgen" -b /dev/null -n 0.5% --count 1.2.3.0/24)" 1
 }
+
+# -n P% that comes to less than one target is a usage error naming the
+# value and what it comes to, as -n 0 is (it wrote nothing and exited 0);
+# at one target or more it is rounded down.
+test_zgen_percentage_below_one_target() {
+	expect_error "^zgen: -n: '0\.000001%' of 256 targets is 0\.00000256 targets, less than one: give a larger percentage, or a count$" \
+		"$ZS_BIN/zgen" -b /dev/null -n 0.000001% 1.2.3.0/24
+	expect_error "^zgen: -n: '0\.39%' of 256 targets is 0\.9984 targets" \
+		"$ZS_BIN/zgen" -b /dev/null -n 0.39% --count 1.2.3.0/24
+	expect_error "^zgen: -n: '0\.09%' of 1024 targets is 0\.9216 targets" \
+		"$ZS_BIN/zgen" -b /dev/null -n 0.09% -p 1-4 1.2.3.0/24
+	echo keep >"$T/out"
+	expect_error "less than one" "$ZS_BIN/zgen" -b /dev/null -n 0.1% -o "$T/out" 1.2.3.4
+	expect_eq "-o file" "$(cat "$T/out")" keep
+	expect_eq "-n 0.3907% of 256" "$("$ZS_BIN/zgen" -b /dev/null -n 0.3907% 1.2.3.0/24 | wc -l)" 1
+	expect_eq "-n 0.1% of 1024" "$("$ZS_BIN/zgen" -b /dev/null -n 0.1% -p 1-4 --count 1.2.3.0/24)" 1
+	expect_eq "-n 100% of 1" "$("$ZS_BIN/zgen" -b /dev/null -n 100% 1.2.3.4)" 1.2.3.4
+	# a shard may get none of a small sample: that is no error
+	expect_eq "shard 3 of 4 of 2 targets" \
+		"$("$ZS_BIN/zgen" -b /dev/null -e 1 -n 1% --shards 4 --shard 3 --count 1.2.3.0/24)" 0
+}

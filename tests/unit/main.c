@@ -38,6 +38,7 @@ struct harness harness_state;
 	X(ports_parse_cases)                                                                       \
 	X(numparse_bounds)                                                                         \
 	X(leading_zeros_refused)                                                                   \
+	X(limit_below_one_target)                                                                  \
 	X(gen_output_independent_of_threads)                                                       \
 	X(gen_shards_partition_output)                                                             \
 	X(gen_product_space_exact)                                                                 \

@@ -11,6 +11,7 @@ void test_limit_parse_and_resolve(void);
 void test_ports_parse_cases(void);
 void test_numparse_bounds(void);
 void test_leading_zeros_refused(void);
+void test_limit_below_one_target(void);
 
 void test_limit_parse_and_resolve(void)
 {
@@ -107,4 +108,30 @@ void test_leading_zeros_refused(void)
 	CHECK(targetline_parse("2001:db8::1,00", 14, &a, &port, &why) == TL_BAD);
 	CHECK(targetline_parse("1.2.3.4,0", 9, &a, &port, &why) == TL_OK && port == 0);
 	CHECK(targetline_parse("1.2.3.4,80,x", 12, &a, &port, &why) == TL_OK && port == 80);
+}
+
+/* -n P% that comes to less than one target is refused, saying what it
+ * comes to; from one target on it rounds down. */
+void test_limit_below_one_target(void)
+{
+	struct limit l;
+	struct zerr e;
+	uint64_t n = 99;
+	CHECK(limit_parse("0.000001%", &l, &e) == 0);
+	CHECK(limit_apply(&l, "0.000001%", 256, &n, &e) < 0);
+	CHECKF(strcmp(e.msg, "-n: '0.000001%' of 256 targets is 0.00000256 targets, less than "
+	                     "one: give a larger percentage, or a count") == 0,
+	       "%s", e.msg);
+	CHECK(limit_apply(&l, "0.000001%", 99999999, &n, &e) < 0 &&
+	      strstr(e.msg, " is 0.99999999 targets"));
+	CHECK(limit_apply(&l, "0.000001%", 100000000, &n, &e) == 0 && n == 1);
+	CHECK(limit_parse("0.1%", &l, &e) == 0);
+	CHECK(limit_apply(&l, "0.1%", 1, &n, &e) < 0 &&
+	      strstr(e.msg, " of 1 targets is 0.001 targets"));
+	CHECK(limit_apply(&l, "0.1%", 1024, &n, &e) == 0 && n == 1);
+	CHECK(limit_apply(&l, "0.1%", (uint64_t)1 << 48, &n, &e) == 0 &&
+	      n == ((uint64_t)1 << 48) / 1000);
+	CHECK(limit_parse("7", &l, &e) == 0 && limit_apply(&l, "7", 3, &n, &e) == 0 && n == 3);
+	struct limit none = {0};
+	CHECK(limit_apply(&none, NULL, 5, &n, &e) == 0 && n == 5);
 }
