@@ -59,7 +59,8 @@ last_update() {
 		NF == n && c {v = $c} END {print v + 0}' "$1"
 }
 
-# update_at_least FILE COLUMN N: the last whole row's COLUMN is N or more.
+# update_at_least FILE COLUMN N: the last whole row's COLUMN (one of the
+# counts: sent, valid, targets_up, failed_validation, drops...) is N or more.
 update_at_least() {
 	[ "$(last_update "$1" "$2")" -ge "$3" ]
 }

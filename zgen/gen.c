@@ -157,7 +157,9 @@ static int write_in_order(struct shared *sh, struct worker *ws, unsigned nw, str
 		pthread_mutex_unlock(&w->mu);
 		unsigned slot = (unsigned)(w->consumed % SLOTS_PER_WORKER);
 		if (write_full(sh->cfg->fd, w->buf[slot], w->len[slot]) < 0)
-			return zerr_set(e, "write error: %s", strerror(errno));
+			return zerr_set(e, "%s: write error: %s",
+			                sh->cfg->fd_name ? sh->cfg->fd_name : "stdout",
+			                strerror(errno));
 		pthread_mutex_lock(&w->mu);
 		w->consumed++;
 		pthread_cond_signal(&w->cv);

@@ -24,6 +24,7 @@ struct gen_config {
 	uint64_t skip;             /* of those, the first `skip` were emitted before (resume) */
 	unsigned threads;
 	int fd;
+	const char *fd_name; /* in a write error: the -o path, or "stdout" */
 	/* if set and non-zero (a signal), output ends after the current block,
 	 * so it always ends with a whole line */
 	volatile sig_atomic_t *stop;
@@ -33,7 +34,8 @@ struct gen_config {
 uint64_t gen_count(const struct gen_config *cfg);
 
 /* Writes the shard's lines to cfg->fd. Returns 0 when all are written, 1 when
- * *cfg->stop ended it early, -1 with e set on a write error. */
+ * *cfg->stop ended it early, -1 with e set on a write error (the first ends
+ * it: "NAME: write error: why") or when out of memory or threads. */
 int gen_run(const struct gen_config *cfg, struct zerr *e);
 
 #endif

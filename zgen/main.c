@@ -2,6 +2,7 @@
  * Options are parsed and checked here; the work is in gen.c and common/core/
  * (targetspace, perm). Nothing is written unless every option is valid. */
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -14,6 +15,7 @@
 
 #include "tool/closeout.h"
 #include "tool/cli.h"
+#include "tool/signals.h"
 #include "core/constraint.h"
 #include "gen.h"
 #include "core/limit.h"
@@ -95,11 +97,14 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* Written past stdio, checked at once: a full disk is one line, "stdout:
+ * write error: why", and closeout then finds nothing left to report. */
 static int print_count(uint64_t n)
 {
-	printf("%" PRIu64 "\n", n);
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		warn("write error");
+	char line[24];
+	int len = snprintf(line, sizeof line, "%" PRIu64 "\n", n);
+	if (write_full(STDOUT_FILENO, line, (size_t)len) < 0) {
+		warnx("stdout: write error: %s", strerror(errno));
 		return ZS_EXIT_FAIL;
 	}
 	return ZS_EXIT_OK;
@@ -111,6 +116,7 @@ static int generate(struct gen_config *cfg, const char *outpath, const char *hea
 {
 	struct zerr e;
 	struct outfile out;
+	cfg->fd_name = outpath ? outpath : "stdout";
 	if (outpath) {
 		if (outfile_open(&out, outpath, &e) < 0 || outfile_commit(&out, &e) < 0) {
 			warnx("%s", e.msg);
@@ -119,7 +125,7 @@ static int generate(struct gen_config *cfg, const char *outpath, const char *hea
 		cfg->fd = out.fd;
 	}
 	if (header && write_full(cfg->fd, header, strlen(header)) < 0) {
-		warn("write");
+		warnx("%s: write error: %s", cfg->fd_name, strerror(errno));
 		return ZS_EXIT_FAIL;
 	}
 	int rc = gen_run(cfg, &e);
@@ -131,7 +137,9 @@ static int generate(struct gen_config *cfg, const char *outpath, const char *hea
 		warnx("%s", e.msg);
 		return ZS_EXIT_FAIL;
 	}
-	return rc == 1 ? ZS_EXIT_FAIL : ZS_EXIT_OK; /* 1: stopped by a signal */
+	/* 1: a signal stopped it after a whole block, so the output is the
+	 * run's first lines exactly, and --resume continues it */
+	return rc == 1 ? ZS_EXIT_INCOMPLETE : ZS_EXIT_OK;
 }
 
 /* Set by SIGINT/SIGTERM/SIGHUP: output ends at a whole line. */
@@ -286,17 +294,12 @@ static struct targetspace *build_targets(const struct opts *o)
 	return allowed;
 }
 
-static void install_signals(void)
-{
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 int main(int argc, char **argv)
 {
 	closeout_install(); /* runs last: stdout checked however main ends */
+	/* from the first instant, as every stage (tool/signals.h); no
+	 * SA_RESTART, though a write of a block is finished whole */
+	signals_catch(on_signal, 0);
 	struct opts o = {.shards = 1, .threads = 1, .ts = {.iid = TARGETSPACE_IID_DEFAULT}};
 	parse_options(argc, argv, &o);
 	check_options(&o);
@@ -340,7 +343,6 @@ int main(int argc, char **argv)
 	if (o.resume && o.resume == in_shard)
 		warnx("--resume %" PRIu64 ": every target of the shard is done; nothing to write",
 		      o.resume);
-	install_signals();
 	if (o.verbose)
 		fprintf(stderr,
 		        "zgen: seed %" PRIu64 ", %" PRIu64 " addresses x %u ports = %" PRIu64

@@ -607,3 +607,73 @@ test_zgen_percentage_below_one_target() {
 	expect_eq "shard 3 of 4 of 2 targets" \
 		"$("$ZS_BIN/zgen" -b /dev/null -e 1 -n 1% --shards 4 --shard 3 --count 1.2.3.0/24)" 0
 }
+
+# expect_write_error WANT-LINE CMD...: exits 1 with exactly WANT-LINE on
+# stderr (one line), whatever it wrote before.
+expect_write_error() {
+	local want=$1 rc=0
+	shift
+	"$@" 2>"$T/werr" || rc=$?
+	expect_eq "'$*': exit" "$rc" 1
+	expect_eq "'$*': stderr" "$(cat "$T/werr")" "$want"
+}
+
+# Every write of zgen's output is checked, to stdout and to -o, small and
+# large, with one thread or three: the first failure ends zgen with one
+# line naming the output, and exit 1 (the message lacked the file; a
+# closed pipe killed zgen without a word).
+test_zgen_write_errors_one_line() {
+	local full="No space left on device"
+	for th in 1 3; do
+		expect_write_error "zgen: stdout: write error: $full" sh -c "'$ZS_BIN/zgen' -T $th -b /dev/null 1.2.3.4 >/dev/full"
+		expect_write_error "zgen: stdout: write error: $full" sh -c "'$ZS_BIN/zgen' -T $th -b /dev/null 10.0.0.0/8 >/dev/full"
+		expect_write_error "zgen: stdout: write error: $full" sh -c "'$ZS_BIN/zgen' -T $th --header -e 1 -b /dev/null 1.2.3.4 >/dev/full"
+		expect_write_error "zgen: /dev/full: write error: $full" "$ZS_BIN/zgen" -T $th -b /dev/null -o /dev/full 1.2.3.4
+		expect_write_error "zgen: /dev/full: write error: $full" "$ZS_BIN/zgen" -T $th -b /dev/null -o /dev/full 10.0.0.0/8
+	done
+	expect_write_error "zgen: stdout: write error: $full" sh -c "'$ZS_BIN/zgen' --count >/dev/full"
+	# a reader that goes away, after a line or at once
+	local st
+	"$ZS_BIN/zgen" -b /dev/null 10.0.0.0/8 2>"$T/perr" | head -1 >/dev/null
+	st=${PIPESTATUS[0]}
+	expect_eq "| head -1: exit" "$st" 1
+	expect_eq "| head -1: stderr" "$(cat "$T/perr")" "zgen: stdout: write error: Broken pipe"
+	"$ZS_BIN/zgen" -T 2 -b /dev/null 10.0.0.0/8 2>"$T/perr" | true
+	st=${PIPESTATUS[0]}
+	expect_eq "| true: exit" "$st" 1
+	expect_eq "| true: stderr" "$(cat "$T/perr")" "zgen: stdout: write error: Broken pipe"
+	# a file system that fills up part-way (64 KiB; 700 KB to write)
+	mkdir -p "$T/small"
+	mount -t tmpfs -o size=64k tmpfs "$T/small"
+	trap 'umount "$T/small"' EXIT
+	expect_write_error "zgen: $T/small/out: write error: $full" "$ZS_BIN/zgen" -b /dev/null -o "$T/small/out" 10.0.0.0/16
+	[ -s "$T/small/out" ] || fail "nothing was written before the disk filled"
+	rm "$T/small/out"
+	expect_write_error "zgen: stdout: write error: $full" sh -c "'$ZS_BIN/zgen' -T 2 -b /dev/null 10.0.0.0/16 >'$T/small/out'"
+	[ -s "$T/small/out" ] || fail "nothing was written before the disk filled"
+}
+
+# SIGINT, SIGTERM and SIGHUP end the output on a whole line, with exit 3:
+# what was written is an exact prefix of the run, and --resume continues.
+test_zgen_signal_exits_incomplete() {
+	local sig
+	for sig in INT TERM HUP; do
+		rm -f "$T/out" # not the last one's: the job opens its own a moment later
+		"$ZS_BIN/zgen" -e 1 0.0.0.0/0 >"$T/out" &
+		local pid=$!
+		for _ in $(seq 200); do
+			[ "$(stat -c %s "$T/out" 2>/dev/null || echo 0)" -gt 1000000 ] && break
+			sleep 0.1
+		done
+		kill -"$sig" $pid
+		local rc=0
+		wait $pid || rc=$?
+		expect_eq "exit after SIG$sig" "$rc" 3
+		[ -z "$(tail -c1 "$T/out")" ] || fail "SIG$sig: a torn line"
+		local n
+		n=$(wc -l <"$T/out")
+		cmp -s "$T/out" <("$ZS_BIN/zgen" -e 1 0.0.0.0/0 | head -n "$n") || fail "SIG$sig: not a prefix of the run"
+		cmp -s <(tail -1 "$T/out") <("$ZS_BIN/zgen" -e 1 --resume $((n - 1)) 0.0.0.0/0 | head -1) ||
+			fail "SIG$sig: --resume does not continue it"
+	done
+}
