@@ -7,6 +7,7 @@
 
 #include "core/addr.h"
 #include "core/ipaddr.h"
+#include "core/listfile.h"
 #include "util/linereader.h"
 #include "util/outbuf.h"
 
@@ -162,9 +163,12 @@ static int filter_line(const struct targetspace *t, struct outbuf *out, const ch
 	return judge4(c, out, line, len, tok, tl, a, plen, st);
 }
 
-int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, addrfilter_bad_fn bad,
-                   void *ctx, struct addrfilter_stats *st, struct zerr *e)
+#define TOO_LONG_WHY "a line longer than 4096 bytes:"
+
+int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, volatile sig_atomic_t *stop,
+                   addrfilter_bad_fn bad, void *ctx, struct addrfilter_stats *st, struct zerr *e)
 {
+	_Static_assert(LISTFILE_MAX_LINE == 4096, "TOO_LONG_WHY names the limit");
 	const struct constraint *c = t->v4;
 	struct linereader lr;
 	struct outbuf out;
@@ -175,6 +179,9 @@ int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, addrfilte
 		linereader_free(&lr);
 		return zerr_set(e, "out of memory");
 	}
+	lr.max_line = LISTFILE_MAX_LINE;
+	lr.skip_long = true;
+	lr.stop = stop;
 	const char *p;
 	size_t len;
 	unsigned long lineno;
@@ -184,6 +191,13 @@ int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, addrfilte
 			goto write_error;
 		if ((got = linereader_chunk(&lr, &p, &len, &lineno)) <= 0)
 			break;
+		if (got == LINEREADER_LONG) { /* its start; the rest is dropped as it comes */
+			st->bad++;
+			bad(ctx, lineno, TOO_LONG_WHY, p, len);
+			st->lines++;
+			linereader_count(&lr, 1);
+			continue;
+		}
 		const char *end = p + len;
 		unsigned long n = 0;
 		for (; p < end; n++) {
@@ -201,20 +215,28 @@ int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, addrfilte
 				continue;
 			}
 			const char *nl = memchr(p + al, '\n', (size_t)(end - p - al));
-			if (filter_line(t, &out, p, (size_t)(nl - p), lineno + n, bad, ctx, st) < 0)
+			/* an overlong line that came whole in one read: bad alike */
+			if ((size_t)(nl - p) > LISTFILE_MAX_LINE) {
+				st->bad++;
+				bad(ctx, lineno + n, TOO_LONG_WHY, p, (size_t)(nl - p));
+			} else if (filter_line(t, &out, p, (size_t)(nl - p), lineno + n, bad, ctx,
+			                       st) < 0) {
 				goto write_error;
+			}
 			p = nl + 1;
 		}
 		st->lines += n;
 		linereader_count(&lr, n);
 	}
-	if (got < 0)
-		rc = zerr_set(e, "read error: %s", strerror(errno));
+	if (got < 0 && errno == EINTR && stop && *stop)
+		st->interrupted = true;
+	else if (got < 0)
+		rc = zerr_set(e, "stdin: read error: %s", strerror(errno));
 	if (outbuf_flush(&out) < 0)
 		goto write_error;
 	goto done;
 write_error:
-	rc = zerr_set(e, "write error: %s", strerror(errno));
+	rc = zerr_set(e, "stdout: write error: %s", strerror(errno));
 done:
 	linereader_free(&lr);
 	outbuf_free(&out);

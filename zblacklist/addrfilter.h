@@ -6,10 +6,14 @@
  *   - a partly allowed CIDR: one line per block of the minimal CIDR cover of
  *     its allowed part, each followed by the rest of the original line;
  *   - blank and comment lines are dropped; other lines are bad: reported
- *     through the callback, skipped and counted. */
+ *     through the callback, skipped and counted. So is a line longer than
+ *     LISTFILE_MAX_LINE bytes, as in list files: it is never held whole
+ *     (/dev/zero is one endless line), and the lines after it still count. */
 #ifndef ZSCAN_ZBLACKLIST_ADDRFILTER_H
 #define ZSCAN_ZBLACKLIST_ADDRFILTER_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/targetspace.h"
@@ -17,13 +21,17 @@
 
 struct addrfilter_stats {
 	unsigned long long lines, passed, split, dropped, bad;
+	bool interrupted; /* *stop ended the input: the output is that of the lines before */
 };
 
 typedef void (*addrfilter_bad_fn)(void *ctx, unsigned long lineno, const char *why, const char *tok,
                                   size_t toklen);
 
-/* Filters in_fd to out_fd. Returns -1 with e set on a read or write error. */
-int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, addrfilter_bad_fn bad,
-                   void *ctx, struct addrfilter_stats *st, struct zerr *e);
+/* Filters in_fd to out_fd. A non-zero *stop (if stop is set; a signal)
+ * ends the input before its next read, with what was read filtered and
+ * written. Returns -1 with e set on a read or write error ("stdin: read
+ * error: why", "stdout: write error: why"): the first one ends the run. */
+int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, volatile sig_atomic_t *stop,
+                   addrfilter_bad_fn bad, void *ctx, struct addrfilter_stats *st, struct zerr *e);
 
 #endif

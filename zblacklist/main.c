@@ -1,10 +1,14 @@
 /* zblacklist: the constraint set on its own. Filters address lines on stdin
  * down to the allowed ones, or prints the allowed set's size or its CIDRs. */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tool/closeout.h"
@@ -16,6 +20,7 @@
 #include "util/outbuf.h"
 #include "core/targetspace.h"
 #include "tool/liststats.h"
+#include "tool/signals.h"
 #include "tool/version.h"
 
 static void usage(FILE *f)
@@ -91,6 +96,13 @@ static int print_cidr6(void *ctx, struct ipaddr prefix, int len)
  * many, --cidrs refuses rather than print millions of lines. */
 #define CIDRS_POINTS (1u << 20)
 
+/* The first write error ends zblacklist with this one line: what went
+ * out is written past stdio, so closeout (at exit) finds nothing more. */
+static _Noreturn void write_failed(void)
+{
+	errx(ZS_EXIT_FAIL, "stdout: write error: %s", strerror(errno));
+}
+
 /* The scan's target space: IPv4's blocks, then IPv6's (as --count). */
 static int print_cidrs(const struct targetspace *t)
 {
@@ -99,15 +111,15 @@ static int print_cidrs(const struct targetspace *t)
 	if (outbuf_init(&out, STDOUT_FILENO) < 0)
 		errx(ZS_EXIT_FAIL, "out of memory");
 	if (constraint_each_cidr(t->v4, 0, -1, print_cidr, &out) < 0)
-		err(ZS_EXIT_FAIL, "write error");
+		write_failed();
 	if (!t->v6_all && ip6set_each_cidr(&t->v6, false, (struct ipaddr){0, 0}, 0, print_cidr6,
 	                                   &out, CIDRS_POINTS, &e) < 0) {
 		if (e.msg[0])
 			errx(ZS_EXIT_FAIL, "--cidrs: %s", e.msg);
-		err(ZS_EXIT_FAIL, "write error");
+		write_failed();
 	}
 	if (outbuf_flush(&out) < 0)
-		err(ZS_EXIT_FAIL, "write error");
+		write_failed();
 	outbuf_free(&out);
 	return ZS_EXIT_OK;
 }
@@ -135,12 +147,30 @@ static void print_count(uint64_t v4, unsigned __int128 v6, bool all6)
 		sum = ((unsigned __int128)w[0] << 64) | w[1];
 		*--p = (char)('0' + (int)rem);
 	} while (carry || sum);
-	puts(p);
+	buf[sizeof buf - 1] = '\n';
+	if (write_full(STDOUT_FILENO, p, (size_t)(buf + sizeof buf - p)) < 0)
+		write_failed();
+}
+
+/* A first SIGINT is ignored when stdin is a pipe: in a pipeline Ctrl-C
+ * reaches every stage, and what the stages before wrote is read to the
+ * end, as zfilter does. Otherwise (and for SIGTERM, SIGHUP or a second
+ * SIGINT) the input ends before its next read: also while an overlong
+ * line is being skipped, as from /dev/zero. */
+static volatile sig_atomic_t stop_requested, first_interrupt_ignored;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGINT && first_interrupt_ignored == 1)
+		first_interrupt_ignored = 2;
+	else
+		stop_requested = 1;
 }
 
 int main(int argc, char **argv)
 {
-	closeout_install(); /* runs last: stdout checked however main ends */
+	closeout_install();       /* runs last: stdout checked however main ends */
+	signal(SIGPIPE, SIG_IGN); /* a closed output is a write error, said in one line */
 	struct targetspace_opts ts = {.iid = TARGETSPACE_IID_DEFAULT};
 	int mode = 0, quiet = 0, ch;
 	struct zerr e;
@@ -178,6 +208,12 @@ int main(int argc, char **argv)
 	}
 	ts.cidrs = argv + optind;
 	ts.ncidrs = argc - optind;
+	if (!mode) { /* a filter stops on whole lines; --count and --cidrs end as they will */
+		struct stat in;
+		if (fstat(STDIN_FILENO, &in) == 0 && (S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode)))
+			first_interrupt_ignored = 1; /* upstream stages end the stream */
+		signals_catch(on_signal, 0);         /* no SA_RESTART: a blocked read sees a stop */
+	}
 	struct listfile_stats lst = {0};
 	struct targetspace *t = targetspace_build(&ts, &lst, &e);
 	if (!t)
@@ -193,15 +229,13 @@ int main(int argc, char **argv)
 		bool all6 =
 		    !t->v6_all && ip6set_count_in(&t->v6, false, (struct ipaddr){0, 0}, 0, &v6);
 		print_count(constraint_count(t->v4), v6, all6);
-		if (fflush(stdout) == EOF || ferror(stdout))
-			err(ZS_EXIT_FAIL, "write error");
 	} else if (mode == OPT_CIDRS) {
 		status = print_cidrs(t);
 	} else {
 		struct badline reported = {0};
 		struct addrfilter_stats st = {0};
-		if (addrfilter_run(t, STDIN_FILENO, STDOUT_FILENO, report_bad, &reported, &st, &e) <
-		    0)
+		if (addrfilter_run(t, STDIN_FILENO, STDOUT_FILENO, &stop_requested, report_bad,
+		                   &reported, &st, &e) < 0)
 			errx(ZS_EXIT_FAIL, "%s", e.msg);
 		if (st.bad > 0) {
 			if (!quiet)
@@ -209,6 +243,10 @@ int main(int argc, char **argv)
 				      st.bad == 1 ? "" : "s", st.lines);
 			status = ZS_EXIT_FAIL;
 		}
+		/* stopped: the output is that of the lines before, whole, which
+		 * the rest of the input continues */
+		if (st.interrupted)
+			status = ZS_EXIT_INCOMPLETE;
 	}
 	targetspace_free(t);
 	return status;

@@ -236,3 +236,192 @@ test_zblacklist_refuses_endless_ipv6_covers() {
 		fail "--cidrs: $(cat "$T/err")"
 	expect_eq "--count of them" "$("$ZS_BIN/zblacklist" -w "$T/allow" --count)" 4294967296
 }
+
+# expect_write_error WANT-LINE CMD...: exits 1 with exactly WANT-LINE on
+# stderr (one line), whatever it wrote before.
+expect_write_error() {
+	local want=$1 rc=0
+	shift
+	"$@" 2>"$T/werr" || rc=$?
+	expect_eq "'$*': exit" "$rc" 1
+	expect_eq "'$*': stderr" "$(cat "$T/werr")" "$want"
+}
+
+# Every write is checked, in every mode, small and large: the first failure
+# ends zblacklist with one line naming stdout, and exit 1 (it said "write
+# error" without the file, and a full --count gave a second line; a closed
+# pipe killed it without a word).
+test_zblacklist_write_errors_one_line() {
+	local full="No space left on device" z=$ZS_BIN/zblacklist
+	# 1,000,000 address lines; a hitlist whose --cidrs is 200,000 lines
+	awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "1.%d.%d.%d,80\n", i / 65536 % 256, i / 256 % 256, i % 256 }' >"$T/many"
+	awk 'BEGIN { for (i = 0; i < 200000; i++) printf "2.%d.%d.%d\n", i / 128 % 256, i * 2 / 256 % 256, i * 2 % 256 }' >"$T/hits"
+	expect_write_error "zblacklist: stdout: write error: $full" sh -c "'$z' --count >/dev/full"
+	expect_write_error "zblacklist: stdout: write error: $full" sh -c "'$z' --count ::/0 >/dev/full"
+	expect_write_error "zblacklist: stdout: write error: $full" sh -c "'$z' --cidrs >/dev/full"
+	expect_write_error "zblacklist: stdout: write error: $full" sh -c "'$z' -b /dev/null -w '$T/hits' --cidrs >/dev/full"
+	expect_write_error "zblacklist: stdout: write error: $full" sh -c "echo 1.1.1.1 | '$z' >/dev/full"
+	expect_write_error "zblacklist: stdout: write error: $full" sh -c "'$z' <'$T/many' >/dev/full"
+	# a reader that goes away, after a line or at once
+	local st
+	"$z" <"$T/many" 2>"$T/perr" | head -1 >/dev/null
+	st=${PIPESTATUS[0]}
+	expect_eq "filter | head -1: exit" "$st" 1
+	expect_eq "filter | head -1: stderr" "$(cat "$T/perr")" "zblacklist: stdout: write error: Broken pipe"
+	"$z" -b /dev/null -w "$T/hits" --cidrs 2>"$T/perr" | head -1 >/dev/null
+	st=${PIPESTATUS[0]}
+	expect_eq "--cidrs | head -1: exit" "$st" 1
+	expect_eq "--cidrs | head -1: stderr" "$(cat "$T/perr")" "zblacklist: stdout: write error: Broken pipe"
+	"$z" <"$T/many" 2>"$T/perr" | true
+	st=${PIPESTATUS[0]}
+	expect_eq "filter | true: exit" "$st" 1
+	expect_eq "filter | true: stderr" "$(cat "$T/perr")" "zblacklist: stdout: write error: Broken pipe"
+	# a file system that fills up part-way (64 KiB)
+	mkdir -p "$T/small"
+	mount -t tmpfs -o size=64k tmpfs "$T/small"
+	trap 'umount "$T/small"' EXIT
+	expect_write_error "zblacklist: stdout: write error: $full" sh -c "'$z' <'$T/many' >'$T/small/out'"
+	[ -s "$T/small/out" ] || fail "nothing was written before the disk filled"
+	rm "$T/small/out"
+	expect_write_error "zblacklist: stdout: write error: $full" sh -c "'$z' -b /dev/null -w '$T/hits' --cidrs >'$T/small/out'"
+	[ -s "$T/small/out" ] || fail "nothing was written before the disk filled"
+}
+
+# A line on stdin is held up to 4096 bytes, as in list files: a longer one
+# is a bad line (its start shown), skipped as it comes, whether it arrives
+# in pieces or whole in one read; the lines after it are still filtered.
+# 300 MB of NULs grew zblacklist to 300 MB and more (6.2 GB from
+# /dev/zero).
+test_zblacklist_overlong_lines_bounded() {
+	python3 - "$ZS_BIN/zblacklist" "$T" <<-'PY' >"$T/run"
+		import os, subprocess, sys
+		head = subprocess.Popen(["head", "-c", "300M", "/dev/zero"], stdout=subprocess.PIPE)
+		with open(sys.argv[2] + "/out", "w") as out, open(sys.argv[2] + "/err", "w") as err:
+		    p = subprocess.Popen([sys.argv[1]], stdin=head.stdout, stdout=out, stderr=err)
+		head.stdout.close()
+		_, status, ru = os.wait4(p.pid, 0)
+		p.returncode = os.waitstatus_to_exitcode(status)
+		head.wait()
+		print(p.returncode, ru.ru_maxrss // 1024)
+	PY
+	read -r rc mb <"$T/run"
+	echo "  300 MB of NULs: exit $rc, peak RSS $mb MB"
+	expect_eq "exit" "$rc" 1
+	[ "$mb" -lt 64 ] || fail "peak RSS $mb MB"
+	expect_eq "output" "$(wc -c <"$T/out")" 0
+	expect_eq "stderr lines" "$(wc -l <"$T/err")" 2
+	grep -Eq "^zblacklist: stdin:1: a line longer than 4096 bytes: '(\\\\x00){64}'$" "$T/err" ||
+		fail "stdin:1: $(head -c 300 "$T/err")"
+	grep -q "^zblacklist: 1 bad line skipped (of 1)$" "$T/err" || fail "summary: $(cat "$T/err")"
+	# between good lines, at the limit and one over it
+	python3 -c '
+import sys
+w = sys.stdout.write
+w("1.1.1.1\n" + "x" * 10000 + "\n2.2.2.2\n")
+w("3.3.3.3," + "a" * 4088 + "\n")          # 4096 bytes: a line
+w("4.4.4.4," + "a" * 4089 + "\n")          # 4097: too long
+w("5.5.5.5\n" + "1" * 5000000 + "\n6.6.6.6")' >"$T/in"
+	printf '1.1.1.1\n2.2.2.2\n3.3.3.3,%s\n5.5.5.5\n6.6.6.6\n' "$(printf 'a%.0s' $(seq 4088))" >"$T/want"
+	local how
+	for how in file pieces; do
+		rc=0
+		if [ $how = file ]; then
+			"$ZS_BIN/zblacklist" -b /dev/null <"$T/in" >"$T/got" 2>"$T/err" || rc=$?
+		else
+			odd_writes "$T/in" 3 | "$ZS_BIN/zblacklist" -b /dev/null >"$T/got" 2>"$T/err" || rc=$?
+		fi
+		expect_eq "$how: exit" "$rc" 1
+		cmp -s "$T/got" "$T/want" || fail "$how: got $(cut -c1-20 "$T/got")"
+		expect_eq "$how: stderr" "$(cut -c1-60 "$T/err")" "$(printf '%s\n' \
+			"zblacklist: stdin:2: a line longer than 4096 bytes: 'xxxxxxx" \
+			"zblacklist: stdin:5: a line longer than 4096 bytes: '4.4.4.4" \
+			"zblacklist: stdin:7: a line longer than 4096 bytes: '1111111" \
+			"zblacklist: 3 bad lines skipped (of 8)")"
+	done
+}
+
+# waits up to 20 s for process PID to end (gone, or a zombie)
+ended_within_20s() { # PID
+	local s
+	for _ in $(seq 200); do
+		s=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null || true)
+		[ -z "$s" ] || [ "$s" = Z ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A stop signal ends zblacklist promptly, also while it skips a line that
+# never ends: the lines before are out, whole, and the exit status is 3
+# (stopped early; the output is the filter of the lines before). A first
+# SIGINT with a pipe on stdin is Ctrl-C reaching every stage: the upstream
+# ends the stream, and zblacklist reads it to the end.
+test_zblacklist_stop_signals() {
+	local sig pid rc s
+	for sig in TERM HUP INT; do
+		rm -f "$T/err" # not the last one's: a job opens its own a moment later
+		if [ $sig = INT ]; then
+			"$ZS_BIN/zblacklist" </dev/zero >"$T/out" 2>"$T/err" &
+		else
+			{ printf '1.1.1.1\n10.0.0.1\n2.2.2.2\n'; cat /dev/zero; } | "$ZS_BIN/zblacklist" >"$T/out" 2>"$T/err" &
+		fi
+		pid=$!
+		for _ in $(seq 200); do
+			grep -qs "a line longer than" "$T/err" && break
+			sleep 0.1
+		done
+		grep -q "a line longer than" "$T/err" || fail "SIG$sig: the endless line was not reported: $(cat "$T/err")"
+		kill -"$sig" "$pid"
+		ended_within_20s "$pid" || fail "SIG$sig: still running 20 s after the signal"
+		rc=0
+		wait "$pid" || rc=$?
+		expect_eq "SIG$sig: exit" "$rc" 3
+		[ $sig = INT ] || expect_eq "SIG$sig: output" "$(cat "$T/out")" "$(printf '1.1.1.1\n2.2.2.2')"
+	done
+	# the first SIGINT on a pipe: read to the end
+	mkfifo "$T/in"
+	rm -f "$T/out"
+	"$ZS_BIN/zblacklist" <"$T/in" >"$T/out" 2>"$T/err" &
+	pid=$!
+	{
+		printf '1.1.1.1\n'
+		for _ in $(seq 200); do
+			[ -s "$T/out" ] && break
+			sleep 0.1
+		done
+		kill -INT "$pid"
+		sleep 0.5
+		printf '2.2.2.2\n'
+	} >"$T/in"
+	rc=0
+	wait "$pid" || rc=$?
+	expect_eq "one SIGINT on a pipe: exit" "$rc" 0
+	expect_eq "one SIGINT on a pipe: output" "$(cat "$T/out")" "$(printf '1.1.1.1\n2.2.2.2')"
+	# a second one, while the pipe stays open, stops it (SIGINTs sent
+	# together are one: one is sent at a time until it ends)
+	rm -f "$T/out"
+	"$ZS_BIN/zblacklist" <"$T/in" >"$T/out" 2>"$T/err" &
+	pid=$!
+	exec 3>"$T/in"
+	printf '1.1.1.1\n' >&3
+	for _ in $(seq 200); do
+		[ -s "$T/out" ] && break
+		sleep 0.1
+	done
+	local ended=
+	for _ in $(seq 100); do
+		kill -INT "$pid" 2>/dev/null || true
+		sleep 0.2
+		s=$(awk '/^State:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+		if [ -z "$s" ] || [ "$s" = Z ]; then
+			ended=1
+			break
+		fi
+	done
+	exec 3>&-
+	[ -n "$ended" ] || fail "SIGINTs on a pipe held open did not stop it"
+	rc=0
+	wait "$pid" || rc=$?
+	expect_eq "SIGINT twice on a pipe: exit" "$rc" 3
+	expect_eq "SIGINT twice on a pipe: output" "$(cat "$T/out")" 1.1.1.1
+}
