@@ -26,7 +26,10 @@ struct listfile_stats {
 	unsigned long entries;
 	unsigned long skipped_ipv6;
 	unsigned long host_bits;
-	char first_host_bits[160]; /* the first such entry, as a message */
+	/* the first such entry, as a message: room for a long path, as the
+	 * 160 bytes it had cut "taken as 10.0.0.0/8" short in a deep
+	 * directory */
+	char first_host_bits[4096 + 256];
 };
 
 /* Where a list's entries go. */
