@@ -5,12 +5,15 @@
  *             module is fuzzed by being listed there) of an IPv4 packet
  *             from the wire;
  *   below 0x80, modulo the parsers below: a target line (zsend's stdin),
- *             a CIDR (list files, arguments), a port list (-p), a -n limit,
+ *             an entry of a list or an argument (a CIDR, an IPv6 prefix or
+ *             slice, IPv4-mapped ones; some built into a target space), a
+ *             port list (-p), a -n limit,
  *             result lines (zfilter's stdin) under one of several option
  *             sets, picked by the next byte, zblacklist's stdin, a captured
  *             frame of the link type the next byte picks (modulo 6:
  *             Ethernet, SLL, raw IP, SLL2, raw IPv4, raw IPv6) through
- *             every module, a key file, a list file, a
+ *             every module, a key file, a list file (an allowlist, or a
+ *             blocklist for inputs of odd length), a
  *             udp payload spec and file, and a --where expression
  *             evaluated over fields taken from the rest.
  * A crash, a sanitizer report or a broken invariant aborts. */
@@ -177,12 +180,75 @@ static void fuzz_targetline(const char *in, size_t n)
 		abort();
 }
 
+/* An entry of a list or an argument, of either family: IPv4 CIDRs,
+ * IPv6 prefixes and slices, and those inside ::ffff:0:0/96, which are
+ * IPv4's; a mapped prefix slice (an IPv4 slice) is one of them. A quarter
+ * of the inputs that parse (a target space costs 8 MB of tables to build)
+ * are also given to targetspace_build as an argument: taken exactly when
+ * clean and no IPv4 slice, and then every target it lists is in the
+ * entry. */
+static void fuzz_prefix_arg(const char *in, size_t n, struct ipaddr a, int len, int slice,
+                            enum addr_status rc)
+{
+	char *arg = malloc(n + 1);
+	memcpy(arg, in, n);
+	arg[n] = '\0';
+	if (strlen(arg) != n) { /* a NUL: no argument holds one */
+		free(arg);
+		return;
+	}
+	struct targetspace_opts o = {
+	    .blocklist = "/dev/null", .cidrs = &arg, .ncidrs = 1, .iid = {0, 1}};
+	struct zerr e;
+	struct targetspace *t = targetspace_build(&o, NULL, &e);
+	if (!t != (rc != ADDR_OK || ipprefix_v4_slice(a, slice)) || (!t && strchr(e.msg, '\n')))
+		abort();
+	if (t) {
+		bool v4 = ipaddr_is_v4(a);
+		uint64_t n4 = constraint_count(t->v4), n6 = ip6set_count(&t->v6);
+		if (v4 && (n4 != (uint64_t)1 << (32 - len) || n6 != 0))
+			abort();
+		for (uint64_t i = 0; i < n4 && i < 16; i++)
+			if (!ipaddr_eq(
+			        ipaddr_mask(ipaddr_from_v4(constraint_lookup_index(t->v4, i)),
+			                    96 + len),
+			        a))
+				abort();
+		for (uint64_t i = 0; !v4 && i < n6 && i < 16; i++) {
+			struct ipaddr x = ip6set_at(&t->v6, i);
+			if (ipaddr_is_v4(x) || !ipaddr_eq(ipaddr_mask(x, len), a) ||
+			    !targetspace_allowed(t, x))
+				abort();
+		}
+		targetspace_free(t);
+	}
+	free(arg);
+}
+
 static void fuzz_cidr(const char *in, size_t n)
 {
-	uint32_t a;
-	int len;
-	if (cidr_parse(in, n, &a, &len) == ADDR_OK && (len < 0 || len > 32))
+	uint32_t a4;
+	int len, slice;
+	if (cidr_parse(in, n, &a4, &len) == ADDR_OK && (len < 0 || len > 32))
 		abort();
+	struct ipaddr a;
+	enum addr_status rc = ipprefix_parse(in, n, &a, &len, &slice);
+	if (rc < 0)
+		return;
+	/* in the family's own bits, the network of its prefix; a slice is
+	 * longer than its prefix, and an IPv4 one (mapped) no longer than 32 */
+	int bits = ipaddr_is_v4(a) ? 32 : 128;
+	if (len < 0 || len > bits || (slice && (slice <= len || slice > bits)) ||
+	    !ipaddr_eq(ipaddr_mask(a, ipaddr_is_v4(a) ? 96 + len : len), a) ||
+	    ipprefix_v4_slice(a, slice) != (ipaddr_is_v4(a) && slice > 0))
+		abort();
+	if (ipprefix_v4_slice(a, slice)) {
+		char why[160];
+		if (!strstr(ipprefix_v4_slice_why(why, sizeof why, a, len), "/"))
+			abort();
+	}
+	if (n % 4 == 0)
+		fuzz_prefix_arg(in, n, a, len, slice, rc);
 }
 
 /* The parsers of C strings get a NUL-terminated copy. */
@@ -255,18 +321,31 @@ static void fuzz_keyfile(const char *in, size_t n)
 	close(fd);
 }
 
+/* A list file, as an allowlist or (inputs of odd length) a blocklist
+ * over all of IPv4: a bad line, such as a mapped prefix slice, is one
+ * line of error and leaves nothing painted. */
 static void fuzz_listfile(const char *in, size_t n)
 {
 	int fd;
 	const char *path = file_of(in, n, &fd);
-	struct constraint *c = constraint_new(false);
+	bool allow = (n & 1) == 0;
+	struct constraint *c = constraint_new(!allow);
 	struct ip6set v6 = {0};
 	struct listfile_target t = {c, &v6, {0, 1}};
 	struct listfile_stats st = {0};
 	struct zerr e;
 	if (!c)
 		abort();
-	if (listfile_paint_file(&t, path, true, &st, &e) == 0) {
+	if (listfile_paint_file(&t, path, allow, &st, &e) < 0) {
+		if (strchr(e.msg, '\n') || constraint_finish(c) < 0 ||
+		    constraint_count(c) != (allow ? 0 : (uint64_t)1 << 32) || v6.nruns ||
+		    v6.nblocked || v6.nsingles)
+			abort();
+	} else if (!allow) {
+		if (constraint_finish(c) < 0 ||
+		    (st.entries == 0 && constraint_count(c) != (uint64_t)1 << 32))
+			abort();
+	} else {
 		if (constraint_finish(c) < 0 || (st.entries == 0 && constraint_count(c) != 0))
 			abort();
 		if (ip6set_finish(&v6, &e) == 0) {
