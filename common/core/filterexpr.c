@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/addr.h"
 #include "core/ipaddr.h"
@@ -183,6 +184,128 @@ static int bad_number(struct parser *ps, const char *v, size_t n, enum num_statu
 	                pos, tok, dotted ? " or an IPv4 address" : "", tok);
 }
 
+/* The "quoted string" at ps->s into n as text (V_STR), unescaped: \" is
+ * a double quote and \\ a backslash. A backslash before anything else is
+ * refused rather than kept, so that "a\nb" cannot mean two bytes here and a
+ * newline to the one who wrote it. */
+static int parse_string(struct parser *ps, struct node *n)
+{
+	static const char rule[] =
+	    "(inside \"...\", \\\" is a double quote and \\\\ a backslash; nothing else "
+	    "follows one)";
+	const char *open = ps->s, *q = open + 1;
+	char *out = malloc(strlen(q) + 1); /* unescaping never lengthens */
+	size_t m = 0;
+	if (!out)
+		return zerr_set(ps->e, "out of memory");
+	for (; *q != '"'; q++) {
+		if (!*q) {
+			free(out);
+			return fail(ps, "string without a closing quote");
+		}
+		if (*q == '\\') {
+			size_t pos = (size_t)(q - ps->start) + 1;
+			if (q[1] != '"' && q[1] != '\\') {
+				char next[8];
+				free(out);
+				if (!q[1])
+					return zerr_set(
+					    ps->e,
+					    "--where: position %zu: a backslash at the end %s", pos,
+					    rule);
+				escape_bytes(next, sizeof next, q + 1, 1);
+				return zerr_set(ps->e,
+				                "--where: position %zu: a backslash before '%s' %s",
+				                pos, next, rule);
+			}
+			q++;
+		}
+		out[m++] = *q;
+	}
+	out[m] = '\0';
+	n->vkind = V_STR;
+	n->str = out;
+	n->len = m;
+	ps->s = q + 1;
+	return 0;
+}
+
+/* A bare true or false is the number 1 or 0, as a field's text true or
+ * false is: 1 or 0 for true or false, -1 for another word. One spelt in
+ * another case (True, FALSE) would match no row of either format: -2,
+ * refused with its position. */
+static int truth_word(struct parser *ps, const char *v, size_t n)
+{
+	if (n == 4 && memcmp(v, "true", 4) == 0)
+		return 1;
+	if (n == 5 && memcmp(v, "false", 5) == 0)
+		return 0;
+	if ((n == 4 && strncasecmp(v, "true", 4) == 0) ||
+	    (n == 5 && strncasecmp(v, "false", 5) == 0)) {
+		char tok[16];
+		escape_bytes(tok, sizeof tok, v, n);
+		zerr_set(ps->e,
+		         "--where: position %zu: '%s' is not true or false (write %s, or \"%s\" in "
+		         "quotes to compare it as text)",
+		         (size_t)(v - ps->start) + 1, tok, n == 4 ? "true" : "false", tok);
+		return -2;
+	}
+	return -1;
+}
+
+/* The value of a comparison at ps->s into n: a "quoted string" (text), or
+ * a bare word: true or false, an address, an integer, or text. */
+static int parse_value(struct parser *ps, struct node *n)
+{
+	if (*ps->s == '"')
+		return parse_string(ps, n);
+	const char *v = ps->s;
+	while (word_char(*ps->s))
+		ps->s++;
+	size_t vlen = (size_t)(ps->s - v);
+	if (vlen == 0)
+		return fail(ps, "expected a value");
+	struct ipaddr a6;
+	int truth = truth_word(ps, v, vlen);
+	if (truth == -2)
+		return -1;
+	if (truth >= 0) {
+		n->vkind = V_INT;
+		n->num = (struct num){false, (uint64_t)truth};
+	} else if (memchr(v, ':', vlen) && ipaddr_parse(v, vlen, &a6) == 0) {
+		if (ipaddr_is_v4(a6)) { /* ::ffff:a.b.c.d is a.b.c.d */
+			n->vkind = V_ADDR;
+			n->addr = ipaddr_v4(a6);
+		} else {
+			n->vkind = V_ADDR6; /* compared as 128-bit numbers, whatever its text */
+			n->addr6 = a6;
+		}
+	} else if (memchr(v, ':', vlen)) {
+		char tok[64];
+		escape_bytes(tok, sizeof tok, v, vlen);
+		return zerr_set(
+		    ps->e,
+		    "--where: position %zu: '%s' is not %san IPv6 address (write \"%s\" "
+		    "in quotes to compare it as text)",
+		    (size_t)(v - ps->start) + 1, tok, number_like(v, vlen) ? "an integer or " : "",
+		    tok);
+	} else if (number_like(v, vlen)) {
+		enum num_status st = parse_num(v, vlen, &n->num);
+		if (st == NUM_OK)
+			n->vkind = V_INT;
+		else if (isdigit((unsigned char)v[0]) && addr_parse(v, vlen, &n->addr) == ADDR_OK)
+			n->vkind = V_ADDR;
+		else
+			return bad_number(ps, v, vlen, st);
+	} else {
+		n->vkind = V_STR;
+		if (!(n->str = strndup(v, vlen)))
+			return zerr_set(ps->e, "out of memory");
+		n->len = vlen;
+	}
+	return 0;
+}
+
 static int parse_cmp(struct parser *ps)
 {
 	skip_ws(ps);
@@ -212,55 +335,8 @@ static int parse_cmp(struct parser *ps)
 	else
 		return fail(ps, "expected = != < <= > or >=");
 	skip_ws(ps);
-	const char *v = ps->s;
-	size_t vlen;
-	bool quoted = *v == '"';
-	if (quoted) {
-		const char *end = strchr(v + 1, '"');
-		if (!end)
-			return fail(ps, "string without a closing quote");
-		v++;
-		vlen = (size_t)(end - v);
-		ps->s = end + 1;
-	} else {
-		while (word_char(*ps->s))
-			ps->s++;
-		vlen = (size_t)(ps->s - v);
-		if (vlen == 0)
-			return fail(ps, "expected a value");
-	}
-	struct ipaddr a6;
-	if (!quoted && memchr(v, ':', vlen) && ipaddr_parse(v, vlen, &a6) == 0) {
-		if (ipaddr_is_v4(a6)) { /* ::ffff:a.b.c.d is a.b.c.d */
-			n.vkind = V_ADDR;
-			n.addr = ipaddr_v4(a6);
-		} else {
-			n.vkind = V_ADDR6; /* compared as 128-bit numbers, whatever its text */
-			n.addr6 = a6;
-		}
-	} else if (!quoted && memchr(v, ':', vlen)) {
-		char tok[64];
-		escape_bytes(tok, sizeof tok, v, vlen);
-		return zerr_set(
-		    ps->e,
-		    "--where: position %zu: '%s' is not %san IPv6 address (write \"%s\" "
-		    "in quotes to compare it as text)",
-		    (size_t)(v - ps->start) + 1, tok, number_like(v, vlen) ? "an integer or " : "",
-		    tok);
-	} else if (!quoted && number_like(v, vlen)) {
-		enum num_status st = parse_num(v, vlen, &n.num);
-		if (st == NUM_OK)
-			n.vkind = V_INT;
-		else if (isdigit((unsigned char)v[0]) && addr_parse(v, vlen, &n.addr) == ADDR_OK)
-			n.vkind = V_ADDR;
-		else
-			return bad_number(ps, v, vlen, st);
-	} else {
-		n.vkind = V_STR;
-		if (!(n.str = strndup(v, vlen)))
-			return zerr_set(ps->e, "out of memory");
-		n.len = vlen;
-	}
+	if (parse_value(ps, &n) < 0)
+		return -1;
 	int fi = field_index(ps, name, nlen);
 	if (fi < 0) {
 		free(n.str);

@@ -1,9 +1,11 @@
 /* filterexpr: zfilter's --where language. Comparisons of a field with a
  * value (= == != < <= > >=) joined by && || ! and parentheses, e.g.
  *   success = 1 && (sport = 80 || sport = 443) && ttl > 32
- * A value is an integer, a "quoted string", or a bare word (synack,
- * 198.51.100.7). Integers compare as numbers (true/false count as 1/0),
- * IPv4 addresses as addresses, anything else as bytes. A bare word whose
+ * A value is an integer, true or false (1 and 0), a "quoted string" (in
+ * which \" is a double quote and \\ a backslash, and a backslash before
+ * anything else is refused), or a bare word (synack, 198.51.100.7).
+ * Integers compare as numbers (a field's true/false count as 1/0), IPv4
+ * addresses as addresses, anything else as bytes. A bare word whose
  * first letter or digit is a digit is meant as a number: it must be a
  * whole integer, -?(0|[1-9][0-9]*) within -2^63..2^64-1, or, when it
  * starts with a digit, an IPv4 address; anything else (1e3, 0x10, 080, a

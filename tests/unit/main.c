@@ -77,6 +77,8 @@ struct harness harness_state;
 	X(filterexpr_number_bounds)                                                                \
 	X(filterexpr_field_that_is_not_a_number)                                                   \
 	X(filterexpr_errors_in_one_line)                                                           \
+	X(filterexpr_true_false_are_one_and_zero)                                                  \
+	X(filterexpr_string_escapes)                                                               \
 	X(ratelimit_catches_up_without_bursts)                                                     \
 	X(ratelimit_batches_keep_the_rate)                                                         \
 	X(ratelimit_shared_schedule_in_order)                                                      \

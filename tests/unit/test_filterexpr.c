@@ -12,6 +12,8 @@ void test_filterexpr_numbers_are_strict(void);
 void test_filterexpr_number_bounds(void);
 void test_filterexpr_field_that_is_not_a_number(void);
 void test_filterexpr_errors_in_one_line(void);
+void test_filterexpr_true_false_are_one_and_zero(void);
+void test_filterexpr_string_escapes(void);
 
 /* The row every expression is evaluated on. */
 static const char *const row_names[] = {"saddr",  "sport",          "ttl",  "success",
@@ -407,5 +409,116 @@ void test_filterexpr_errors_in_one_line(void)
 		filterexpr_free(x);
 		CHECKF(refused && strcmp(e.msg, cases[i].msg) == 0, "case %zu: got '%s'", i,
 		       refused ? e.msg : "(parsed)");
+	}
+}
+
+/* true and false in an expression are the numbers 1 and 0, as they are in
+ * fields: "success = true" matches zrecv's CSV (1/0) and its JSON
+ * (true/false), and a JSON 1. Quoted, "true" is text. A bare True or FALSE
+ * would match nothing anywhere: refused, naming its position. */
+void test_filterexpr_true_false_are_one_and_zero(void)
+{
+	static const struct {
+		const char *expr, *field;
+		bool want;
+	} cases[] = {
+	    {"f = true", "1", true},      {"f = true", "true", true},
+	    {"f = true", "0", false},     {"f = true", "false", false},
+	    {"f = true", "2", false},     {"f = true", "-0", false},
+	    {"f = true", "TRUE", false}, /* not a number, nor true */
+	    {"f = true", "1.0", false},   {"f != true", "TRUE", true},
+	    {"f = false", "0", true},     {"f = false", "-0", true},
+	    {"f = false", "false", true}, {"f = false", "1", false},
+	    {"f = false", "", false},     {"f != false", "1", true},
+	    {"f != true", "0", true},     {"f > false", "2", true},
+	    {"f >= true", "true", true},  {"f < true", "false", true},
+	    {"f == true", "1", true},     {"f = \"true\"", "true", true}, /* quoted: text */
+	    {"f = \"true\"", "1", false}, {"f = \"false\"", "0", false},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int ok;
+		bool got = eval_on(cases[i].expr, cases[i].field, strlen(cases[i].field), &ok);
+		CHECKF(ok && got == cases[i].want, "'%s' on f=%s: want %d", cases[i].expr,
+		       cases[i].field, cases[i].want);
+	}
+	/* on the fixed row, whose success is "true" and repeat "0" */
+	int ok;
+	CHECK(eval_on_row("success = true && repeat = false", &ok) && ok);
+	CHECK(!eval_on_row("success = false || repeat = true", &ok) && ok);
+	static const struct {
+		const char *expr, *msg;
+	} bad[] = {
+	    {"success = True",
+	     "--where: position 11: 'True' is not true or false (write true, or \"True\" in "
+	     "quotes to compare it as text)"},
+	    {"success = 1 && repeat != FALSE",
+	     "--where: position 26: 'FALSE' is not true or false (write false, or \"FALSE\" "
+	     "in quotes to compare it as text)"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct zerr e;
+		struct filterexpr *x = filterexpr_parse(bad[i].expr, &e);
+		bool refused = !x;
+		filterexpr_free(x);
+		CHECKF(refused && strcmp(e.msg, bad[i].msg) == 0, "'%s': got '%s'", bad[i].expr,
+		       refused ? e.msg : "(parsed)");
+	}
+}
+
+/* Inside "...", \" is a double quote and \\ a backslash; a backslash
+ * before anything else (or at the end) is refused at its position, never
+ * taken as itself: "a\nb" would mean a newline to one reader and two bytes
+ * to another. */
+void test_filterexpr_string_escapes(void)
+{
+	static const struct {
+		const char *expr, *field;
+		bool want;
+	} cases[] = {
+	    {"f = \"say \\\"hi\\\"\"", "say \"hi\"", true},
+	    {"f = \"\\\"\"", "\"", true},
+	    {"f = \"\\\\\"", "\\", true},
+	    {"f = \"a\\\\b\"", "a\\b", true},
+	    {"f = \"a\\\\b\"", "a\\\\b", false},
+	    {"f = \"\\\\\\\"\"", "\\\"", true}, /* \\ then \" */
+	    {"f = \"x\\\"\" && f = \"x\\\"\"", "x\"", true},
+	    {"f < \"\\\"\"", "!", true}, /* '!' < '"' */
+	    {"f = \"\"", "", true},
+	    {"f != \"a\\\"b\"", "a\\\"b", true},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int ok;
+		bool got = eval_on(cases[i].expr, cases[i].field, strlen(cases[i].field), &ok);
+		CHECKF(ok && got == cases[i].want, "[%s] on f=[%s]: want %d", cases[i].expr,
+		       cases[i].field, cases[i].want);
+	}
+	static const struct {
+		const char *expr, *msg;
+	} bad[] = {
+	    {"f = \"a\\nb\"",
+	     "--where: position 7: a backslash before 'n' (inside \"...\", \\\" is a double "
+	     "quote and \\\\ a backslash; nothing else follows one)"},
+	    {"f = \"\\x41\"",
+	     "--where: position 6: a backslash before 'x' (inside \"...\", \\\" is a double "
+	     "quote and \\\\ a backslash; nothing else follows one)"},
+	    {"f = \"ab\\\x01\"",
+	     "--where: position 8: a backslash before '\\x01' (inside \"...\", \\\" is a "
+	     "double quote and \\\\ a backslash; nothing else follows one)"},
+	    {"f = \"ab\\",
+	     "--where: position 8: a backslash at the end (inside \"...\", \\\" is a double "
+	     "quote and \\\\ a backslash; nothing else follows one)"},
+	    /* an escaped quote does not close the string */
+	    {"f = \"ab\\\"", "--where: position 5: string without a closing quote at "},
+	    {"f = \"ab\\\" || f = 1", "--where: position 5: string without a closing quote"},
+	    /* outside quotes a backslash is no part of a word */
+	    {"f = a\\\"b", "--where: position 6: expected && or || or the end at "},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct zerr e;
+		struct filterexpr *x = filterexpr_parse(bad[i].expr, &e);
+		bool refused = !x;
+		filterexpr_free(x);
+		CHECKF(refused && strncmp(e.msg, bad[i].msg, strlen(bad[i].msg)) == 0,
+		       "[%s]: got [%s]", bad[i].expr, refused ? e.msg : "(parsed)");
 	}
 }
