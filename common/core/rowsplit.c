@@ -346,8 +346,10 @@ enum split_status json_split(const char *line, size_t len, struct row *r)
 	char *out = r->scratch;
 	size_t i = skip_ws(line, len, 0);
 	enum split_status s;
+	uint64_t seen = 0, twice = 0;
 	r->n = 0;
 	r->unescaped = 0;
+	r->names_twice = 0;
 	if (i >= len || line[i] != '{')
 		goto bad;
 	i = skip_ws(line, len, i + 1);
@@ -361,9 +363,13 @@ enum split_status json_split(const char *line, size_t len, struct row *r)
 		r->at = n;
 		if (i >= len || line[i] != '"')
 			goto bad;
-		if ((s = json_string(line, len, &i, &r->name[n], &out, &esc, &r->at_byte)) !=
-		    SPLIT_OK)
+		struct fspan name; /* a local: its bit is taken from registers */
+		if ((s = json_string(line, len, &i, &name, &out, &esc, &r->at_byte)) != SPLIT_OK)
 			return s;
+		r->name[n] = name;
+		uint64_t bit = rowsplit_name_bit(name);
+		twice |= seen & bit;
+		seen |= bit;
 		i = skip_ws(line, len, i);
 		if (i >= len || line[i] != ':')
 			goto bad;
@@ -397,6 +403,7 @@ enum split_status json_split(const char *line, size_t len, struct row *r)
 		goto bad;
 	}
 end:
+	r->names_twice = twice;
 	if (skip_ws(line, len, i + 1) == len)
 		return SPLIT_OK;
 	i = skip_ws(line, len, i + 1);

@@ -25,6 +25,9 @@ struct row {
 	struct fspan name[MAX_COLS]; /* JSON: the names */
 	int n;
 	uint64_t unescaped; /* bit c: v[c] is in scratch */
+	/* JSON: the rowsplit_name_bit of every name that may appear more than
+	 * once; a name whose bit is clear appears at most once */
+	uint64_t names_twice;
 	/* set by the caller before a split that may unescape: room for as
 	 * many bytes as the line has (nothing unescapes to more bytes than
 	 * its escaped form, NUL included) */
@@ -45,6 +48,20 @@ enum split_status {
 	SPLIT_NESTED_ARRAY,  /* JSON: field `at` holds an array */
 	SPLIT_SURROGATE,     /* JSON: a \u escape of half a surrogate pair, at at_byte */
 };
+
+/* A name's bit in names_twice: from its length and its first and middle
+ * bytes, which set the names of the result schema apart (but icmp_type and
+ * icmp_code, and the four *timestamp_ts and *timestamp_us, which share one
+ * a pair), so that finding one in a zrecv row never costs a search past
+ * it. Only the name's own bytes count: it is the same bit in a line,
+ * unescaped, or in a C string. */
+static inline uint64_t rowsplit_name_bit(struct fspan name)
+{
+	unsigned h = (unsigned)name.n * 2;
+	if (name.n)
+		h += (unsigned char)name.p[0] + (unsigned char)name.p[name.n >> 1] * 12;
+	return (uint64_t)1 << (h & 63);
+}
 
 /* The hot path: splits a CSV line that holds no double quote on its
  * commas. (A line with one is a record for csv_record_end and
@@ -70,7 +87,7 @@ enum split_status csv_split_quoted(const char *rec, size_t len, struct row *r);
 
 /* Splits a JSON object line into names and values: strings unescaped
  * (UTF-8 for \uXXXX, bytes outside ASCII kept as they are), other values
- * as their text. Needs r->scratch. */
+ * as their text, and sets names_twice. Needs r->scratch. */
 enum split_status json_split(const char *line, size_t len, struct row *r);
 
 /* Whether v is a JSON number as RFC 8259 writes them. */

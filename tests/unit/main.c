@@ -58,6 +58,7 @@ struct harness harness_state;
 	X(rowsplit_json_objects)                                                                   \
 	X(rowsplit_json_refuses)                                                                   \
 	X(rowsplit_writers_round_trip)                                                             \
+	X(rowsplit_json_names_twice)                                                               \
 	X(seqwait_hands_every_value_over)                                                          \
 	X(secret_key_files)                                                                        \
 	X(tcp_syn_frame_and_validation)                                                            \

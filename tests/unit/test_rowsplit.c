@@ -4,6 +4,10 @@
  * splitting what was written gives the same bytes back. */
 #include <string.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/fields.h"
 #include "core/rowsplit.h"
 #include "harness.h"
 
@@ -13,6 +17,7 @@ void test_rowsplit_csv_record_end_goes_on(void);
 void test_rowsplit_json_objects(void);
 void test_rowsplit_json_refuses(void);
 void test_rowsplit_writers_round_trip(void);
+void test_rowsplit_json_names_twice(void);
 
 static bool is(struct fspan v, const char *s)
 {
@@ -329,4 +334,61 @@ void test_rowsplit_writers_round_trip(void)
 	o = mem_out(text, 4096);
 	CHECK(csv_put_field(&o, (struct fspan){"a\"b", 3}, false) == 0 && o.len == 6 &&
 	      memcmp(text, "\"a\"\"b\"", 6) == 0);
+}
+
+/* names_twice has the bit of every name a JSON line holds more than once
+ * (no name twice goes unseen, whatever the names, escaped or not), and a
+ * zrecv row of every schema field has none of its fields' bits set but
+ * those of the pairs that share one (icmp_type and icmp_code, and the
+ * *timestamp_ts and *timestamp_us): finding a field in such a row takes the
+ * quick way. */
+void test_rowsplit_json_names_twice(void)
+{
+	char line[4096], scratch[4096];
+	struct row r = {.scratch = scratch};
+	size_t n = 0;
+	n += (size_t)snprintf(line + n, sizeof line - n, "{");
+	for (int f = 0; f < FIELD_COUNT; f++)
+		n += (size_t)snprintf(line + n, sizeof line - n, "%s\"%s\":1", f ? "," : "",
+		                      fields_table[f].name);
+	n += (size_t)snprintf(line + n, sizeof line - n, "}");
+	CHECK(json_split(line, n, &r) == SPLIT_OK && r.n == FIELD_COUNT);
+	for (int f = 0; f < FIELD_COUNT; f++) {
+		const char *name = fields_table[f].name;
+		bool shared = strstr(name, "timestamp_ts") || strstr(name, "timestamp_us") ||
+		              !strcmp(name, "icmp_type") || !strcmp(name, "icmp_code");
+		uint64_t bit = rowsplit_name_bit((struct fspan){name, strlen(name)});
+		CHECKF(shared || !(r.names_twice & bit), "%s shares its bit in a zrecv row", name);
+	}
+	/* an escaped name is the same name */
+	const char *esc = "{\"a\\u0062\":1,\"x\":2,\"ab\":3}";
+	CHECK(json_split(esc, strlen(esc), &r) == SPLIT_OK && r.n == 3);
+	CHECK(r.names_twice & rowsplit_name_bit((struct fspan){"ab", 2}));
+	CHECK(json_split("{}", 2, &r) == SPLIT_OK && r.names_twice == 0);
+	/* random lines of names drawn from a few, some alike in length and
+	 * first and middle bytes, against a count of each */
+	static const char *const pool[] = {"a", "b",   "ab",  "ba",  "saddr", "daddr", "sport",
+	                                   "",  "aab", "abb", "x_y", "x_z",   "ttl",   "sadd"};
+	const int npool = (int)(sizeof pool / sizeof pool[0]);
+	unsigned seed = 7;
+	for (int iter = 0; iter < 20000; iter++) {
+		int count[sizeof pool / sizeof pool[0]] = {0},
+		                               k = (int)((seed = seed * 1103515245 + 12345) >> 16) %
+		                                   9;
+		n = 0;
+		line[n++] = '{';
+		for (int j = 0; j < k; j++) {
+			int pick = (int)((seed = seed * 1103515245 + 12345) >> 16) % npool;
+			count[pick]++;
+			n += (size_t)snprintf(line + n, sizeof line - n, "%s\"%s\":%d",
+			                      j ? "," : "", pool[pick], j);
+		}
+		line[n++] = '}';
+		CHECK(json_split(line, n, &r) == SPLIT_OK && r.n == k);
+		for (int q = 0; q < npool; q++) {
+			uint64_t bit = rowsplit_name_bit((struct fspan){pool[q], strlen(pool[q])});
+			CHECKF(count[q] < 2 || (r.names_twice & bit),
+			       "'%.*s': '%s' twice, its bit clear", (int)n, line, pool[q]);
+		}
+	}
 }
