@@ -20,12 +20,14 @@
 #include "probe/probe.h"
 #include "util/privdrop.h"
 #include "recvscan.h"
+#include "verdict.h"
 #include "core/handover.h"
 #include "core/secret.h"
 #include "tool/version.h"
 #include "metadata.h"
 #include "tool/cleanup.h"
 #include "tool/signals.h"
+#include "util/ostream.h"
 #include "util/outfile.h"
 
 static void usage(FILE *f)
@@ -103,17 +105,13 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* A first SIGINT sets interrupt_requested (recvscan_run decides whether
- * answers are still in flight); SIGTERM, SIGHUP or a second SIGINT set
- * stop_requested: the capture loop ends, everything is flushed. */
-static volatile sig_atomic_t stop_requested, interrupt_requested;
+/* Stop requests (tool/signals.h; recvscan.h says what each does). */
+static volatile sig_atomic_t requests;
 
 static void on_signal(int sig)
 {
-	if (sig == SIGINT && !interrupt_requested)
-		interrupt_requested = 1;
-	else
-		stop_requested = 1;
+	(void)sig;
+	signals_count_request(&requests);
 }
 
 /* What the command line asked for, before anything is opened. */
@@ -300,6 +298,9 @@ static void open_outputs(const struct opts *o, struct outputs *f)
 	}
 }
 
+/* Results on stdout, when no -o names a file. */
+static struct ostream std_out;
+
 static void commit_outputs(struct outputs *f, struct recvscan_config *cfg)
 {
 	struct zerr e;
@@ -307,10 +308,12 @@ static void commit_outputs(struct outputs *f, struct recvscan_config *cfg)
 	for (int i = 0; i < 3; i++)
 		if (files[i]->fd >= 0 && outfile_commit(files[i], &e) < 0)
 			errx(ZS_EXIT_FAIL, "%s", e.msg);
-	static char outbuf[1 << 20];
-	cfg->out = f->out.f ? f->out.f : stdout;
-	setvbuf(cfg->out, outbuf, _IOFBF, sizeof outbuf);
-	cfg->updates = f->updates.f;
+	if (!f->out.f && ostream_open(&std_out, STDOUT_FILENO, "stdout", 0) < 0)
+		err(ZS_EXIT_FAIL, "stdout");
+	cfg->out = f->out.f ? &f->out.os : &std_out;
+	if (setvbuf(cfg->out->f, NULL, _IOFBF, 1 << 20) != 0)
+		errx(ZS_EXIT_FAIL, "out of memory");
+	cfg->updates = f->updates.f ? &f->updates.os : NULL;
 }
 
 /* Armed: now the key may appear, and with it zsend's first probe (with
@@ -324,7 +327,7 @@ static void hand_over(struct key *k, struct secret *secret)
 		if (handover_create_key(&k->h, secret, &e) < 0)
 			errx(ZS_EXIT_FAIL, "%s", e.msg);
 		cleanup_unlink(k->h.key);
-		handover_wait_taken(&k->h, k->h.key, 12000, &stop_requested);
+		handover_wait_taken(&k->h, k->h.key, 12000, &requests);
 		cleanup_keep(k->h.key);
 	} else if (k->piped) {
 		if (handover_mark_ready(&k->h, &e) < 0) {
@@ -332,7 +335,7 @@ static void hand_over(struct key *k, struct secret *secret)
 			return;
 		}
 		cleanup_unlink(k->h.ready);
-		handover_wait_taken(&k->h, k->h.ready, 4000, &stop_requested);
+		handover_wait_taken(&k->h, k->h.ready, 4000, &requests);
 		cleanup_keep(k->h.ready);
 	}
 }
@@ -374,8 +377,7 @@ int main(int argc, char **argv)
 	struct outputs files = {0};
 	open_outputs(&o, &files);
 	cfg.human = !o.quiet;
-	cfg.stop = &stop_requested;
-	cfg.interrupt = &interrupt_requested;
+	cfg.requests = &requests;
 	struct recvscan *rs = recvscan_open(&cfg, &e);
 	if (!rs)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
@@ -397,23 +399,31 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &t_end);
 	recvscan_close(rs);
 
+	/* report: the run's own failure, then whether the scan is whole */
 	int status = ZS_EXIT_OK;
 	if (rc < 0) {
 		warnx("%s", e.msg);
 		status = ZS_EXIT_FAIL;
 	}
-	if (files.out.f && fclose(files.out.f) == EOF) {
-		warn("%s", o.outpath);
+	struct verdict v = verdict_judge(&cfg, &st, status);
+	if (v.why[0])
+		warnx("%s", v.why);
+	status = v.status;
+	struct outfile *closes[] = {&files.out, &files.updates};
+	for (int i = 0; i < 2; i++)
+		if (closes[i]->f && outfile_close(closes[i], &e) < 0 && !st.write_failed) {
+			warnx("%s", e.msg);
+			status = ZS_EXIT_FAIL;
+		}
+	if (!files.out.committed && ostream_close(&std_out) < 0 && !st.write_failed) {
+		ostream_error(&std_out, &e);
+		warnx("%s", e.msg);
 		status = ZS_EXIT_FAIL;
 	}
-	if (cfg.updates && fclose(cfg.updates) == EOF) {
-		warn("%s", o.updates_path);
-		status = ZS_EXIT_FAIL;
-	}
-	if (files.metadata.f &&
-	    zrecv_metadata_write(files.metadata.f, &cfg, &st, ts_seconds(&t_start),
-	                         ts_seconds(&t_end)) < 0) {
-		warn("%s", o.metadata_path);
+	if (files.metadata.f && (zrecv_metadata_write(files.metadata.f, &cfg, &st, &v,
+	                                              ts_seconds(&t_start), ts_seconds(&t_end)),
+	                         outfile_close(&files.metadata, &e) < 0)) {
+		warnx("%s", e.msg);
 		status = ZS_EXIT_FAIL;
 	}
 	if (!o.quiet) {

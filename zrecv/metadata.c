@@ -6,7 +6,8 @@
 
 /* What was scanned and what came back, as one JSON object (never the key). */
 int zrecv_metadata_write(FILE *f, const struct recvscan_config *cfg,
-                         const struct recvscan_stats *st, double start, double end)
+                         const struct recvscan_stats *st, const struct verdict *v, double start,
+                         double end)
 {
 	struct jsonw w;
 	jsonw_begin(&w, f);
@@ -38,6 +39,24 @@ int zrecv_metadata_write(FILE *f, const struct recvscan_config *cfg,
 	jsonw_u64(&w, "interface_drops", st->pcap_ifdrop);
 	jsonw_bool(&w, "sender_done", st->saw_done);
 	jsonw_bool(&w, "interrupted", st->interrupted);
-	int rc = jsonw_end(&w);
-	return fclose(f) == EOF ? -1 : rc;
+	jsonw_bool(&w, "timed_out", st->timed_out);
+	/* whether the scan is whole, and if not, why and where it goes on */
+	jsonw_u64(&w, "exit_status", (uint64_t)v->status);
+	jsonw_bool(&w, "complete", v->status == 0);
+	jsonw_str(&w, "incomplete_reason", v->reason ? v->reason : "");
+	if (st->sender_exit >= 0)
+		jsonw_u64(&w, "sender_exit_status", (uint64_t)st->sender_exit);
+	jsonw_bool(&w, "sender_interrupted", st->sender_interrupted);
+	jsonw_bool(&w, "sender_input_short", st->input_short);
+	if (st->consumed >= 0) {
+		jsonw_u64(&w, "consumed", (uint64_t)st->consumed);
+		jsonw_bool(&w, "probed_beyond_consumed", st->beyond);
+	}
+	if (st->have_zgen) {
+		jsonw_u64(&w, "seed", st->seed);
+		jsonw_u64(&w, "shards", st->shards);
+		jsonw_u64(&w, "shard", st->shard);
+		jsonw_u64(&w, "resume", st->resume);
+	}
+	return jsonw_end(&w);
 }

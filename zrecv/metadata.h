@@ -6,10 +6,12 @@
 #include <stdio.h>
 
 #include "recvscan.h"
+#include "verdict.h"
 
-/* Writes the object and closes f; start and end are CLOCK_REALTIME
- * seconds. Returns -1 if writing or closing failed. */
+/* Writes the object to f (the caller closes it); start and end are
+ * CLOCK_REALTIME seconds. Returns -1 if writing failed. */
 int zrecv_metadata_write(FILE *f, const struct recvscan_config *cfg,
-                         const struct recvscan_stats *st, double start, double end);
+                         const struct recvscan_stats *st, const struct verdict *v, double start,
+                         double end);
 
 #endif

@@ -5,8 +5,11 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +41,10 @@ struct recvscan {
 	bool ended;             /* zsend's done record, or the end of its stream, came */
 	struct timeval done_at; /* when */
 	struct zerr *err;       /* set by a failing stream record */
+	/* zsend, from its start record when it writes to our pipe: asked to
+	 * stop and settle with SIGUSR1 (-1: it cannot be asked) */
+	int sender_pidfd;
+	bool sender_named; /* the start record named its writer and our pipe */
 };
 
 static double now_s(void)
@@ -58,6 +65,9 @@ struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e
 	}
 	rs->cfg = *cfg;
 	rs->seen_port = -1;
+	rs->sender_pidfd = -1;
+	rs->st.sender_exit = -1;
+	rs->st.consumed = -1;
 	if (cfg->mod && probe_setup(cfg->mod, &rs->cfg.pp, cfg->probe_args, e) < 0)
 		goto fail;
 	if (cfg->pcapfile) {
@@ -147,6 +157,8 @@ void recvscan_close(struct recvscan *rs)
 		return;
 	if (rs->pcap)
 		pcap_close(rs->pcap);
+	if (rs->sender_pidfd >= 0)
+		close(rs->sender_pidfd);
 	if (rs->cfg.mod)
 		probe_teardown(rs->cfg.mod, &rs->cfg.pp);
 	if (rs->seen)
@@ -231,7 +243,23 @@ static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *
 	rec.cooldown = rs->ended && timercmp(&h->ts, &rs->done_at, >);
 	rec.ts_sec = (uint64_t)h->ts.tv_sec;
 	rec.ts_usec = (uint64_t)h->ts.tv_usec;
-	output_record(&rs->out, &rec, rs->cfg.out);
+	output_record(&rs->out, &rec, rs->cfg.out->f);
+}
+
+/* The process that writes the stream, as its start record names it: only
+ * when the pipe it names is ours (the record is then from a process that
+ * holds our pipe's other end on this machine, not from a remote one behind
+ * ssh, whose pid means nothing here). A pidfd keeps it from being another
+ * process once zsend has gone. */
+static void take_sender(struct recvscan *rs, const struct status_record *rec)
+{
+	struct stat in;
+	if (rec->pid <= 0 || fstat(rs->cfg.status_fd, &in) < 0 || !S_ISFIFO(in.st_mode) ||
+	    (uint64_t)in.st_dev != rec->pipe_dev || (uint64_t)in.st_ino != rec->pipe_ino)
+		return;
+	rs->sender_named = true;
+	if (rs->sender_pidfd < 0)
+		rs->sender_pidfd = pidfd_open((pid_t)rec->pid, 0);
 }
 
 /* Takes what zsend's start record says both sides must agree on. */
@@ -278,6 +306,7 @@ static int take_start(struct recvscan *rs, const struct status_record *rec, stru
 		return -1;
 	rs->out.format = rs->cfg.format;
 	rs->have_params = true;
+	take_sender(rs, rec);
 	return 0;
 }
 
@@ -299,6 +328,18 @@ static int take_record(void *ctx, const struct status_record *rec)
 		rs->st.saw_done = true;
 		rs->ended = true;
 		gettimeofday(&rs->done_at, NULL);
+		/* zsend's verdict on its run, and where a resume starts */
+		struct recvscan_stats *st = &rs->st;
+		st->sender_exit = rec->exit_status >= 0 ? (int)rec->exit_status : -1;
+		st->sender_interrupted = rec->interrupted;
+		st->input_short = rec->input_short;
+		st->beyond = rec->beyond;
+		st->consumed = rec->consumed;
+		st->have_zgen = rec->have_zgen;
+		st->seed = rec->seed;
+		st->shards = rec->shards;
+		st->shard = rec->shard;
+		st->resume = rec->resume;
 	}
 	return 0;
 }
@@ -318,11 +359,11 @@ static void status_line(struct recvscan *rs, double elapsed, double recv_rate)
 		pcap_stats(rs->pcap, &ps);
 	double hit = recvscan_hit_rate(rs->st.sent, rs->cfg.pp.probes, rs->st.unique_success);
 	if (rs->cfg.updates) {
-		fprintf(rs->cfg.updates,
+		fprintf(rs->cfg.updates->f,
 		        "%.3f,%" PRIu64 ",%.0f,%" PRIu64 ",%.0f,%" PRIu64 ",%.4f,%" PRIu64 ",%u\n",
 		        elapsed, rs->st.sent, rs->sender_rate, rs->st.valid, recv_rate,
 		        rs->st.unique_success, hit, rs->st.bad_mac, ps.ps_drop + ps.ps_ifdrop);
-		fflush(rs->cfg.updates);
+		ostream_flush(rs->cfg.updates);
 	}
 	if (!rs->cfg.human)
 		return;
@@ -338,7 +379,7 @@ static void status_line(struct recvscan *rs, double elapsed, double recv_rate)
 	        rs->st.unique_success, hit, rs->st.bad_mac, ps.ps_drop + ps.ps_ifdrop, eta);
 }
 
-void recvscan_set_output(struct recvscan *rs, FILE *out, FILE *updates)
+void recvscan_set_output(struct recvscan *rs, struct ostream *out, struct ostream *updates)
 {
 	rs->cfg.out = out;
 	rs->cfg.updates = updates;
@@ -349,7 +390,7 @@ void recvscan_set_output(struct recvscan *rs, FILE *out, FILE *updates)
 static void header(struct recvscan *rs)
 {
 	if (!rs->header_done && rs->have_params) {
-		output_header(&rs->out, rs->cfg.out);
+		output_header(&rs->out, rs->cfg.out->f);
 		rs->header_done = true;
 	}
 }
@@ -370,6 +411,29 @@ static int read_stream(struct recvscan *rs, struct zerr *e)
 	return r;
 }
 
+/* The first failed output, as the error; 0 while all are well. */
+static int outputs_failed(const struct recvscan_config *cfg, struct zerr *e)
+{
+	if (ostream_failed(cfg->out))
+		return ostream_error(cfg->out, e);
+	if (cfg->updates && ostream_failed(cfg->updates))
+		return ostream_error(cfg->updates, e);
+	return 0;
+}
+
+/* Asks zsend to stop and settle an exact prefix (it may have had the
+ * signal itself: it takes the two as one request). False when it cannot
+ * be asked: no start record named it (a script in its place), or it runs
+ * as a user zrecv may not signal. */
+static bool ask_sender_to_stop(struct recvscan *rs)
+{
+	if (rs->sender_pidfd < 0)
+		return false;
+	if (pidfd_send_signal(rs->sender_pidfd, SIGUSR1, NULL, 0) == 0 || errno == ESRCH)
+		return true; /* gone already: its done record, or the end, comes */
+	return false;
+}
+
 int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 {
 	const struct recvscan_config *cfg = &rs->cfg;
@@ -385,10 +449,11 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 		fputs(
 		    "time,sent,send_rate,valid,recv_rate,targets_up,hit_rate_pct,failed_validation,"
 		    "drops\n",
-		    cfg->updates);
+		    cfg->updates->f);
 	double t0 = now_s(), deadline = 0, grace_end = 0, next_status = t0 + 1;
 	uint64_t valid_at_last = 0;
-	bool stream_open = cfg->status_fd >= 0, interrupted = false, left_early = false;
+	bool stream_open = cfg->status_fd >= 0, interrupted = false, timed_out = false;
+	bool asking = false; /* a first request waits for a start record to ask zsend */
 	if (cfg->pcapfile) {
 		if (!rs->have_params)
 			return zerr_set(
@@ -402,16 +467,56 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 	int pfd = pcap_get_selectable_fd(rs->pcap);
 	for (;;) {
 		double now = now_s();
-		bool stop = *cfg->stop || (cfg->max_runtime > 0 && now - t0 >= cfg->max_runtime);
-		if (stop && !grace_end) {
-			if (!stream_open || rs->st.saw_done)
+		int req = *cfg->requests;
+		if (!timed_out && cfg->max_runtime > 0 && now - t0 >= cfg->max_runtime) {
+			timed_out = true;
+			if (!req)
+				req = 1;
+		}
+		/* a first request (or -t): zsend settles and says it is done,
+		 * then the cooldown runs; without a stream, stop now */
+		if (req >= 1 && !interrupted) {
+			interrupted = true;
+			if (cfg->status_fd < 0)
 				break;
-			/* zsend is still sending: close our end of the pipe first,
-			 * so that it stops, and listen a little longer, so that
-			 * every probe it counts as sent went out while we were */
+			if (stream_open && !rs->st.saw_done) {
+				asking = true;
+				if (cfg->human)
+					fprintf(
+					    stderr,
+					    "zrecv: %s: receiving until zsend is done and %g s "
+					    "more "
+					    "for answers in flight; interrupt again to stop now\n",
+					    timed_out && !*cfg->requests ? "-t reached"
+					                                 : "interrupted",
+					    cfg->cooldown);
+			}
+		}
+		if (asking && stream_open && !rs->st.saw_done && rs->have_params) {
+			asking = false;
+			rs->st.asked_to_stop = ask_sender_to_stop(rs);
+			if (!rs->st.asked_to_stop) {
+				if (cfg->human)
+					fprintf(stderr,
+					        "zrecv: %s: stopping zsend at once by closing "
+					        "the pipe\n",
+					        rs->sender_named
+					            ? "zsend cannot be signalled"
+					            : "zsend's start record names no process");
+				req = 2; /* it stops when its reader goes, unsettled */
+			}
+		}
+		/* a second request: stop now. zsend still sending stops when its
+		 * reader goes: listen a little longer, so that every probe it
+		 * counts as sent went out while this capture was on */
+		if (req >= 2 && !grace_end) {
+			if (!stream_open || rs->st.saw_done) {
+				rs->st.cooldown_cut = deadline > 0 && now < deadline;
+				break;
+			}
 			close(cfg->status_fd);
 			stream_open = false;
-			left_early = true;
+			rs->st.left_early = true;
 			grace_end = now + 0.25;
 		}
 		if (grace_end && now >= grace_end)
@@ -429,28 +534,10 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 			if (r > 0)
 				stream_open = false;
 		}
-		if (cfg->interrupt && *cfg->interrupt && !interrupted) {
-			interrupted = true;
-			/* a first Ctrl-C: zsend got it too (it is in the pipeline)
-			 * and is stopping; everything it sends until its done
-			 * record, and the answers a cooldown after, still counts */
-			if (cfg->status_fd < 0)
-				break;
-			if (cfg->human)
-				fprintf(
-				    stderr,
-				    "zrecv: interrupted: receiving until zsend is done and %g s "
-				    "more for answers in flight; interrupt again to stop now\n",
-				    cfg->cooldown);
-		}
 		if (rs->ended && deadline == 0)
 			deadline = now_s() + cfg->cooldown;
 		if (rs->have_params && pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs) < 0) {
 			rc = zerr_set(e, "capture: %s", pcap_geterr(rs->pcap));
-			break;
-		}
-		if (ferror(cfg->out)) {
-			rc = zerr_set(e, "write error: %s", strerror(errno));
 			break;
 		}
 		now = now_s();
@@ -458,7 +545,12 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 			status_line(rs, now - t0, (double)(rs->st.valid - valid_at_last));
 			valid_at_last = rs->st.valid;
 			next_status += 1;
-			fflush(cfg->out);
+			ostream_flush(cfg->out);
+		}
+		if (outputs_failed(cfg, e) < 0) {
+			rc = -1;
+			rs->st.write_failed = true;
+			break;
 		}
 		if (deadline && now >= deadline)
 			break;
@@ -467,17 +559,28 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 		pcap_dispatch(rs->pcap, -1, on_frame, (uint8_t *)rs);
 	/* a stream that ended without zsend's done record: it failed; one
 	 * with a done record but no start record is not zsend's */
-	if (rc == 0 && rs->st.saw_done && !rs->have_params)
-		rc = zerr_set(e, "zsend's records ended with no start record before them: "
-		                 "nothing it sent could be checked");
-	else if (rc == 0 && rs->ended && !rs->st.saw_done)
-		rc = zerr_set(e, rs->have_params
-		                     ? "zsend ended without its done record (it failed or "
-		                       "was killed: see its message)"
-		                     : "zsend ended before its start record (it failed: "
-		                       "see its message)");
+	/* ... unless it was stopped before its first probe: its done record
+	 * says so, or (killed before it could catch the signal) the stop
+	 * came here too; nothing was sent either way */
+	if (rc == 0 && rs->st.saw_done && !rs->have_params) {
+		if (rs->st.sender_exit == ZS_EXIT_INCOMPLETE && rs->st.sent == 0)
+			rs->st.never_began = true;
+		else
+			rc = zerr_set(e, "zsend's records ended with no start record before them: "
+			                 "nothing it sent could be checked");
+	} else if (rc == 0 && rs->ended && !rs->st.saw_done) {
+		if (!rs->have_params && *cfg->requests)
+			rs->st.never_began = true;
+		else
+			rc = zerr_set(e, rs->have_params
+			                     ? "zsend ended without its done record (it failed or "
+			                       "was killed: see its message)"
+			                     : "zsend ended before its start record (it failed: "
+			                       "see its message)");
+	}
 done:
-	st->interrupted = *cfg->stop != 0 || interrupted || left_early;
+	st->interrupted = interrupted || rs->st.left_early;
+	st->timed_out = timed_out;
 	if (!cfg->pcapfile) {
 		struct pcap_stat ps = {0};
 		if (pcap_stats(rs->pcap, &ps) == 0) {
@@ -486,11 +589,18 @@ done:
 		}
 	}
 	status_line(rs, now_s() - t0, 0);
-	if (fflush(cfg->out) == EOF && rc == 0)
-		rc = zerr_set(e, "write error: %s", strerror(errno));
-	bool was_interrupted = st->interrupted;
+	if (ostream_flush(cfg->out) < 0 && rc == 0) {
+		rc = ostream_error(cfg->out, e);
+		rs->st.write_failed = true;
+	}
+	if (rc == 0 && outputs_failed(cfg, e) < 0) {
+		rc = -1;
+		rs->st.write_failed = true;
+	}
+	bool was_interrupted = st->interrupted, was_timed_out = st->timed_out;
 	*st = rs->st;
 	st->interrupted = was_interrupted;
+	st->timed_out = was_timed_out;
 	st->mod = rs->cfg.mod;
 	st->sport_first = rs->cfg.pp.sport_first;
 	st->sport_count = rs->cfg.pp.sport_count;

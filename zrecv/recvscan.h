@@ -15,6 +15,7 @@
 
 #include "output.h"
 #include "probe/probe.h"
+#include "util/ostream.h"
 #include "util/zerr.h"
 
 /* distinct (address, port) pairs after which repeat tracking for ports
@@ -33,15 +34,16 @@ struct recvscan_config {
 	double max_runtime;     /* seconds, 0 = none */
 	const char *field_list; /* -f, or NULL for the module's default */
 	enum output_format format;
-	FILE *out;
-	bool human;                  /* status line on stderr each second */
-	FILE *updates;               /* --status-updates: CSV, one row a second, or NULL */
-	uint64_t pair_window;        /* 0: RECVSCAN_PAIR_WINDOW */
-	volatile sig_atomic_t *stop; /* non-zero: stop now */
-	/* non-zero (a first Ctrl-C): if zsend is still sending in the pipeline
-	 * (it got the signal too and is stopping), receive for one more
-	 * cooldown; otherwise stop now */
-	volatile sig_atomic_t *interrupt;
+	struct ostream *out;
+	bool human;              /* status line on stderr each second */
+	struct ostream *updates; /* --status-updates: CSV, one row a second, or NULL */
+	uint64_t pair_window;    /* 0: RECVSCAN_PAIR_WINDOW */
+	/* stop requests (tool/signals.h). 1: a first one; with zsend still
+	 * sending in the pipeline, zsend is asked to stop and settle (it may
+	 * have had the signal too) and everything it sends until its done
+	 * record, and the answers a cooldown after, still counts; otherwise
+	 * stop now. 2: stop now. -t's end is a first request. */
+	volatile sig_atomic_t *requests;
 };
 
 struct recvscan_stats {
@@ -52,6 +54,20 @@ struct recvscan_stats {
 	uint64_t pcap_drop, pcap_ifdrop;
 	uint64_t sent; /* from zsend's records */
 	bool interrupted, saw_done;
+	bool timed_out;     /* -t ran out */
+	bool left_early;    /* zrecv closed the stream before zsend was done */
+	bool cooldown_cut;  /* a stop request ended the cooldown early */
+	bool write_failed;  /* an output failed (the error says which) */
+	bool asked_to_stop; /* zsend was asked to stop and settle */
+	bool never_began;   /* stopped before zsend's first probe: nothing sent */
+	/* zsend's done record: its exit status (-1: none came), whether it
+	 * was interrupted or its input cut short, the input records done and
+	 * the zgen --resume that continues */
+	int sender_exit;
+	bool sender_interrupted, input_short, beyond;
+	long consumed;
+	bool have_zgen;
+	uint64_t seed, shards, shard, resume;
 	/* what the scan was, once known (from flags or zsend's start record) */
 	const struct probe_module *mod;
 	uint16_t sport_first;
@@ -70,7 +86,7 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 void recvscan_close(struct recvscan *rs);
 
 /* Where results and status updates go, once those files are committed. */
-void recvscan_set_output(struct recvscan *rs, FILE *out, FILE *updates);
+void recvscan_set_output(struct recvscan *rs, struct ostream *out, struct ostream *updates);
 
 /* Percent of targets probed (probes sent / probes per target, so -P does
  * not divide it) that were found up: distinct (address, port) successes. */

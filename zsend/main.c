@@ -1,6 +1,7 @@
 /* zsend: read targets on stdin and send probes as raw Ethernet frames at an
  * exact rate. Options are checked here; the work is in sendscan.c. */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -23,6 +24,7 @@
 #include "net/rawsend.h"
 #include "core/handover.h"
 #include "core/secret.h"
+#include "core/status.h"
 #include "sendscan.h"
 #include "core/targetspace.h"
 #include "tool/liststats.h"
@@ -31,6 +33,7 @@
 #include "path.h"
 #include "tool/cleanup.h"
 #include "tool/signals.h"
+#include "util/ostream.h"
 #include "util/outfile.h"
 
 #define DEFAULT_RATE 10000
@@ -117,19 +120,25 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Counts SIGINT/SIGTERM/SIGHUP: the first stops the send loop at the next
- * target, which then settles an exact prefix of the input; a second skips
- * the settling. */
+/* Stop requests (tool/signals.h): the first stops the send loop at the
+ * next target, which then settles an exact prefix of the input; a second,
+ * deliberate one skips the settling. SIGUSR1 is the pipeline's zrecv
+ * asking for the first (it got a stop zsend did not, or its -t ran out):
+ * never a second. */
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	if (stop_requested < 2)
-		stop_requested++;
+	if (sig != SIGUSR1)
+		signals_count_request(&stop_requested);
+	else if (!stop_requested)
+		signals_count_request(&stop_requested);
 }
 
 static struct badline bad_lines;
+
+/* zsend's standard output: status records, or a dry run's frames. */
+static struct ostream out;
 
 static void report_bad(unsigned long lineno, const char *why, const char *line, size_t len)
 {
@@ -234,9 +243,9 @@ static void report_resume(const struct sendscan_stats *st)
 	warnx("%s: the first %llu input lines (comments not counted) are done%s",
 	      st->interrupted ? "interrupted" : "cut short", (unsigned long long)st->consumed,
 	      !st->beyond_consumed ? ", and no target after them was probed"
-	      : st->receiver_gone  ? "; zrecv went while a few targets after them were probed"
-	                           : "; a second signal cut settling short, so a few "
-	                             "targets after them were probed too");
+	      : st->receiver_gone  ? "; zrecv went while targets after them were being probed"
+	                           : "; a stop that skipped settling (a second request, a "
+	                             "write error) left some targets after them probed too");
 	const struct zgen_header *h = &st->zgen;
 	if (st->have_zgen)
 		warnx("to continue: zgen --seed %" PRIu64 " --shards %" PRIu64 " --shard %" PRIu64
@@ -375,14 +384,32 @@ static void check_options(struct opts *o, struct sendscan_config *cfg)
 		     (unsigned long long)o->probes);
 }
 
+/* A stop request before the first probe: nothing was sent, and the scan
+ * starts over from its first line. zrecv is told with a done record (no
+ * start record came before it: nothing it could check was sent). */
+__attribute__((noreturn)) static void stopped_before_sending(void)
+{
+	if (out.f) {
+		struct status_progress rec = {
+		    .type = STATUS_DONE, .progress = -1, .interrupted = true, .exit_status = 3};
+		char buf[STATUS_RECORD_MAX];
+		status_format_progress(buf, sizeof buf, &rec);
+		fputs(buf, out.f);
+		ostream_close(&out);
+	}
+	warnx("interrupted before the first probe: nothing was sent (run the same command "
+	      "again)");
+	exit(ZS_EXIT_INCOMPLETE);
+}
+
 /* The scan key: -k's file (in a pipeline, once its zrecv says it is
  * armed), a dry run's own, or the one the pipeline's zrecv creates, found
  * through the pipe to it (core/handover.h). Before the privilege drop. */
 static void get_key(const struct opts *o, struct secret *secret)
 {
 	struct zerr e;
-	struct stat out;
-	bool piped = fstat(STDOUT_FILENO, &out) == 0 && S_ISFIFO(out.st_mode);
+	struct stat so;
+	bool piped = fstat(STDOUT_FILENO, &so) == 0 && S_ISFIFO(so.st_mode);
 	struct handover h;
 	if (o->keyfile) {
 		if (secret_load(o->keyfile, secret, &e) < 0)
@@ -406,8 +433,11 @@ static void get_key(const struct opts *o, struct secret *secret)
 		                    "zrecv (zsend ... | zrecv ...), which makes the key");
 	if (handover_for_pipe(STDOUT_FILENO, &h, &e) < 0 ||
 	    handover_take_key(&h, h.born - HANDOVER_CLOCK_SLACK, 10000, &stop_requested, secret,
-	                      &e) < 0)
-		errx(stop_requested ? ZS_EXIT_FAIL : ZS_EXIT_USAGE, "%s", e.msg);
+	                      &e) < 0) {
+		if (stop_requested)
+			stopped_before_sending();
+		errx(ZS_EXIT_USAGE, "%s", e.msg);
+	}
 }
 
 /* What zsend does just before its first probe: find the path out, and
@@ -433,7 +463,7 @@ static int begin_sending(void *arg, const struct ipaddr *first, struct sendscan_
 	if (b->have_updates) {
 		if (outfile_commit(&b->updates, e) < 0)
 			return -1;
-		cfg->updates = b->updates.f;
+		cfg->updates = &b->updates.os;
 	}
 	return 0;
 }
@@ -448,15 +478,26 @@ static struct rawsend *open_senders(const struct opts *o, struct sendscan_config
 	struct rawsend *rs = calloc(cfg->threads, sizeof *rs);
 	if (!rs)
 		errx(ZS_EXIT_FAIL, "out of memory");
+	if (ostream_open(&out, STDOUT_FILENO, "stdout", 1 << 16) < 0)
+		err(ZS_EXIT_FAIL, "stdout");
 	if (o->dryrun) {
-		rawsend_open_dry(rs, stdout);
+		rawsend_open_dry(rs, out.f);
+		cfg->dry = &out;
 		return rs;
 	}
 	for (unsigned i = 0; i < cfg->threads; i++)
 		if (rawsend_open(&rs[i], &e) < 0)
 			errx(ZS_EXIT_FAIL, "%s", e.msg);
-	cfg->status = stdout;
+	cfg->status = &out;
 	cfg->human = !o->quiet && isatty(STDOUT_FILENO);
+	/* the start record names this process and the pipe, so that the
+	 * pipeline's zrecv, and no other reader, can ask it to stop */
+	struct stat st;
+	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		cfg->pid = (long)getpid();
+		cfg->pipe_dev = (uint64_t)st.st_dev;
+		cfg->pipe_ino = (uint64_t)st.st_ino;
+	}
 	return rs;
 }
 
@@ -465,40 +506,32 @@ static double ts_seconds(const struct timespec *t)
 	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
 }
 
-/* What the run did, on stderr, and the exit status it makes. */
+/* What the run did, on stderr, and the exit status it makes (the run's
+ * verdict, sendscan.h). */
 static int report(const struct opts *o, const struct sendscan_stats *st, int rc,
                   const struct zerr *e, int last_errno)
 {
-	int status = ZS_EXIT_OK;
-	if (rc < 0) {
+	struct zerr we;
+	if (rc < 0)
 		warnx("%s", e->msg);
-		status = ZS_EXIT_FAIL;
+	if (st->write_failed) {
+		ostream_error(st->write_failed, &we);
+		warnx("%s", we.msg);
 	}
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		warn("write error");
-		status = ZS_EXIT_FAIL;
-	}
-	if (st->bad) {
-		if (!o->quiet)
-			warnx("%llu bad line%s skipped (of %llu)", (unsigned long long)st->bad,
-			      st->bad == 1 ? "" : "s", (unsigned long long)st->lines);
-		status = ZS_EXIT_FAIL;
-	}
-	if (st->failed) {
+	if (st->bad && !o->quiet)
+		warnx("%llu bad line%s skipped (of %llu)", (unsigned long long)st->bad,
+		      st->bad == 1 ? "" : "s", (unsigned long long)st->lines);
+	if (st->failed)
 		warnx("%llu probes could not be sent (%s)", (unsigned long long)st->failed,
 		      strerror(last_errno));
-		status = ZS_EXIT_FAIL;
-	}
 	if (st->blocked && !o->quiet)
 		warnx("%llu blocked target%s skipped", (unsigned long long)st->blocked,
 		      st->blocked == 1 ? "" : "s");
 	if (st->receiver_gone)
 		warnx("zrecv has gone (its end of the pipe closed): stopped");
-	if (st->interrupted || st->input_short) {
+	if (st->interrupted || st->input_short)
 		report_resume(st);
-		status = ZS_EXIT_FAIL;
-	}
-	return status;
+	return st->verdict;
 }
 
 /* Answers carry a share of the MAC (the source port, and what else the
@@ -531,7 +564,10 @@ static unsigned default_threads(void)
 int main(int argc, char **argv)
 {
 	signals_catch(on_signal, 0); /* first: a stop is never lost while setting up */
-	closeout_install();          /* runs last: stdout checked however main ends */
+	struct sigaction usr1;
+	sigaction(SIGINT, NULL, &usr1);
+	sigaction(SIGUSR1, &usr1, NULL);
+	closeout_install(); /* runs last: stdout checked however main ends */
 	struct sendscan_config cfg = {
 	    .default_port = -1, .in_fd = STDIN_FILENO, .mod = &probe_tcp_syn};
 	struct opts o = {.probes = 1, .sport_lo = 32768, .sport_hi = 61000, .rate = DEFAULT_RATE};
@@ -597,6 +633,8 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &t_start);
 	int rc = sendscan_run(&cfg, rs, report_bad, &st, &e);
 	clock_gettime(CLOCK_REALTIME, &t_end);
+	if (rc == SENDSCAN_NO_PATH && stop_requested)
+		stopped_before_sending(); /* waiting for a neighbour, say */
 	if (rc == SENDSCAN_NO_PATH)
 		errx(ZS_EXIT_USAGE, "%s", e.msg); /* nothing was sent */
 
@@ -607,13 +645,22 @@ int main(int argc, char **argv)
 		rawsend_close(&rs[i]);
 	}
 	int status = report(&o, &st, rc, &e, last_errno);
-	if (cfg.updates && fclose(cfg.updates) == EOF) {
-		warn("%s", o.updates_path);
+	/* the closes' own failures, each said once (a failure in the run
+	 * was said above) */
+	if (ostream_close(&out) < 0 && !st.write_failed && !st.receiver_gone &&
+	    ostream_errno(&out) != EPIPE) {
+		ostream_error(&out, &e);
+		warnx("%s", e.msg);
 		status = ZS_EXIT_FAIL;
 	}
-	if (b.metadata.f && zsend_metadata_write(b.metadata.f, &cfg, o.probe_args, &st,
-	                                         ts_seconds(&t_start), ts_seconds(&t_end)) < 0) {
-		warn("%s", o.metadata_path);
+	if (cfg.updates && outfile_close(&b.updates, &e) < 0 && st.write_failed != cfg.updates) {
+		warnx("%s", e.msg);
+		status = ZS_EXIT_FAIL;
+	}
+	if (b.metadata.f && (zsend_metadata_write(b.metadata.f, &cfg, o.probe_args, &st,
+	                                          ts_seconds(&t_start), ts_seconds(&t_end)),
+	                     outfile_close(&b.metadata, &e) < 0)) {
+		warnx("%s", e.msg);
 		status = ZS_EXIT_FAIL;
 	}
 	free(rs);

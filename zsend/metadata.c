@@ -64,6 +64,7 @@ int zsend_metadata_write(FILE *f, const struct sendscan_config *cfg, const char 
 	jsonw_bool(&w, "probed_beyond_consumed", st->beyond_consumed);
 	if (st->have_zgen)
 		jsonw_u64(&w, "resume", h->resume + st->consumed);
-	int rc = jsonw_end(&w);
-	return fclose(f) == EOF ? -1 : rc;
+	jsonw_u64(&w, "exit_status", (uint64_t)st->verdict);
+	jsonw_bool(&w, "input_short", st->input_short);
+	return jsonw_end(&w);
 }

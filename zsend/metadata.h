@@ -7,8 +7,8 @@
 
 #include "sendscan.h"
 
-/* Writes the object and closes f; start and end are CLOCK_REALTIME
- * seconds. Returns -1 if writing or closing failed. */
+/* Writes the object to f (the caller closes it); start and end are
+ * CLOCK_REALTIME seconds. Returns -1 if writing failed. */
 int zsend_metadata_write(FILE *f, const struct sendscan_config *cfg, const char *probe_args,
                          const struct sendscan_stats *st, double start, double end);
 

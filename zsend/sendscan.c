@@ -47,22 +47,25 @@ static void status_start(const struct sendscan_config *cfg)
 	                           .sources = cfg->sources,
 	                           .nsources = cfg->nsources,
 	                           .sources6 = cfg->sources6,
-	                           .nsources6 = cfg->nsources6};
+	                           .nsources6 = cfg->nsources6,
+	                           .pid = cfg->pid,
+	                           .pipe_dev = cfg->pipe_dev,
+	                           .pipe_ino = cfg->pipe_ino};
 	char buf[STATUS_RECORD_MAX];
 	status_format_start(buf, sizeof buf, &rec);
-	fputs(buf, cfg->status);
-	fflush(cfg->status);
+	fputs(buf, cfg->status->f);
+	ostream_flush(cfg->status);
 }
 
 static void status_line(const struct sendscan_config *cfg, const struct sendscan_stats *st,
                         const struct rawsend *rs, const char *type, double secs, double rate)
 {
 	if (cfg->updates) {
-		fprintf(cfg->updates,
+		fprintf(cfg->updates->f,
 		        "%s,%.3f,%" PRIu64 ",%.0f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 		        "\n",
 		        type, secs, rs->sent, rate, st->targets, st->blocked, st->bad, rs->failed);
-		fflush(cfg->updates);
+		ostream_flush(cfg->updates);
 	}
 	if (cfg->status) {
 		struct status_progress rec = {
@@ -77,6 +80,14 @@ static void status_line(const struct sendscan_config *cfg, const struct sendscan
 		    .progress = -1,
 		    .interrupted = st->interrupted,
 		    .consumed = st->consumed,
+		    .beyond = st->beyond_consumed,
+		    .input_short = st->input_short,
+		    .exit_status = st->verdict,
+		    .have_zgen = st->have_zgen,
+		    .seed = st->zgen.seed,
+		    .shards = st->zgen.shards,
+		    .shard = st->zgen.shard,
+		    .resume = st->zgen.resume + st->consumed,
 		};
 		/* probes sent over the probes the whole input will make, estimated
 		 * from the targets found in the part read so far */
@@ -88,8 +99,8 @@ static void status_line(const struct sendscan_config *cfg, const struct sendscan
 		}
 		char buf[STATUS_RECORD_MAX];
 		status_format_progress(buf, sizeof buf, &rec);
-		fputs(buf, cfg->status);
-		fflush(cfg->status);
+		fputs(buf, cfg->status->f);
+		ostream_flush(cfg->status);
 	}
 	if (cfg->human)
 		fprintf(stderr,
@@ -122,11 +133,35 @@ struct run {
 	int wake[2];
 };
 
+/* Whether an output has failed; the first failure stops the run at once
+ * (a second request's stop: nothing more is written). The status
+ * stream's reader going away (a broken pipe) is the receiver gone, one
+ * event, not a write error besides. */
+static bool outputs_failed(struct run *r)
+{
+	struct sendscan_config *cfg = r->cfg;
+	struct sendscan_stats *st = r->st;
+	if (st->write_failed || __atomic_load_n(&st->receiver_gone, __ATOMIC_SEQ_CST))
+		return true;
+	struct ostream *outs[] = {cfg->status, cfg->updates, cfg->dry};
+	for (int i = 0; i < 3; i++) {
+		if (!outs[i] || !ostream_failed(outs[i]))
+			continue;
+		if (outs[i] == cfg->status && ostream_errno(outs[i]) == EPIPE)
+			__atomic_store_n(&st->receiver_gone, true, __ATOMIC_SEQ_CST);
+		else
+			st->write_failed = outs[i];
+		*cfg->stop = 2;
+		return true;
+	}
+	return false;
+}
+
 /* A status record (and line) once a second. */
 static void report(struct run *r)
 {
 	uint64_t now = ratelimit_now_ns();
-	if (!r->begun || now < r->next_report)
+	if (outputs_failed(r) || !r->begun || now < r->next_report)
 		return;
 	senders_totals(r->snd, r->started, &r->sum);
 	status_line(r->cfg, r->st, &r->sum, "status", (double)(now - r->t0) / 1e9,
@@ -142,7 +177,7 @@ static void report(struct run *r)
 static void *watch_receiver(void *arg)
 {
 	struct run *r = arg;
-	struct pollfd p[2] = {{.fd = fileno(r->cfg->status), .events = 0},
+	struct pollfd p[2] = {{.fd = r->cfg->status->fd, .events = 0},
 	                      {.fd = r->wake[0], .events = POLLIN}};
 	while (poll(p, 2, -1) < 0 && errno == EINTR)
 		;
@@ -160,7 +195,7 @@ static void *watch_receiver(void *arg)
 static void start_watcher(struct run *r)
 {
 	struct stat st;
-	if (!r->cfg->status || fstat(fileno(r->cfg->status), &st) < 0 || !S_ISFIFO(st.st_mode) ||
+	if (!r->cfg->status || fstat(r->cfg->status->fd, &st) < 0 || !S_ISFIFO(st.st_mode) ||
 	    pipe2(r->wake, O_CLOEXEC) < 0)
 		return;
 	r->reader = pthread_self();
@@ -238,10 +273,12 @@ static int begin(struct run *r, const struct ipaddr *first, struct zerr *e)
 	r->t0 = ratelimit_now_ns();
 	r->next_report = r->t0 + 1000000000u;
 	status_start(cfg);
-	if (cfg->updates)
+	if (cfg->updates) { /* at once: a reader sees the scan has begun */
 		fputs("type,time,sent,rate,targets,blocked,bad_lines,send_failures\n",
-		      cfg->updates);
-	return 0;
+		      cfg->updates->f);
+		ostream_flush(cfg->updates);
+	}
+	return outputs_failed(r) ? -1 : 0;
 }
 
 /* Hands the job being filled to the senders, retrying while they are busy
@@ -311,7 +348,8 @@ static int queue_target(struct run *r, struct ipaddr daddr, int port)
 }
 
 /* Reads target lines to the end of input or a stop, queueing the allowed
- * targets for the senders; the first of them begins the sending. */
+ * targets for the senders; the first of them begins the sending. A line
+ * over SENDSCAN_MAX_LINE is a bad line, never held whole. */
 static int read_targets(struct run *r, struct linereader *lr, struct zerr *e)
 {
 	struct sendscan_config *cfg = r->cfg;
@@ -320,7 +358,17 @@ static int read_targets(struct run *r, struct linereader *lr, struct zerr *e)
 	size_t len;
 	unsigned long first;
 	int got = 0, rc = 0;
+	char why_long[64];
+	snprintf(why_long, sizeof why_long, "a line longer than %d bytes:", SENDSCAN_MAX_LINE);
 	while (rc == 0 && !*cfg->stop && (got = linereader_chunk(lr, &p, &len, &first)) > 0) {
+		if (got == LINEREADER_LONG) {
+			st->lines++;
+			st->records++;
+			st->bad++;
+			r->bad(first, why_long, p, len);
+			linereader_count(lr, 1);
+			continue;
+		}
 		const char *end = p + len;
 		unsigned long n = 0;
 		st->input_read += len;
@@ -328,11 +376,14 @@ static int read_targets(struct run *r, struct linereader *lr, struct zerr *e)
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			struct ipaddr daddr;
 			int port;
-			const char *why = NULL;
+			const char *why = why_long;
 			st->lines++;
 			enum targetline_status ts =
-			    take_line(cfg, st, p, (size_t)(nl - p),
-			              nl + 1 == end && lr->supplied_newline, &daddr, &port, &why);
+			    nl - p > SENDSCAN_MAX_LINE
+			        ? TL_BAD
+			        : take_line(cfg, st, p, (size_t)(nl - p),
+			                    nl + 1 == end && lr->supplied_newline, &daddr, &port,
+			                    &why);
 			if (ts != TL_SKIP)
 				st->records++;
 			if (ts == TL_BAD) {
@@ -391,6 +442,8 @@ int sendscan_run(struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_f
 		return zerr_set(e, "out of memory");
 	}
 	lr.stop = cfg->stop;
+	lr.max_line = SENDSCAN_MAX_LINE;
+	lr.skip_long = true;
 	queue_init(&r.q);
 	struct stat in;
 	if (fstat(cfg->in_fd, &in) == 0 && S_ISREG(in.st_mode)) /* progress is known */
@@ -400,22 +453,26 @@ int sendscan_run(struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_f
 	if (!r.begun && rc == 0)
 		rc = begin(&r, NULL, e); /* no target: a start record all the same */
 	finish_senders(&r);
-	bool gone = __atomic_load_n(&st->receiver_gone, __ATOMIC_SEQ_CST);
 	st->consumed = senders_settle(cfg, r.snd, r.started, &st->beyond_consumed);
 	if (!r.started)
 		st->consumed = st->records; /* nothing was to be sent */
 	senders_totals(r.snd, r.started, &r.sum);
-	if (rs[0].dry && ferror(rs[0].dry) && rc == 0)
-		rc = zerr_set(e, "write error in dry run");
+	outputs_failed(&r);
 	st->interrupted = *cfg->stop != 0;
 	st->input_short =
 	    !st->interrupted && rc == 0 && st->have_zgen && st->records < st->zgen.targets;
 	st->probes = r.sum.sent;
 	st->failed = r.sum.failed;
+	bool gone = __atomic_load_n(&st->receiver_gone, __ATOMIC_SEQ_CST);
+	st->verdict = rc < 0 || st->bad || st->failed || st->write_failed || gone ? ZS_EXIT_FAIL
+	              : st->interrupted || st->input_short ? ZS_EXIT_INCOMPLETE
+	                                                   : ZS_EXIT_OK;
 	double secs = r.t0 ? (double)(ratelimit_now_ns() - r.t0) / 1e9 : 0;
-	if (rc != SENDSCAN_NO_PATH && !gone)
+	if (rc != SENDSCAN_NO_PATH && !gone && !st->write_failed) {
 		status_line(cfg, st, &r.sum, "done", secs,
 		            secs > 0 ? (double)r.sum.sent / secs : 0);
+		outputs_failed(&r);
+	}
 	stop_watcher(&r);
 	for (unsigned i = 0; i < r.started; i++)
 		free(r.snd[i].cur);

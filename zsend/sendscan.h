@@ -18,9 +18,12 @@
 #include "core/zgenheader.h"
 #include "net/rawsend.h"
 #include "probe/probe.h"
+#include "util/ostream.h"
 #include "util/zerr.h"
 
 #define SENDSCAN_MAX_SOURCES 256
+/* the longest target line taken, as for list files */
+#define SENDSCAN_MAX_LINE 4096
 
 struct sendscan_config;
 
@@ -43,11 +46,18 @@ struct sendscan_config {
 	double rate;      /* packets/s, 0 = unlimited */
 	const char *ifname;
 	int in_fd;
-	FILE *status;                /* JSON lines, or NULL */
-	FILE *updates;               /* --status-updates: CSV, one row a second, or NULL */
-	bool human;                  /* a status line on stderr every second */
-	volatile sig_atomic_t *stop; /* >0: end early (signals); >1: and skip settling */
-	unsigned threads;            /* sender threads, each with a socket in rs[] */
+	struct ostream *status;  /* JSON lines, or NULL */
+	struct ostream *updates; /* --status-updates: CSV, one row a second, or NULL */
+	struct ostream *dry;     /* a dry run's frames, which the senders write, or NULL */
+	/* the status stream's writer and pipe, for the start record (see
+	 * core/status.h): its reader asks this pid to stop */
+	long pid;
+	uint64_t pipe_dev, pipe_ino;
+	bool human; /* a status line on stderr every second */
+	/* >0: end early (a stop request); >1: and skip settling (a second
+	 * request, the receiver gone, a failed write) */
+	volatile sig_atomic_t *stop;
+	unsigned threads; /* sender threads, each with a socket in rs[] */
 	sendscan_begin_fn begin;
 	void *begin_ctx;
 };
@@ -68,6 +78,14 @@ struct sendscan_stats {
 	struct zgen_header zgen;
 	bool input_short; /* the input ended before the targets its header announced */
 	bool interrupted;
+	/* the output whose write failed first (not the status stream's
+	 * reader going: receiver_gone), or NULL */
+	const struct ostream *write_failed;
+	/* the run's exit status, as the done record gives it: ZS_EXIT_OK,
+	 * ZS_EXIT_FAIL (an error, bad lines, send failures, a write error,
+	 * the receiver gone) or ZS_EXIT_INCOMPLETE (stopped early or cut
+	 * short, every target of the first `consumed` records probed) */
+	int verdict;
 };
 
 typedef void (*sendscan_bad_fn)(unsigned long lineno, const char *why, const char *line,

@@ -40,6 +40,10 @@ size_t status_format_start(char *buf, size_t size, const struct status_start *s)
 	               "\"key_fingerprint\":\"%s\",",
 	               type_names[STATUS_START], s->module, s->interface, s->rate, s->probes,
 	               s->sport_first, s->sport_count, s->key_fingerprint);
+	if (s->pid > 0)
+		n = put(buf, size, n,
+		        "\"pid\":%ld,\"pipe_dev\":%" PRIu64 ",\"pipe_ino\":%" PRIu64 ",", s->pid,
+		        s->pipe_dev, s->pipe_ino);
 	if (s->module_args && s->module_args[0])
 		n = put(buf, size, n, "\"module_args\":\"%s\",", s->module_args);
 	n = put(buf, size, n, "\"sources\":[");
@@ -63,8 +67,16 @@ size_t status_format_progress(char *buf, size_t size, const struct status_progre
 	        ",\"bad_lines\":%" PRIu64 "%s%s",
 	        type_names[p->type], p->time, p->sent, p->send_failures, p->rate, p->targets,
 	        p->blocked, p->bad_lines, progress, p->interrupted ? ",\"interrupted\":true" : "");
-	if (p->type == STATUS_DONE)
-		n = put(buf, size, n, ",\"consumed\":%" PRIu64, p->consumed);
+	if (p->type == STATUS_DONE) {
+		n = put(buf, size, n, ",\"consumed\":%" PRIu64 ",\"exit\":%d%s%s", p->consumed,
+		        p->exit_status, p->beyond ? ",\"probed_beyond_consumed\":true" : "",
+		        p->input_short ? ",\"input_short\":true" : "");
+		if (p->have_zgen)
+			n = put(buf, size, n,
+			        ",\"seed\":%" PRIu64 ",\"shards\":%" PRIu64 ",\"shard\":%" PRIu64
+			        ",\"resume\":%" PRIu64,
+			        p->seed, p->shards, p->shard, p->resume);
+	}
 	return put(buf, size, n, "}\n");
 }
 
@@ -75,6 +87,25 @@ static long json_num(const char *rec, const char *key)
 	snprintf(pat, sizeof pat, "\"%s\":", key);
 	const char *p = strstr(rec, pat);
 	return p ? strtol(p + strlen(pat), NULL, 10) : -1;
+}
+
+/* The unsigned 64-bit number after "key": into *v; false if absent. */
+static bool json_u64(const char *rec, const char *key, uint64_t *v)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *p = strstr(rec, pat);
+	if (!p || !(p[strlen(pat)] >= '0' && p[strlen(pat)] <= '9'))
+		return false;
+	*v = strtoull(p + strlen(pat), NULL, 10);
+	return true;
+}
+
+static bool json_true(const char *rec, const char *key)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":true", key);
+	return strstr(rec, pat) != NULL;
 }
 
 /* The string after "key": into buf, or "". */
@@ -106,7 +137,10 @@ void status_parse(const char *line, struct status_record *r)
 	                            .probes = -1,
 	                            .sent = -1,
 	                            .rate = -1,
-	                            .progress = -1};
+	                            .progress = -1,
+	                            .pid = -1,
+	                            .exit_status = -1,
+	                            .consumed = -1};
 	if (has_type(line, STATUS_START)) {
 		r->type = STATUS_START;
 		json_str(line, "module", r->module, sizeof r->module);
@@ -115,6 +149,9 @@ void status_parse(const char *line, struct status_record *r)
 		r->sport_first = json_num(line, "sport_first");
 		r->sport_count = json_num(line, "sport_count");
 		r->probes = json_num(line, "probes");
+		r->pid = json_num(line, "pid");
+		json_u64(line, "pipe_dev", &r->pipe_dev);
+		json_u64(line, "pipe_ino", &r->pipe_ino);
 		return;
 	}
 	if (has_type(line, STATUS_DONE))
@@ -128,6 +165,15 @@ void status_parse(const char *line, struct status_record *r)
 	const char *pr = strstr(line, "\"progress\":");
 	if (pr)
 		r->progress = strtod(pr + 11, NULL);
+	r->interrupted = json_true(line, "interrupted");
+	if (r->type != STATUS_DONE)
+		return;
+	r->exit_status = json_num(line, "exit");
+	r->consumed = json_num(line, "consumed");
+	r->beyond = json_true(line, "probed_beyond_consumed");
+	r->input_short = json_true(line, "input_short");
+	r->have_zgen = json_u64(line, "seed", &r->seed) && json_u64(line, "shards", &r->shards) &&
+	               json_u64(line, "shard", &r->shard) && json_u64(line, "resume", &r->resume);
 }
 
 int status_read(struct status_reader *r, int fd,

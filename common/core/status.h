@@ -5,7 +5,10 @@
  *           and source addresses;
  *   status  once a second: probes sent, the rate, the input's counts and
  *           how far through it zsend is;
- *   done    the same, once, at the end, with the input records consumed.
+ *   done    the same, once, at the end, with the input records consumed,
+ *           zsend's verdict on the run (its exit status: a scan stopped
+ *           early or cut short is 3, a failed one 1) and where a resume
+ *           starts.
  * The writer and the reader are both here, so the two sides cannot drift
  * apart; the formats are plain text, so a script can stand in for either. */
 #ifndef ZSCAN_CORE_STATUS_H
@@ -38,6 +41,11 @@ struct status_start {
 	unsigned nsources;
 	const struct ipaddr *sources6; /* known when the record is written */
 	unsigned nsources6;
+	/* who writes, so that the reader can ask it to stop and settle:
+	 * zsend's pid and the pipe it writes to (its standard output's
+	 * device and inode; 0 when it is not a pipe) */
+	long pid;
+	uint64_t pipe_dev, pipe_ino;
 };
 
 /* A status or done record, as zsend writes it. */
@@ -49,7 +57,13 @@ struct status_progress {
 	uint64_t targets, blocked, bad_lines;
 	double progress; /* of the input, 0..1; < 0: unknown */
 	bool interrupted;
-	uint64_t consumed; /* done: input records done (see sendscan.h) */
+	/* done: */
+	uint64_t consumed; /* input records done (see sendscan.h) */
+	bool beyond;       /* some targets after them were probed too */
+	bool input_short;  /* the input ended before its zgen header's count */
+	int exit_status;   /* zsend's: 0, 1 (failed) or 3 (stopped early) */
+	bool have_zgen;    /* the zgen header's scan, for the resume command */
+	uint64_t seed, shards, shard, resume;
 };
 
 /* Formats a record, newline included, into buf (STATUS_RECORD_MAX bytes
@@ -64,9 +78,15 @@ struct status_record {
 	/* start */
 	char module[32], key_fingerprint[32], module_args[64];
 	long sport_first, sport_count, probes;
+	long pid;                    /* -1: absent */
+	uint64_t pipe_dev, pipe_ino; /* 0: absent */
 	/* status and done */
 	long sent, rate;
 	double progress; /* < 0: absent */
+	/* done */
+	long exit_status, consumed; /* -1: absent */
+	bool interrupted, input_short, beyond, have_zgen;
+	uint64_t seed, shards, shard, resume;
 };
 
 /* Reads one record (a NUL-terminated line without its newline). */

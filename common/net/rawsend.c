@@ -57,7 +57,9 @@ static int flush_dry(struct rawsend *rs)
 	}
 	rs->sent += rs->n;
 	rs->n = 0;
-	return ferror(rs->dry) ? -1 : 0;
+	/* a batch is out once it is written: frames of targets that trickle
+	 * in show as they come, and a failed write is seen at once */
+	return fflush(rs->dry) == EOF || ferror(rs->dry) ? -1 : 0;
 }
 
 int rawsend_flush(struct rawsend *rs)

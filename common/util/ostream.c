@@ -9,13 +9,21 @@
 
 #include "util/outbuf.h"
 
+/* Keeps the first error. */
+static void fail(struct ostream *o, int err)
+{
+	int none = 0;
+	__atomic_compare_exchange_n(&o->err, &none, err ? err : EIO, false, __ATOMIC_RELEASE,
+	                            __ATOMIC_RELAXED);
+}
+
 static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 {
 	struct ostream *o = cookie;
-	if (o->err)
+	if (ostream_failed(o))
 		return -1; /* after a loss, a later write would leave a hole */
 	if (write_full(o->fd, buf, n) < 0) {
-		o->err = errno ? errno : EIO;
+		fail(o, errno);
 		return -1;
 	}
 	return (ssize_t)n;
@@ -24,10 +32,10 @@ static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 static int cookie_close(void *cookie)
 {
 	struct ostream *o = cookie;
-	if (o->fd >= 0 && close(o->fd) < 0 && !o->err)
-		o->err = errno;
+	if (o->fd >= 0 && close(o->fd) < 0)
+		fail(o, errno);
 	o->fd = -1;
-	return o->err ? -1 : 0;
+	return ostream_failed(o) ? -1 : 0;
 }
 
 int ostream_open(struct ostream *o, int fd, const char *name, size_t bufsize)
@@ -48,22 +56,28 @@ int ostream_open(struct ostream *o, int fd, const char *name, size_t bufsize)
 
 int ostream_flush(struct ostream *o)
 {
-	if (fflush(o->f) == EOF && !o->err)
-		o->err = errno ? errno : EIO;
-	return o->err ? -1 : 0;
+	if (fflush(o->f) == EOF)
+		fail(o, errno);
+	return ostream_failed(o) ? -1 : 0;
 }
 
 int ostream_close(struct ostream *o)
 {
 	if (!o->f)
-		return o->err ? -1 : 0;
+		return ostream_failed(o) ? -1 : 0;
 	ostream_flush(o);
 	fclose(o->f);
 	o->f = NULL;
-	return o->err ? -1 : 0;
+	return ostream_failed(o) ? -1 : 0;
+}
+
+int ostream_errno(const struct ostream *o)
+{
+	return __atomic_load_n(&o->err, __ATOMIC_ACQUIRE);
 }
 
 int ostream_error(const struct ostream *o, struct zerr *e)
 {
-	return zerr_set(e, "%s: write error: %s", o->name, strerror(o->err ? o->err : EIO));
+	int err = ostream_errno(o);
+	return zerr_set(e, "%s: write error: %s", o->name, strerror(err ? err : EIO));
 }

@@ -16,7 +16,9 @@ struct ostream {
 	FILE *f;          /* write with stdio */
 	int fd;           /* closed by ostream_close */
 	const char *name; /* in messages: the path, or "stdout" */
-	int err;          /* errno of the first failed write or close; 0 none */
+	/* errno of the first failed write or close; 0 none. Read and set
+	 * atomically: one thread may write while another checks. */
+	int err;
 };
 
 /* A stream over fd with a buffer of bufsize bytes (0: stdio's). -1 with
@@ -32,8 +34,11 @@ int ostream_close(struct ostream *o);
 
 static inline bool ostream_failed(const struct ostream *o)
 {
-	return o->err != 0;
+	return __atomic_load_n(&o->err, __ATOMIC_ACQUIRE) != 0;
 }
+
+/* The first failure's errno, or 0. */
+int ostream_errno(const struct ostream *o);
 
 /* "NAME: write error: why" into e; returns -1. */
 int ostream_error(const struct ostream *o, struct zerr *e);

@@ -83,6 +83,7 @@ struct harness harness_state;
 	X(ratelimit_catches_up_without_bursts)                                                     \
 	X(ratelimit_batches_keep_the_rate)                                                         \
 	X(ratelimit_shared_schedule_in_order)                                                      \
+	X(verdict_says_whether_the_scan_is_whole)                                                   \
 	X(status_records_read_back)                                                                \
 	X(status_reader_takes_records_in_pieces)                                                   \
 	X(zgen_header_reads_back)                                                                  \

@@ -2,6 +2,7 @@
  * that lives beside its writer: zsend's status records (also through a
  * pipe in pieces) and zgen's header line. */
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,6 +36,14 @@ void test_status_records_read_back(void)
 	CHECK(r.type == STATUS_START && strcmp(r.module, "tcp_ack") == 0 &&
 	      strcmp(r.key_fingerprint, "0123456789abcdef") == 0);
 	CHECK(r.sport_first == 40000 && r.sport_count == 11 && r.probes == 3);
+	CHECK(r.pid == -1 && r.pipe_ino == 0); /* not a pipe's writer */
+	s.pid = 4242;
+	s.pipe_dev = 14;
+	s.pipe_ino = 1234567890123ull;
+	n = status_format_start(buf, sizeof buf, &s);
+	buf[n - 1] = '\0';
+	status_parse(buf, &r);
+	CHECK(r.pid == 4242 && r.pipe_dev == 14 && r.pipe_ino == 1234567890123ull);
 
 	struct status_progress p = {.type = STATUS_DONE,
 	                            .time = 1.5,
@@ -44,10 +53,28 @@ void test_status_records_read_back(void)
 	                            .progress = 0.25,
 	                            .consumed = 77};
 	n = status_format_progress(buf, sizeof buf, &p);
-	CHECK(strstr(buf, "\"consumed\":77}\n") && strstr(buf, "\"progress\":0.2500"));
+	CHECK(strstr(buf, "\"consumed\":77,\"exit\":0}\n") && strstr(buf, "\"progress\":0.2500"));
 	buf[n - 1] = '\0';
 	status_parse(buf, &r);
 	CHECK(r.type == STATUS_DONE && r.sent == 1234 && r.rate == 987 && r.progress == 0.25);
+	CHECK(r.exit_status == 0 && r.consumed == 77 && !r.interrupted && !r.beyond &&
+	      !r.input_short && !r.have_zgen);
+	/* a run stopped early: its verdict and where a resume starts, with
+	 * 64-bit seeds whole */
+	p.interrupted = p.beyond = p.input_short = p.have_zgen = true;
+	p.exit_status = 3;
+	p.seed = UINT64_MAX - 1;
+	p.shards = 4;
+	p.shard = 3;
+	p.resume = 5000000000ull;
+	n = status_format_progress(buf, sizeof buf, &p);
+	buf[n - 1] = '\0';
+	status_parse(buf, &r);
+	CHECK(r.exit_status == 3 && r.interrupted && r.beyond && r.input_short && r.have_zgen);
+	CHECK(r.seed == UINT64_MAX - 1 && r.shards == 4 && r.shard == 3 &&
+	      r.resume == 5000000000ull);
+	p.interrupted = p.beyond = p.input_short = p.have_zgen = false;
+	p.exit_status = 0;
 	p.type = STATUS_STATUS;
 	p.progress = -1; /* unknown: not written */
 	status_format_progress(buf, sizeof buf, &p);
