@@ -210,7 +210,7 @@ static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *
 	struct frame fr;
 	struct record rec = {0};
 	enum probe_verdict v = PROBE_NOT_OURS;
-	enum frame_kind kind = frame_ip(rs->linktype, frame, h->caplen, &fr);
+	enum frame_kind kind = frame_ip_captured(rs->linktype, frame, h->caplen, h->len, &fr);
 	if (kind != FRAME_IPV4 && kind != FRAME_IPV6)
 		rs->st.not_ip++;
 	else if (kind == FRAME_IPV4 ? ipv4_later_fragment(fr.ip, fr.len)

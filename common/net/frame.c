@@ -19,12 +19,15 @@ bool frame_linktype_known(int linktype)
 	return false;
 }
 
-/* The IP packet at ip (len bytes captured), of the version its link layer
- * names (0: a raw link, whose packets say it). The kernel drops a packet
- * whose lengths claim more than it received, and reads a shorter one as
- * ending there (the rest is the link's padding): the same here, so that no
- * module sees bytes the sender did not put in the packet. */
-static enum frame_kind ip_packet(const uint8_t *ip, size_t len, int version, struct frame *out)
+/* The IP packet at ip (len bytes captured of wire bytes received), of the
+ * version its link layer names (0: a raw link, whose packets say it). The
+ * kernel drops a packet whose lengths claim more than it received, and
+ * reads a shorter one as ending there (the rest is the link's padding):
+ * the same here, so that no module sees bytes the sender did not put in
+ * the packet. A capture's snap length may keep fewer bytes than came:
+ * then the packet is what was kept. */
+static enum frame_kind ip_packet(const uint8_t *ip, size_t len, size_t wire, int version,
+                                 struct frame *out)
 {
 	if (len < 1)
 		return version ? FRAME_BAD_IP : FRAME_SHORT;
@@ -44,25 +47,33 @@ static enum frame_kind ip_packet(const uint8_t *ip, size_t len, int version, str
 			return FRAME_BAD_IP;
 		total = 40 + (size_t)rd16(ip + 4);
 	}
-	if (total > len)
+	if (total > wire)
 		return FRAME_BAD_IP;
 	out->ip = ip;
-	out->len = total;
+	out->len = total < len ? total : len;
 	return v == 4 ? FRAME_IPV4 : FRAME_IPV6;
 }
 
 enum frame_kind frame_ip(int linktype, const uint8_t *f, size_t caplen, struct frame *out)
 {
+	return frame_ip_captured(linktype, f, caplen, caplen, out);
+}
+
+enum frame_kind frame_ip_captured(int linktype, const uint8_t *f, size_t caplen, size_t wirelen,
+                                  struct frame *out)
+{
+	if (wirelen < caplen)
+		wirelen = caplen;
 	/* where the link header holds the protocol type, and where it ends */
 	size_t type_at, end;
 	*out = (struct frame){0};
 	switch (linktype) {
 	case DLT_RAW:
-		return ip_packet(f, caplen, 0, out);
+		return ip_packet(f, caplen, wirelen, 0, out);
 	case DLT_IPV4:
-		return ip_packet(f, caplen, 4, out);
+		return ip_packet(f, caplen, wirelen, 4, out);
 	case DLT_IPV6:
-		return ip_packet(f, caplen, 6, out);
+		return ip_packet(f, caplen, wirelen, 6, out);
 	case DLT_EN10MB:
 		type_at = 12, end = 14;
 		break;
@@ -88,8 +99,8 @@ enum frame_kind frame_ip(int linktype, const uint8_t *f, size_t caplen, struct f
 		out->vlans++;
 	}
 	if (type == 0x0800)
-		return ip_packet(f + end, caplen - end, 4, out);
+		return ip_packet(f + end, caplen - end, wirelen - end, 4, out);
 	if (type == 0x86dd)
-		return ip_packet(f + end, caplen - end, 6, out);
+		return ip_packet(f + end, caplen - end, wirelen - end, 6, out);
 	return FRAME_OTHER;
 }

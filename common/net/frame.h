@@ -33,10 +33,16 @@ struct frame {
 	unsigned vlans;    /* tags passed over */
 };
 
-/* The IP packet in a frame of caplen bytes. Its length fields must fit in
- * the captured bytes: a frame cut short by the capture's snap length is
- * refused like one whose header lies. */
+/* The IP packet in a frame of caplen bytes, all that came. Its length
+ * fields must fit in them. */
 enum frame_kind frame_ip(int linktype, const uint8_t *f, size_t caplen, struct frame *out);
+
+/* The same for a frame of wirelen bytes of which a capture kept caplen
+ * (its snap length): the length fields must fit in what came, and the
+ * packet is what was kept of it (out->len at most what was captured, so a
+ * module reads only captured bytes and finds a payload cut short). */
+enum frame_kind frame_ip_captured(int linktype, const uint8_t *f, size_t caplen, size_t wirelen,
+                                  struct frame *out);
 
 /* A fragment other than the first: no transport header to read. */
 static inline bool ipv4_later_fragment(const uint8_t *ip, size_t len)

@@ -89,6 +89,7 @@ struct harness harness_state;
 	X(zgen_header_reads_back)                                                                  \
 	X(probe_every_module_of_the_table)                                                         \
 	X(probe_lengths_checked_against_capture)                                                   \
+	X(frame_ip_snap_length_keeps_what_came)                                                     \
 	X(frame_ip_reads_every_link_type)                                                          \
 	X(icmp_echo_time_rtt_only_for_replies)                                                     \
 	X(fields_schema_and_selection)                                                             \

@@ -136,3 +136,32 @@ void test_frame_ip_reads_every_link_type(void)
 	memcpy(f + h, syn[1], plen[1]);
 	CHECK(frame_at(DLT_LINUX_SLL2, f, h + plen[1], &off, &len) != FRAME_IPV4);
 }
+
+void test_frame_ip_snap_length_keeps_what_came(void);
+
+/* A capture that kept fewer bytes than came (its snap length): the IP
+ * lengths are checked against what came, and the packet is what was kept;
+ * a length past what came is still refused. */
+void test_frame_ip_snap_length_keeps_what_came(void)
+{
+	uint8_t f[14 + 1500] = {0};
+	f[12] = 0x08; /* IPv4 */
+	uint8_t *ip = f + 14;
+	ip[0] = 0x45;
+	wr16(ip + 2, 1500); /* a 1500-byte packet, 96 bytes of it kept */
+	struct frame fr;
+	CHECK(frame_ip_captured(DLT_EN10MB, f, 110, 14 + 1500, &fr) == FRAME_IPV4 && fr.ip == ip &&
+	      fr.len == 96);
+	CHECK(frame_ip(DLT_EN10MB, f, 110, &fr) == FRAME_BAD_IP); /* all that came */
+	CHECK(frame_ip_captured(DLT_EN10MB, f, 110, 14 + 1499, &fr) == FRAME_BAD_IP);
+	/* IPv6: payload length 1460 */
+	f[12] = 0x86, f[13] = 0xdd;
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	wr16(ip + 4, 1460);
+	CHECK(frame_ip_captured(DLT_EN10MB, f, 200, 14 + 1500, &fr) == FRAME_IPV6 && fr.len == 186);
+	CHECK(frame_ip_captured(DLT_EN10MB, f, 200, 14 + 1499, &fr) == FRAME_BAD_IP);
+	/* padding after a short packet, all captured: the packet alone */
+	wr16(ip + 4, 20);
+	CHECK(frame_ip_captured(DLT_EN10MB, f, 200, 200, &fr) == FRAME_IPV6 && fr.len == 60);
+}
