@@ -11,6 +11,7 @@
 #include "tool/closeout.h"
 #include "tool/badline.h"
 #include "tool/cli.h"
+#include "tool/signals.h"
 #include "resultfilter.h"
 #include "tool/version.h"
 
@@ -69,9 +70,17 @@ static const struct option longopts[] = {
 
 static struct badline bad_lines;
 
-static void report_bad(unsigned long lineno, const char *why, const char *line, size_t len)
+/* A bad line, or a CSV record over several lines, named by its range. */
+static void report_bad(unsigned long first, unsigned long last, const char *why, const char *line,
+                       size_t len)
 {
-	badline_report(&bad_lines, lineno, why, line, len, 80);
+	if (first == last) {
+		badline_report(&bad_lines, first, why, line, len, 80);
+	} else if (bad_lines.named++ < BADLINE_NAMED) {
+		char shown[4 * 80 + 4];
+		escape_bytes(shown, sizeof shown, line, len > 80 ? 80 : len);
+		warnx("stdin:%lu-%lu: %s '%s'", first, last, why, shown);
+	}
 }
 
 /* A first SIGINT is ignored when stdin is a pipe: in a pipeline Ctrl-C
@@ -91,6 +100,13 @@ static void on_signal(int sig)
 int main(int argc, char **argv)
 {
 	closeout_install(); /* runs last: stdout checked however main ends */
+	/* from the first instant, so that no signal finds the default action
+	 * (an exit with no word); a closed output is then a write error */
+	struct stat in;
+	if (fstat(STDIN_FILENO, &in) == 0 && (S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode)))
+		first_interrupt_ignored = 1; /* upstream stages end the stream */
+	/* no SA_RESTART: a read blocked on an idle pipe must see a stop */
+	signals_catch(on_signal, 0);
 	struct resultfilter_config cfg = {.in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO};
 	int quiet = 0, ch;
 	opterr = 0; /* cli_bad_option says it in one line */
@@ -143,14 +159,6 @@ int main(int argc, char **argv)
 		errx(2, "unexpected argument '%s': results come on stdin", cli_shown(argv[optind]));
 	if (cfg.all && cfg.where)
 		errx(2, "-a and --where exclude each other");
-	struct stat in;
-	if (fstat(STDIN_FILENO, &in) == 0 && (S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode)))
-		first_interrupt_ignored = 1; /* upstream stages end the stream */
-	/* no SA_RESTART: a read blocked on an idle pipe must see a stop */
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	cfg.stop = &stop_requested;
 	struct resultfilter_stats st = {0};
 	struct zerr e;
@@ -159,11 +167,11 @@ int main(int argc, char **argv)
 		errx(2, "%s", e.msg);
 	if (rc < 0)
 		errx(1, "%s", e.msg);
-	if (st.bad) {
-		if (!quiet)
-			warnx("%llu bad line%s skipped (of %llu)", (unsigned long long)st.bad,
-			      st.bad == 1 ? "" : "s", (unsigned long long)st.rows);
-		return 1;
-	}
-	return st.interrupted ? 1 : 0;
+	if (st.where_unseen)
+		warnx("%s", e.msg);
+	if (st.bad && !quiet)
+		warnx("%llu bad line%s skipped (of %llu)", (unsigned long long)st.bad,
+		      st.bad == 1 ? "" : "s", (unsigned long long)st.rows);
+	/* a signal: 1, not ZS_EXIT_INCOMPLETE, since no option resumes zfilter */
+	return st.bad || st.where_unseen || st.interrupted ? 1 : 0;
 }

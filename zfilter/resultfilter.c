@@ -59,6 +59,10 @@ struct seen {
 	struct strset set;             /* or any other key's */
 	uint64_t unique;               /* rows printed */
 	struct outbuf out;
+	/* the errno of the output's first failure: nothing is written after
+	 * it, since a later write that succeeds (space freed on a full disk)
+	 * would leave a hole in the output */
+	int werr;
 };
 
 /* Per needed name: its column (CSV), or its last position (JSON, where
@@ -84,6 +88,8 @@ struct run {
 	/* the same names, and --where's, with their lengths */
 	struct fspan keys_s[RESULTFILTER_MAX_KEYS], outn_s[MAX_COLS],
 	    where_s[FILTEREXPR_MAX_FIELDS];
+	uint64_t keys_bit[RESULTFILTER_MAX_KEYS], outn_bit[MAX_COLS], /* their rowsplit_name_bit */
+	    where_bit[FILTEREXPR_MAX_FIELDS];
 	bool out_all; /* -f '*': every column of the input */
 	enum { UNKNOWN, CSV, JSON } fmt;
 	/* JSON lines to CSV or text with -f '*': the columns are the first
@@ -92,6 +98,8 @@ struct run {
 	bool bound;        /* the columns are known: the CSV header, or the first good JSON line */
 	struct row header; /* CSV, or JSON with map: the column names (in name[]) */
 	char *header_copy;
+	size_t header_len;           /* CSV: the header row's bytes, at header_copy */
+	unsigned long header_lineno; /* CSV: its line */
 	int ncols;
 	/* the output's columns, when they are fixed (all but JSON to JSON
 	 * with -f '*'): their kind in the schema (-1: not in it), and for
@@ -126,7 +134,17 @@ struct run {
 	bool whole;              /* every batch keeps its lines (see go_whole) */
 	bool have_header;        /* CSV: the header row is read */
 	struct csv_scan pending; /* CSV: a record given back to the reader */
-	uint64_t *touched;       /* pages of the bitmap this thread has faulted in */
+	size_t max_line;         /* the bounds of a line and a quoted record */
+	unsigned long max_record_lines;
+	char bound_note[96]; /* why such a record ends: its bounds */
+	/* of that record: its bytes searched for newlines, and the newlines */
+	size_t rec_counted;
+	unsigned long rec_newlines;
+	/* JSON: the --where fields some row had (bit k: field k), and whether
+	 * any row fitted */
+	uint64_t where_seen, where_all;
+	bool fitted;
+	uint64_t *touched; /* pages of the bitmap this thread has faulted in */
 
 	struct seen seen;
 	struct seqwait pub, done;
@@ -168,39 +186,83 @@ struct batch {
 
 _Static_assert(KEY_MAX <= BATCH_KEY_BYTES, "any key fits an empty batch");
 
-/* Column of name in r's names, trying hint first (JSON lines of one
- * writer list their names in the same order). */
-static int find_col(const struct row *names, struct fspan name, int hint)
+/* Column of name in r's names: the last, when a name appears twice (as
+ * Python's json and jq read an object); trying hint first when the name
+ * (whose rowsplit_name_bit is bit) appears at most once: JSON lines of one
+ * writer list their names in the same order. */
+static int find_col(const struct row *names, struct fspan name, uint64_t bit, int hint)
 {
-	if (hint >= 0 && hint < names->n && span_eq(names->name[hint], name))
+	if (!(names->names_twice & bit) && hint >= 0 && hint < names->n &&
+	    span_eq(names->name[hint], name))
 		return hint;
-	for (int c = 0; c < names->n; c++)
+	for (int c = names->n - 1; c >= 0; c--)
 		if (span_eq(names->name[c], name))
 			return c;
 	return -1;
 }
 
-/* Checks that the input has every field the options name; for CSV the
- * header row, for JSON the first good line. */
+/* Whether the CSV header row looks like a row of results (a field that is
+ * an address or a number): then the input probably has no header. */
+static bool header_looks_like_data(const struct run *ru)
+{
+	for (int c = 0; c < ru->header.n; c++) {
+		struct fspan v = ru->header.v[c];
+		uint32_t a;
+		struct ipaddr a6;
+		bool digits = v.n > 0;
+		for (size_t i = 0; i < v.n; i++)
+			digits &= v.p[i] >= '0' && v.p[i] <= '9';
+		if (digits || addr_parse(v.p, v.n, &a) == ADDR_OK ||
+		    (memchr(v.p, ':', v.n) && ipaddr_parse(v.p, v.n, &a6) == 0))
+			return true;
+	}
+	return false;
+}
+
+/* A column the options need is not in the CSV header row. When an option
+ * named it, the option is to blame (-f's when the key is -f's); when none
+ * did (the key saddr, the filter success = 1), the header row is shown,
+ * since the likely fault is that there is none. */
+static int no_column(struct run *ru, const char *opt, const char *name, const char *dflt_hint,
+                     struct zerr *e)
+{
+	char shown[4 * 60 + 8];
+	escape_bytes(shown, sizeof shown, ru->header_copy,
+	             ru->header_len < 60 ? ru->header_len : 60);
+	if (ru->header_len > 60)
+		strcat(shown, "...");
+	bool data = header_looks_like_data(ru);
+	if (opt)
+		return zerr_set(e, "%s: no column '%s' in the input%s%s%s", opt, name,
+		                data ? " (is there a header? its first line, '" : "",
+		                data ? shown : "", data ? "', looks like a row)" : "");
+	return zerr_set(e, "stdin:%lu: no column '%s' in the header row '%s' (%s)",
+	                ru->header_lineno, name, shown,
+	                data ? "is there a header? that line looks like a row" : dflt_hint);
+}
+
+/* Checks that the CSV header row, or the first good JSON line with map,
+ * has every field the options need. A JSON line's --where fields are found
+ * line by line (a line without one compares false), and never refused
+ * here. */
 static int bind_columns(struct run *ru, const struct row *names, struct zerr *e)
 {
 	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
+	const char *key_opt = ru->cfg->key ? "-u" : ru->cfg->fields ? "-f" : NULL;
 	/* the output first: without -u the key is -f's, and -f is to blame */
 	for (int k = 0; k < ru->nout; k++)
-		if ((ru->cm.o[k] = find_col(names, ru->outn_s[k], -1)) < 0)
-			return zerr_set(e, "%s: no column '%s' in the input",
-			                ru->cfg->fields ? "-f" : "-u", ru->outn[k]);
+		if ((ru->cm.o[k] = find_col(names, ru->outn_s[k], 0, -1)) < 0)
+			return no_column(ru, ru->cfg->fields ? "-f" : key_opt, ru->outn[k],
+			                 "is there a header? -u or -f names other fields", e);
 	for (int k = 0; k < ru->nkey; k++)
-		if ((ru->cm.k[k] = find_col(names, ru->keys_s[k], -1)) < 0)
-			return zerr_set(e, "-u: no column '%s' in the input", ru->key[k]);
+		if ((ru->cm.k[k] = find_col(names, ru->keys_s[k], 0, -1)) < 0)
+			return no_column(ru, key_opt, ru->key[k],
+			                 "is there a header? -u or -f names other fields", e);
 	for (size_t k = 0; k < nw; k++)
-		if ((ru->cm.w[k] = find_col(names, ru->where_s[k], -1)) < 0)
-			return zerr_set(
-			    e, "%sno column '%s' in the input%s", ru->cfg->where ? "--where: " : "",
-			    filterexpr_field(ru->where, k),
-			    ru->cfg->where ? ""
-			                   : " (rows with success = 1 are kept; -a keeps "
-			                     "every row)");
+		if ((ru->cm.w[k] = find_col(names, ru->where_s[k], 0, -1)) < 0 && ru->fmt == CSV)
+			return no_column(ru, ru->cfg->where ? "--where" : NULL,
+			                 filterexpr_field(ru->where, k),
+			                 "rows with success = 1 are kept; -a keeps every row", e);
 	ru->cm_again = ru->cm;
 	return 0;
 }
@@ -357,6 +419,17 @@ static int write_header(struct run *ru, struct outbuf *out)
 static int setup(struct run *ru, const struct resultfilter_config *cfg, struct zerr *e)
 {
 	ru->cfg = cfg;
+	ru->max_line = cfg->max_line ? cfg->max_line : RESULTFILTER_MAX_LINE;
+	ru->max_record_lines =
+	    cfg->max_record_lines ? cfg->max_record_lines : RESULTFILTER_MAX_RECORD_LINES;
+	if (ru->max_line == 1u << 20)
+		snprintf(ru->bound_note, sizeof ru->bound_note,
+		         " within %lu lines or 1 MiB (read on from the next line)",
+		         ru->max_record_lines);
+	else
+		snprintf(ru->bound_note, sizeof ru->bound_note,
+		         " within %lu lines or %zu bytes (read on from the next line)",
+		         ru->max_record_lines, ru->max_line);
 	const char *outl = cfg->fields ? cfg->fields : cfg->key ? cfg->key : "saddr";
 	ru->out_all = strcmp(outl, "*") == 0;
 	if (!ru->out_all && (ru->nout = split_names(outl, ru->outbuf_names, sizeof ru->outbuf_names,
@@ -385,20 +458,38 @@ static int setup(struct run *ru, const struct resultfilter_config *cfg, struct z
 	for (size_t k = 0; ru->where && k < filterexpr_nfields(ru->where); k++)
 		ru->where_s[k] = (struct fspan){filterexpr_field(ru->where, k),
 		                                strlen(filterexpr_field(ru->where, k))};
+	for (int k = 0; k < ru->nkey; k++)
+		ru->keys_bit[k] = rowsplit_name_bit(ru->keys_s[k]);
+	for (int k = 0; k < ru->nout; k++)
+		ru->outn_bit[k] = rowsplit_name_bit(ru->outn_s[k]);
+	for (size_t k = 0; ru->where && k < filterexpr_nfields(ru->where); k++) {
+		ru->where_bit[k] = rowsplit_name_bit(ru->where_s[k]);
+		ru->where_all |= (uint64_t)1 << k;
+	}
 	return 0;
 }
 
-/* The columns are known: checks the options against them, and starts the
- * CSV output with its header. */
+/* The output failed (errno says why): nothing more is written. */
+static int write_failed(struct seen *s, struct zerr *e)
+{
+	if (!s->werr)
+		s->werr = errno ? errno : EIO;
+	return zerr_set(e, "stdout: write error: %s", strerror(s->werr));
+}
+
+/* The columns are known (names: the CSV header row, or the first good JSON
+ * line's names with map; NULL for other JSON, whose lines are taken by
+ * name one by one): checks the options against them, and starts the CSV
+ * output with its header. */
 static int columns_known(struct run *ru, const struct row *names, struct zerr *e)
 {
 	ru->bound = true;
-	if (bind_columns(ru, names, e) < 0)
+	if (names && bind_columns(ru, names, e) < 0)
 		return RESULTFILTER_USAGE;
 	if (describe_output(ru, e) < 0)
 		return -1;
 	if (ru->cfg->format == RESULTFILTER_CSV && write_header(ru, &ru->seen.out) < 0)
-		return zerr_set(e, "write error: %s", strerror(errno));
+		return write_failed(&ru->seen, e);
 	return 0;
 }
 
@@ -412,6 +503,8 @@ static int read_header(struct run *ru, const char *line, size_t ll, bool quoted,
 		return zerr_set(e, "out of memory");
 	memcpy(ru->header_copy, line, ll);
 	ru->header_copy[ll] = '\0';
+	ru->header_len = ll;
+	ru->header_lineno = lineno;
 	ru->header.scratch = ru->header_copy + ll + 1;
 	enum split_status s = quoted ? csv_split_quoted(ru->header_copy, ll, &ru->header)
 	                             : csv_split(ru->header_copy, ll, &ru->header);
@@ -429,7 +522,9 @@ static int read_header(struct run *ru, const char *line, size_t ll, bool quoted,
 	return columns_known(ru, &ru->header, e);
 }
 
-/* JSON with map: the first good line's names become the columns. */
+/* JSON with map: the first good line's names become the columns, each
+ * once, where it first appears (a name twice is one column, as in a
+ * Python dict). */
 static int take_json_header(struct run *ru, const struct row *r, struct zerr *e)
 {
 	size_t size = 1;
@@ -438,12 +533,17 @@ static int take_json_header(struct run *ru, const struct row *r, struct zerr *e)
 	if (!(ru->header_copy = malloc(size)))
 		return zerr_set(e, "out of memory");
 	char *p = ru->header_copy;
+	int n = 0;
 	for (int c = 0; c < r->n; c++) {
+		ru->header.n = n;
+		if ((r->names_twice & rowsplit_name_bit(r->name[c])) &&
+		    find_col(&ru->header, r->name[c], 0, -1) >= 0)
+			continue;
 		memcpy(p, r->name[c].p, r->name[c].n);
-		ru->header.name[c] = (struct fspan){p, r->name[c].n};
+		ru->header.name[n++] = (struct fspan){p, r->name[c].n};
 		p += r->name[c].n;
 	}
-	ru->header.n = ru->ncols = r->n;
+	ru->header.n = ru->ncols = n;
 	return columns_known(ru, &ru->header, e);
 }
 
@@ -453,8 +553,10 @@ static const char *shown_name(char *buf, size_t size, struct fspan name)
 	return escape_bytes(buf, size, name.p, name.n);
 }
 
-/* Why a split of a line of ll bytes failed, for the bad-line report. */
-static void split_why(const struct row *r, enum split_status s, size_t ll, char *why, size_t size)
+/* Why a split of a line of ll bytes failed, for the bad-line report;
+ * open_note says why a quote that does not close ended where it did. */
+static void split_why(const struct row *r, enum split_status s, size_t ll, const char *open_note,
+                      char *why, size_t size)
 {
 	char nm[160];
 	const char *name = s == SPLIT_NESTED_OBJECT || s == SPLIT_NESTED_ARRAY
@@ -471,7 +573,8 @@ static void split_why(const struct row *r, enum split_status s, size_t ll, char 
 		snprintf(why, size, "text after the closing quote of field %d:", r->at + 1);
 		break;
 	case SPLIT_OPEN_QUOTE:
-		snprintf(why, size, "field %d opens a quote that does not close:", r->at + 1);
+		snprintf(why, size, "field %d opens a quote that does not close%s:", r->at + 1,
+		         open_note ? open_note : "");
 		break;
 	case SPLIT_NESTED_OBJECT:
 	case SPLIT_NESTED_ARRAY:
@@ -492,40 +595,28 @@ static void split_why(const struct row *r, enum split_status s, size_t ll, char 
 	}
 }
 
-/* JSON with map: puts r's values in the columns' order, by name. False,
- * with why, if its names are not the columns': one more, one missing, or
- * one twice. */
+/* JSON with map: puts r's values in the columns' order, by name (of a
+ * name twice, the last). False, with why, if its names are not the
+ * columns': one more, or one missing. */
 static bool place_by_name(const struct run *ru, struct row *r, char *why, size_t size)
 {
 	const struct row *h = &ru->header;
 	char nm[160];
 	uint64_t used = 0;
 	int from[MAX_COLS]; /* from[c]: r's field for column c */
-	bool same = true;
+	bool same = r->n == h->n;
 	for (int j = 0; j < r->n; j++) {
-		int c = -1;
-		bool twice = false;
-		if (j < h->n && span_eq(h->name[j], r->name[j]) && !(used >> j & 1))
-			c = j;
-		for (int k = 0; c < 0 && k < h->n; k++) {
-			if (!span_eq(h->name[k], r->name[j]))
-				continue;
-			if (used >> k & 1)
-				twice = true;
-			else
-				c = k;
-		}
+		int c = j < h->n && span_eq(h->name[j], r->name[j])
+		            ? j
+		            : find_col(h, r->name[j], 0, -1);
 		if (c < 0) {
 			snprintf(why, size,
-			         twice
-			             ? "field '%s' appears twice:"
-			             : "field '%s' is not among the columns, which the first line "
-			               "named:",
+			         "field '%s' is not among the columns, which the first line named:",
 			         shown_name(nm, sizeof nm, r->name[j]));
 			return false;
 		}
 		used |= (uint64_t)1 << c;
-		from[c] = j;
+		from[c] = j; /* a later one of the same name wins */
 		same &= c == j;
 	}
 	for (int c = 0; c < h->n; c++) {
@@ -535,6 +626,7 @@ static bool place_by_name(const struct run *ru, struct row *r, char *why, size_t
 		         shown_name(nm, sizeof nm, h->name[c]));
 		return false;
 	}
+	r->names_twice = 0; /* each column once */
 	if (same)
 		return true;
 	struct row was = *r;
@@ -545,6 +637,7 @@ static bool place_by_name(const struct run *ru, struct row *r, char *why, size_t
 		r->name[c] = was.name[from[c]];
 		r->unescaped |= (was.unescaped >> from[c] & 1) << c;
 	}
+	r->n = h->n;
 	return true;
 }
 
@@ -572,18 +665,18 @@ static bool fit_row(const struct run *ru, struct row *r, struct colmap *cm, char
 	if (ru->map && !place_by_name(ru, r, why, size))
 		return false;
 	for (int k = 0; k < ru->nkey; k++)
-		if ((cm->k[k] = find_col(r, ru->keys_s[k], cm->k[k])) < 0) {
+		if ((cm->k[k] = find_col(r, ru->keys_s[k], ru->keys_bit[k], cm->k[k])) < 0) {
 			snprintf(why, size, "missing field '%s':", ru->key[k]);
 			return false;
 		}
 	for (int k = 0; k < ru->nout; k++)
-		if ((cm->o[k] = find_col(r, ru->outn_s[k], cm->o[k])) < 0) {
+		if ((cm->o[k] = find_col(r, ru->outn_s[k], ru->outn_bit[k], cm->o[k])) < 0) {
 			snprintf(why, size, "missing field '%s':", ru->outn[k]);
 			return false;
 		}
 	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
 	for (size_t k = 0; k < nw; k++)
-		cm->w[k] = find_col(r, ru->where_s[k], cm->w[k]);
+		cm->w[k] = find_col(r, ru->where_s[k], ru->where_bit[k], cm->w[k]);
 	if (ru->cfg->format == RESULTFILTER_JSON)
 		return true;
 	/* CSV has no null: an empty field reads back as an empty string */
@@ -709,12 +802,38 @@ static size_t key_encode(const struct run *ru, const struct row *r, char *out)
 	return n;
 }
 
-static int bad_row(struct run *ru, unsigned long lineno, const char *why, const char *line,
-                   size_t ll)
+/* Where a record is in the input, for its report. */
+struct rec_at {
+	unsigned long first, last; /* its lines */
+	const char *open_note;     /* a quote that does not close: why it ends there */
+};
+
+static int bad_row(struct run *ru, struct rec_at at, const char *why, const char *line, size_t ll)
 {
 	ru->st->bad++;
-	ru->bad(lineno, why, line, ll);
+	ru->bad(at.first, at.last, why, line, ll);
 	return 0;
+}
+
+/* JSON: before the first good line, the output's description and its CSV
+ * header; with map, that line's names are the columns, and it must have
+ * the key's fields, like every line after it. 1 if r is not such a line
+ * (a bad line, reported), else 0 or an error. */
+static int first_json_row(struct run *ru, const struct row *r, struct rec_at at, const char *line,
+                          size_t ll, struct zerr *e)
+{
+	char why[320];
+	if (!ru->map)
+		return columns_known(ru, NULL, e);
+	if (r->n == 0)
+		return 0; /* not the first good line: fit_row refuses it */
+	for (int k = 0; k < ru->nkey; k++)
+		if (find_col(r, ru->keys_s[k], 0, -1) < 0) {
+			snprintf(why, sizeof why, "missing field '%s':", ru->key[k]);
+			bad_row(ru, at, why, line, ll);
+			return 1;
+		}
+	return take_json_header(ru, r, e);
 }
 
 /* Splits a data record into r (CSV: quoted if it holds a double quote)
@@ -722,7 +841,7 @@ static int bad_row(struct run *ru, unsigned long lineno, const char *why, const 
  * into *addr, or an IPv6 one into *a6 (*keylen is then 16). Returns 1 if
  * the row passes, 0 if not (a bad line is
  * reported and counted), or an error. */
-static int take_row(struct run *ru, const char *line, size_t ll, bool quoted, unsigned long lineno,
+static int take_row(struct run *ru, const char *line, size_t ll, bool quoted, struct rec_at at,
                     struct row *r, uint32_t *addr, struct ipaddr *a6, size_t *keylen,
                     struct zerr *e)
 {
@@ -737,18 +856,22 @@ static int take_row(struct run *ru, const char *line, size_t ll, bool quoted, un
 	enum split_status s = split_record(ru, line, ll, quoted, r);
 	ru->st->rows++;
 	if (s != SPLIT_OK) {
-		split_why(r, s, ll, why, sizeof why);
-		return bad_row(ru, lineno, why, line, ll);
+		split_why(r, s, ll, at.open_note, why, sizeof why);
+		return bad_row(ru, at, why, line, ll);
 	}
-	if (ru->fmt == JSON && !ru->bound && !(ru->map && r->n == 0)) {
-		/* the first good JSON line names the columns */
-		int rc = ru->map ? take_json_header(ru, r, e) : columns_known(ru, r, e);
-		if (rc < 0)
-			return rc;
+	if (ru->fmt == JSON && !ru->bound) {
+		int rc = first_json_row(ru, r, at, line, ll, e);
+		if (rc != 0)
+			return rc < 0 ? rc : 0;
 	}
 	if (ru->fmt == CSV ? r->n != ru->ncols : !fit_row(ru, r, &ru->cm, why, sizeof why))
-		return bad_row(ru, lineno, ru->fmt == CSV ? "wrong number of fields:" : why, line,
-		               ll);
+		return bad_row(ru, at, ru->fmt == CSV ? "wrong number of fields:" : why, line, ll);
+	if (ru->fmt == JSON && ru->where_seen != ru->where_all) {
+		/* which --where fields the rows have had (until all have) */
+		ru->fitted = true;
+		for (size_t k = 0; k < nw; k++)
+			ru->where_seen |= (uint64_t)(ru->cm.w[k] >= 0) << k;
+	}
 	if (ru->where) {
 		struct fspan wv[FILTEREXPR_MAX_FIELDS];
 		for (size_t k = 0; k < nw; k++)
@@ -775,7 +898,7 @@ static int take_row(struct run *ru, const char *line, size_t ll, bool quoted, un
 			}
 			snprintf(why, sizeof why, "%s is not an IP address:", ru->key[0]);
 			ru->st->passed--;
-			return bad_row(ru, lineno, why, line, ll);
+			return bad_row(ru, at, why, line, ll);
 		}
 	} else if (!ru->cfg->no_dedup) {
 		if (ru->any_key_addr)
@@ -784,7 +907,7 @@ static int take_row(struct run *ru, const char *line, size_t ll, bool quoted, un
 			snprintf(why, sizeof why,
 			         "a key of %zu bytes is over the limit of %d:", *keylen, KEY_MAX);
 			ru->st->passed--;
-			return bad_row(ru, lineno, why, line, ll);
+			return bad_row(ru, at, why, line, ll);
 		}
 	}
 	return 1;
@@ -818,11 +941,13 @@ static int dedup_batch(struct seen *s, bool addr_set, struct batch *b)
 	return 0;
 }
 
-/* Prints the fresh rows of a deduplicated batch; -1 with errno set if the
- * output fails. r is for rows split again. */
+/* Prints the fresh rows of a deduplicated batch; -1 with seen.werr set
+ * if the output fails (or failed before). r is for rows split again. */
 static int write_batch(struct run *ru, struct batch *b, struct row *r)
 {
 	struct outbuf *out = &ru->seen.out;
+	if (ru->seen.werr)
+		return -1;
 	for (unsigned i = 0; i < b->n; i++) {
 		if (!b->fresh[i])
 			continue;
@@ -834,8 +959,10 @@ static int write_batch(struct run *ru, struct batch *b, struct row *r)
 		} else {
 			rc = write_row(ru, out, r, b->out[i], b->quoted[i], ru->nout);
 		}
-		if (rc < 0)
+		if (rc < 0) {
+			ru->seen.werr = errno ? errno : EIO;
 			return -1;
+		}
 	}
 	return 0;
 }
@@ -846,7 +973,7 @@ static void settle(struct run *ru, struct batch *b)
 {
 	b->oom = dedup_batch(&ru->seen, ru->addr_set, b) < 0;
 	if (!b->oom && !b->whole && write_batch(ru, b, NULL) < 0)
-		b->werr = errno;
+		b->werr = ru->seen.werr;
 }
 
 /* While this thread waits for the worker, it takes page faults for it.
@@ -888,9 +1015,9 @@ static int collect(struct run *ru, unsigned long upto, struct zerr *e)
 		if (b->oom)
 			return zerr_set(e, "out of memory");
 		if (!b->werr && b->whole && write_batch(ru, b, &ru->again) < 0)
-			b->werr = errno;
+			b->werr = ru->seen.werr;
 		if (b->werr)
-			return zerr_set(e, "write error: %s", strerror(b->werr));
+			return zerr_set(e, "stdout: write error: %s", strerror(b->werr));
 		b->n = 0; /* only this thread writes n, so fault_ahead may read it */
 		b->keys_used = 0;
 		ru->written++;
@@ -1011,28 +1138,74 @@ static int go_whole(struct run *ru, struct zerr *e)
 	return 0;
 }
 
-/* The CSV record whose first line is at line (it holds a double quote)
- * as far as its end: *ll its length, *next what follows, *extra the lines
- * after its first. False if it goes on past the block and more input is
- * to come: the reader then has it back, to hand out again with more. */
-static bool quoted_record(struct run *ru, struct linereader *lr, const char *line, const char *end,
-                          size_t *ll, const char **next, unsigned long *extra)
+/* A line over the limit, whole in the block or the start of one the
+ * reader cut off: a bad line. */
+static void long_line(struct run *ru, unsigned long lineno, const char *line, size_t n)
 {
-	size_t rl;
-	if (!csv_record_end(line, (size_t)(end - line), &ru->pending, &rl)) {
-		if (linereader_unread(lr, (size_t)(end - line)))
-			return false;
-		/* the end of the input: the record is what is left (its quote
-		 * does not close, which the split reports) */
-		rl = (size_t)(end - line) - 1;
-		ru->pending = (struct csv_scan){0, 0};
+	struct rec_at at = {lineno, lineno, NULL};
+	char why[96];
+	snprintf(why, sizeof why, "a line over the limit of %zu bytes:", ru->max_line);
+	ru->st->rows++;
+	bad_row(ru, at, why, line, n);
+}
+
+/* Counts the newlines of the record at line up to byte upto, going on
+ * from where the last count of it stopped. */
+static void count_newlines(struct run *ru, const char *line, size_t upto)
+{
+	for (const char *q = line + ru->rec_counted;
+	     (q = memchr(q, '\n', upto - (size_t)(q - line))); q++)
+		ru->rec_newlines++;
+	ru->rec_counted = upto;
+}
+
+enum { REC_WHOLE, REC_MORE, REC_OPEN };
+
+/* The CSV record whose first line is at line (it holds a double quote)
+ * as far as its end: REC_WHOLE, with *ll its length, *next what follows,
+ * *extra the lines after its first. REC_MORE if it goes on past the block
+ * and more input is to come: the reader then has it back, to hand out
+ * again with more. REC_OPEN if it does not end within max_line bytes and
+ * max_record_lines lines, or before the input does (*note says which):
+ * its quote is taken for a stray one, and only its first line is lost.
+ * The bounds are checked alike whether the record comes whole or in
+ * pieces, so where the reads end never changes the answer, and a quote
+ * that never closes holds at most a bound's worth of input. */
+static int quoted_record(struct run *ru, struct linereader *lr, const char *line, const char *end,
+                         size_t *ll, const char **next, unsigned long *extra, const char **note)
+{
+	size_t avail = (size_t)(end - line), rl;
+	bool whole = csv_record_end(line, avail, &ru->pending, &rl);
+	count_newlines(ru, line, whole ? rl : avail);
+	/* open at the block's end, it has at least one byte and line more */
+	size_t bytes = whole ? rl : avail + 1;
+	unsigned long lines = ru->rec_newlines + 1;
+	bool over = bytes > ru->max_line || lines > ru->max_record_lines;
+	if (!whole && !over && linereader_unread(lr, avail))
+		return REC_MORE;
+	ru->pending = (struct csv_scan){0, 0};
+	ru->rec_counted = 0;
+	ru->rec_newlines = 0;
+	if (whole && !over) {
+		*extra = lines - 1;
+		*next = line + rl + 1;
+		*ll = rl > 0 && line[rl - 1] == '\r' ? rl - 1 : rl;
+		return REC_WHOLE;
 	}
-	*extra = 0;
-	for (const char *q = line; (q = memchr(q, '\n', rl - (size_t)(q - line))); q++)
-		++*extra;
-	*next = line + rl + 1;
-	*ll = rl > 0 && line[rl - 1] == '\r' ? rl - 1 : rl;
-	return true;
+	/* over, or the input ends (or a line over the limit comes next, which
+	 * would take the record over it too) */
+	*note = over || lr->long_pending ? ru->bound_note : " (read on from the next line)";
+	return REC_OPEN;
+}
+
+/* The first double quote from next on, or end; quote, if it is still
+ * ahead. */
+static const char *quote_from(const char *quote, const char *next, const char *end)
+{
+	if (quote >= next)
+		return quote;
+	const char *q = memchr(next, '"', (size_t)(end - next));
+	return q ? q : end;
 }
 
 /* One block of whole lines from the reader. Waiting rows point into the
@@ -1054,8 +1227,14 @@ static int run_block(struct run *ru, struct linereader *lr, const char *p, size_
 	for (; p < end && rc >= 0; p = next) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *line = p;
 		size_t ll = (size_t)(nl - p);
-		unsigned long lineno = first + n++;
+		struct rec_at at = {first + n, first + n, NULL};
+		n++;
 		next = nl + 1;
+		if (ll > ru->max_line) { /* arrived whole: as if cut off */
+			long_line(ru, at.first, line, ll);
+			quote = quote_from(quote, next, end);
+			continue;
+		}
 		if (ll > 0 && line[ll - 1] == '\r')
 			ll--;
 		if (ll == 0)
@@ -1068,22 +1247,25 @@ static int run_block(struct run *ru, struct linereader *lr, const char *p, size_
 		bool quoted = ru->fmt == CSV && quote < nl;
 		if (quoted) {
 			unsigned long extra;
-			if (!quoted_record(ru, lr, line, end, &ll, &next, &extra)) {
+			const char *note;
+			int got = quoted_record(ru, lr, line, end, &ll, &next, &extra, &note);
+			if (got == REC_MORE) {
 				*lines = n - 1;
 				return 0;
 			}
-			n += extra;
-			if (quote < next && !(quote = memchr(next, '"', (size_t)(end - next))))
-				quote = end;
+			n += got == REC_WHOLE ? extra : 0;
+			at.last += got == REC_WHOLE ? extra : 0;
+			at.open_note = got == REC_OPEN ? note : NULL;
+			quote = quote_from(quote, next, end);
 		}
 		if (ru->fmt == CSV && !ru->have_header) { /* the header row names the columns */
-			rc = read_header(ru, line, ll, quoted, lineno, e);
+			rc = read_header(ru, line, ll, quoted, at.first, e);
 			continue;
 		}
 		uint32_t addr = 0;
 		struct ipaddr a6 = {0, 0};
 		size_t keylen = 0;
-		if ((rc = take_row(ru, line, ll, quoted, lineno, &r, &addr, &a6, &keylen, e)) <= 0)
+		if ((rc = take_row(ru, line, ll, quoted, at, &r, &addr, &a6, &keylen, e)) <= 0)
 			continue;
 		bool is6 = ru->addr_set && keylen == 16;
 		if (ru->batch && ru->batch->keys_used + keylen > BATCH_KEY_BYTES &&
@@ -1092,7 +1274,7 @@ static int run_block(struct run *ru, struct linereader *lr, const char *p, size_
 		if (!ru->batch) { /* --no-dedup */
 			ru->seen.unique++;
 			if (write_split_row(ru, &ru->seen.out, &r, &ru->cm) < 0)
-				rc = zerr_set(e, "write error: %s", strerror(errno));
+				rc = write_failed(&ru->seen, e);
 			continue;
 		}
 		if (!ru->whole && out_unescaped(ru, &r) && (rc = go_whole(ru, e)) < 0)
@@ -1177,6 +1359,34 @@ static void stop_dedup(struct run *ru)
 	free(ru->touched);
 }
 
+/* JSON: a field --where names that no row had made every comparison
+ * with it false, which is most likely a name written wrong (CSV refuses
+ * one its header lacks before the first row). Said once the input is
+ * read. */
+static void where_unseen(struct run *ru, struct zerr *e)
+{
+	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
+	if (ru->fmt != JSON || !ru->fitted || ru->where_seen == ru->where_all)
+		return;
+	for (size_t k = 0; k < nw; k++) {
+		if (ru->where_seen >> k & 1)
+			continue;
+		ru->st->where_unseen = true;
+		if (ru->cfg->where)
+			zerr_set(e,
+			         "--where: no row had a field '%s', so each comparison with it was "
+			         "false",
+			         filterexpr_field(ru->where, k));
+		else
+			zerr_set(
+			    e,
+			    "no row had a field '%s' (rows with success = 1 are kept; -a keeps "
+			    "every row)",
+			    filterexpr_field(ru->where, k));
+		return;
+	}
+}
+
 int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn bad,
                      struct resultfilter_stats *st, struct zerr *e)
 {
@@ -1208,14 +1418,18 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 	/* the batches that hold rows of the chunk before the last, and of the
 	 * last: the next read may reuse the first one's buffer */
 	unsigned long marks[2] = {0, 0};
+	/* a signal that ends the run ends a read, also one in a line that
+	 * keeps growing (cat /dev/zero) */
 	lr.stop = cfg->stop;
+	lr.max_line = ru.max_line;
+	lr.skip_long = true;
 	while (rc == 0 && !(cfg->stop && *cfg->stop)) {
 		if (linereader_would_wait(&lr)) {
 			/* behind a live source: print what there is */
 			if ((ru.ring && (rc = drain(&ru, e)) < 0))
 				break;
 			if (ru.seen.out.len && outbuf_flush(&ru.seen.out) < 0) {
-				rc = zerr_set(e, "write error: %s", strerror(errno));
+				rc = write_failed(&ru.seen, e);
 				break;
 			}
 		}
@@ -1223,7 +1437,12 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 			break;
 		if ((got = linereader_chunk(&lr, &p, &len, &first)) <= 0)
 			break;
-		rc = run_block(&ru, &lr, p, len, first, &n, e);
+		if (got == LINEREADER_LONG) {
+			long_line(&ru, first, p, len);
+			n = 1;
+		} else {
+			rc = run_block(&ru, &lr, p, len, first, &n, e);
+		}
 		linereader_count(&lr, n);
 		marks[0] = marks[1];
 		marks[1] = ru.ring ? batches_taken(&ru) : 0;
@@ -1237,8 +1456,10 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 	st->interrupted = cfg->stop && *cfg->stop;
 	if (rc == 0 && got < 0 && !st->interrupted)
 		rc = zerr_set(e, "read error: %s", strerror(errno));
-	if (outbuf_flush(&ru.seen.out) < 0 && rc == 0)
-		rc = zerr_set(e, "write error: %s", strerror(errno));
+	if (!ru.seen.werr && outbuf_flush(&ru.seen.out) < 0 && rc == 0)
+		rc = write_failed(&ru.seen, e);
+	if (rc == 0 && !st->interrupted)
+		where_unseen(&ru, e);
 	bitmap_free(&ru.seen.bm);
 	free(ru.header_copy);
 	free(ru.oprefix_buf);

@@ -29,18 +29,33 @@ struct resultfilter_config {
 	int in_fd, out_fd;
 	int threads;                 /* 2: deduplicate in a second thread; 0: if there are 2 CPUs */
 	volatile sig_atomic_t *stop; /* non-zero: end after the current block of lines */
+	/* the bounds below; 0: those (a fuzzer sets small ones, to reach them) */
+	size_t max_line;
+	unsigned long max_record_lines;
 };
+
+/* Input is bounded: a line (its newline not counted) may be this long, a
+ * CSV record in double quotes as long and at most RESULTFILTER_MAX_RECORD_LINES
+ * lines. Longer ones are bad lines, never held whole: zrecv's rows with hex
+ * payloads are a few KB, and /dev/zero must not take all memory. */
+#define RESULTFILTER_MAX_LINE (1u << 20)
+#define RESULTFILTER_MAX_RECORD_LINES 100
 
 struct resultfilter_stats {
 	uint64_t rows, passed, unique, bad;
 	bool interrupted;
+	/* JSON: a field --where names was in no row, so each of its
+	 * comparisons was false (resultfilter_run's e says which) */
+	bool where_unseen;
 };
 
-typedef void (*resultfilter_bad_fn)(unsigned long lineno, const char *why, const char *line,
-                                    size_t len);
+/* A bad line, or a CSV record over lines first..last, and why. */
+typedef void (*resultfilter_bad_fn)(unsigned long first, unsigned long last, const char *why,
+                                    const char *line, size_t len);
 
 /* Returns 0, -1 on a read/write failure, or RESULTFILTER_USAGE when the
- * input lacks a column the options name (e is set for both). */
+ * input lacks a column the options name (e is set for both, and when 0
+ * comes with st->where_unseen). */
 #define RESULTFILTER_USAGE (-2)
 
 int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn bad,

@@ -44,9 +44,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void ignore_bad(unsigned long lineno, const char *why, const char *line, size_t len)
+/* A bad line or record: its lines are a range in order. */
+static void ignore_bad(unsigned long first, unsigned long last, const char *why, const char *line,
+                       size_t len)
 {
-	(void)lineno, (void)why, (void)line, (void)len;
+	(void)why, (void)line, (void)len;
+	if (first == 0 || last < first)
+		abort();
 }
 
 /* The input in a memfd, ready to be read from its start. */
