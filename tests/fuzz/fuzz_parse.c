@@ -119,7 +119,10 @@ static void fuzz_addrfilter(const char *in, size_t n)
  * column, JSON output, a --where expression, no dedup, a key of values
  * that may be unescaped (CSV quoting, JSON escapes); in one thread, and
  * the first two with a second thread too (fewer of those: starting a
- * thread costs more than most runs). */
+ * thread costs more than most runs); and, after them (the bytes that
+ * picked the others pick them still), bounds of a few bytes and lines, so
+ * that overlong lines and quotes that do not close within them are
+ * reached, with a --where string holding escapes and true. */
 static void fuzz_resultfilter(const char *in, size_t n)
 {
 	static const struct resultfilter_config sets[] = {
@@ -143,6 +146,22 @@ static void fuzz_resultfilter(const char *in, size_t n)
 	     .format = RESULTFILTER_JSON},
 	    {.threads = 2},
 	    {.threads = 2, .all = true, .key = "saddr,sport"},
+	    {.threads = 1,
+	     .all = true,
+	     .fields = "*",
+	     .format = RESULTFILTER_CSV,
+	     .max_line = 64,
+	     .max_record_lines = 3},
+	    {.threads = 1,
+	     .where = "note = \"a\\\"b\\\\\" || success = true || ttl = false",
+	     .fields = "saddr,note",
+	     .max_line = 40,
+	     .max_record_lines = 2},
+	    {.threads = 2,
+	     .all = true,
+	     .key = "saddr,sport",
+	     .max_line = 48,
+	     .max_record_lines = 4},
 	};
 	if (n < 1)
 		return;
@@ -158,7 +177,7 @@ static void fuzz_resultfilter(const char *in, size_t n)
 	/* -1: a header it cannot take (more than 64 columns); reads and writes
 	 * cannot fail here */
 	if ((rc != 0 && rc != -1 && rc != RESULTFILTER_USAGE) || st.unique > st.passed ||
-	    st.passed > st.rows)
+	    st.passed > st.rows || st.bad > st.rows || (st.where_unseen && rc != 0))
 		abort();
 	close(fd);
 	close(out);
