@@ -30,10 +30,17 @@ static int handover_dir(char *buf, size_t size, struct zerr *e)
 		return zerr_set(e, "handover directory: path too long");
 	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
 		return zerr_set(e, "%s: %s", buf, strerror(errno));
+	/* what is there, as the name shows it: another user's directory is
+	 * named as such, whether or not its mode lets us open it */
+	struct stat ls;
+	if (lstat(buf, &ls) == 0 && S_ISDIR(ls.st_mode) && ls.st_uid != uid)
+		return zerr_set(e,
+		                "%s: owned by uid %u, not by you (uid %u): another user made it; "
+		                "remove it, or set XDG_RUNTIME_DIR",
+		                buf, (unsigned)ls.st_uid, (unsigned)uid);
 	int fd = open(buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		int saved = errno;
-		struct stat ls;
 		const char *what = lstat(buf, &ls) == 0 && S_ISLNK(ls.st_mode) ? "a symbolic link"
 		                   : saved == ENOTDIR                          ? "not a directory"
 		                                                               : strerror(saved);
@@ -41,6 +48,7 @@ static int handover_dir(char *buf, size_t size, struct zerr *e)
 		                "%s: %s: remove it (the key handover needs a directory of yours)",
 		                buf, what);
 	}
+	/* and checked again on the descriptor: the name may have changed */
 	struct stat st;
 	int rc = fstat(fd, &st);
 	close(fd);

@@ -195,10 +195,13 @@ test_trust_planted_files_are_refused() {
 	victim_scan() { # what the victim sees
 		as_victim timeout 20 bash -c "(sleep 1) | '$ZS_BIN/zrecv' -q -i lo -c 0" 2>&1 >/dev/null | head -1
 	}
-	runuser -u $attacker -- mkdir -m 777 "$dir"
-	expect_eq "a directory of another user" "$(victim_scan)" \
-		"zrecv: $dir: owned by uid $(id -u $attacker), not by you (uid $vu): another user made it; remove it, or set XDG_RUNTIME_DIR"
-	rmdir "$dir"
+	local mode
+	for mode in 777 700; do # open to all, or closed to the victim
+		runuser -u $attacker -- mkdir -m $mode "$dir"
+		expect_eq "a directory of another user, mode $mode" "$(victim_scan)" \
+			"zrecv: $dir: owned by uid $(id -u $attacker), not by you (uid $vu): another user made it; remove it, or set XDG_RUNTIME_DIR"
+		rmdir "$dir"
+	done
 	runuser -u $attacker -- ln -s /etc "$dir"
 	expect_eq "a symbolic link" "$(victim_scan)" \
 		"zrecv: $dir: a symbolic link: remove it (the key handover needs a directory of yours)"
