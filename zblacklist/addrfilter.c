@@ -166,7 +166,8 @@ static int filter_line(const struct targetspace *t, struct outbuf *out, const ch
 #define TOO_LONG_WHY "a line longer than 4096 bytes:"
 
 int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, volatile sig_atomic_t *stop,
-                   addrfilter_bad_fn bad, void *ctx, struct addrfilter_stats *st, struct zerr *e)
+                   volatile sig_atomic_t *skip_stop, addrfilter_bad_fn bad, void *ctx,
+                   struct addrfilter_stats *st, struct zerr *e)
 {
 	_Static_assert(LISTFILE_MAX_LINE == 4096, "TOO_LONG_WHY names the limit");
 	const struct constraint *c = t->v4;
@@ -182,6 +183,7 @@ int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, volatile 
 	lr.max_line = LISTFILE_MAX_LINE;
 	lr.skip_long = true;
 	lr.stop = stop;
+	lr.skip_stop = skip_stop;
 	const char *p;
 	size_t len;
 	unsigned long lineno;
@@ -228,7 +230,7 @@ int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, volatile 
 		st->lines += n;
 		linereader_count(&lr, n);
 	}
-	if (got < 0 && errno == EINTR && stop && *stop)
+	if (got < 0 && errno == EINTR && ((stop && *stop) || (skip_stop && *skip_stop)))
 		st->interrupted = true;
 	else if (got < 0)
 		rc = zerr_set(e, "stdin: read error: %s", strerror(errno));

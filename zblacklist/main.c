@@ -152,19 +152,21 @@ static void print_count(uint64_t v4, unsigned __int128 v6, bool all6)
 		write_failed();
 }
 
-/* A first SIGINT is ignored when stdin is a pipe: in a pipeline Ctrl-C
- * reaches every stage, and what the stages before wrote is read to the
- * end, as zfilter does. Otherwise (and for SIGTERM, SIGHUP or a second
- * SIGINT) the input ends before its next read: also while an overlong
- * line is being skipped, as from /dev/zero. */
-static volatile sig_atomic_t stop_requested, first_interrupt_ignored;
+/* Stop requests (tool/signals.h: SIGINT, SIGTERM and SIGHUP alike). With
+ * a pipe on stdin, a first request reads it to its end: in a pipeline the
+ * request reaches every stage, and what the stages before write until
+ * they end is filtered, as zfilter does; unless what comes is no line at
+ * all (an overlong one being skipped, as from /dev/zero). Otherwise, and
+ * for a second request, the input ends before its next read. */
+static volatile sig_atomic_t requests, stop_now;
+static bool drain; /* set before the handler is */
 
 static void on_signal(int sig)
 {
-	if (sig == SIGINT && first_interrupt_ignored == 1)
-		first_interrupt_ignored = 2;
-	else
-		stop_requested = 1;
+	(void)sig;
+	signals_count_request(&requests);
+	if (!drain || requests >= 2)
+		stop_now = 1;
 }
 
 int main(int argc, char **argv)
@@ -210,9 +212,9 @@ int main(int argc, char **argv)
 	ts.ncidrs = argc - optind;
 	if (!mode) { /* a filter stops on whole lines; --count and --cidrs end as they will */
 		struct stat in;
-		if (fstat(STDIN_FILENO, &in) == 0 && (S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode)))
-			first_interrupt_ignored = 1; /* upstream stages end the stream */
-		signals_catch(on_signal, 0);         /* no SA_RESTART: a blocked read sees a stop */
+		drain =
+		    fstat(STDIN_FILENO, &in) == 0 && (S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode));
+		signals_catch(on_signal, 0); /* no SA_RESTART: a blocked read sees a stop */
 	}
 	struct listfile_stats lst = {0};
 	struct targetspace *t = targetspace_build(&ts, &lst, &e);
@@ -234,7 +236,7 @@ int main(int argc, char **argv)
 	} else {
 		struct badline reported = {0};
 		struct addrfilter_stats st = {0};
-		if (addrfilter_run(t, STDIN_FILENO, STDOUT_FILENO, &stop_requested, report_bad,
+		if (addrfilter_run(t, STDIN_FILENO, STDOUT_FILENO, &stop_now, &requests, report_bad,
 		                   &reported, &st, &e) < 0)
 			errx(ZS_EXIT_FAIL, "%s", e.msg);
 		if (st.bad > 0) {

@@ -59,7 +59,8 @@ static ssize_t refill(struct linereader *r)
 	}
 	for (;;) {
 		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
-		if (n < 0 && errno == EINTR && !(r->stop && *r->stop))
+		if (n < 0 && errno == EINTR && !(r->stop && *r->stop) &&
+		    !(r->skipping && r->skip_stop && *r->skip_stop))
 			continue;
 		if (n > 0)
 			r->end += (size_t)n;
@@ -156,7 +157,7 @@ int linereader_chunk(struct linereader *r, const char **p, size_t *len, unsigned
 			if (got != 0 || r->eof)
 				return got;
 		}
-		if (r->stop && *r->stop) {
+		if ((r->stop && *r->stop) || (r->skipping && r->skip_stop && *r->skip_stop)) {
 			errno = EINTR;
 			return -1;
 		}

@@ -41,6 +41,11 @@ struct linereader {
 	 * -1, errno EINTR) before the next read, and a read a signal
 	 * interrupts while it is set */
 	volatile sig_atomic_t *stop;
+	/* the same, but only while the rest of an overlong line is being
+	 * skipped: a filter that reads its pipe to the end after a stop
+	 * request (the stage before it ends the stream) stops at once when
+	 * what comes is no line at all, as from /dev/zero */
+	volatile sig_atomic_t *skip_stop;
 };
 
 int linereader_init(struct linereader *r, int fd);

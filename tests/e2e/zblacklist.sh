@@ -354,8 +354,10 @@ ended_within_20s() { # PID
 # A stop signal ends zblacklist promptly, also while it skips a line that
 # never ends: the lines before are out, whole, and the exit status is 3
 # (stopped early; the output is the filter of the lines before). A first
-# SIGINT with a pipe on stdin is Ctrl-C reaching every stage: the upstream
-# ends the stream, and zblacklist reads it to the end.
+# request of any kind (SIGINT, SIGTERM, SIGHUP) with a pipe on stdin is a
+# stop reaching every stage: the upstream ends the stream, and zblacklist
+# reads it to the end (unless what comes is a line that never ends); a
+# second one, a second or more later, stops it.
 test_zblacklist_stop_signals() {
 	local sig pid rc s
 	for sig in TERM HUP INT; do
@@ -378,25 +380,27 @@ test_zblacklist_stop_signals() {
 		expect_eq "SIG$sig: exit" "$rc" 3
 		[ $sig = INT ] || expect_eq "SIG$sig: output" "$(cat "$T/out")" "$(printf '1.1.1.1\n2.2.2.2')"
 	done
-	# the first SIGINT on a pipe: read to the end
+	# the first request on a pipe: read to the end
 	mkfifo "$T/in"
-	rm -f "$T/out"
-	"$ZS_BIN/zblacklist" <"$T/in" >"$T/out" 2>"$T/err" &
-	pid=$!
-	{
-		printf '1.1.1.1\n'
-		for _ in $(seq 200); do
-			[ -s "$T/out" ] && break
-			sleep 0.1
-		done
-		kill -INT "$pid"
-		sleep 0.5
-		printf '2.2.2.2\n'
-	} >"$T/in"
-	rc=0
-	wait "$pid" || rc=$?
-	expect_eq "one SIGINT on a pipe: exit" "$rc" 0
-	expect_eq "one SIGINT on a pipe: output" "$(cat "$T/out")" "$(printf '1.1.1.1\n2.2.2.2')"
+	for sig in INT TERM HUP; do
+		rm -f "$T/out"
+		"$ZS_BIN/zblacklist" <"$T/in" >"$T/out" 2>"$T/err" &
+		pid=$!
+		{
+			printf '1.1.1.1\n'
+			for _ in $(seq 200); do
+				[ -s "$T/out" ] && break
+				sleep 0.1
+			done
+			kill -$sig "$pid"
+			sleep 0.5
+			printf '2.2.2.2\n'
+		} >"$T/in"
+		rc=0
+		wait "$pid" || rc=$?
+		expect_eq "one SIG$sig on a pipe: exit" "$rc" 0
+		expect_eq "one SIG$sig on a pipe: output" "$(cat "$T/out")" "$(printf '1.1.1.1\n2.2.2.2')"
+	done
 	# a second one, while the pipe stays open, stops it (SIGINTs sent
 	# together are one: one is sent at a time until it ends)
 	rm -f "$T/out"

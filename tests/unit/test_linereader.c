@@ -353,7 +353,9 @@ void test_linereader_stop_ends_a_growing_line(void);
 
 /* A line that keeps growing from a pipe, without max_line (and with it,
  * skipped): a stop flag that a signal sets meanwhile, under SA_RESTART so
- * that no read is interrupted, ends the input at the next read. */
+ * that no read is interrupted, ends the input at the next read; so does a
+ * skip_stop flag while the line is skipped. Good lines are read on under
+ * a set skip_stop. */
 void test_linereader_stop_ends_a_growing_line(void)
 {
 	static char xs[4096];
@@ -361,14 +363,15 @@ void test_linereader_stop_ends_a_growing_line(void)
 	struct sigaction sa = {.sa_handler = on_alarm, .sa_flags = SA_RESTART}, old;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, &old);
-	for (int skip = 0; skip < 2; skip++) {
+	/* skip 2: the flag is skip_stop, which ends only the skipping */
+	for (int skip = 0; skip < 3; skip++) {
 		pid_t child;
 		int fd = pipe_from_child(xs, sizeof xs, sizeof xs, 0, &child);
 		CHECK(fd >= 0);
 		struct linereader lr;
 		CHECK(linereader_init(&lr, fd) == 0);
 		alarm_stop = 0;
-		lr.stop = &alarm_stop;
+		*(skip == 2 ? &lr.skip_stop : &lr.stop) = &alarm_stop;
 		lr.max_line = skip ? 4096 : 0;
 		lr.skip_long = skip;
 		struct itimerval t = {.it_value = {0, 200000}};
@@ -387,6 +390,22 @@ void test_linereader_stop_ends_a_growing_line(void)
 		waitpid(child, NULL, 0);
 	}
 	sigaction(SIGALRM, &old, NULL);
+	pid_t child;
+	static const char good[] = "a\nb\n";
+	int fd = pipe_from_child(good, 4, 1, 1000, &child);
+	CHECK(fd >= 0);
+	struct linereader lr;
+	CHECK(linereader_init(&lr, fd) == 0);
+	volatile sig_atomic_t set = 1;
+	lr.skip_stop = &set;
+	lr.max_line = 4096;
+	lr.skip_long = true;
+	static char got[32768]; /* 2000 lines of "Ln:x " */
+	size_t maxcap;
+	CHECK(read_all(&lr, got, sizeof got, &maxcap) == 0 && lr.lineno == 2000);
+	linereader_free(&lr);
+	close(fd);
+	waitpid(child, NULL, 0);
 }
 
 void test_linereader_long_line_search_is_linear(void);
