@@ -83,18 +83,22 @@ static void report_bad(unsigned long first, unsigned long last, const char *why,
 	}
 }
 
-/* A first SIGINT is ignored when stdin is a pipe: in a pipeline Ctrl-C
- * reaches every stage, and zrecv goes on for a cooldown, so the results still
- * to come are read to the end. Otherwise (and for SIGTERM, SIGHUP or a second
- * SIGINT) zfilter stops after the block of lines in hand, output flushed. */
-static volatile sig_atomic_t stop_requested, first_interrupt_ignored;
+/* Stop requests (tool/signals.h: SIGINT, SIGTERM and SIGHUP alike). With
+ * a pipe on stdin, a first request reads it to its end: in a pipeline the
+ * request reaches every stage, and zrecv goes on for a cooldown, so the
+ * results still to come are read; unless what comes is no line at all (an
+ * overlong one being skipped, as from /dev/zero). Otherwise, and for a
+ * second request, zfilter stops after the block of lines in hand, output
+ * flushed. */
+static volatile sig_atomic_t requests, stop_now;
+static bool drain; /* set before the handler is */
 
 static void on_signal(int sig)
 {
-	if (sig == SIGINT && first_interrupt_ignored == 1)
-		first_interrupt_ignored = 2;
-	else
-		stop_requested = 1;
+	(void)sig;
+	signals_count_request(&requests);
+	if (!drain || requests >= 2)
+		stop_now = 1;
 }
 
 int main(int argc, char **argv)
@@ -103,8 +107,7 @@ int main(int argc, char **argv)
 	/* from the first instant, so that no signal finds the default action
 	 * (an exit with no word); a closed output is then a write error */
 	struct stat in;
-	if (fstat(STDIN_FILENO, &in) == 0 && (S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode)))
-		first_interrupt_ignored = 1; /* upstream stages end the stream */
+	drain = fstat(STDIN_FILENO, &in) == 0 && (S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode));
 	/* no SA_RESTART: a read blocked on an idle pipe must see a stop */
 	signals_catch(on_signal, 0);
 	struct resultfilter_config cfg = {.in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO};
@@ -159,7 +162,8 @@ int main(int argc, char **argv)
 		errx(2, "unexpected argument '%s': results come on stdin", cli_shown(argv[optind]));
 	if (cfg.all && cfg.where)
 		errx(2, "-a and --where exclude each other");
-	cfg.stop = &stop_requested;
+	cfg.stop = &stop_now;
+	cfg.skip_stop = &requests;
 	struct resultfilter_stats st = {0};
 	struct zerr e;
 	int rc = resultfilter_run(&cfg, report_bad, &st, &e);
@@ -172,6 +176,8 @@ int main(int argc, char **argv)
 	if (st.bad && !quiet)
 		warnx("%llu bad line%s skipped (of %llu)", (unsigned long long)st.bad,
 		      st.bad == 1 ? "" : "s", (unsigned long long)st.rows);
-	/* a signal: 1, not ZS_EXIT_INCOMPLETE, since no option resumes zfilter */
-	return st.bad || st.where_unseen || st.interrupted ? 1 : 0;
+	/* stopped early: the output is that of the lines before, whole */
+	return st.bad || st.where_unseen ? ZS_EXIT_FAIL
+	       : st.interrupted          ? ZS_EXIT_INCOMPLETE
+	                                 : ZS_EXIT_OK;
 }

@@ -1421,6 +1421,7 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 	/* a signal that ends the run ends a read, also one in a line that
 	 * keeps growing (cat /dev/zero) */
 	lr.stop = cfg->stop;
+	lr.skip_stop = cfg->skip_stop;
 	lr.max_line = ru.max_line;
 	lr.skip_long = true;
 	while (rc == 0 && !(cfg->stop && *cfg->stop)) {
@@ -1453,7 +1454,8 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 		stop_dedup(&ru);
 	}
 	st->unique = ru.seen.unique;
-	st->interrupted = cfg->stop && *cfg->stop;
+	st->interrupted = (cfg->stop && *cfg->stop) ||
+	                  (got < 0 && errno == EINTR && cfg->skip_stop && *cfg->skip_stop);
 	if (rc == 0 && got < 0 && !st->interrupted)
 		rc = zerr_set(e, "read error: %s", strerror(errno));
 	if (!ru.seen.werr && outbuf_flush(&ru.seen.out) < 0 && rc == 0)

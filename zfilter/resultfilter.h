@@ -29,6 +29,10 @@ struct resultfilter_config {
 	int in_fd, out_fd;
 	int threads;                 /* 2: deduplicate in a second thread; 0: if there are 2 CPUs */
 	volatile sig_atomic_t *stop; /* non-zero: end after the current block of lines */
+	/* the same, but only while an overlong line is being skipped (see
+	 * util/linereader.h): a first stop request while zfilter reads its
+	 * pipe to the end */
+	volatile sig_atomic_t *skip_stop;
 	/* the bounds below; 0: those (a fuzzer sets small ones, to reach them) */
 	size_t max_line;
 	unsigned long max_record_lines;

@@ -157,41 +157,50 @@ out.write(sys.stdin.buffer.read())' "$T/out" "$T/held" "$T/go" <"$T/pipe" &
 	expect_eq "zgen's message" "$(cat "$T/err")" "zgen: stdout: write error: Broken pipe"
 }
 
+# zfilter with a pipe on stdin: a first stop request of any kind reads the
+# pipe to its end (the stages before end the stream: zrecv after its
+# cooldown), exit 0; a second one, a second or more later, stops it at once
+# with whole lines out, exit 3.
 test_interrupt_zfilter_reads_a_pipe_to_its_end() {
 	for i in $(seq 1 200); do echo "198.18.$((i / 256)).$((i % 256)),x,1"; done | sed '1i saddr,c,success' >"$T/rows"
 	mkfifo "$T/in"
-	# a first SIGINT with a pipe on stdin: the upstream ends the stream
-	"$ZS_BIN/zfilter" -f saddr <"$T/in" >"$T/out" &
-	local pid=$!
-	{ head -101 "$T/rows"; sleep 1.5; tail -n +102 "$T/rows"; } >"$T/in" &
-	sleep 0.5
-	kill -INT "$pid"
-	local rc=0
-	wait $pid || rc=$?
-	expect_eq "exit after one SIGINT on a pipe" "$rc" 0
-	expect_eq "rows after one SIGINT" "$(wc -l <"$T/out")" 200
-	wait
-	# SIGTERM, SIGHUP or a second SIGINT stop at once, with whole lines out
-	local sigs
-	for sigs in TERM HUP "INT INT"; do
+	local sig rc pid writer
+	for sig in INT TERM HUP; do
 		"$ZS_BIN/zfilter" -f saddr <"$T/in" >"$T/out" &
 		pid=$!
-		{ head -101 "$T/rows"; sleep 3; tail -n +102 "$T/rows"; } >"$T/in" 2>/dev/null &
-		sleep 0.5
-		for s in $sigs; do
-			kill -"$s" "$pid"
-			sleep 0.2
-		done
-		for _ in $(seq 20); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill -0 "$pid" 2>/dev/null && fail "SIG$sigs: zfilter still runs"
+		# the first half, then the rest once the signal has gone
+		{ head -101 "$T/rows"; while [ ! -e "$T/go" ]; do sleep 0.02; done; tail -n +102 "$T/rows"; } >"$T/in" &
+		writer=$!
+		wait_until 120 sh -c "[ \$(cat '$T/out' | wc -l) -eq 100 ]"
+		kill -"$sig" "$pid"
+		touch "$T/go"
+		rc=0
+		wait $pid || rc=$?
+		wait $writer
+		rm -f "$T/go"
+		expect_eq "exit after one SIG$sig on a pipe" "$rc" 0
+		expect_eq "rows after one SIG$sig" "$(wc -l <"$T/out")" 200
+	done
+	# a second request, a second after the first, stops it at once, with
+	# whole lines out, though the pipe stays open
+	for sig in INT TERM HUP; do
+		"$ZS_BIN/zfilter" -f saddr <"$T/in" >"$T/out" &
+		pid=$!
+		{ head -101 "$T/rows"; while [ ! -e "$T/go" ]; do sleep 0.02; done; } >"$T/in" &
+		writer=$!
+		wait_until 120 sh -c "[ \$(cat '$T/out' | wc -l) -eq 100 ]"
+		kill -"$sig" "$pid"
+		sleep 1.2
+		kill -0 "$pid" 2>/dev/null || fail "SIG$sig: zfilter stopped at the first request on a pipe"
+		kill -"$sig" "$pid"
+		wait_until 60 sh -c "! kill -0 $pid 2>/dev/null"
 		rc=0
 		wait "$pid" || rc=$?
-		expect_eq "SIG$sigs: exit" "$rc" 1
-		expect_eq "SIG$sigs: rows written" "$(wc -l <"$T/out")" 100
-		wait
+		touch "$T/go"
+		wait $writer
+		rm -f "$T/go"
+		expect_eq "SIG$sig twice: exit" "$rc" 3
+		expect_eq "SIG$sig twice: rows written" "$(wc -l <"$T/out")" 100
 	done
 }
 
