@@ -8,6 +8,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +29,11 @@ static void closeout_stdout(void)
 	}
 }
 
+/* Also ignores SIGPIPE, from the first instant: a reader that left is a
+ * write error said in one line, not a death without a word. */
 static inline void closeout_install(void)
 {
+	signal(SIGPIPE, SIG_IGN);
 	atexit(closeout_stdout);
 }
 

@@ -57,8 +57,11 @@ static ssize_t refill(struct linereader *r)
 		r->buf = nb;
 		r->cap *= 2;
 	}
+	size_t room = r->cap - r->end;
+	if (r->read_max && room > r->read_max)
+		room = r->read_max;
 	for (;;) {
-		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		ssize_t n = read(r->fd, r->buf + r->end, room);
 		if (n < 0 && errno == EINTR && !(r->stop && *r->stop) &&
 		    !(r->skipping && r->skip_stop && *r->skip_stop))
 			continue;

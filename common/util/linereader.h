@@ -46,6 +46,9 @@ struct linereader {
 	 * request (the stage before it ends the stream) stops at once when
 	 * what comes is no line at all, as from /dev/zero */
 	volatile sig_atomic_t *skip_stop;
+	/* at most this many bytes a read (0: as many as fit): a fuzzer sets it
+	 * small, to reach every way a line can be split across reads */
+	size_t read_max;
 };
 
 int linereader_init(struct linereader *r, int fd);

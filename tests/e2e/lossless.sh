@@ -168,3 +168,50 @@ test_lossless_zsend_lines_are_bounded() {
 	grep -q "stdin:1: a line longer than 4096 bytes" "$T/err" || fail "no bad line: $(cat "$T/err")"
 	grep -q "interrupted" "$T/err" || fail "not said to be interrupted: $(cat "$T/err")"
 }
+
+# CMD with its stdout a pipe whose reader has gone before it starts (a
+# `| true` would race with the write); CMD's exit status.
+into_closed_pipe() {
+	python3 -c '
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+sys.exit(subprocess.run(sys.argv[1:], stdout=w).returncode % 256)' "$@"
+}
+
+# What every tool prints and exits on (--help, --version, listings, counts)
+# into a full device or a reader that left: one line, exit 1 (each exited 0
+# with nothing said).
+test_lossless_listings_check_their_writes() {
+	local cmd rc
+	while read -r cmd; do
+		[ -n "$cmd" ] || continue
+		rc=0
+		# shellcheck disable=SC2086 # the tool and its options
+		$ZS_BIN/$cmd >/dev/full 2>"$T/err" || rc=$?
+		expect_eq "'$cmd >/dev/full': exit ($(cat "$T/err"))" "$rc" 1
+		expect_eq "'$cmd >/dev/full': message" "$(cat "$T/err")" "${cmd%% *}: stdout: write error: No space left on device"
+		rc=0
+		# shellcheck disable=SC2086
+		into_closed_pipe $ZS_BIN/$cmd 2>"$T/err" || rc=$?
+		expect_eq "'$cmd' into a closed pipe: exit ($(cat "$T/err"))" "$rc" 1
+		expect_eq "'$cmd' into a closed pipe: message" "$(cat "$T/err")" "${cmd%% *}: stdout: write error: Broken pipe"
+	done <<'CMDS'
+zgen --help
+zgen --version
+zgen --count -b /dev/null 10.0.0.0/8
+zblacklist --help
+zblacklist --version
+zblacklist --count
+zblacklist --cidrs
+zsend --help
+zsend --version
+zsend --list-modules
+zrecv --help
+zrecv --version
+zrecv --list-fields
+zrecv --list-fields -M udp
+zfilter --help
+zfilter --version
+CMDS
+}

@@ -9,7 +9,8 @@
  *             slice, IPv4-mapped ones; some built into a target space), a
  *             port list (-p), a -n limit,
  *             result lines (zfilter's stdin) under one of several option
- *             sets, picked by the next byte, zblacklist's stdin, a captured
+ *             sets, picked by the next byte, zblacklist's stdin (and the
+ *             line reader under it, in reads and lines of a few bytes), a captured
  *             frame of the link type the next byte picks (modulo 6:
  *             Ethernet, SLL, raw IP, SLL2, raw IPv4, raw IPv6) through
  *             every module, a key file, a list file (an allowlist, or a
@@ -41,6 +42,7 @@
 #include "core/targetline.h"
 #include "core/targetspace.h"
 #include "core/ipaddr.h"
+#include "util/linereader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -68,6 +70,60 @@ static void ignore_bad_token(void *ctx, unsigned long lineno, const char *why, c
 	(void)ctx, (void)lineno, (void)why, (void)tok, (void)toklen;
 }
 
+/* The line reader over the input in reads of 1 to 13 bytes, with lines
+ * of at most 1 to 61 bytes (both picked by the input's length): the lines
+ * it hands out, an overlong one as one mark whether it came whole or in
+ * pieces, are the input's lines, a leading byte-order mark skipped. */
+static void check_linereader(const char *in, size_t n)
+{
+	size_t read_max = 1 + n % 13, max_line = 1 + n % 61;
+	int fd = memfd_of(in, n);
+	struct linereader lr;
+	if (linereader_init(&lr, fd) < 0)
+		abort();
+	lr.read_max = read_max;
+	lr.max_line = max_line;
+	lr.skip_long = true;
+	/* the reference: the lines of the input */
+	size_t at = n >= 3 && memcmp(in, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	const char *p;
+	size_t len;
+	unsigned long first, lineno = 0;
+	int got;
+	while ((got = linereader_chunk(&lr, &p, &len, &first)) > 0) {
+		if (first != lineno + 1)
+			abort();
+		size_t k = 0;
+		for (const char *q = p; got == 1 && q < p + len; k++) {
+			const char *nl = memchr(q, '\n', (size_t)(p + len - q));
+			if (!nl)
+				abort(); /* a chunk is whole lines */
+			size_t ll = (size_t)(nl - q);
+			const char *want = in + at, *wend = memchr(want, '\n', n - at);
+			size_t wl = wend ? (size_t)(wend - want) : n - at;
+			if (at > n || (ll <= max_line && (wl != ll || memcmp(q, want, ll) != 0)) ||
+			    (ll > max_line && wl <= max_line))
+				abort();
+			at += wl + (wend != NULL);
+			q = nl + 1;
+		}
+		if (got == LINEREADER_LONG) {
+			const char *want = in + at, *wend = memchr(want, '\n', n - at);
+			size_t wl = wend ? (size_t)(wend - want) : n - at;
+			if (wl <= max_line || len <= max_line || memcmp(p, want, len) != 0)
+				abort();
+			at += wl + (wend != NULL);
+			k = 1;
+		}
+		lineno = first - 1 + k;
+		linereader_count(&lr, k);
+	}
+	if (got < 0 || at != n)
+		abort();
+	linereader_free(&lr);
+	close(fd);
+}
+
 /* Runs zblacklist's filter over the input with 10.0.0.0/8 and
  * 192.0.2.0/25 blocked, so that CIDRs can be allowed, blocked or split.
  * The constraint is built once: building it takes longer than a run. */
@@ -76,6 +132,7 @@ static void ignore_bad_token(void *ctx, unsigned long lineno, const char *why, c
  * (a range, a slice, a single) with a block across them. */
 static void fuzz_addrfilter(const char *in, size_t n)
 {
+	check_linereader(in, n);
 	static struct targetspace t[2];
 	if (!t[0].v4) {
 		struct zerr e0;
