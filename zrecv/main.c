@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -105,13 +106,15 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Stop requests (tool/signals.h; recvscan.h says what each does). */
-static volatile sig_atomic_t requests;
+/* Stop requests (tool/signals.h; recvscan.h says what each does), and
+ * whether a second one came. */
+static volatile sig_atomic_t requests, stop_now;
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	signals_count_request(&requests);
+	stop_now = requests >= 2;
 }
 
 /* What the command line asked for, before anything is opened. */
@@ -316,28 +319,70 @@ static void commit_outputs(struct outputs *f, struct recvscan_config *cfg)
 	cfg->updates = f->updates.f ? &f->updates.os : NULL;
 }
 
+/* The zsend that left its pid, as a pidfd (so that it stays that process),
+ * or -1: while still privileged, zrecv checks that the process writes to
+ * its own pipe, where /proc lets it look (a pid from another pid namespace
+ * names some other process here). */
+static int sender_pidfd(const struct key *k)
+{
+	long pid = handover_take_pid(&k->h);
+	if (pid <= 0)
+		return -1;
+	int fd = pidfd_open((pid_t)pid, 0);
+	if (fd < 0)
+		return -1;
+	char link[64], want[64], path[64];
+	struct stat in;
+	snprintf(path, sizeof path, "/proc/%ld/fd/1", pid);
+	ssize_t n = readlink(path, link, sizeof link - 1);
+	if (n < 0 && (errno == EACCES || errno == EPERM))
+		return fd; /* not ours to look at: the directory the pid came
+		              through is this user's alone */
+	if (n > 0 && fstat(STDIN_FILENO, &in) == 0) {
+		link[n] = '\0';
+		snprintf(want, sizeof want, "pipe:[%llu]", (unsigned long long)in.st_ino);
+		if (strcmp(link, want) == 0)
+			return fd;
+	}
+	close(fd);
+	return -1;
+}
+
 /* Armed: now the key may appear, and with it zsend's first probe (with
  * -k in a pipeline, the readiness file says the same). Still privileged,
  * zrecv waits for zsend to take it, so that the file is removed (by zsend,
- * or here if it never came) before either becomes the unprivileged user. */
-static void hand_over(struct key *k, struct secret *secret)
+ * or here if it never came) before either becomes the unprivileged user,
+ * and takes the pid zsend left. Only a second stop request abandons the
+ * wait: after a first one zrecv asks zsend to stop once it knows it. */
+static int hand_over(struct key *k, struct secret *secret)
 {
 	struct zerr e;
+	const char *file = NULL;
+	int wait_ms = 0;
 	if (k->create) {
 		if (handover_create_key(&k->h, secret, &e) < 0)
 			errx(ZS_EXIT_FAIL, "%s", e.msg);
-		cleanup_unlink(k->h.key);
-		handover_wait_taken(&k->h, k->h.key, 12000, &requests);
-		cleanup_keep(k->h.key);
+		file = k->h.key;
+		wait_ms = 12000;
 	} else if (k->piped) {
 		if (handover_mark_ready(&k->h, &e) < 0) {
 			warnx("%s", e.msg);
-			return;
+			return -1;
 		}
-		cleanup_unlink(k->h.ready);
-		handover_wait_taken(&k->h, k->h.ready, 4000, &requests);
-		cleanup_keep(k->h.ready);
+		file = k->h.ready;
+		wait_ms = 4000;
 	}
+	if (!file)
+		return -1;
+	cleanup_unlink(file);
+	cleanup_unlink(k->h.pid);
+	int pidfd = -1;
+	if (handover_wait_taken(&k->h, file, wait_ms, &stop_now) == 0)
+		pidfd = sender_pidfd(k);
+	cleanup_keep(file);
+	cleanup_keep(k->h.pid);
+	unlink(k->h.pid);
+	return pidfd;
 }
 
 static double ts_seconds(const struct timespec *t)
@@ -385,7 +430,7 @@ int main(int argc, char **argv)
 	recvscan_set_output(rs, cfg.out, cfg.updates);
 	struct timespec t_start, t_end; /* the scan starts once the capture is armed */
 	clock_gettime(CLOCK_REALTIME, &t_start);
-	hand_over(&key, &secret);
+	recvscan_set_sender(rs, hand_over(&key, &secret));
 
 	/* the capture and every output are open and the key is handed over:
 	 * no more privilege, before the first packet is parsed */
@@ -399,33 +444,36 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &t_end);
 	recvscan_close(rs);
 
-	/* report: the run's own failure, then whether the scan is whole */
+	/* report: the run's own failure and the closes', then whether the
+	 * scan is whole, which the metadata records too */
 	int status = ZS_EXIT_OK;
 	if (rc < 0) {
 		warnx("%s", e.msg);
 		status = ZS_EXIT_FAIL;
 	}
-	struct verdict v = verdict_judge(&cfg, &st, status);
-	if (v.why[0])
-		warnx("%s", v.why);
-	status = v.status;
 	struct outfile *closes[] = {&files.out, &files.updates};
 	for (int i = 0; i < 2; i++)
 		if (closes[i]->f && outfile_close(closes[i], &e) < 0 && !st.write_failed) {
 			warnx("%s", e.msg);
+			st.write_failed = true;
 			status = ZS_EXIT_FAIL;
 		}
 	if (!files.out.committed && ostream_close(&std_out) < 0 && !st.write_failed) {
 		ostream_error(&std_out, &e);
 		warnx("%s", e.msg);
+		st.write_failed = true;
 		status = ZS_EXIT_FAIL;
 	}
+	struct verdict v = verdict_judge(&cfg, &st, status);
+	status = v.status;
 	if (files.metadata.f && (zrecv_metadata_write(files.metadata.f, &cfg, &st, &v,
 	                                              ts_seconds(&t_start), ts_seconds(&t_end)),
 	                         outfile_close(&files.metadata, &e) < 0)) {
 		warnx("%s", e.msg);
 		status = ZS_EXIT_FAIL;
 	}
+	if (v.why[0])
+		warnx("%s", v.why);
 	if (!o.quiet) {
 		char skipped[128] = "";
 		if (st.not_ip || st.fragments || st.vlan_tagged)

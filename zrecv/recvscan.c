@@ -26,6 +26,7 @@ struct recvscan {
 	int linktype;
 	struct output out;
 	bool have_params; /* module and ports known: frames may be handled */
+	bool got_start;   /* zsend's start record came */
 	/* answered before: a bit per address for the first port that answers
 	 * (all of a one-port scan), pairs for the others */
 	struct bitmap *seen;
@@ -41,10 +42,20 @@ struct recvscan {
 	bool ended;             /* zsend's done record, or the end of its stream, came */
 	struct timeval done_at; /* when */
 	struct zerr *err;       /* set by a failing stream record */
-	/* zsend, from its start record when it writes to our pipe: asked to
-	 * stop and settle with SIGUSR1 (-1: it cannot be asked) */
+	/* zsend, from the handover: asked to stop and settle with SIGUSR1
+	 * (-1: it cannot be asked) */
 	int sender_pidfd;
-	bool sender_named; /* the start record named its writer and our pipe */
+	/* how far zsend's probes are all sent (its status records'
+	 * done_below), and when each came: the part of the scan whose
+	 * answers had a whole cooldown to arrive, should zrecv stop before
+	 * zsend's done record (see settled_below) */
+	struct sent_mark {
+		double at;
+		long below;
+	} * marks;
+	size_t nmarks, marks_cap;
+	long settled;       /* the largest below of marks a cooldown old */
+	uint64_t zgen_base; /* the start record's zgen resume */
 };
 
 static double now_s(void)
@@ -166,6 +177,7 @@ void recvscan_close(struct recvscan *rs)
 	pairset_free(&rs->seen_pairs);
 	pairset_free(&rs->seen_pairs_old);
 	free(rs->seen);
+	free(rs->marks);
 	free(rs);
 }
 
@@ -246,25 +258,13 @@ static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *
 	output_record(&rs->out, &rec, rs->cfg.out->f);
 }
 
-/* The process that writes the stream, as its start record names it: only
- * when the pipe it names is ours (the record is then from a process that
- * holds our pipe's other end on this machine, not from a remote one behind
- * ssh, whose pid means nothing here). A pidfd keeps it from being another
- * process once zsend has gone. */
-static void take_sender(struct recvscan *rs, const struct status_record *rec)
-{
-	struct stat in;
-	if (rec->pid <= 0 || fstat(rs->cfg.status_fd, &in) < 0 || !S_ISFIFO(in.st_mode) ||
-	    (uint64_t)in.st_dev != rec->pipe_dev || (uint64_t)in.st_ino != rec->pipe_ino)
-		return;
-	rs->sender_named = true;
-	if (rs->sender_pidfd < 0)
-		rs->sender_pidfd = pidfd_open((pid_t)rec->pid, 0);
-}
-
 /* Takes what zsend's start record says both sides must agree on. */
 static int take_start(struct recvscan *rs, const struct status_record *rec, struct zerr *e)
 {
+	if (rs->got_start)
+		return zerr_set(e, "a second start record: the stream holds more than one zsend's "
+		                   "scan (give each zsend a zrecv of its own)");
+	rs->got_start = true;
 	const char *module = rec->module, *fp = rec->key_fingerprint;
 	const struct probe_module *m = probe_find(module);
 	if (!m)
@@ -306,8 +306,50 @@ static int take_start(struct recvscan *rs, const struct status_record *rec, stru
 		return -1;
 	rs->out.format = rs->cfg.format;
 	rs->have_params = true;
-	take_sender(rs, rec);
+	if (rec->have_zgen) {
+		rs->st.have_zgen = true;
+		rs->st.seed = rec->seed;
+		rs->st.shards = rec->shards;
+		rs->st.shard = rec->shard;
+		rs->zgen_base = rec->resume;
+	}
 	return 0;
+}
+
+/* Keeps (now, below); marks a cooldown old fold into rs->settled. */
+static void add_mark(struct recvscan *rs, long below)
+{
+	double now = now_s();
+	size_t keep = 0;
+	for (size_t i = 0; i < rs->nmarks; i++) {
+		if (rs->marks[i].at <= now - rs->cfg.cooldown) {
+			if (rs->marks[i].below > rs->settled)
+				rs->settled = rs->marks[i].below;
+		} else {
+			rs->marks[keep++] = rs->marks[i];
+		}
+	}
+	rs->nmarks = keep;
+	if (rs->nmarks == rs->marks_cap) {
+		size_t cap = rs->marks_cap ? 2 * rs->marks_cap : 16;
+		struct sent_mark *m = realloc(rs->marks, cap * sizeof *m);
+		if (!m)
+			return; /* a mark less: the resume point only earlier */
+		rs->marks = m;
+		rs->marks_cap = cap;
+	}
+	rs->marks[rs->nmarks++] = (struct sent_mark){now, below};
+}
+
+/* The input records whose every answer had a cooldown to arrive by `end`:
+ * those below the last mark a cooldown older than end. */
+static long settled_below(const struct recvscan *rs, double end)
+{
+	long below = rs->settled;
+	for (size_t i = 0; i < rs->nmarks; i++)
+		if (rs->marks[i].at <= end - rs->cfg.cooldown && rs->marks[i].below > below)
+			below = rs->marks[i].below;
+	return below;
 }
 
 /* One record of zsend's status stream. */
@@ -324,6 +366,8 @@ static int take_record(void *ctx, const struct status_record *rec)
 		rs->st.sent = (uint64_t)rec->sent;
 	if (rec->rate >= 0)
 		rs->sender_rate = (double)rec->rate;
+	if (rec->type == STATUS_STATUS && rec->done_below >= 0)
+		add_mark(rs, rec->done_below);
 	if (rec->type == STATUS_DONE && !rs->st.saw_done) {
 		rs->st.saw_done = true;
 		rs->ended = true;
@@ -340,6 +384,8 @@ static int take_record(void *ctx, const struct status_record *rec)
 		st->shards = rec->shards;
 		st->shard = rec->shard;
 		st->resume = rec->resume;
+		if (rec->consumed >= 0)
+			add_mark(rs, rec->consumed);
 	}
 	return 0;
 }
@@ -377,6 +423,11 @@ static void status_line(struct recvscan *rs, double elapsed, double recv_rate)
 	        " targets up, hit rate %.2f%%; failed validation %" PRIu64 "; drops %u%s\n",
 	        elapsed, rs->st.sent, rs->sender_rate, rs->st.valid, recv_rate,
 	        rs->st.unique_success, hit, rs->st.bad_mac, ps.ps_drop + ps.ps_ifdrop, eta);
+}
+
+void recvscan_set_sender(struct recvscan *rs, int pidfd)
+{
+	rs->sender_pidfd = pidfd;
 }
 
 void recvscan_set_output(struct recvscan *rs, struct ostream *out, struct ostream *updates)
@@ -453,7 +504,7 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 	double t0 = now_s(), deadline = 0, grace_end = 0, next_status = t0 + 1;
 	uint64_t valid_at_last = 0;
 	bool stream_open = cfg->status_fd >= 0, interrupted = false, timed_out = false;
-	bool asking = false; /* a first request waits for a start record to ask zsend */
+	bool asking = false; /* a first request: zsend is to be asked to stop */
 	if (cfg->pcapfile) {
 		if (!rs->have_params)
 			return zerr_set(
@@ -492,17 +543,19 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 					    cfg->cooldown);
 			}
 		}
-		if (asking && stream_open && !rs->st.saw_done && rs->have_params) {
+		if (asking && stream_open && !rs->st.saw_done) {
 			asking = false;
 			rs->st.asked_to_stop = ask_sender_to_stop(rs);
 			if (!rs->st.asked_to_stop) {
 				if (cfg->human)
-					fprintf(stderr,
-					        "zrecv: %s: stopping zsend at once by closing "
-					        "the pipe\n",
-					        rs->sender_named
-					            ? "zsend cannot be signalled"
-					            : "zsend's start record names no process");
+					fprintf(
+					    stderr,
+					    "zrecv: %s: stopping zsend at once by closing "
+					    "the pipe\n",
+					    rs->sender_pidfd >= 0
+					        ? "zsend cannot be signalled"
+					        : "no zsend to ask (none left its pid in the "
+					          "handover: a relay or a script in its place?)");
 				req = 2; /* it stops when its reader goes, unsettled */
 			}
 		}
@@ -577,6 +630,14 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 			                       "was killed: see its message)"
 			                     : "zsend ended before its start record (it failed: "
 			                       "see its message)");
+	}
+	/* stopped before zsend's done record, or before the cooldown ended:
+	 * zsend's count takes in probes whose answers had no cooldown here;
+	 * the point to resume from is the part whose answers had one */
+	if ((rs->st.left_early || rs->st.cooldown_cut) && rs->have_params) {
+		rs->st.consumed = settled_below(rs, now_s());
+		rs->st.resume = rs->zgen_base + (uint64_t)rs->st.consumed;
+		rs->st.resume_settled = true;
 	}
 done:
 	st->interrupted = interrupted || rs->st.left_early;

@@ -60,6 +60,9 @@ struct recvscan_stats {
 	bool write_failed;  /* an output failed (the error says which) */
 	bool asked_to_stop; /* zsend was asked to stop and settle */
 	bool never_began;   /* stopped before zsend's first probe: nothing sent */
+	/* consumed and resume are zrecv's own: the records whose answers
+	 * had a whole cooldown to arrive (zrecv stopped early) */
+	bool resume_settled;
 	/* zsend's done record: its exit status (-1: none came), whether it
 	 * was interrupted or its input cut short, the input records done and
 	 * the zgen --resume that continues */
@@ -84,6 +87,10 @@ struct recvscan *recvscan_open(const struct recvscan_config *cfg, struct zerr *e
 int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e);
 
 void recvscan_close(struct recvscan *rs);
+
+/* The zsend of the pipeline, as a pidfd (-1: none known), which a stop
+ * request or -t asks to stop and settle (SIGUSR1); the run closes it. */
+void recvscan_set_sender(struct recvscan *rs, int pidfd);
 
 /* Where results and status updates go, once those files are committed. */
 void recvscan_set_output(struct recvscan *rs, struct ostream *out, struct ostream *updates);

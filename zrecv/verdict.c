@@ -18,18 +18,33 @@ struct verdict verdict_judge(const struct recvscan_config *cfg, const struct rec
 		v.reason = st->write_failed ? "zrecv's write error" : "zrecv failed";
 		return v;
 	}
+	/* answers the kernel dropped for want of room are lost anywhere in
+	 * the scan: no prefix of it is whole */
+	if (st->pcap_drop > 0) {
+		v.status = ZS_EXIT_FAIL;
+		v.reason = "answers dropped";
+		snprintf(v.why, sizeof v.why,
+		         "the results are not whole: the kernel dropped %" PRIu64
+		         " captured frames for want of room (a slower -r, or more CPU for "
+		         "zrecv)",
+		         st->pcap_drop);
+		return v;
+	}
 	if (cfg->status_fd < 0 || cfg->pcapfile)
 		return v;
-	if (st->sender_exit == ZS_EXIT_FAIL) {
+	/* zsend's verdict: 0 and 3 are known; anything else is a failure (a
+	 * done record without one, from a script in zsend's place, is taken
+	 * at its word on "interrupted") */
+	if (st->sender_exit >= 0 && st->sender_exit != ZS_EXIT_OK &&
+	    st->sender_exit != ZS_EXIT_INCOMPLETE) {
 		v.status = ZS_EXIT_FAIL;
 		v.reason = "zsend failed";
 		snprintf(v.why, sizeof v.why,
-		         "the scan is not whole: zsend failed (see its messages), exit 1");
+		         "the scan is not whole: zsend failed (exit %d; see its messages)",
+		         st->sender_exit);
 		return v;
 	}
-	/* a done record without a verdict (a script in zsend's place) is
-	 * taken at its word on "interrupted" */
-	static const char cooldown[] = "zrecv stopped before the cooldown ended";
+	static const char cooldown_cut[] = "zrecv stopped before the cooldown ended";
 	if (st->never_began)
 		what = "stopped before zsend's first probe (nothing was sent)";
 	else if (st->sender_exit == ZS_EXIT_INCOMPLETE ||
@@ -38,38 +53,33 @@ struct verdict verdict_judge(const struct recvscan_config *cfg, const struct rec
 	else if (st->left_early)
 		what = "zrecv stopped before zsend was done";
 	else if (st->cooldown_cut)
-		what = cooldown;
+		what = cooldown_cut;
 	if (!what)
 		return v;
 	v.status = ZS_EXIT_INCOMPLETE;
 	v.reason = what;
-	/* a cooldown cut short loses answers to the last probes: even the
-	 * prefix zsend did is not all answered */
-	const char *cut = !st->cooldown_cut ? ""
-	                  : what == cooldown
-	                      ? " (answers to the last probes may be missing)"
-	                      : ", and zrecv stopped before the cooldown ended (answers to the "
-	                        "last probes may be missing)";
+	if (st->never_began) {
+		snprintf(v.why, sizeof v.why, "the scan is incomplete: %s; run it again", what);
+		return v;
+	}
+	if (st->consumed < 0) {
+		snprintf(v.why, sizeof v.why, "the scan is incomplete: %s", what);
+		return v;
+	}
 	char resume[160] = "";
-	if (st->have_zgen && !st->left_early)
+	if (st->have_zgen)
 		snprintf(resume, sizeof resume,
 		         "; to continue: zgen --seed %" PRIu64 " --shards %" PRIu64
 		         " --shard %" PRIu64 " --resume %" PRIu64,
 		         st->seed, st->shards, st->shard, st->resume);
-	if (st->never_began)
-		snprintf(v.why, sizeof v.why, "the scan is incomplete: %s; run it again, exit 3",
-		         what);
-	else if (what == cooldown)
-		snprintf(v.why, sizeof v.why, "the scan is incomplete: %s%s, exit 3", what, cut);
-	else if (st->consumed >= 0 && !st->left_early)
-		snprintf(v.why, sizeof v.why,
-		         "the scan is incomplete: %s after the first %ld input lines%s%s%s, exit 3",
-		         what, st->consumed, st->beyond ? " (and some after them)" : "", cut,
-		         resume);
-	else
-		snprintf(
-		    v.why, sizeof v.why,
-		    "the scan is incomplete: %s%s (zsend's message has the resume point), exit 3",
-		    what, cut);
+	const char *cut = st->cooldown_cut && what != cooldown_cut
+	                      ? ", and zrecv stopped before the cooldown ended"
+	                      : "";
+	snprintf(v.why, sizeof v.why,
+	         "the scan is incomplete: %s%s; the answers are whole for the first %ld input "
+	         "lines%s%s",
+	         what, cut, st->consumed,
+	         st->beyond || st->resume_settled ? " (some after them were probed too)" : "",
+	         resume);
 	return v;
 }

@@ -240,12 +240,20 @@ static void report_resume(const struct sendscan_stats *st)
 		warnx("the input ended after %" PRIu64 " of the %" PRIu64
 		      " targets its zgen header announced (zgen stopped?)",
 		      st->records, st->zgen.targets);
+	if (!st->interrupted && !st->input_short) {
+		/* zrecv went, or an output failed: what was sent last had no
+		 * one, or no file, to take its answers */
+		warnx("stopped: the first %llu input lines (comments not counted) were probed; "
+		      "answers to the last of them may not have been kept: zrecv's resume point, "
+		      "or an earlier one, continues",
+		      (unsigned long long)st->consumed);
+		return;
+	}
 	warnx("%s: the first %llu input lines (comments not counted) are done%s",
 	      st->interrupted ? "interrupted" : "cut short", (unsigned long long)st->consumed,
 	      !st->beyond_consumed ? ", and no target after them was probed"
-	      : st->receiver_gone  ? "; zrecv went while targets after them were being probed"
-	                           : "; a stop that skipped settling (a second request, a "
-	                             "write error) left some targets after them probed too");
+	                           : "; a second request skipped settling, so some targets "
+	                             "after them were probed too");
 	const struct zgen_header *h = &st->zgen;
 	if (st->have_zgen)
 		warnx("to continue: zgen --seed %" PRIu64 " --shards %" PRIu64 " --shard %" PRIu64
@@ -384,22 +392,32 @@ static void check_options(struct opts *o, struct sendscan_config *cfg)
 		     (unsigned long long)o->probes);
 }
 
-/* A stop request before the first probe: nothing was sent, and the scan
- * starts over from its first line. zrecv is told with a done record (no
- * start record came before it: nothing it could check was sent). */
-__attribute__((noreturn)) static void stopped_before_sending(void)
+/* zsend ends before its first probe with `status`, and says why: zrecv
+ * is told with a done record of that status (no start record came before
+ * it: nothing it could check was sent), so that it fails as zsend does,
+ * or, for a stop (3), knows the scan only has to be run again. */
+__attribute__((noreturn)) static void tell_zrecv_and_exit(int status, const char *why)
 {
 	if (out.f) {
-		struct status_progress rec = {
-		    .type = STATUS_DONE, .progress = -1, .interrupted = true, .exit_status = 3};
+		struct status_progress rec = {.type = STATUS_DONE,
+		                              .progress = -1,
+		                              .done_below = -1,
+		                              .interrupted = status == ZS_EXIT_INCOMPLETE,
+		                              .exit_status = status};
 		char buf[STATUS_RECORD_MAX];
 		status_format_progress(buf, sizeof buf, &rec);
 		fputs(buf, out.f);
 		ostream_close(&out);
 	}
-	warnx("interrupted before the first probe: nothing was sent (run the same command "
-	      "again)");
-	exit(ZS_EXIT_INCOMPLETE);
+	errx(status, "%s", why);
+}
+
+/* A stop request before the first probe: nothing was sent, and the scan
+ * starts over from its first line. */
+__attribute__((noreturn)) static void stopped_before_sending(void)
+{
+	tell_zrecv_and_exit(ZS_EXIT_INCOMPLETE, "interrupted before the first probe: nothing "
+	                                        "was sent (run the same command again)");
 }
 
 /* The scan key: -k's file (in a pipeline, once its zrecv says it is
@@ -490,14 +508,6 @@ static struct rawsend *open_senders(const struct opts *o, struct sendscan_config
 			errx(ZS_EXIT_FAIL, "%s", e.msg);
 	cfg->status = &out;
 	cfg->human = !o->quiet && isatty(STDOUT_FILENO);
-	/* the start record names this process and the pipe, so that the
-	 * pipeline's zrecv, and no other reader, can ask it to stop */
-	struct stat st;
-	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
-		cfg->pid = (long)getpid();
-		cfg->pipe_dev = (uint64_t)st.st_dev;
-		cfg->pipe_ino = (uint64_t)st.st_ino;
-	}
 	return rs;
 }
 
@@ -529,7 +539,8 @@ static int report(const struct opts *o, const struct sendscan_stats *st, int rc,
 		      st->blocked == 1 ? "" : "s");
 	if (st->receiver_gone)
 		warnx("zrecv has gone (its end of the pipe closed): stopped");
-	if (st->interrupted || st->input_short)
+	if (st->interrupted || st->input_short ||
+	    ((st->receiver_gone || st->write_failed) && st->consumed < st->records))
 		report_resume(st);
 	return st->verdict;
 }
@@ -575,8 +586,21 @@ int main(int argc, char **argv)
 
 	parse_options(argc, argv, &o, &cfg);
 	check_options(&o, &cfg);
+	bool threads_given = o.threads != 0;
 	if (!o.threads)
 		o.threads = default_threads();
+	/* a sender thread for 20 probes a second at most: a thread waits no
+	 * longer than 50 ms between its probes, and a stop settles within
+	 * that (the targets between the threads go at the scan's rate) */
+	if (o.rate > 0 && o.threads > 1 && (double)o.threads > o.rate / 20) {
+		uint64_t t = o.rate < 40 ? 1 : (uint64_t)(o.rate / 20);
+		if (threads_given && !o.quiet)
+			warnx("-T %llu at %g probes/s: %llu sender thread%s (one for 20 probes a "
+			      "second at most, so that a stop settles within 50 ms)",
+			      (unsigned long long)o.threads, o.rate, (unsigned long long)t,
+			      t == 1 ? "" : "s");
+		o.threads = t;
+	}
 
 	/* set up: the key, the allowed set, sockets, files; the path out is
 	 * found from the first target (path.h) */
@@ -626,7 +650,7 @@ int main(int argc, char **argv)
 	 * from here on, and before any thread starts (capabilities are per
 	 * thread) */
 	if (!o.dryrun && privdrop_apply(&priv, &e) < 0)
-		errx(ZS_EXIT_FAIL, "%s", e.msg);
+		tell_zrecv_and_exit(ZS_EXIT_FAIL, e.msg);
 
 	struct sendscan_stats st = {0};
 	struct timespec t_start, t_end;
@@ -636,7 +660,7 @@ int main(int argc, char **argv)
 	if (rc == SENDSCAN_NO_PATH && stop_requested)
 		stopped_before_sending(); /* waiting for a neighbour, say */
 	if (rc == SENDSCAN_NO_PATH)
-		errx(ZS_EXIT_USAGE, "%s", e.msg); /* nothing was sent */
+		tell_zrecv_and_exit(ZS_EXIT_USAGE, e.msg); /* nothing was sent */
 
 	int last_errno = 0;
 	for (unsigned i = 0; i < cfg.threads; i++) {
@@ -644,9 +668,20 @@ int main(int argc, char **argv)
 			last_errno = rs[i].last_errno;
 		rawsend_close(&rs[i]);
 	}
+	/* report: the metadata first, as its failure is part of the verdict
+	 * the done record then gives zrecv; each failure said once */
+	struct zerr me;
+	bool meta_failed = false;
+	if (b.metadata.f) {
+		zsend_metadata_write(b.metadata.f, &cfg, o.probe_args, &st, ts_seconds(&t_start),
+		                     ts_seconds(&t_end));
+		if ((meta_failed = outfile_close(&b.metadata, &me) < 0))
+			st.verdict = ZS_EXIT_FAIL;
+	}
+	sendscan_finish(&cfg, &st);
 	int status = report(&o, &st, rc, &e, last_errno);
-	/* the closes' own failures, each said once (a failure in the run
-	 * was said above) */
+	if (meta_failed)
+		warnx("%s", me.msg);
 	if (ostream_close(&out) < 0 && !st.write_failed && !st.receiver_gone &&
 	    ostream_errno(&out) != EPIPE) {
 		ostream_error(&out, &e);
@@ -654,12 +689,6 @@ int main(int argc, char **argv)
 		status = ZS_EXIT_FAIL;
 	}
 	if (cfg.updates && outfile_close(&b.updates, &e) < 0 && st.write_failed != cfg.updates) {
-		warnx("%s", e.msg);
-		status = ZS_EXIT_FAIL;
-	}
-	if (b.metadata.f && (zsend_metadata_write(b.metadata.f, &cfg, o.probe_args, &st,
-	                                          ts_seconds(&t_start), ts_seconds(&t_end)),
-	                     outfile_close(&b.metadata, &e) < 0)) {
 		warnx("%s", e.msg);
 		status = ZS_EXIT_FAIL;
 	}

@@ -72,7 +72,11 @@ static void send_target(const struct sender *s, struct rawsend *rs, struct ratel
 	}
 }
 
-static struct job *queue_pop(struct queue *q)
+/* The next job, its base published as the sender's floor under the lock
+ * (or `pending`, the base of an earlier job whose last probes are still in
+ * the batch), so that the records done are never counted past a probe not
+ * sent. */
+static struct job *queue_pop(struct queue *q, _Atomic uint64_t *floor, uint64_t pending)
 {
 	pthread_mutex_lock(&q->mu);
 	while (q->count == 0 && !q->closed)
@@ -82,10 +86,24 @@ static struct job *queue_pop(struct queue *q)
 		j = q->slot[q->head];
 		q->head = (q->head + 1) % QUEUE_JOBS;
 		q->count--;
+		atomic_store(floor, pending < j->base ? pending : j->base);
 		pthread_cond_signal(&q->not_full);
 	}
 	pthread_mutex_unlock(&q->mu);
 	return j;
+}
+
+uint64_t senders_done_below(struct sender *snd, unsigned n, struct queue *q, uint64_t next)
+{
+	pthread_mutex_lock(&q->mu);
+	uint64_t below = q->count > 0 ? q->slot[q->head]->base : next;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t f = atomic_load(&snd[i].floor);
+		if (f < below)
+			below = f;
+	}
+	pthread_mutex_unlock(&q->mu);
+	return below;
 }
 
 static bool queue_empty(struct queue *q)
@@ -138,13 +156,19 @@ static void *sender_main(void *arg)
 	for (;;) {
 		if (s->rs->n && queue_empty(s->q)) /* no probe waits for input */
 			send_batch(s->rs, &rl);
-		if (!(j = queue_pop(s->q)))
+		if (s->rs->n == 0 && !s->cur_open) /* every probe taken is out */
+			atomic_store(&s->floor, UINT64_MAX);
+		if (!(j = queue_pop(s->q, &s->floor, s->rs->n ? s->last_base : UINT64_MAX)))
 			break;
+		s->cur_open = true;
+		s->last_base = j->base;
 		unsigned i = 0;
 		for (; i < j->n && !*cfg->stop; i++) {
 			send_target(s, s->rs, &rl, batch, &j->daddr[i], j->dport[i]);
-			if (s->rs->n == 0) /* a batch just went out */
+			if (s->rs->n == 0) { /* a batch just went out */
 				atomic_store_explicit(&s->sent, s->rs->sent, memory_order_relaxed);
+				atomic_store(&s->floor, j->base); /* earlier jobs' probes too */
+			}
 		}
 		if (i < j->n) { /* stopped: keep the job for sendscan_run to settle */
 			s->cur = j;
@@ -152,6 +176,7 @@ static void *sender_main(void *arg)
 			break;
 		}
 		s->high = job_record(j, j->n - 1) + 1;
+		s->cur_open = false; /* its last probes may still be in the batch */
 		free(j);
 		atomic_store(&s->sent, s->rs->sent);
 	}

@@ -64,6 +64,15 @@ struct sender {
 	struct rawsend *rs;
 	struct ratesched *sched; /* the rate, shared by the senders */
 	_Atomic uint64_t sent;   /* published after each batch, read for status */
+	/* the first input record this sender may still have probes of to
+	 * send (UINT64_MAX: none): the base of its job, set as it takes one
+	 * under the queue's lock, and none once its batch is out with no
+	 * job left (see senders_done_below) */
+	_Atomic uint64_t floor;
+	/* the sender's thread alone: a job taken and not ended, and the base
+	 * of the last job taken */
+	bool cur_open;
+	uint64_t last_base;
 	_Atomic bool finished;
 	/* left by a stop: the job under way and how many of its targets went */
 	struct job *cur;
@@ -77,6 +86,13 @@ unsigned job_targets(const struct sendscan_config *cfg, unsigned nthreads);
 
 /* Starts a sender thread; 0 or an error number. */
 int sender_start(struct sender *s);
+
+/* A lower bound of the input records done so far: every target of the
+ * records below it has had all its probes sent. `next` is the first
+ * record not handed to the queue yet (the reader's job under way, or the
+ * records read). For the status records: a receiver that has to stop
+ * early knows how far its capture is whole. */
+uint64_t senders_done_below(struct sender *snd, unsigned n, struct queue *q, uint64_t next);
 
 /* Sums what the senders have sent so far (sent and failed) into sum. */
 void senders_totals(struct sender *snd, unsigned n, struct rawsend *sum);

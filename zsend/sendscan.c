@@ -28,7 +28,7 @@ _Static_assert(1024 + SENDSCAN_MAX_SOURCES * (sizeof "\"255.255.255.255\"," - 1)
                    STATUS_LINE_MAX - 1,
                "a start record with every source fits a status line");
 
-static void status_start(const struct sendscan_config *cfg)
+static void status_start(const struct sendscan_config *cfg, const struct sendscan_stats *st)
 {
 	if (!cfg->status)
 		return;
@@ -48,9 +48,11 @@ static void status_start(const struct sendscan_config *cfg)
 	                           .nsources = cfg->nsources,
 	                           .sources6 = cfg->sources6,
 	                           .nsources6 = cfg->nsources6,
-	                           .pid = cfg->pid,
-	                           .pipe_dev = cfg->pipe_dev,
-	                           .pipe_ino = cfg->pipe_ino};
+	                           .have_zgen = st->have_zgen,
+	                           .seed = st->zgen.seed,
+	                           .shards = st->zgen.shards,
+	                           .shard = st->zgen.shard,
+	                           .zgen_resume = st->zgen.resume};
 	char buf[STATUS_RECORD_MAX];
 	status_format_start(buf, sizeof buf, &rec);
 	fputs(buf, cfg->status->f);
@@ -79,6 +81,7 @@ static void status_line(const struct sendscan_config *cfg, const struct sendscan
 		    .bad_lines = st->bad,
 		    .progress = -1,
 		    .interrupted = st->interrupted,
+		    .done_below = (int64_t)st->done_below,
 		    .consumed = st->consumed,
 		    .beyond = st->beyond_consumed,
 		    .input_short = st->input_short,
@@ -164,6 +167,8 @@ static void report(struct run *r)
 	if (outputs_failed(r) || !r->begun || now < r->next_report)
 		return;
 	senders_totals(r->snd, r->started, &r->sum);
+	r->st->done_below =
+	    senders_done_below(r->snd, r->started, &r->q, r->job ? r->job->base : r->st->records);
 	status_line(r->cfg, r->st, &r->sum, "status", (double)(now - r->t0) / 1e9,
 	            (double)(r->sum.sent - r->sent_at_last));
 	r->sent_at_last = r->sum.sent;
@@ -264,7 +269,8 @@ static int begin(struct run *r, const struct ipaddr *first, struct zerr *e)
 		                    .templates6 = (const uint8_t(*)[PROBE_MAX_FRAME])r->templates6,
 		                    .q = &r->q,
 		                    .rs = &r->rs[i],
-		                    .sched = &r->sched};
+		                    .sched = &r->sched,
+		                    .floor = UINT64_MAX};
 		int err = sender_start(&r->snd[i]);
 		if (err != 0)
 			return zerr_set(e, "cannot start a sender thread: %s", strerror(err));
@@ -272,13 +278,14 @@ static int begin(struct run *r, const struct ipaddr *first, struct zerr *e)
 	}
 	r->t0 = ratelimit_now_ns();
 	r->next_report = r->t0 + 1000000000u;
-	status_start(cfg);
+	status_start(cfg, r->st);
 	if (cfg->updates) { /* at once: a reader sees the scan has begun */
 		fputs("type,time,sent,rate,targets,blocked,bad_lines,send_failures\n",
 		      cfg->updates->f);
 		ostream_flush(cfg->updates);
 	}
-	return outputs_failed(r) ? -1 : 0;
+	outputs_failed(r); /* a failure stops the run where it reads next */
+	return 0;
 }
 
 /* Hands the job being filled to the senders, retrying while they are busy
@@ -458,21 +465,21 @@ int sendscan_run(struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_f
 		st->consumed = st->records; /* nothing was to be sent */
 	senders_totals(r.snd, r.started, &r.sum);
 	outputs_failed(&r);
-	st->interrupted = *cfg->stop != 0;
+	bool gone = __atomic_load_n(&st->receiver_gone, __ATOMIC_SEQ_CST);
+	/* any stop request makes the run incomplete, also one that came
+	 * after the end of the input: the signal that stopped zsend may have
+	 * ended the stage before it first, so that its end of input is no
+	 * sign of a whole scan (a resume then finds nothing left) */
+	st->interrupted = *cfg->stop != 0 && !gone && !st->write_failed;
 	st->input_short =
 	    !st->interrupted && rc == 0 && st->have_zgen && st->records < st->zgen.targets;
 	st->probes = r.sum.sent;
 	st->failed = r.sum.failed;
-	bool gone = __atomic_load_n(&st->receiver_gone, __ATOMIC_SEQ_CST);
 	st->verdict = rc < 0 || st->bad || st->failed || st->write_failed || gone ? ZS_EXIT_FAIL
 	              : st->interrupted || st->input_short ? ZS_EXIT_INCOMPLETE
 	                                                   : ZS_EXIT_OK;
-	double secs = r.t0 ? (double)(ratelimit_now_ns() - r.t0) / 1e9 : 0;
-	if (rc != SENDSCAN_NO_PATH && !gone && !st->write_failed) {
-		status_line(cfg, st, &r.sum, "done", secs,
-		            secs > 0 ? (double)r.sum.sent / secs : 0);
-		outputs_failed(&r);
-	}
+	st->secs = r.t0 ? (double)(ratelimit_now_ns() - r.t0) / 1e9 : 0;
+	st->begun = rc != SENDSCAN_NO_PATH;
 	stop_watcher(&r);
 	for (unsigned i = 0; i < r.started; i++)
 		free(r.snd[i].cur);
@@ -482,4 +489,27 @@ int sendscan_run(struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_f
 	free(r.templates6);
 	free(r.snd);
 	return rc;
+}
+
+int sendscan_finish(struct sendscan_config *cfg, struct sendscan_stats *st)
+{
+	if (!st->begun || st->receiver_gone || st->write_failed)
+		return 0;
+	struct rawsend sum = {.sent = st->probes, .failed = st->failed};
+	status_line(cfg, st, &sum, "done", st->secs,
+	            st->secs > 0 ? (double)st->probes / st->secs : 0);
+	if (cfg->status && ostream_failed(cfg->status)) {
+		if (ostream_errno(cfg->status) == EPIPE)
+			st->receiver_gone = true;
+		else
+			st->write_failed = cfg->status;
+		st->verdict = ZS_EXIT_FAIL;
+		return -1;
+	}
+	if (cfg->updates && ostream_failed(cfg->updates)) {
+		st->write_failed = cfg->updates;
+		st->verdict = ZS_EXIT_FAIL;
+		return -1;
+	}
+	return 0;
 }

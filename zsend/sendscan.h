@@ -49,11 +49,7 @@ struct sendscan_config {
 	struct ostream *status;  /* JSON lines, or NULL */
 	struct ostream *updates; /* --status-updates: CSV, one row a second, or NULL */
 	struct ostream *dry;     /* a dry run's frames, which the senders write, or NULL */
-	/* the status stream's writer and pipe, for the start record (see
-	 * core/status.h): its reader asks this pid to stop */
-	long pid;
-	uint64_t pipe_dev, pipe_ino;
-	bool human; /* a status line on stderr every second */
+	bool human;              /* a status line on stderr every second */
 	/* >0: end early (a stop request); >1: and skip settling (a second
 	 * request, the receiver gone, a failed write) */
 	volatile sig_atomic_t *stop;
@@ -70,6 +66,9 @@ struct sendscan_stats {
 	 * number zgen --resume takes. */
 	uint64_t records, consumed;
 	bool beyond_consumed;
+	/* at the last status record: every target of the records below it
+	 * had all its probes sent (senders_done_below) */
+	uint64_t done_below;
 	bool receiver_gone;              /* the status stream's reader went away */
 	uint64_t input_size, input_read; /* bytes, when stdin is a regular file */
 	/* the first "# zgen " comment line on stdin, if any, and whether it
@@ -86,6 +85,8 @@ struct sendscan_stats {
 	 * the receiver gone) or ZS_EXIT_INCOMPLETE (stopped early or cut
 	 * short, every target of the first `consumed` records probed) */
 	int verdict;
+	double secs; /* from the first probe to the end */
+	bool begun;  /* a path was found: a start record went out */
 };
 
 typedef void (*sendscan_bad_fn)(unsigned long lineno, const char *why, const char *line,
@@ -96,5 +97,11 @@ typedef void (*sendscan_bad_fn)(unsigned long lineno, const char *why, const cha
 #define SENDSCAN_NO_PATH (-2)
 int sendscan_run(struct sendscan_config *cfg, struct rawsend *rs, sendscan_bad_fn bad,
                  struct sendscan_stats *st, struct zerr *e);
+
+/* After the run and anything that may still change its verdict (the
+ * metadata): the done record (and the status updates' last row). -1 when
+ * it could not be written (st says why: receiver_gone or write_failed,
+ * and the verdict is then ZS_EXIT_FAIL). */
+int sendscan_finish(struct sendscan_config *cfg, struct sendscan_stats *st);
 
 #endif

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/outbuf.h"
 #include "util/readfile.h"
 
 /* The handover directory of this user, made if missing and checked. */
@@ -81,18 +82,60 @@ int handover_for_pipe(int fd, struct handover *h, struct zerr *e)
 	         (unsigned long long)st.st_ino);
 	snprintf(h->ready, sizeof h->ready, "%s/pipe-%llx-%llu.ready", dir,
 	         (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	snprintf(h->pid, sizeof h->pid, "%s/pipe-%llx-%llu.pid", dir, (unsigned long long)st.st_dev,
+	         (unsigned long long)st.st_ino);
 	return 0;
+}
+
+int handover_leave_pid(const struct handover *h, struct zerr *e)
+{
+	unlink(h->pid); /* an earlier pipe's, of the same device and inode */
+	int fd = open(h->pid, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return zerr_set(e, "%s: %s", h->pid, strerror(errno));
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	int rc = write_full(fd, buf, (size_t)n);
+	if (close(fd) < 0 || rc < 0) {
+		int saved = errno;
+		unlink(h->pid);
+		return zerr_set(e, "%s: %s", h->pid, strerror(saved));
+	}
+	return 0;
+}
+
+long handover_take_pid(const struct handover *h)
+{
+	int fd = open(h->pid, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	unlink(h->pid);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	char buf[32];
+	ssize_t n = -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	    st.st_size < (off_t)sizeof buf)
+		n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 1 || buf[n - 1] != '\n')
+		return 0;
+	buf[n - 1] = '\0';
+	char *end;
+	long pid = strtol(buf, &end, 10);
+	return *end == '\0' && pid > 1 ? pid : 0;
 }
 
 int handover_create_key(const struct handover *h, struct secret *s, struct zerr *e)
 {
 	unlink(h->key); /* an earlier scan's, never reused */
+	unlink(h->pid);
 	return secret_create(h->key, s, e);
 }
 
 int handover_mark_ready(const struct handover *h, struct zerr *e)
 {
 	unlink(h->ready);
+	unlink(h->pid);
 	int fd = open(h->ready, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return zerr_set(e, "%s: %s", h->ready, strerror(errno));
@@ -186,8 +229,13 @@ int handover_take_key(const struct handover *h, uint64_t since, int timeout_ms,
 		return -1;
 	int rc = secret_read_fd(fd, h->key, s, e);
 	close(fd);
-	if (rc == 0)
+	if (rc == 0) {
+		/* the pid first: zrecv reads it once it sees the key gone (a
+		 * failure only costs zrecv the way to ask zsend to stop) */
+		struct zerr pe;
+		handover_leave_pid(h, &pe);
 		unlink(h->key); /* taken: zrecv sees it gone */
+	}
 	return rc;
 }
 
@@ -204,6 +252,8 @@ int handover_take_ready(const struct handover *h, uint64_t since, int timeout_ms
 	if (rc == 0 && st.st_uid != geteuid())
 		return zerr_set(e, "%s: owned by uid %u, not by you", h->ready,
 		                (unsigned)st.st_uid);
+	struct zerr pe;
+	handover_leave_pid(h, &pe);
 	unlink(h->ready);
 	return 0;
 }

@@ -13,6 +13,10 @@
  * So the key is never readable by the user they become. With -k FILE on
  * both sides the key is known, and a ".ready" file of the same name tells
  * zsend that zrecv is armed.
+ * Before it takes the key (or the ".ready" file), zsend leaves its pid in a
+ * ".pid" file of the same name: zrecv reads it once the key is taken, still
+ * privileged, and can then ask that zsend, and no other process, to stop
+ * and settle (a stop zrecv got alone, or its -t).
  * The files live in a directory that only the scan's user can write:
  * /run/zscan for root, else $XDG_RUNTIME_DIR/zscan, else /tmp/zscan-UID,
  * made with mode 0700 when missing and refused (with what was found) when
@@ -37,7 +41,7 @@
  * stdin). Makes and checks the directory. Fails, saying why, when fd is
  * not a pipe. */
 struct handover {
-	char key[HANDOVER_PATH_MAX], ready[HANDOVER_PATH_MAX];
+	char key[HANDOVER_PATH_MAX], ready[HANDOVER_PATH_MAX], pid[HANDOVER_PATH_MAX];
 	int fd;        /* the pipe: its other end closing ends every wait */
 	uint64_t born; /* when the pipe was made (CLOCK_REALTIME ns, as files'
 	                  times): a file of its name from before is stale */
@@ -57,6 +61,16 @@ int handover_mark_ready(const struct handover *h, struct zerr *e);
  * there. Returns 0 once taken, 1 otherwise. */
 int handover_wait_taken(const struct handover *h, const char *path, int timeout_ms,
                         volatile sig_atomic_t *stop);
+
+/* zsend's side, before taking the key or the readiness file: leaves its
+ * pid for zrecv (O_EXCL, mode 0600; an earlier pipe's file of the name is
+ * removed first). */
+int handover_leave_pid(const struct handover *h, struct zerr *e);
+
+/* zrecv's side, once the file was taken: the pid zsend left, or 0 when
+ * there is none, or it is not a regular file of this user (it is removed
+ * either way). */
+long handover_take_pid(const struct handover *h);
 
 /* zsend's side: waits up to timeout_ms (or until *stop, or zrecv's end of
  * the pipe closing) for a key at

@@ -40,10 +40,11 @@ size_t status_format_start(char *buf, size_t size, const struct status_start *s)
 	               "\"key_fingerprint\":\"%s\",",
 	               type_names[STATUS_START], s->module, s->interface, s->rate, s->probes,
 	               s->sport_first, s->sport_count, s->key_fingerprint);
-	if (s->pid > 0)
+	if (s->have_zgen)
 		n = put(buf, size, n,
-		        "\"pid\":%ld,\"pipe_dev\":%" PRIu64 ",\"pipe_ino\":%" PRIu64 ",", s->pid,
-		        s->pipe_dev, s->pipe_ino);
+		        "\"seed\":%" PRIu64 ",\"shards\":%" PRIu64 ",\"shard\":%" PRIu64
+		        ",\"zgen_resume\":%" PRIu64 ",",
+		        s->seed, s->shards, s->shard, s->zgen_resume);
 	if (s->module_args && s->module_args[0])
 		n = put(buf, size, n, "\"module_args\":\"%s\",", s->module_args);
 	n = put(buf, size, n, "\"sources\":[");
@@ -67,6 +68,8 @@ size_t status_format_progress(char *buf, size_t size, const struct status_progre
 	        ",\"bad_lines\":%" PRIu64 "%s%s",
 	        type_names[p->type], p->time, p->sent, p->send_failures, p->rate, p->targets,
 	        p->blocked, p->bad_lines, progress, p->interrupted ? ",\"interrupted\":true" : "");
+	if (p->type == STATUS_STATUS && p->done_below >= 0)
+		n = put(buf, size, n, ",\"done_below\":%" PRId64, p->done_below);
 	if (p->type == STATUS_DONE) {
 		n = put(buf, size, n, ",\"consumed\":%" PRIu64 ",\"exit\":%d%s%s", p->consumed,
 		        p->exit_status, p->beyond ? ",\"probed_beyond_consumed\":true" : "",
@@ -138,7 +141,7 @@ void status_parse(const char *line, struct status_record *r)
 	                            .sent = -1,
 	                            .rate = -1,
 	                            .progress = -1,
-	                            .pid = -1,
+	                            .done_below = -1,
 	                            .exit_status = -1,
 	                            .consumed = -1};
 	if (has_type(line, STATUS_START)) {
@@ -149,9 +152,11 @@ void status_parse(const char *line, struct status_record *r)
 		r->sport_first = json_num(line, "sport_first");
 		r->sport_count = json_num(line, "sport_count");
 		r->probes = json_num(line, "probes");
-		r->pid = json_num(line, "pid");
-		json_u64(line, "pipe_dev", &r->pipe_dev);
-		json_u64(line, "pipe_ino", &r->pipe_ino);
+		uint64_t base = 0;
+		r->have_zgen =
+		    json_u64(line, "seed", &r->seed) && json_u64(line, "shards", &r->shards) &&
+		    json_u64(line, "shard", &r->shard) && json_u64(line, "zgen_resume", &base);
+		r->resume = base;
 		return;
 	}
 	if (has_type(line, STATUS_DONE))
@@ -166,8 +171,10 @@ void status_parse(const char *line, struct status_record *r)
 	if (pr)
 		r->progress = strtod(pr + 11, NULL);
 	r->interrupted = json_true(line, "interrupted");
-	if (r->type != STATUS_DONE)
+	if (r->type != STATUS_DONE) {
+		r->done_below = json_num(line, "done_below");
 		return;
+	}
 	r->exit_status = json_num(line, "exit");
 	r->consumed = json_num(line, "consumed");
 	r->beyond = json_true(line, "probed_beyond_consumed");

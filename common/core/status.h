@@ -41,11 +41,10 @@ struct status_start {
 	unsigned nsources;
 	const struct ipaddr *sources6; /* known when the record is written */
 	unsigned nsources6;
-	/* who writes, so that the reader can ask it to stop and settle:
-	 * zsend's pid and the pipe it writes to (its standard output's
-	 * device and inode; 0 when it is not a pipe) */
-	long pid;
-	uint64_t pipe_dev, pipe_ino;
+	/* the zgen header on zsend's input, if any: the scan a resume
+	 * continues, from zgen_resume on */
+	bool have_zgen;
+	uint64_t seed, shards, shard, zgen_resume;
 };
 
 /* A status or done record, as zsend writes it. */
@@ -57,6 +56,9 @@ struct status_progress {
 	uint64_t targets, blocked, bad_lines;
 	double progress; /* of the input, 0..1; < 0: unknown */
 	bool interrupted;
+	/* status: every target of the input records below it has had all its
+	 * probes sent (-1: not known) */
+	int64_t done_below;
 	/* done: */
 	uint64_t consumed; /* input records done (see sendscan.h) */
 	bool beyond;       /* some targets after them were probed too */
@@ -78,15 +80,18 @@ struct status_record {
 	/* start */
 	char module[32], key_fingerprint[32], module_args[64];
 	long sport_first, sport_count, probes;
-	long pid;                    /* -1: absent */
-	uint64_t pipe_dev, pipe_ino; /* 0: absent */
+	/* start and done: the zgen header's scan (the start record's resume
+	 * is zgen's own, the done record's where the next part starts) */
+	bool have_zgen;
+	uint64_t seed, shards, shard, resume;
 	/* status and done */
 	long sent, rate;
 	double progress; /* < 0: absent */
+	long done_below; /* status: -1 absent */
+	bool interrupted;
 	/* done */
 	long exit_status, consumed; /* -1: absent */
-	bool interrupted, input_short, beyond, have_zgen;
-	uint64_t seed, shards, shard, resume;
+	bool input_short, beyond;
 };
 
 /* Reads one record (a NUL-terminated line without its newline). */

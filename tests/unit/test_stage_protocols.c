@@ -36,14 +36,17 @@ void test_status_records_read_back(void)
 	CHECK(r.type == STATUS_START && strcmp(r.module, "tcp_ack") == 0 &&
 	      strcmp(r.key_fingerprint, "0123456789abcdef") == 0);
 	CHECK(r.sport_first == 40000 && r.sport_count == 11 && r.probes == 3);
-	CHECK(r.pid == -1 && r.pipe_ino == 0); /* not a pipe's writer */
-	s.pid = 4242;
-	s.pipe_dev = 14;
-	s.pipe_ino = 1234567890123ull;
+	CHECK(!r.have_zgen); /* no zgen header on zsend's input */
+	s.have_zgen = true;
+	s.seed = UINT64_MAX;
+	s.shards = 3;
+	s.shard = 2;
+	s.zgen_resume = 77;
 	n = status_format_start(buf, sizeof buf, &s);
 	buf[n - 1] = '\0';
 	status_parse(buf, &r);
-	CHECK(r.pid == 4242 && r.pipe_dev == 14 && r.pipe_ino == 1234567890123ull);
+	CHECK(r.have_zgen && r.seed == UINT64_MAX && r.shards == 3 && r.shard == 2 &&
+	      r.resume == 77);
 
 	struct status_progress p = {.type = STATUS_DONE,
 	                            .time = 1.5,
@@ -76,6 +79,11 @@ void test_status_records_read_back(void)
 	p.interrupted = p.beyond = p.input_short = p.have_zgen = false;
 	p.exit_status = 0;
 	p.type = STATUS_STATUS;
+	p.done_below = 5000000000;
+	status_format_progress(buf, sizeof buf, &p);
+	status_parse(buf, &r);
+	CHECK(r.type == STATUS_STATUS && r.done_below == 5000000000);
+	p.done_below = -1; /* unknown: not written */
 	p.progress = -1; /* unknown: not written */
 	status_format_progress(buf, sizeof buf, &p);
 	CHECK(!strstr(buf, "progress") && !strstr(buf, "consumed"));
