@@ -392,3 +392,114 @@ signal_trial() { # I HOW SIGNAL WHEN THREADS
 		fail "trial $i ($how $sig $when, part 1 did $done): found != open pairs: $(comm -3 "$T/found$i" "$T/open$i" | head -3 | tr '\n' ' ')"
 	echo "$i:$done/$total,$rc,$((SECONDS - start))s" >"$T/trial$i"
 }
+
+# A relay between zsend and zrecv (a pipe through cat, as -k allows): zrecv
+# cannot ask zsend to settle (zsend left no pid in zrecv's handover), so a
+# stop to zrecv alone closes its pipe, and zsend goes on probing until the
+# relay dies. zrecv's resume point is then its own: the records whose
+# answers had a whole cooldown to come while it captured, never zsend's
+# count. Resumed from it, every open pair is found (some targets are probed
+# twice, none missed), counted against the lab's ground truth and the
+# probes on the net side.
+test_interrupt_relay_resume_misses_nothing() {
+	LAB_LIVE="198.18.16.0/20:30" LAB_TCP_PORTS="80 443" scan_lab_up
+	echo 198.18.0.0/30 >"$T/link.block"
+	make_key "$T/key"
+	local zg="'$ZS_BIN/zgen' --header -e 9 -b '$T/link.block' -p 80,443 198.18.16.0/20"
+	"$ZS_BIN/zgen" -e 9 -b "$T/link.block" -p 80,443 198.18.16.0/20 >"$T/all"
+	start_capture "$LAB_NET" zn0 "tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn"
+	in_scan bash -c "$zg | '$ZS_BIN/zsend' -q -b /dev/null -k '$T/key' -r 1000 --metadata '$T/s.json' 2>'$T/zsend.err' | cat | '$ZS_BIN/zrecv' -q -k '$T/key' -c 1 --metadata '$T/r.json' --status-updates '$T/r.csv'" >"$T/p1.csv" 2>"$T/p1.err" &
+	local scan=$! zr
+	zr=$(pid_of "$ZS_BIN/zrecv" "$T/r.json")
+	# answers have come for a few seconds: some of the scan is settled
+	wait_until 120 update_at_least "$T/r.csv" valid 1
+	wait_until 120 sh -c "[ \$(wc -l <'$T/r.csv') -ge 5 ]"
+	kill -TERM "$zr"
+	wait $scan || true
+	cat "$T/p1.err"
+	expect_eq "zrecv's exit" "$(json "$T/r.json" exit_status)" 3
+	expect_eq "zrecv's reason" "$(json "$T/r.json" incomplete_reason)" "zrecv stopped before zsend was done"
+	local mine theirs
+	mine=$(json "$T/r.json" resume)
+	theirs=$(json "$T/s.json" consumed)
+	echo "  zrecv's resume point $mine, zsend's count $theirs"
+	[ "$mine" -gt 0 ] && [ "$mine" -le "$theirs" ] || fail "zrecv's resume point $mine, zsend's $theirs"
+	grep -q "to continue: zgen --seed 9 --shards 1 --shard 0 --resume $mine$" "$T/p1.err" || fail "no resume command for $mine"
+	in_scan bash -c "$zg --resume $mine | '$ZS_BIN/zsend' -q -b /dev/null -r 5000 | '$ZS_BIN/zrecv' -q -c 1" >"$T/p2.csv" 2>"$T/p2.err" ||
+		fail "the resume failed: $(cat "$T/p2.err")"
+	stop_capture
+	awk -F, 'FNR > 1 && $11 == 1 {print $1 "," $3}' "$T/p1.csv" "$T/p2.csv" | sorted -u >"$T/found"
+	comm -12 <(sorted "$T/all") <(sorted "$LAB_DIR/open_pairs.txt") >"$T/open"
+	cmp -s "$T/found" "$T/open" || fail "found != open pairs: $(comm -3 "$T/found" "$T/open" | head -3 | tr '\n' ' ')"
+	# every target was probed, and only those zsend sent past zrecv's
+	# point in part 1 twice
+	probes_in "$T/cap.pcap" >"$T/probes"
+	expect_eq "targets never probed" "$(comm -13 <(sorted -u "$T/probes") <(sorted "$T/all") | wc -l)" 0
+	local twice
+	twice=$(uniq -d "$T/probes" | wc -l)
+	[ "$twice" -le $((theirs - mine + 2000)) ] || fail "$twice targets probed twice for $((theirs - mine)) records between the points"
+	echo "  $(wc -l <"$T/open") open pairs found; $twice targets probed twice"
+}
+
+# zrecv's stop reaches zsend before zsend's first target: zsend left its pid
+# in the handover, so zrecv's -t (or a signal to zrecv alone) asks it to
+# stop while it still waits for input; the pipeline ends at once, nothing
+# sent, exit 3 (it waited for the input's first line, however long).
+test_interrupt_zrecv_stops_zsend_before_its_first_target() {
+	scan_lab_up
+	local how
+	for how in -t signal; do
+		mkfifo "$T/in.$how"
+		local zr="'$ZS_BIN/zrecv' -q -c 0 --metadata '$T/r.json'"
+		[ $how = signal ] || zr="$zr -t 2"
+		in_scan bash -c "'$ZS_BIN/zsend' -q -b /dev/null --metadata '$T/s.json' <'$T/in.$how' | $zr" >/dev/null 2>"$T/err" &
+		local scan=$!
+		exec 3>"$T/in.$how" # the input stays open, with no line
+		if [ $how = signal ]; then
+			local zrp
+			zrp=$(pid_of "$ZS_BIN/zrecv" "$T/r.json")
+			wait_until 60 sh -c "[ -z \"\$(ls /run/zscan/ 2>/dev/null | grep -v -e '\.pid\$' -e '\.key\$' -e '\.ready\$')\" ] && grep -q 'State:.S' /proc/$zrp/status"
+			sleep 0.5
+			kill -TERM "$zrp"
+		fi
+		local rc=0
+		wait_until 60 sh -c "! kill -0 $scan 2>/dev/null"
+		wait $scan || rc=$?
+		exec 3>&-
+		expect_eq "$how: zrecv's exit ($(cat "$T/err"))" "$rc" 3
+		grep -q "zrecv: the scan is incomplete: zsend was stopped; the answers are whole for the first 0 input lines" "$T/err" || fail "$how: $(cat "$T/err")"
+		expect_eq "$how: zsend's exit" "$(json "$T/s.json" exit_status)" 3
+	done
+}
+
+# A script in zsend's place that writes a start record naming another
+# process (and the pipe it writes to): zrecv asks no one but the zsend that
+# left its pid in its own handover, so a stop to zrecv closes the pipe and
+# the named process lives on.
+test_interrupt_zrecv_signals_no_named_process() {
+	scan_lab_up
+	make_key "$T/key"
+	local fp
+	fp=$("$ZS_BIN/zsend" --dryrun -k "$T/key" -p 80 --metadata "$T/fp.json" </dev/null >/dev/null 2>&1; json "$T/fp.json" key_fingerprint)
+	ip netns exec "$LAB_SCAN" setpriv --reuid nobody --regid nogroup --clear-groups sleep 600 &
+	local victim=$!
+	in_scan bash -c "python3 -c '
+import json, os, select
+st = os.fstat(1)
+rec = {\"type\": \"start\", \"module\": \"tcp_syn\", \"interface\": \"zs0\", \"rate\": 10, \"probes\": 1,
+       \"sport_first\": 40000, \"sport_count\": 1000, \"key_fingerprint\": \"$fp\",
+       \"pid\": $victim, \"pipe_dev\": st.st_dev, \"pipe_ino\": st.st_ino, \"sources\": []}
+print(json.dumps(rec), flush=True)
+p = select.poll()
+p.register(1, select.POLLERR)
+p.poll(600000)' | '$ZS_BIN/zrecv' -q -k '$T/key' -c 0 --status-updates '$T/r.csv'" >/dev/null 2>"$T/err" &
+	local scan=$!
+	wait_armed "$T/r.csv" 120
+	kill -TERM "$(pid_of "$ZS_BIN/zrecv" "$T/r.csv")"
+	wait_until 60 sh -c "! pgrep -f '^$ZS_BIN/zrecv .*$T/r.csv' >/dev/null"
+	kill -0 "$victim" 2>/dev/null || fail "the process the start record named was signalled"
+	grep -q "zrecv: the scan is incomplete: zrecv stopped before zsend was done" "$T/err" || fail "zrecv: $(cat "$T/err")"
+	kill "$victim"
+	wait "$scan" || true
+	wait "$victim" || true
+}
