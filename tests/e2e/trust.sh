@@ -28,9 +28,9 @@ test_trust_readme_pipeline_with_and_without_i() {
 	LAB_LIVE="198.18.16.0/24:30" scan_lab_up
 	echo 198.18.0.0/30 >"$T/link"
 	scan_matches_truth with_i 198.18.16.0/24 \
-		"'$ZS_BIN/zgen' -b '$T/link' -p 80 198.18.16.0/24 | '$ZS_BIN/zsend' -q -b /dev/null -i zs0 | '$ZS_BIN/zrecv' -q -i zs0 -c 1"
+		"'$ZS_BIN/zgen' --header -b '$T/link' -p 80 198.18.16.0/24 | '$ZS_BIN/zsend' -q -b /dev/null -i zs0 | '$ZS_BIN/zrecv' -q -i zs0 -c 1"
 	scan_matches_truth no_flags 198.18.16.0/24 \
-		"'$ZS_BIN/zgen' -b '$T/link' -p 80 198.18.16.0/24 | '$ZS_BIN/zsend' -q -b /dev/null | '$ZS_BIN/zrecv' -q -c 1"
+		"'$ZS_BIN/zgen' --header -b '$T/link' -p 80 198.18.16.0/24 | '$ZS_BIN/zsend' -q -b /dev/null | '$ZS_BIN/zrecv' -q -c 1"
 	expect_eq "handover files left" "$(handover_files)" ""
 }
 
