@@ -99,3 +99,31 @@ test_zsend_rejects_bad_input() {
 	expect_error "no key: without -k FILE, zsend's output must be the pipe to zrecv" \
 		"$ZS_BIN/zsend" -i lo
 }
+
+# At low rates zsend keeps a sender thread for 20 probes a second at most
+# (each then waits no more than 50 ms between its probes, and a stop
+# settles within that): -T 16 at -r 40 runs 2 threads and says so; the
+# default -T says nothing. Into the lab's sink, which drops every frame.
+test_zsend_threads_follow_a_low_rate() {
+	source tests/lab.sh
+	trap lab_down EXIT
+	lab_up "zt$$" "$T/lab"
+	make_key "$T/key"
+	local t
+	for t in "-T 16" ""; do
+		# shellcheck disable=SC2086 # -T and its value, or nothing
+		printf '198.18.16.%d,80\n' 1 2 3 | in_scan "$ZS_BIN/zsend" -b /dev/null -k "$T/key" -i zk0 \
+			-G 02:00:00:00:00:01 -S 198.18.0.1 -r 40 $t --metadata "$T/m.json" >/dev/null 2>"$T/err" ||
+			fail "zsend $t: $(cat "$T/err")"
+		# the default is a thread per CPU, at most 4
+		local want=2
+		[ -n "$t" ] || [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || want=1
+		expect_eq "threads with '$t' at -r 40" "$(json "$T/m.json" threads)" "$want"
+		if [ -n "$t" ]; then
+			grep -q "^zsend: -T 16 at 40 probes/s: 2 sender threads (one for 20 probes a second at most" "$T/err" ||
+				fail "no word of it: $(cat "$T/err")"
+		else
+			[ ! -s "$T/err" ] || fail "the default said: $(cat "$T/err")"
+		fi
+	done
+}
