@@ -39,14 +39,15 @@ test_load_sixty_seconds_under_a_flood() {
 	local start=$SECONDS
 	# forged SYN-ACKs (random ports and numbers, from live-looking addresses)
 	# and frames too short to be IPv4, from the net side, ~15k/s each: a
-	# fixed count, all sent before zsend is stopped, however long they take
+	# fixed count (300,000 of each), all sent before zsend is stopped,
+	# however long they take
 	local mac
 	mac=$(in_scan cat /sys/class/net/zs0/address)
 	cat >"$T/flood.cfg" <<CFG
 { eth(da=$mac, sa=02:00:00:00:00:99), ipv4(saddr=198.18.$((RANDOM % 256)).1, daddr=198.18.0.1), tcp(sp=80, dp=drnd(), seq=drnd(), ackseq=drnd(), syn, ack) }
 { eth(da=$mac, sa=02:00:00:00:00:99, type=0x0800), drnd(9) }
 CFG
-	in_net trafgen --no-sock-mem -q -o zn0 -c "$T/flood.cfg" -t 33us -n 1200000 >"$T/trafgen.log" 2>&1 &
+	in_net trafgen --no-sock-mem -q -o zn0 -c "$T/flood.cfg" -t 33us -n 600000 >"$T/trafgen.log" 2>&1 &
 	local flood=$!
 	# RSS every 5 s, for at least $secs s and until the flood is over;
 	# then zsend is stopped, as a Ctrl-C would
@@ -94,8 +95,10 @@ CFG
 	# the hosts found: live ones among the targets probed; all of them
 	# when nothing was dropped (a pass of the stream holds every target)
 	local pass
-	pass=$("$ZS_BIN/zgen" --count -b "$T/link.block" -p 71-90 198.18.0.0/15)
-	"$ZS_BIN/zgen" -b "$T/link.block" -e 5 -p 71-90 198.18.0.0/15 | head -n "$((consumed < pass ? consumed : pass))" |
+	# (the ground truth from the release zgen: millions of lines under
+	# ASan would only slow the check)
+	pass=$("$LAB_ROOT/bin/zgen" --count -b "$T/link.block" -p 71-90 198.18.0.0/15)
+	"$LAB_ROOT/bin/zgen" -b "$T/link.block" -e 5 -p 71-90 198.18.0.0/15 | head -n "$((consumed < pass ? consumed : pass))" |
 		awk -F, '$2 == 80 {print $1}' | sorted >"$T/probed80"
 	comm -12 "$T/probed80" <(sorted "$LAB_DIR/live.txt") >"$T/want"
 	sorted "$T/hosts" >"$T/found"
