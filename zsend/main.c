@@ -420,6 +420,17 @@ __attribute__((noreturn)) static void stopped_before_sending(void)
 	                                        "was sent (run the same command again)");
 }
 
+/* The pid zsend left for its zrecv is read at once by a zrecv that saw the
+ * key (or readiness file) taken; a relay or script in zrecv's place never
+ * reads it, and a zrecv that gave up just then never will. Still
+ * privileged (the directory is root's when zsend runs as root), zsend
+ * waits a moment for it to go, and removes it if it stays: no scan leaves
+ * a file behind. */
+static void pid_taken(const struct handover *h)
+{
+	handover_wait_taken(h, h->pid, 2000, &stop_requested);
+}
+
 /* The scan key: -k's file (in a pipeline, once its zrecv says it is
  * armed), a dry run's own, or the one the pipeline's zrecv creates, found
  * through the pipe to it (core/handover.h). Before the privilege drop. */
@@ -433,12 +444,16 @@ static void get_key(const struct opts *o, struct secret *secret)
 		if (secret_load(o->keyfile, secret, &e) < 0)
 			errx(ZS_EXIT_USAGE, "%s", e.msg);
 		/* in a pipeline, give its zrecv (if any) time to arm its capture */
-		if (!o->dryrun && piped &&
-		    (handover_for_pipe(STDOUT_FILENO, &h, &e) < 0 ||
-		     handover_take_ready(&h, h.born - HANDOVER_CLOCK_SLACK, 3000, &stop_requested,
-		                         &e) < 0) &&
-		    !stop_requested)
-			warnx("%s; sending anyway", e.msg);
+		if (o->dryrun || !piped)
+			return;
+		if (handover_for_pipe(STDOUT_FILENO, &h, &e) < 0 ||
+		    handover_take_ready(&h, h.born - HANDOVER_CLOCK_SLACK, 3000, &stop_requested,
+		                        &e) < 0) {
+			if (!stop_requested)
+				warnx("%s; sending anyway", e.msg);
+			return;
+		}
+		pid_taken(&h);
 		return;
 	}
 	if (o->dryrun) {
@@ -456,6 +471,7 @@ static void get_key(const struct opts *o, struct secret *secret)
 			stopped_before_sending();
 		errx(ZS_EXIT_USAGE, "%s", e.msg);
 	}
+	pid_taken(&h);
 }
 
 /* What zsend does just before its first probe: find the path out, and

@@ -16,7 +16,9 @@
  * Before it takes the key (or the ".ready" file), zsend leaves its pid in a
  * ".pid" file of the same name: zrecv reads it once the key is taken, still
  * privileged, and can then ask that zsend, and no other process, to stop
- * and settle (a stop zrecv got alone, or its -t).
+ * and settle (a stop zrecv got alone, or its -t). zsend, still privileged
+ * too, waits a moment for it to be taken (handover_wait_taken on h->pid)
+ * and removes it if it stays, so that no file outlives the handover.
  * The files live in a directory that only the scan's user can write:
  * /run/zscan for root, else $XDG_RUNTIME_DIR/zscan, else /tmp/zscan-UID,
  * made with mode 0700 when missing and refused (with what was found) when

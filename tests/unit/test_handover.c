@@ -46,6 +46,9 @@ void test_handover_through_a_pipe(void)
 	CHECK(handover_take_key(&send, since, 1000, NULL, &taken, &e) == 0);
 	CHECK(strcmp(made.fingerprint, taken.fingerprint) == 0 && access(recv.key, F_OK) < 0);
 	CHECK(handover_wait_taken(&recv, recv.key, 1000, NULL) == 0);
+	/* zsend left its pid; zrecv takes it, and zsend sees it gone */
+	CHECK(handover_take_pid(&recv) == (long)getpid() && access(recv.pid, F_OK) < 0);
+	CHECK(handover_wait_taken(&send, send.pid, 1000, NULL) == 0);
 	/* a key older than zsend is an earlier scan's: waited past, not used */
 	CHECK(handover_create_key(&recv, &made, &e) == 0);
 	CHECK(handover_take_key(&send, now_ns() + 5000000000ull, 100, NULL, &taken, &e) < 0 &&
@@ -80,6 +83,11 @@ void test_handover_through_a_pipe(void)
 	CHECK(handover_mark_ready(&recv, &e) == 0);
 	CHECK(handover_take_ready(&send, since, 1000, NULL, &e) == 0 &&
 	      access(recv.ready, F_OK) < 0);
+	/* a pid nobody takes (a relay in zrecv's place) is removed by zsend's
+	 * wait, which ends: no file stays behind */
+	CHECK(access(send.pid, F_OK) == 0);
+	CHECK(handover_wait_taken(&send, send.pid, 100, NULL) == 1 && access(send.pid, F_OK) < 0);
+	CHECK(handover_take_pid(&recv) == 0);
 	close(p[0]);
 	close(q[0]);
 	close(q[1]);
