@@ -238,6 +238,7 @@ int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, volatile 
 		goto write_error;
 	goto done;
 write_error:
+	st->write_errno = errno;
 	rc = zerr_set(e, "stdout: write error: %s", strerror(errno));
 done:
 	linereader_free(&lr);

@@ -22,6 +22,7 @@
 struct addrfilter_stats {
 	unsigned long long lines, passed, split, dropped, bad;
 	bool interrupted; /* *stop ended the input: the output is that of the lines before */
+	int write_errno;  /* the write error's errno, if one ended the run */
 };
 
 typedef void (*addrfilter_bad_fn)(void *ctx, unsigned long lineno, const char *why, const char *tok,
@@ -29,10 +30,10 @@ typedef void (*addrfilter_bad_fn)(void *ctx, unsigned long lineno, const char *w
 
 /* Filters in_fd to out_fd. A non-zero *stop (if stop is set; a signal)
  * ends the input before its next read, with what was read filtered and
- * written; a non-zero *skip_stop does so only while an overlong line is
+ * written; a change of *skip_stop does so only while an overlong line is
  * being skipped (see util/linereader.h). Returns -1 with e set on a read
- * or write error ("stdin: read error: why", "stdout: write error: why"):
- * the first one ends the run. */
+ * or write error ("stdin: read error: why", "stdout: write error: why",
+ * st->write_errno then set): the first one ends the run. */
 int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, volatile sig_atomic_t *stop,
                    volatile sig_atomic_t *skip_stop, addrfilter_bad_fn bad, void *ctx,
                    struct addrfilter_stats *st, struct zerr *e);

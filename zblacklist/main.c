@@ -156,9 +156,11 @@ static void print_count(uint64_t v4, unsigned __int128 v6, bool all6)
  * a pipe on stdin, a first request reads it to its end: in a pipeline the
  * request reaches every stage, and what the stages before write until
  * they end is filtered, as zfilter does; unless what comes is no line at
- * all (an overlong one being skipped, as from /dev/zero). Otherwise, and
- * for a second request, the input ends before its next read. */
-static volatile sig_atomic_t requests, stop_now;
+ * all (an overlong one being skipped when the request came, as from
+ * /dev/zero). Otherwise, and for a second request, the input ends before
+ * its next read; a second one also gives up a write its reader does not
+ * take (util/outbuf.h). */
+static volatile sig_atomic_t requests, stop_now, abandon;
 static bool drain; /* set before the handler is */
 
 static void on_signal(int sig)
@@ -167,6 +169,25 @@ static void on_signal(int sig)
 	signals_count_request(&requests);
 	if (!drain || requests >= 2)
 		stop_now = 1;
+	if (requests >= 2)
+		abandon = 1;
+}
+
+/* The output's write error that ended the filter: after a stop request, a
+ * reader gone (the stage after it stopped too) is the expected end, said
+ * nothing of, and a write given up at the second request is said in one
+ * line; both are a stop. Otherwise a failure, said in e's one line. */
+static int filter_write_failed(const struct addrfilter_stats *st, const struct zerr *e)
+{
+	if (st->write_errno == EPIPE && requests)
+		return ZS_EXIT_INCOMPLETE;
+	if (st->write_errno == ECANCELED) {
+		warnx("stdout: stopped with a write its reader did not take: %s",
+		      write_full_ends_line(STDOUT_FILENO) ? "the output ends on a whole line"
+		                                          : "its last line may be torn");
+		return ZS_EXIT_INCOMPLETE;
+	}
+	errx(ZS_EXIT_FAIL, "%s", e->msg);
 }
 
 int main(int argc, char **argv)
@@ -215,6 +236,7 @@ int main(int argc, char **argv)
 		drain =
 		    fstat(STDIN_FILENO, &in) == 0 && (S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode));
 		signals_catch(on_signal, 0); /* no SA_RESTART: a blocked read sees a stop */
+		write_full_abandon_on(&abandon);
 	}
 	struct listfile_stats lst = {0};
 	struct targetspace *t = targetspace_build(&ts, &lst, &e);
@@ -237,18 +259,22 @@ int main(int argc, char **argv)
 		struct badline reported = {0};
 		struct addrfilter_stats st = {0};
 		if (addrfilter_run(t, STDIN_FILENO, STDOUT_FILENO, &stop_now, &requests, report_bad,
-		                   &reported, &st, &e) < 0)
-			errx(ZS_EXIT_FAIL, "%s", e.msg);
+		                   &reported, &st, &e) < 0) {
+			if (st.write_errno == 0)
+				errx(ZS_EXIT_FAIL, "%s", e.msg);
+			status = filter_write_failed(&st, &e);
+		}
+		/* stopped: the output is that of the lines before, which the
+		 * rest of the input continues */
+		if (st.interrupted)
+			status = ZS_EXIT_INCOMPLETE;
+		/* bad lines dominate: they need a look, a stop only a rerun */
 		if (st.bad > 0) {
 			if (!quiet)
 				warnx("%llu bad line%s skipped (of %llu)", st.bad,
 				      st.bad == 1 ? "" : "s", st.lines);
 			status = ZS_EXIT_FAIL;
 		}
-		/* stopped: the output is that of the lines before, whole, which
-		 * the rest of the input continues */
-		if (st.interrupted)
-			status = ZS_EXIT_INCOMPLETE;
 	}
 	targetspace_free(t);
 	return status;

@@ -1,6 +1,7 @@
 /* zfilter: the distinct hosts (or other keys) of zrecv's results. Options
  * are checked here; the work is in resultfilter.c. */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 #include "tool/badline.h"
 #include "tool/cli.h"
 #include "tool/signals.h"
+#include "util/outbuf.h"
 #include "resultfilter.h"
 #include "tool/version.h"
 
@@ -87,10 +89,11 @@ static void report_bad(unsigned long first, unsigned long last, const char *why,
  * a pipe on stdin, a first request reads it to its end: in a pipeline the
  * request reaches every stage, and zrecv goes on for a cooldown, so the
  * results still to come are read; unless what comes is no line at all (an
- * overlong one being skipped, as from /dev/zero). Otherwise, and for a
- * second request, zfilter stops after the block of lines in hand, output
- * flushed. */
-static volatile sig_atomic_t requests, stop_now;
+ * overlong one being skipped when the request came, as from /dev/zero).
+ * Otherwise, and for a second request, zfilter stops after the block of
+ * lines in hand, output flushed; a second one also gives up a write its
+ * reader does not take (util/outbuf.h), in either thread. */
+static volatile sig_atomic_t requests, stop_now, abandon;
 static bool drain; /* set before the handler is */
 
 static void on_signal(int sig)
@@ -99,6 +102,10 @@ static void on_signal(int sig)
 	signals_count_request(&requests);
 	if (!drain || requests >= 2)
 		stop_now = 1;
+	if (requests >= 2) {
+		abandon = 1;
+		write_full_wake();
+	}
 }
 
 int main(int argc, char **argv)
@@ -110,6 +117,7 @@ int main(int argc, char **argv)
 	drain = fstat(STDIN_FILENO, &in) == 0 && (S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode));
 	/* no SA_RESTART: a read blocked on an idle pipe must see a stop */
 	signals_catch(on_signal, 0);
+	write_full_abandon_on(&abandon);
 	struct resultfilter_config cfg = {.in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO};
 	int quiet = 0, ch;
 	opterr = 0; /* cli_bad_option says it in one line */
@@ -169,15 +177,24 @@ int main(int argc, char **argv)
 	int rc = resultfilter_run(&cfg, report_bad, &st, &e);
 	if (rc == RESULTFILTER_USAGE)
 		errx(2, "%s", e.msg);
-	if (rc < 0)
+	/* after a stop request, a reader gone (the stage after zfilter
+	 * stopped too) is the expected end, said nothing of; a write given
+	 * up at the second request is said in one line: both are a stop */
+	bool stopped_writing = rc < 0 && ((st.write_errno == EPIPE && requests) ||
+	                                  st.write_errno == ECANCELED);
+	if (rc < 0 && !stopped_writing)
 		errx(1, "%s", e.msg);
-	if (st.where_unseen)
+	if (st.write_errno == ECANCELED)
+		warnx("stdout: stopped with a write its reader did not take: %s",
+		      write_full_ends_line(STDOUT_FILENO) ? "the output ends on a whole line"
+		                                          : "its last line may be torn");
+	if (st.where_unseen && !stopped_writing)
 		warnx("%s", e.msg);
 	if (st.bad && !quiet)
 		warnx("%llu bad line%s skipped (of %llu)", (unsigned long long)st.bad,
 		      st.bad == 1 ? "" : "s", (unsigned long long)st.rows);
-	/* stopped early: the output is that of the lines before, whole */
-	return st.bad || st.where_unseen ? ZS_EXIT_FAIL
-	       : st.interrupted          ? ZS_EXIT_INCOMPLETE
-	                                 : ZS_EXIT_OK;
+	/* stopped early: the output is that of the lines before */
+	return st.bad || (st.where_unseen && !stopped_writing) ? ZS_EXIT_FAIL
+	       : st.interrupted || stopped_writing            ? ZS_EXIT_INCOMPLETE
+	                                                      : ZS_EXIT_OK;
 }

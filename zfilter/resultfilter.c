@@ -1061,17 +1061,22 @@ static int drain(struct run *ru, struct zerr *e)
 	return finish_upto(ru, batches_taken(ru), e);
 }
 
+/* It prints, so a stop that gives up a write its reader does not take
+ * (util/outbuf.h) must reach its write too. */
 static void *dedup_worker(void *arg)
 {
 	struct run *ru = arg;
+	int wake = write_full_wakeable();
 	for (unsigned long k = 0;; k++) {
 		seqwait_until(&ru->pub, k + 1);
 		struct batch *b = &ru->ring[k % ru->nring];
 		if (b->quit)
-			return NULL;
+			break;
 		settle(ru, b);
 		seqwait_advance(&ru->done);
 	}
+	write_full_unwakeable(wake);
+	return NULL;
 }
 
 /* Puts a row that passed into the batch. */
@@ -1411,7 +1416,7 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 		outbuf_free(&ru.seen.out);
 		return zerr_set(e, "out of memory");
 	}
-	int got = 0;
+	int got = 0, read_errno = 0;
 	const char *p;
 	size_t len;
 	unsigned long first, n;
@@ -1436,8 +1441,10 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 		}
 		if (ru.ring && (rc = finish_upto(&ru, marks[0], e)) < 0)
 			break;
-		if ((got = linereader_chunk(&lr, &p, &len, &first)) <= 0)
+		if ((got = linereader_chunk(&lr, &p, &len, &first)) <= 0) {
+			read_errno = errno; /* the worker's end may set errno */
 			break;
+		}
 		if (got == LINEREADER_LONG) {
 			long_line(&ru, first, p, len);
 			n = 1;
@@ -1455,11 +1462,12 @@ int resultfilter_run(const struct resultfilter_config *cfg, resultfilter_bad_fn 
 	}
 	st->unique = ru.seen.unique;
 	st->interrupted = (cfg->stop && *cfg->stop) ||
-	                  (got < 0 && errno == EINTR && cfg->skip_stop && *cfg->skip_stop);
+	                  (got < 0 && read_errno == EINTR && cfg->skip_stop && *cfg->skip_stop);
 	if (rc == 0 && got < 0 && !st->interrupted)
-		rc = zerr_set(e, "read error: %s", strerror(errno));
+		rc = zerr_set(e, "read error: %s", strerror(read_errno));
 	if (!ru.seen.werr && outbuf_flush(&ru.seen.out) < 0 && rc == 0)
 		rc = write_failed(&ru.seen, e);
+	st->write_errno = ru.seen.werr;
 	if (rc == 0 && !st->interrupted)
 		where_unseen(&ru, e);
 	bitmap_free(&ru.seen.bm);

@@ -29,9 +29,9 @@ struct resultfilter_config {
 	int in_fd, out_fd;
 	int threads;                 /* 2: deduplicate in a second thread; 0: if there are 2 CPUs */
 	volatile sig_atomic_t *stop; /* non-zero: end after the current block of lines */
-	/* the same, but only while an overlong line is being skipped (see
-	 * util/linereader.h): a first stop request while zfilter reads its
-	 * pipe to the end */
+	/* the same, but by a change while an overlong line is being skipped
+	 * (see util/linereader.h): a first stop request while zfilter reads
+	 * its pipe to the end */
 	volatile sig_atomic_t *skip_stop;
 	/* the bounds below; 0: those (a fuzzer sets small ones, to reach them) */
 	size_t max_line;
@@ -48,6 +48,7 @@ struct resultfilter_config {
 struct resultfilter_stats {
 	uint64_t rows, passed, unique, bad;
 	bool interrupted;
+	int write_errno; /* the output's write error, if one ended the run */
 	/* JSON: a field --where names was in no row, so each of its
 	 * comparisons was false (resultfilter_run's e says which) */
 	bool where_unseen;

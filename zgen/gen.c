@@ -156,10 +156,13 @@ static int write_in_order(struct shared *sh, struct worker *ws, unsigned nw, str
 			pthread_cond_wait(&w->cv, &w->mu);
 		pthread_mutex_unlock(&w->mu);
 		unsigned slot = (unsigned)(w->consumed % SLOTS_PER_WORKER);
-		if (write_full(sh->cfg->fd, w->buf[slot], w->len[slot]) < 0)
-			return zerr_set(e, "%s: write error: %s",
-			                sh->cfg->fd_name ? sh->cfg->fd_name : "stdout",
-			                strerror(errno));
+		if (write_full(sh->cfg->fd, w->buf[slot], w->len[slot]) < 0) {
+			int err = errno;
+			zerr_set(e, "%s: write error: %s",
+			         sh->cfg->fd_name ? sh->cfg->fd_name : "stdout", strerror(err));
+			errno = err;
+			return -1;
+		}
 		pthread_mutex_lock(&w->mu);
 		w->consumed++;
 		pthread_cond_signal(&w->cv);
@@ -251,8 +254,9 @@ int gen_run(const struct gen_config *cfg, struct zerr *e)
 		else
 			started++;
 	}
-	if (rc == 0)
-		rc = write_in_order(&sh, ws, nw, e);
+	int werr = 0;
+	if (rc == 0 && (rc = write_in_order(&sh, ws, nw, e)) < 0)
+		werr = errno;
 	atomic_store(&sh.stop, true);
 	for (unsigned i = 0; i < nw; i++) {
 		pthread_mutex_lock(&ws[i].mu);
@@ -269,5 +273,6 @@ int gen_run(const struct gen_config *cfg, struct zerr *e)
 	}
 	free(ws);
 	free(sh.suffixes);
+	errno = werr;
 	return rc;
 }

@@ -35,7 +35,8 @@ uint64_t gen_count(const struct gen_config *cfg);
 
 /* Writes the shard's lines to cfg->fd. Returns 0 when all are written, 1 when
  * *cfg->stop ended it early, -1 with e set on a write error (the first ends
- * it: "NAME: write error: why") or when out of memory or threads. */
+ * it: "NAME: write error: why"; errno is then the write's)
+ * or when out of memory or threads. */
 int gen_run(const struct gen_config *cfg, struct zerr *e);
 
 #endif

@@ -31,7 +31,7 @@
 #include "util/outfile.h"
 
 #define MAX_THREADS 256
-#define MAX_SHARDS 65536
+#define MAX_SHARDS ZGEN_MAX_SHARDS
 
 static void usage(FILE *f)
 {
@@ -110,6 +110,39 @@ static int print_count(uint64_t n)
 	return ZS_EXIT_OK;
 }
 
+/* Stop requests (tool/signals.h: SIGINT, SIGTERM and SIGHUP alike): the
+ * first ends the output after the block in hand, so on a whole line; a
+ * second, deliberate one also gives up a write its reader does not take
+ * (util/outbuf.h), which may cut a line. */
+static volatile sig_atomic_t requests, abandon;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	signals_count_request(&requests);
+	if (requests >= 2)
+		abandon = 1;
+}
+
+/* A failed write of the output (errno set): after a stop request, a
+ * reader gone (the stage after zgen stopped too) is the expected end, and
+ * a write given up at the second request is said in one line; both are a
+ * stop (exit 3). Otherwise a write error (exit 1). */
+static int write_failed(const char *name, int fd, const char *msg)
+{
+	int err = errno;
+	if (err == EPIPE && requests)
+		return ZS_EXIT_INCOMPLETE;
+	if (err == ECANCELED) {
+		warnx("%s: stopped with a write its reader did not take: %s", name,
+		      write_full_ends_line(fd) ? "the output ends on a whole line"
+		                               : "its last line may be torn");
+		return ZS_EXIT_INCOMPLETE;
+	}
+	warnx("%s", msg);
+	return ZS_EXIT_FAIL;
+}
+
 /* header: a first comment line naming the scan (zsend puts it in its
  * metadata), or NULL. */
 static int generate(struct gen_config *cfg, const char *outpath, const char *header)
@@ -125,14 +158,13 @@ static int generate(struct gen_config *cfg, const char *outpath, const char *hea
 		cfg->fd = out.fd;
 	}
 	if (header && write_full(cfg->fd, header, strlen(header)) < 0) {
-		warnx("%s: write error: %s", cfg->fd_name, strerror(errno));
-		return ZS_EXIT_FAIL;
+		zerr_set(&e, "%s: write error: %s", cfg->fd_name, strerror(errno));
+		return write_failed(cfg->fd_name, cfg->fd, e.msg);
 	}
 	int rc = gen_run(cfg, &e);
-	if (rc < 0) {
-		warnx("%s", e.msg);
-		return ZS_EXIT_FAIL;
-	}
+	if (rc < 0)
+		return errno == EPIPE || errno == ECANCELED ? write_failed(cfg->fd_name, cfg->fd, e.msg)
+		                                            : (warnx("%s", e.msg), ZS_EXIT_FAIL);
 	if (outpath && outfile_close(&out, &e) < 0) {
 		warnx("%s", e.msg);
 		return ZS_EXIT_FAIL;
@@ -140,15 +172,6 @@ static int generate(struct gen_config *cfg, const char *outpath, const char *hea
 	/* 1: a signal stopped it after a whole block, so the output is the
 	 * run's first lines exactly, and --resume continues it */
 	return rc == 1 ? ZS_EXIT_INCOMPLETE : ZS_EXIT_OK;
-}
-
-/* Set by SIGINT/SIGTERM/SIGHUP: output ends at a whole line. */
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
 }
 
 static void die_usage(const struct zerr *e)
@@ -298,8 +321,10 @@ int main(int argc, char **argv)
 {
 	closeout_install(); /* runs last: stdout checked however main ends */
 	/* from the first instant, as every stage (tool/signals.h); no
-	 * SA_RESTART, though a write of a block is finished whole */
+	 * SA_RESTART, though a write of a block is finished whole unless a
+	 * second request gives it up */
 	signals_catch(on_signal, 0);
+	write_full_abandon_on(&abandon);
 	struct opts o = {.shards = 1, .threads = 1, .ts = {.iid = TARGETSPACE_IID_DEFAULT}};
 	parse_options(argc, argv, &o);
 	check_options(&o);
@@ -332,7 +357,7 @@ int main(int argc, char **argv)
 	    .skip = o.resume,
 	    .threads = (unsigned)o.threads,
 	    .fd = STDOUT_FILENO,
-	    .stop = &stop_requested,
+	    .stop = &requests,
 	};
 	uint64_t in_shard = perm_shard_size(n, o.shards, o.shard);
 	if (o.resume > in_shard)

@@ -25,8 +25,16 @@ size_t zgen_header_format(char *buf, size_t size, const struct zgen_header *h);
 /* Whether a target line (without its newline) is meant as a zgen header. */
 bool zgen_header_is(const char *line, size_t len);
 
-/* Reads a header line; false if it does not name at least the seed, shard,
- * shards and targets (resume is 0 when absent). */
+/* zgen's --shards at most. */
+#define ZGEN_MAX_SHARDS 65536
+
+/* Reads a header line (without its newline; a final CR is allowed); false
+ * if it is not one zgen could have written: the fields seed, shard,
+ * shards, targets and resume in that order (resume may be absent, for 0),
+ * one space apart, nothing after them; each value a plain decimal number
+ * (no sign, leading zero or overflow) with 1 <= shards <= 65536,
+ * shard < shards and targets + resume (the shard's size) at most 2^48,
+ * the most zgen permutes. */
 bool zgen_header_parse(const char *line, size_t len, struct zgen_header *h);
 
 #endif

@@ -1,10 +1,15 @@
 /* signals: a tool's stop signals (SIGINT, SIGTERM, SIGHUP), caught from
  * the first instant of main, before anything that can take time: a signal
  * to the pipeline's process group is then never lost by a stage still
- * setting up. They are caught even when the tool started with them
- * ignored (a background job of a script): every stage of a pipeline then
- * reacts alike. SIGPIPE is ignored: a closed output shows as a write error
- * the tool reports. For tools' main.c.
+ * setting up. SIGINT and SIGTERM are caught even when the tool started
+ * with them ignored (a background job of a script ignores SIGINT): every
+ * stage of a pipeline then reacts alike. SIGHUP started ignored stays
+ * ignored: that is nohup's request, that the run outlive its terminal.
+ * SIGPIPE is ignored: a closed output shows as a write error the tool
+ * reports. SIGUSR1, if its action is still the default, is ignored: it is
+ * no stop request (a habit from dd, or sent to a whole group), and its
+ * default would end the tool without a word (zsend installs its own
+ * handler after this). For tools' main.c.
  *
  * The three signals mean the same: a request to stop. Signals that come
  * together are one request: a closed terminal sends SIGHUP to the
@@ -22,6 +27,16 @@
 /* Signals closer than this to the first request are the same request. */
 #define SIGNALS_SAME_REQUEST_NS 1000000000LL
 
+/* Ignores sig if its action is the default one: a handler installed
+ * before, or an ignored signal, stays as it is. */
+static inline void signals_ignore_if_default(int sig)
+{
+	struct sigaction old;
+	if (sigaction(sig, NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) &&
+	    old.sa_handler == SIG_DFL)
+		signal(sig, SIG_IGN);
+}
+
 /* flags: SA_RESTART or 0 (a blocking read or write is then interrupted,
  * so the tool sees the stop at once). The handler runs with the three
  * blocked, so that it never runs nested. */
@@ -35,8 +50,12 @@ static inline void signals_catch(void (*fn)(int), int flags)
 	sigaddset(&sa.sa_mask, SIGUSR1);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	struct sigaction hup;
+	if (sigaction(SIGHUP, NULL, &hup) != 0 || (hup.sa_flags & SA_SIGINFO) ||
+	    hup.sa_handler != SIG_IGN) /* nohup: left ignored */
+		sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	signals_ignore_if_default(SIGUSR1);
 }
 
 /* For a handler: counts stop requests in *n, 1 for the first, 2 from a

@@ -25,6 +25,14 @@ void linereader_free(struct linereader *r)
 	r->buf = r->spare = NULL;
 }
 
+/* Whether a stop flag ends the input now: *stop set, or *skip_stop
+ * changed since the overlong line being skipped began. */
+static bool stopped(const struct linereader *r)
+{
+	return (r->stop && *r->stop) ||
+	       (r->skipping && r->skip_stop && *r->skip_stop != r->skip_stop_was);
+}
+
 /* Once a chunk has been handed out of the current buffer, moves the unread
  * tail to the front of the other buffer and makes that one current (the
  * chunk stays where it was, see linereader_chunk); grows the buffer if a
@@ -62,8 +70,7 @@ static ssize_t refill(struct linereader *r)
 		room = r->read_max;
 	for (;;) {
 		ssize_t n = read(r->fd, r->buf + r->end, room);
-		if (n < 0 && errno == EINTR && !(r->stop && *r->stop) &&
-		    !(r->skipping && r->skip_stop && *r->skip_stop))
+		if (n < 0 && errno == EINTR && !stopped(r))
 			continue;
 		if (n > 0)
 			r->end += (size_t)n;
@@ -127,6 +134,7 @@ static int take(struct linereader *r, const char **p, size_t *len, unsigned long
 		r->start = r->end;
 		r->scanned = 0;
 		r->skipping = true;
+		r->skip_stop_was = r->skip_stop ? *r->skip_stop : 0;
 		return LINEREADER_LONG;
 	}
 	if (r->eof && avail > r->held) {
@@ -160,7 +168,7 @@ int linereader_chunk(struct linereader *r, const char **p, size_t *len, unsigned
 			if (got != 0 || r->eof)
 				return got;
 		}
-		if ((r->stop && *r->stop) || (r->skipping && r->skip_stop && *r->skip_stop)) {
+		if (stopped(r)) {
 			errno = EINTR;
 			return -1;
 		}

@@ -41,11 +41,14 @@ struct linereader {
 	 * -1, errno EINTR) before the next read, and a read a signal
 	 * interrupts while it is set */
 	volatile sig_atomic_t *stop;
-	/* the same, but only while the rest of an overlong line is being
-	 * skipped: a filter that reads its pipe to the end after a stop
-	 * request (the stage before it ends the stream) stops at once when
-	 * what comes is no line at all, as from /dev/zero */
+	/* the same, but only for a change of *skip_stop while the rest of an
+	 * overlong line is being skipped: a filter that reads its pipe to the
+	 * end after a stop request (the stage before it ends the stream)
+	 * stops at once when a request comes while what comes is no line at
+	 * all, as from /dev/zero; an overlong line that begins after the
+	 * request is skipped to its end, and the lines after it are read */
 	volatile sig_atomic_t *skip_stop;
+	sig_atomic_t skip_stop_was; /* *skip_stop when the skipping began */
 	/* at most this many bytes a read (0: as many as fit): a fuzzer sets it
 	 * small, to reach every way a line can be split across reads */
 	size_t read_max;

@@ -29,18 +29,22 @@ int outfile_open(struct outfile *o, const char *path, struct zerr *e)
 	/* in a shared directory, never follow a link another user may have
 	 * planted at the name, and never write into another user's file */
 	bool shared = in_shared_dir(path);
-	int nofollow = shared ? O_NOFOLLOW | O_NONBLOCK : 0; /* a planted FIFO blocks no open */
-	/* O_EXCL first, to know whether this open made the file */
-	o->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+	int nofollow = shared ? O_NOFOLLOW : 0;
+	/* O_NONBLOCK: a FIFO nobody reads fails at once (ENXIO) instead of
+	 * blocking the open for ever; cleared below. O_EXCL first, to know
+	 * whether this open made the file */
+	o->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0666);
 	if (o->fd >= 0) {
 		o->created = true;
 	} else if (errno == EEXIST) {
-		o->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | nofollow);
+		o->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | nofollow);
 	}
 	if (o->fd < 0)
 		return zerr_set(e, "%s: %s", path,
 		                errno == ELOOP   ? "a symbolic link in a shared directory"
-		                : errno == ENXIO ? "a FIFO that nobody reads, in a shared directory"
+		                : errno == ENXIO ? (shared ? "a FIFO that nobody reads, in a shared "
+		                                             "directory"
+		                                           : "a FIFO that nobody reads")
 		                                 : strerror(errno));
 	struct stat st;
 	if (fstat(o->fd, &st) < 0 || (shared && !o->created && st.st_uid != geteuid())) {
@@ -50,8 +54,8 @@ int outfile_open(struct outfile *o, const char *path, struct zerr *e)
 		return zerr_set(e, "%s: owned by uid %d, in a shared directory: not written", path,
 		                uid);
 	}
-	if (shared) /* writes block as usual from here */
-		fcntl(o->fd, F_SETFL, fcntl(o->fd, F_GETFL) & ~O_NONBLOCK);
+	/* writes block as usual from here */
+	fcntl(o->fd, F_SETFL, fcntl(o->fd, F_GETFL) & ~O_NONBLOCK);
 	return 0;
 }
 

@@ -21,9 +21,11 @@ struct outfile {
 };
 
 /* Opens path for writing without emptying it (creating it if need be).
- * In a shared directory (sticky and world-writable, such as /tmp) it
- * follows no link, waits on no FIFO and refuses another user's file, so
- * nothing planted there can be written through. Errors name the path. */
+ * It waits on no FIFO: one that nobody reads is refused ("PATH: a FIFO
+ * that nobody reads"), where open(2) would block for ever. In a shared
+ * directory (sticky and world-writable, such as /tmp) it also follows no
+ * link and refuses another user's file, so nothing planted there can be
+ * written through. Errors name the path. */
 int outfile_open(struct outfile *o, const char *path, struct zerr *e);
 
 /* Every check passed: empties a regular file and gives o->f to write,

@@ -677,3 +677,188 @@ test_zgen_signal_exits_incomplete() {
 			fail "SIG$sig: --resume does not continue it"
 	done
 }
+
+# is_catching PID BINARY: PID runs BINARY and catches SIGTERM (its stop
+# handlers are in place: a signal now is a request, not a death)
+is_catching() {
+	[ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$2" ] || return 1
+	local cgt
+	cgt=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 1
+	[ -n "$cgt" ] && (((0x$cgt >> 14) & 1))
+}
+
+# in_pipe_write PID: a thread of PID waits in a write to a full pipe or
+# FIFO (its reader took nothing more)
+in_pipe_write() {
+	cat "/proc/$1/task/"*/wchan 2>/dev/null | grep -q pipe_write
+}
+
+# is_gone PID: PID has ended (gone, or a zombie)
+is_gone() {
+	local s
+	s=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null || true)
+	[ -z "$s" ] || [ "$s" = Z ]
+}
+
+# nohup's request is kept: zgen started with SIGHUP ignored leaves it
+# ignored, and a hang-up while it waits on its reader changes nothing (it
+# caught SIGHUP, so the terminal's closing cut every nohup'd scan short);
+# without nohup SIGHUP stops it on a whole line (exit 3); SIGINT ignored at
+# the start (a background job of a script) is still caught.
+test_zgen_nohup_outlives_a_hangup() {
+	local how sig rc pid n
+	mkfifo "$T/fifo"
+	for how in nohup plain int-ignored; do
+		# 300,000 lines, 3.3 MB: more than the pipe holds
+		sig=HUP
+		case $how in
+		nohup) set -- env --ignore-signal=HUP ;;
+		plain) set -- env --default-signal=HUP ;;
+		int-ignored)
+			sig=INT
+			set -- env --ignore-signal=INT
+			;;
+		esac
+		"$@" "$ZS_BIN/zgen" -e 1 -n 300000 -b /dev/null 10.0.0.0/8 >"$T/fifo" 2>"$T/err" &
+		pid=$!
+		exec 3<"$T/fifo"
+		wait_until 60 is_catching $pid "$ZS_BIN/zgen"
+		kill -$sig $pid
+		cat <&3 >"$T/out"
+		exec 3<&-
+		rc=0
+		wait $pid || rc=$?
+		n=$(wc -l <"$T/out")
+		echo "  $how, SIG$sig: exit $rc, $n lines"
+		expect_eq "$how: stderr" "$(cat "$T/err")" ""
+		if [ $how = nohup ]; then
+			expect_eq "$how: exit" "$rc" 0
+			expect_eq "$how: lines" "$n" 300000
+		else
+			expect_eq "$how: exit" "$rc" 3
+			[ "$n" -lt 300000 ] && [ -z "$(tail -c1 "$T/out")" ] || fail "$how: $n lines, or a torn one"
+			cmp -s "$T/out" <("$ZS_BIN/zgen" -e 1 -n 300000 -b /dev/null 10.0.0.0/8 | head -n "$n") ||
+				fail "$how: not a prefix of the run"
+		fi
+	done
+}
+
+# SIGUSR1 (dd's "how far are you", or one sent to a whole group) is no stop
+# request and must not kill zgen: it died without a word, exit 138.
+test_zgen_ignores_sigusr1() {
+	local rc pid
+	mkfifo "$T/fifo"
+	"$ZS_BIN/zgen" -e 1 -n 300000 -b /dev/null 10.0.0.0/8 >"$T/fifo" 2>"$T/err" &
+	pid=$!
+	exec 3<"$T/fifo"
+	wait_until 60 is_catching $pid "$ZS_BIN/zgen"
+	kill -USR1 $pid
+	cat <&3 >"$T/out"
+	exec 3<&-
+	rc=0
+	wait $pid || rc=$?
+	expect_eq "exit after SIGUSR1" "$rc" 0
+	expect_eq "lines" "$(wc -l <"$T/out")" 300000
+	expect_eq "stderr" "$(cat "$T/err")" ""
+}
+
+# A reader that never reads: a stop request waits for the block in hand
+# (a reader may be slow), and a second one, 1.5 s later, gives the write
+# up: exit 3, and one line saying whether the output ends on a whole line
+# (zgen retried its write for ever and ignored both). An -o FIFO that
+# nobody has open is refused at once, in one line (zgen hung in open(2);
+# interrupted, it said "zgen: FIFO: Interrupted system call").
+test_zgen_stalled_output_gives_up_at_a_second_request() {
+	local how rc pid
+	mkfifo "$T/fifo"
+	for how in stdout -o; do
+		exec 3<>"$T/fifo" # open, never read
+		if [ $how = stdout ]; then
+			"$ZS_BIN/zgen" -e 1 -b /dev/null 10.0.0.0/8 >"$T/fifo" 2>"$T/err" &
+		else
+			"$ZS_BIN/zgen" -e 1 -b /dev/null -o "$T/fifo" 10.0.0.0/8 2>"$T/err" &
+		fi
+		pid=$!
+		wait_until 60 is_catching $pid "$ZS_BIN/zgen"
+		wait_until 60 in_pipe_write $pid
+		kill -TERM $pid
+		sleep 1.5 # a second request is one a second or more after the first
+		is_gone $pid && fail "$how: a first request on a reader that waits ended zgen"
+		kill -TERM $pid
+		poll_until 60 is_gone $pid || {
+			exec 3<&-
+			kill -KILL $pid
+			fail "$how: still running 60 s after a second request"
+		}
+		exec 3<&-
+		rc=0
+		wait $pid || rc=$?
+		local name=stdout
+		[ $how = stdout ] || name=$T/fifo
+		expect_eq "$how: exit" "$rc" 3
+		[ "$(wc -l <"$T/err")" -eq 1 ] && grep -Eq "^zgen: $name: stopped with a write its reader did not take: (the output ends on a whole line|its last line may be torn)$" "$T/err" ||
+			fail "$how: stderr: $(cat "$T/err")"
+		echo "  $how: $(cat "$T/err")"
+	done
+	expect_error "^zgen: $T/fifo: a FIFO that nobody reads$" timeout 60 "$ZS_BIN/zgen" -n 3 -o "$T/fifo"
+	[ "$(cat "$T/err.out")" = "" ] || fail "wrote: $(cat "$T/err.out")"
+}
+
+# After a stop request, a reader that goes (the next stage stopped too:
+# every Ctrl-C of a rate-limited pipeline) is the expected end: exit 3 and
+# no word (it said "zgen: stdout: write error: Broken pipe", exit 1, which
+# made every interrupted scan look failed). Without a request it stays a
+# write error (test_zgen_write_errors_one_line).
+test_zgen_reader_gone_after_a_stop_is_a_stop() {
+	local how rc pid
+	mkfifo "$T/fifo"
+	for how in stdout -o; do
+		if [ $how = stdout ]; then
+			"$ZS_BIN/zgen" -b /dev/null 10.0.0.0/8 >"$T/fifo" 2>"$T/err" &
+		else
+			"$ZS_BIN/zgen" -b /dev/null -o "$T/fifo" 10.0.0.0/8 2>"$T/err" &
+		fi
+		pid=$!
+		exec 3<"$T/fifo"
+		wait_until 60 is_catching $pid "$ZS_BIN/zgen"
+		head -c 1000 <&3 >/dev/null
+		wait_until 60 in_pipe_write $pid
+		kill -INT $pid
+		exec 3<&- # the reader goes, the rest unread
+		rc=0
+		wait $pid || rc=$?
+		expect_eq "$how: exit" "$rc" 3
+		expect_eq "$how: stderr" "$(cat "$T/err")" ""
+	done
+}
+
+# With its standard error closed (2>&-), a file zgen opens takes no
+# descriptor 0, 1 or 2: its messages never land in its output (the one a
+# stop that gave up a write says went into the -o FIFO, among the
+# targets).
+test_zgen_closed_standard_descriptors() {
+	local rc pid
+	"$ZS_BIN/zgen" -e 1 -n 5 -b /dev/null -o "$T/out" 1.2.3.0/24 2>&- <&- >&-
+	expect_eq "five targets, no more" "$(grep -cE '^1\.2\.3\.[0-9]+$' "$T/out")/$(wc -l <"$T/out")" 5/5
+	mkfifo "$T/fifo"
+	"$ZS_BIN/zgen" -e 1 -b /dev/null -o "$T/fifo" 10.0.0.0/8 2>&- &
+	pid=$!
+	exec 3<"$T/fifo"
+	wait_until 60 is_catching $pid "$ZS_BIN/zgen"
+	wait_until 60 in_pipe_write $pid
+	kill -TERM $pid
+	sleep 1.5
+	kill -TERM $pid
+	poll_until 60 is_gone $pid || {
+		cat <&3 >/dev/null &
+		fail "still running 60 s after a second request"
+	}
+	cat <&3 >"$T/out"
+	exec 3<&-
+	rc=0
+	wait $pid || rc=$?
+	expect_eq "exit" "$rc" 3
+	# every line a target but perhaps a torn last one
+	expect_eq "lines not targets" "$(head -n -1 "$T/out" | grep -cvE '^10\.[0-9]+\.[0-9]+\.[0-9]+$' || true)" 0
+	! grep -q zgen "$T/out" || fail "a message in the output: $(grep zgen "$T/out" | head -c 300)"
+}

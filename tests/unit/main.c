@@ -49,6 +49,7 @@ struct harness harness_state;
 	X(linereader_long_lines_skipped_alike)                                                     \
 	X(linereader_endless_line_bounded)                                                         \
 	X(linereader_stop_ends_a_growing_line)                                                     \
+	X(linereader_request_before_a_long_line_reads_on)                                          \
 	X(linereader_long_line_search_is_linear)                                                   \
 	X(linereader_skips_a_byte_order_mark)                                                      \
 	X(linereader_held_record_then_long_line)                                                   \
@@ -87,6 +88,7 @@ struct harness harness_state;
 	X(status_records_read_back)                                                                \
 	X(status_reader_takes_records_in_pieces)                                                   \
 	X(zgen_header_reads_back)                                                                  \
+	X(zgen_header_refuses_what_zgen_never_writes)                                              \
 	X(probe_every_module_of_the_table)                                                         \
 	X(probe_lengths_checked_against_capture)                                                   \
 	X(frame_ip_snap_length_keeps_what_came)                                                     \
@@ -95,7 +97,9 @@ struct harness harness_state;
 	X(fields_schema_and_selection)                                                             \
 	X(handover_through_a_pipe)                                                                 \
 	X(handover_refuses_what_is_planted)                                                        \
-	X(outfile_empties_only_when_committed)
+	X(outfile_empties_only_when_committed)                                                     \
+	X(write_full_gives_up_once_asked)                                                          \
+	X(write_full_blocked_write_given_up)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)

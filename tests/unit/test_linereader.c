@@ -342,20 +342,25 @@ void test_linereader_endless_line_bounded(void)
 	waitpid(child, NULL, 0);
 }
 
+/* Counts the alarms: the flag changes at each, one 200 ms after the
+ * other until the timer is stopped, so one comes while the line is being
+ * skipped however slowly the reader starts. */
 static volatile sig_atomic_t alarm_stop;
 static void on_alarm(int sig)
 {
 	(void)sig;
-	alarm_stop = 1;
+	alarm_stop = alarm_stop + 1;
 }
+
+static const struct itimerval every_200ms = {{0, 200000}, {0, 200000}}, no_timer;
 
 void test_linereader_stop_ends_a_growing_line(void);
 
 /* A line that keeps growing from a pipe, without max_line (and with it,
  * skipped): a stop flag that a signal sets meanwhile, under SA_RESTART so
  * that no read is interrupted, ends the input at the next read; so does a
- * skip_stop flag while the line is skipped. Good lines are read on under
- * a set skip_stop. */
+ * change of the skip_stop flag while the line is skipped. Good lines are
+ * read on under a set skip_stop. */
 void test_linereader_stop_ends_a_growing_line(void)
 {
 	static char xs[4096];
@@ -374,14 +379,14 @@ void test_linereader_stop_ends_a_growing_line(void)
 		*(skip == 2 ? &lr.skip_stop : &lr.stop) = &alarm_stop;
 		lr.max_line = skip ? 4096 : 0;
 		lr.skip_long = skip;
-		struct itimerval t = {.it_value = {0, 200000}};
-		setitimer(ITIMER_REAL, &t, NULL);
+		setitimer(ITIMER_REAL, &every_200ms, NULL);
 		const char *p;
 		size_t n;
 		unsigned long first;
 		int rc;
 		while ((rc = linereader_chunk(&lr, &p, &n, &first)) == LINEREADER_LONG)
 			linereader_count(&lr, 1);
+		setitimer(ITIMER_REAL, &no_timer, NULL);
 		CHECKF(rc == -1 && errno == EINTR, "skip %d: rc %d, errno %d", skip, rc, errno);
 		CHECKF(skip || lr.cap > INITIAL_TEST_CAP, "no line grew: %zu", lr.cap);
 		linereader_free(&lr);
@@ -405,6 +410,68 @@ void test_linereader_stop_ends_a_growing_line(void)
 	CHECK(read_all(&lr, got, sizeof got, &maxcap) == 0 && lr.lineno == 2000);
 	linereader_free(&lr);
 	close(fd);
+	waitpid(child, NULL, 0);
+}
+
+void test_linereader_request_before_a_long_line_reads_on(void);
+
+/* skip_stop ends the input only when it changes while an overlong line is
+ * being skipped: a filter reading its pipe to the end after a first stop
+ * request (skip_stop already 1) skips an overlong line that comes after
+ * it, in many reads, and reads the lines after it (it ended the input at
+ * the long line's second read); a second request while such a line never
+ * ends (1 to 2) still ends it. */
+void test_linereader_request_before_a_long_line_reads_on(void)
+{
+	size_t big = 3u << 20, len = 2 + big + 3;
+	char *text = malloc(len);
+	memcpy(text, "a\n", 2);
+	memset(text + 2, 'x', big);
+	memcpy(text + 2 + big, "\nb\n", 3);
+	pid_t child;
+	int fd = pipe_from_child(text, len, 65536, 1, &child);
+	CHECK(fd >= 0);
+	struct linereader lr;
+	CHECK(linereader_init(&lr, fd) == 0);
+	volatile sig_atomic_t requests = 1;
+	lr.skip_stop = &requests;
+	lr.max_line = 4096;
+	lr.skip_long = true;
+	char got[128];
+	size_t maxcap;
+	int rc = read_all(&lr, got, sizeof got, &maxcap);
+	CHECKF(rc == 0 && strcmp(got, "L1:a L2:LONG L3:b ") == 0, "rc %d, errno %d, got '%s'", rc,
+	       errno, got);
+	linereader_free(&lr);
+	close(fd);
+	waitpid(child, NULL, 0);
+	free(text);
+	/* an endless line begun after the first request: the next ends it */
+	static char xs[4096];
+	memset(xs, 'x', sizeof xs);
+	fd = pipe_from_child(xs, sizeof xs, sizeof xs, 0, &child);
+	CHECK(fd >= 0);
+	CHECK(linereader_init(&lr, fd) == 0);
+	alarm_stop = 1; /* then 2, 3... */
+	lr.skip_stop = &alarm_stop;
+	lr.max_line = 4096;
+	lr.skip_long = true;
+	struct sigaction sa = {.sa_handler = on_alarm, .sa_flags = SA_RESTART}, old;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	setitimer(ITIMER_REAL, &every_200ms, NULL);
+	const char *p;
+	size_t n;
+	unsigned long first;
+	while ((rc = linereader_chunk(&lr, &p, &n, &first)) == LINEREADER_LONG)
+		linereader_count(&lr, 1);
+	setitimer(ITIMER_REAL, &no_timer, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	CHECKF(rc == -1 && errno == EINTR && lr.lineno == 1, "rc %d, errno %d, lines %lu", rc,
+	       errno, lr.lineno);
+	linereader_free(&lr);
+	close(fd);
+	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 }
 

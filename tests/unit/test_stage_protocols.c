@@ -202,3 +202,69 @@ void test_zgen_header_reads_back(void)
 	      !zgen_header_parse(other, strlen(other), &got));
 	CHECK(!zgen_header_is("# zgen ", 7) && !zgen_header_is("#zgen seed=1", 12));
 }
+
+void test_zgen_header_refuses_what_zgen_never_writes(void);
+
+/* A header line is read strictly, as zgen writes it: a value with a sign,
+ * a leading zero, junk or past 2^64 (which sscanf took as 2^64-1, or
+ * saturated), a shard not below shards, shards 0, a resume that with the
+ * targets passes 2^48 (or wraps), fields out of order or doubled, or
+ * anything after them is no header at all. What zgen can write still
+ * reads back, at every bound. */
+void test_zgen_header_refuses_what_zgen_never_writes(void)
+{
+	static const char *const bad[] = {
+	    "# zgen seed=1 shard=0 shards=1 targets=-1",
+	    "# zgen seed=1 shard=0 shards=1 targets=+5",
+	    "# zgen seed=-1 shard=0 shards=1 targets=5",
+	    "# zgen seed=18446744073709551616 shard=0 shards=1 targets=5",
+	    "# zgen seed=99999999999999999999999 shard=0 shards=1 targets=5",
+	    "# zgen seed=1 shard=0 shards=1 targets=5 resume=18446744073709551615",
+	    "# zgen seed=1 shard=0 shards=1 targets=1 resume=281474976710656",
+	    "# zgen seed=1 shard=0 shards=1 targets=281474976710657",
+	    "# zgen seed=1 shard=5 shards=0 targets=5",
+	    "# zgen seed=1 shard=0 shards=0 targets=5",
+	    "# zgen seed=1 shard=3 shards=3 targets=5",
+	    "# zgen seed=1 shard=0 shards=65537 targets=5",
+	    "# zgen seed=01 shard=0 shards=1 targets=5",
+	    "# zgen seed=1 shard=0 shards=1 targets=5x",
+	    "# zgen seed=1 shard=0 shards=1 targets=",
+	    "# zgen seed=1 shard=0 shards=1 targets= 5",
+	    "# zgen seed=1  shard=0 shards=1 targets=5",
+	    "# zgen seed=1 shard=0 shards=1 targets=5 ",
+	    "# zgen seed=1 shard=0 shards=1 targets=5 resume=2 more=3",
+	    "# zgen seed=1 shard=0 shards=1 targets=5 resume=2 resume=3",
+	    "# zgen seed=1 shards=1 shard=0 targets=5",
+	    "# zgen seed=1 shard=0 shards=1",
+	    "# zgen seed=1 shard=0 shards=1 targets=5 resume=-0",
+	    "# zgen seed=1 shard=0x1 shards=2 targets=5",
+	    "# zgen seed=1 shard=0 shards=1 targets=5\t",
+	    "# zgen seed=1 shard=0 shards=1 targets=5\r\r",
+	};
+	struct zgen_header got;
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		CHECKF(zgen_header_is(bad[i], strlen(bad[i])), "%s", bad[i]);
+		CHECKF(!zgen_header_parse(bad[i], strlen(bad[i]), &got), "taken: '%s'", bad[i]);
+		CHECK(got.targets == 0 && got.shards == 0); /* nothing half filled in */
+	}
+	/* a line cut short inside the buffer: only len bytes count */
+	const char *cut = "# zgen seed=1 shard=0 shards=1 targets=5 resume=7";
+	CHECK(zgen_header_parse(cut, strlen(cut) - 9, &got) && got.targets == 5 && got.resume == 0);
+	CHECK(!zgen_header_parse(cut, strlen(cut) - 1, &got)); /* "resume=" */
+	const char *crlf = "# zgen seed=1 shard=0 shards=1 targets=5\r";
+	CHECK(zgen_header_parse(crlf, strlen(crlf), &got) && got.targets == 5);
+	/* the bounds zgen can reach read back */
+	struct zgen_header edges[] = {
+	    {UINT64_MAX, 65535, 65536, 0, 0},
+	    {0, 0, 1, (uint64_t)1 << 48, 0},
+	    {0, 0, 1, 0, (uint64_t)1 << 48},
+	    {7, 2, 3, ((uint64_t)1 << 48) - 5, 5},
+	};
+	for (size_t i = 0; i < sizeof edges / sizeof *edges; i++) {
+		char buf[ZGEN_HEADER_MAX];
+		size_t n = zgen_header_format(buf, sizeof buf, &edges[i]);
+		CHECKF(zgen_header_parse(buf, n - 1, &got) &&
+		           memcmp(&got, &edges[i], sizeof got) == 0,
+		       "%s", buf);
+	}
+}
