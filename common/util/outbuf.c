@@ -87,7 +87,8 @@ void write_full_unwakeable(int slot)
 
 bool write_full_ends_line(int fd)
 {
-	return fd >= 0 && fd < FOLLOWED_FDS && !atomic_load_explicit(&torn[fd], memory_order_relaxed);
+	return fd >= 0 && fd < FOLLOWED_FDS &&
+	       !atomic_load_explicit(&torn[fd], memory_order_relaxed);
 }
 
 /* Once the stop gives up waiting: how much of the n bytes at c to write

@@ -41,11 +41,12 @@ int outfile_open(struct outfile *o, const char *path, struct zerr *e)
 	}
 	if (o->fd < 0)
 		return zerr_set(e, "%s: %s", path,
-		                errno == ELOOP   ? "a symbolic link in a shared directory"
-		                : errno == ENXIO ? (shared ? "a FIFO that nobody reads, in a shared "
-		                                             "directory"
-		                                           : "a FIFO that nobody reads")
-		                                 : strerror(errno));
+		                errno == ELOOP ? "a symbolic link in a shared directory"
+		                : errno == ENXIO
+		                    ? (shared ? "a FIFO that nobody reads, in a shared "
+		                                "directory"
+		                              : "a FIFO that nobody reads")
+		                    : strerror(errno));
 	struct stat st;
 	if (fstat(o->fd, &st) < 0 || (shared && !o->created && st.st_uid != geteuid())) {
 		int uid = (int)st.st_uid;
