@@ -472,17 +472,25 @@ static int outputs_failed(const struct recvscan_config *cfg, struct zerr *e)
 	return 0;
 }
 
+/* How long zrecv keeps asking a zsend it may not signal yet: zsend drops
+ * its privileges a moment after the handover, and a request that comes
+ * before (a signal to the group as the pipeline starts) finds it still
+ * root while zrecv is not. */
+#define ASK_RETRY_S 3.0
+
+enum ask { ASKED, ASK_AGAIN, CANNOT_ASK };
+
 /* Asks zsend to stop and settle an exact prefix (it may have had the
- * signal itself: it takes the two as one request). False when it cannot
- * be asked: no start record named it (a script in its place), or it runs
+ * signal itself: it takes the two as one request). CANNOT_ASK when no
+ * start record named it (a script in its place); ASK_AGAIN while it runs
  * as a user zrecv may not signal. */
-static bool ask_sender_to_stop(struct recvscan *rs)
+static enum ask ask_sender_to_stop(struct recvscan *rs)
 {
 	if (rs->sender_pidfd < 0)
-		return false;
+		return CANNOT_ASK;
 	if (pidfd_send_signal(rs->sender_pidfd, SIGUSR1, NULL, 0) == 0 || errno == ESRCH)
-		return true; /* gone already: its done record, or the end, comes */
-	return false;
+		return ASKED; /* gone already: its done record, or the end, comes */
+	return errno == EPERM ? ASK_AGAIN : CANNOT_ASK;
 }
 
 int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
@@ -504,7 +512,8 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 	double t0 = now_s(), deadline = 0, grace_end = 0, next_status = t0 + 1;
 	uint64_t valid_at_last = 0;
 	bool stream_open = cfg->status_fd >= 0, interrupted = false, timed_out = false;
-	bool asking = false; /* a first request: zsend is to be asked to stop */
+	bool asking = false;  /* a first request: zsend is to be asked to stop */
+	double ask_until = 0; /* and asked again until then, while it may not be */
 	if (cfg->pcapfile) {
 		if (!rs->have_params)
 			return zerr_set(
@@ -544,16 +553,20 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 			}
 		}
 		if (asking && stream_open && !rs->st.saw_done) {
-			asking = false;
-			rs->st.asked_to_stop = ask_sender_to_stop(rs);
-			if (!rs->st.asked_to_stop) {
+			if (!ask_until)
+				ask_until = now + ASK_RETRY_S;
+			enum ask a = ask_sender_to_stop(rs);
+			asking = a == ASK_AGAIN && now < ask_until;
+			rs->st.asked_to_stop = a == ASKED;
+			if (!rs->st.asked_to_stop && !asking) {
 				if (cfg->human)
 					fprintf(
 					    stderr,
 					    "zrecv: %s: stopping zsend at once by closing "
 					    "the pipe\n",
 					    rs->sender_pidfd >= 0
-					        ? "zsend cannot be signalled"
+					        ? "zsend cannot be signalled (it runs as a user "
+					          "zrecv may not signal)"
 					        : "no zsend to ask (none left its pid in the "
 					          "handover: a relay or a script in its place?)");
 				req = 2; /* it stops when its reader goes, unsettled */

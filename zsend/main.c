@@ -425,10 +425,12 @@ __attribute__((noreturn)) static void stopped_before_sending(void)
  * reads it, and a zrecv that gave up just then never will. Still
  * privileged (the directory is root's when zsend runs as root), zsend
  * waits a moment for it to go, and removes it if it stays: no scan leaves
- * a file behind. */
+ * a file behind. A stop request does not cut the wait short: a zrecv that
+ * had the request too (a signal to the group) needs the pid most, to ask
+ * this zsend to settle rather than close the pipe on it. */
 static void pid_taken(const struct handover *h)
 {
-	handover_wait_taken(h, h->pid, 2000, &stop_requested);
+	handover_wait_taken(h, h->pid, 2000, NULL);
 }
 
 /* The scan key: -k's file (in a pipeline, once its zrecv says it is
