@@ -30,7 +30,7 @@ DEPS := build-essential clang libclang-rt-14-dev clang-format libgmp-dev libsodi
 	libnet1-dev python3 man-db groff-base iproute2 libcap2-bin nftables tcpdump tshark netsniff-ng zmap masscan nmap hyperfine parallel \
 	valgrind linux-perf
 
-COMMON_SRC := $(wildcard common/*/*.c)
+COMMON_SRC := $(wildcard common/*/*.c common/*/*/*.c)
 # a tool's own run loop and helpers: its folder's files other than main.c
 TOOL_SRC   := $(filter-out %/main.c,$(foreach t,$(TOOLS),$(wildcard $(t)/*.c)))
 GEN_SRC    := build/gen/default_blocklist.c
@@ -112,7 +112,7 @@ tsan: $(addprefix build/tsan/bin/,$(TOOLS))
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -Icommon -Ibuild/gen -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -pthread
 FUZZ_SRC  := $(LIB_SRC) $(TOOL_SRC)
-build/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_SRC) $(wildcard common/*/*.h $(addsuffix /*.h,$(TOOLS)))
+build/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_SRC) $(wildcard common/*/*.h common/*/*/*.h $(addsuffix /*.h,$(TOOLS)))
 	@mkdir -p $(@D)
 	clang $(FUZZFLAGS) -o $@ tests/fuzz/fuzz_parse.c $(FUZZ_SRC) $(LDLIBS)
 
@@ -150,7 +150,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEPS)
 
 format:
-	clang-format -i $(wildcard common/*/*.[ch] $(addsuffix /*.[ch],$(TOOLS)) tests/unit/*.[ch] tests/tools/*.c tests/fuzz/*.c)
+	clang-format -i $(wildcard common/*/*.[ch] common/*/*/*.[ch] $(addsuffix /*.[ch],$(TOOLS)) tests/unit/*.[ch] tests/tools/*.c tests/fuzz/*.c)
 
 clean:
 	rm -rf bin build

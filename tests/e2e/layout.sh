@@ -7,8 +7,11 @@ layer_violations() { # ROOT
 	declare -A allowed=([util]="util" [core]="util core" [net]="util core net"
 		[probe]="util core net probe" [tool]="util core net probe tool")
 	local bad="" f layer inc
-	for f in "$1"/common/*/*.[ch]; do
-		layer=$(basename "$(dirname "$f")")
+	for f in "$1"/common/*/*.[ch] "$1"/common/*/*/*.[ch]; do
+		[ -e "$f" ] || continue
+		# the layer is the first folder under common/ (probe/answer/ is probe)
+		layer=${f#"$1"/common/}
+		layer=${layer%%/*}
 		[ -n "${allowed[$layer]:-}" ] || bad="$bad ${f#"$1"/}:unknown-layer"
 		for inc in $(sed -n 's/^#include "\([a-z_]*\)\/.*/\1/p' "$f"); do
 			[[ " ${allowed[$layer]:-} " == *" $inc "* ]] || bad="$bad ${f#"$1"/}:$inc"
@@ -22,10 +25,12 @@ layer_violations() { # ROOT
 test_layout_layers_include_only_upward() {
 	expect_eq "includes against the layers" "$(layer_violations .)" ""
 	# the check finds each kind of fault in a planted tree
-	mkdir -p "$T/tree/common/core" "$T/tree/common/util" "$T/tree/common/extra"
+	mkdir -p "$T/tree/common/core/addr" "$T/tree/common/util" "$T/tree/common/extra"
 	printf '#include "probe/probe.h"\n#include "util/zerr.h"\n' >"$T/tree/common/core/a.c"
 	printf '#include "zerr.h"\n' >"$T/tree/common/util/b.h"
 	: >"$T/tree/common/extra/c.c"
+	# a subfolder belongs to its layer: core/addr/ may not include net/
+	printf '#include "core/x.h"\n#include "net/frame.h"\n' >"$T/tree/common/core/addr/d.c"
 	expect_eq "planted faults" "$(layer_violations "$T/tree")" \
-		"common/core/a.c:probe common/extra/c.c:unknown-layer common/util/b.h:bare"
+		"common/core/a.c:probe common/extra/c.c:unknown-layer common/util/b.h:bare common/core/addr/d.c:net"
 }

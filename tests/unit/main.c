@@ -84,14 +84,14 @@ struct harness harness_state;
 	X(ratelimit_catches_up_without_bursts)                                                     \
 	X(ratelimit_batches_keep_the_rate)                                                         \
 	X(ratelimit_shared_schedule_in_order)                                                      \
-	X(verdict_says_whether_the_scan_is_whole)                                                   \
+	X(verdict_says_whether_the_scan_is_whole)                                                  \
 	X(status_records_read_back)                                                                \
 	X(status_reader_takes_records_in_pieces)                                                   \
 	X(zgen_header_reads_back)                                                                  \
 	X(zgen_header_refuses_what_zgen_never_writes)                                              \
 	X(probe_every_module_of_the_table)                                                         \
 	X(probe_lengths_checked_against_capture)                                                   \
-	X(frame_ip_snap_length_keeps_what_came)                                                     \
+	X(frame_ip_snap_length_keeps_what_came)                                                    \
 	X(frame_ip_reads_every_link_type)                                                          \
 	X(icmp_echo_time_rtt_only_for_replies)                                                     \
 	X(fields_schema_and_selection)                                                             \
@@ -99,7 +99,10 @@ struct harness harness_state;
 	X(handover_refuses_what_is_planted)                                                        \
 	X(outfile_empties_only_when_committed)                                                     \
 	X(write_full_gives_up_once_asked)                                                          \
-	X(write_full_blocked_write_given_up)
+	X(write_full_blocked_write_given_up)                                                       \
+	X(fieldw_renders_json_and_csv)                                                             \
+	X(fieldw_refuses_misuse)                                                                   \
+	X(fieldw_bounded)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)
