@@ -15,11 +15,44 @@ static field_mask module_fields(const struct probe_module *m)
 	return m ? fields_common | m->fields : ~(field_mask)0;
 }
 
+/* The names of a module's own fields; with no module, every module's (the
+ * first module that declares a name gives its index). */
+static int extra_names(const struct probe_module *m, const char **names)
+{
+	int n = 0;
+	for (int i = 0; m ? i < 1 : probe_modules[i] != NULL; i++) {
+		const struct probe_module *mod = m ? m : probe_modules[i];
+		for (int j = 0; j < mod->n_app_fields && n < FIELDS_MAX; j++)
+			names[n++] = mod->app_fields[j].name;
+	}
+	return n;
+}
+
 int output_select(struct output *o, const struct probe_module *m, const char *list, struct zerr *e)
 {
-	return fields_select(&o->sel, module_fields(m), m ? m->name : NULL,
-	                     m ? m->default_fields : NULL, list, e);
+	const char *names[FIELDS_MAX];
+	int n = extra_names(m, names);
+	o->mod = m;
+	o->decodes = false;
+	if (fields_select_with(&o->sel, module_fields(m), names, n, m ? m->name : NULL,
+	                       m ? m->default_fields : NULL, list, e) < 0)
+		return -1;
+	for (int k = 0; k < o->sel.n; k++)
+		o->decodes |= o->sel.idx[k] >= FIELD_COUNT;
+	return 0;
 }
+
+static const char *const kind_names[] = {
+    [FIELD_ADDR] = "addr", [FIELD_ADDR_OR_EMPTY] = "addr",
+    [FIELD_UINT] = "uint", [FIELD_BOOL] = "bool",
+    [FIELD_STR] = "str",   [FIELD_HEX] = "hex",
+    [FIELD_TIME] = "time",
+};
+
+static const char *const app_kind_names[] = {
+    [AF_UINT] = "uint", [AF_INT] = "int", [AF_BOOL] = "bool",
+    [AF_STR] = "str",   [AF_HEX] = "hex", [AF_LIST] = "list",
+};
 
 void output_list_fields(FILE *out, const struct probe_module *m)
 {
@@ -27,15 +60,42 @@ void output_list_fields(FILE *out, const struct probe_module *m)
 	struct zerr e;
 	if (output_select(&def, m, NULL, &e) < 0)
 		def.sel.n = 0;
-	for (int i = 0; i < FIELD_COUNT; i++) {
-		if (!(module_fields(m) & FIELD_BIT(i)))
+	int n_extra = m ? m->n_app_fields : 0;
+	for (int i = 0; i < FIELD_COUNT + n_extra; i++) {
+		if (i < FIELD_COUNT && !(module_fields(m) & FIELD_BIT(i)))
 			continue;
 		bool is_default = false;
 		for (int k = 0; k < def.sel.n; k++)
 			is_default |= def.sel.idx[k] == i;
-		fprintf(out, "%-18s %c %s\n", fields_table[i].name, is_default ? '*' : ' ',
-		        fields_table[i].help);
+		if (i < FIELD_COUNT) {
+			fprintf(out, "%-22s %c %-4s %s\n", fields_table[i].name,
+			        is_default ? '*' : '-', kind_names[fields_table[i].kind],
+			        fields_table[i].help);
+			continue;
+		}
+		const struct app_field *f = &m->app_fields[i - FIELD_COUNT];
+		fprintf(out, "%-22s %c %-4s %s\n", f->name, is_default ? '*' : '-',
+		        app_kind_names[f->kind], f->help);
+		for (int j = 0; f->kind == AF_LIST && j < f->nitems; j++) {
+			char name[96];
+			snprintf(name, sizeof name, "%s.%s", f->name, f->items[j].name);
+			fprintf(out, "  %-20s - %-4s %s\n", name, app_kind_names[f->items[j].kind],
+			        f->items[j].help);
+		}
 	}
+}
+
+/* The name of selected field idx. */
+static const char *field_name(const struct output *o, int idx)
+{
+	if (idx < FIELD_COUNT)
+		return fields_table[idx].name;
+	idx -= FIELD_COUNT;
+	if (o->mod)
+		return o->mod->app_fields[idx].name;
+	const char *names[FIELDS_MAX];
+	extra_names(NULL, names);
+	return names[idx];
 }
 
 void output_header(const struct output *o, FILE *out)
@@ -43,7 +103,7 @@ void output_header(const struct output *o, FILE *out)
 	if (o->format != OUTPUT_CSV)
 		return;
 	for (int i = 0; i < o->sel.n; i++)
-		fprintf(out, "%s%s", i ? "," : "", fields_table[o->sel.idx[i]].name);
+		fprintf(out, "%s%s", i ? "," : "", field_name(o, o->sel.idx[i]));
 	fputc('\n', out);
 }
 
@@ -168,19 +228,58 @@ static char *put_time(char *p, uint64_t sec, uint64_t usec)
 }
 
 /* A record is formatted into one buffer and written with one fwrite: most
- * fields are a few bytes, the hex of a payload at most 2 * 2048. */
-#define RECORD_MAX (2 * OUTPUT_CAPTURE_MAX + 64 * FIELDS_MAX)
+ * fields are a few bytes, the hex of a payload at most 2 * 2048, and the
+ * module's decoded fields at most FIELDW_MAX with their names. */
+#define RECORD_MAX (2 * OUTPUT_CAPTURE_MAX + 64 * FIELDS_MAX + FIELDW_MAX)
+
+/* The decoded fields of the record being written (zrecv writes from one
+ * thread). */
+static struct fieldw decoded;
+static char record_buf[RECORD_MAX];
+
+/* Decoded field j of the record: decodes it the first time it is asked
+ * for; "" when the module decodes nothing (no module: -r without -M). */
+static char *put_decoded(const struct output *o, const struct record *rec, int j, bool *done,
+                         char *p)
+{
+	bool json = o->format == OUTPUT_JSON;
+	if (!o->mod || !o->mod->decode) {
+		return put_str(p, json ? "\"\"" : "");
+	}
+	if (!*done) {
+		fw_reset(&decoded, o->mod->app_fields, o->mod->n_app_fields,
+		         json ? FIELDW_JSON : FIELDW_CSV);
+		o->mod->decode(o->pp, &rec->r, &decoded);
+		*done = true;
+	}
+	size_t n;
+	const char *v = fw_value(&decoded, j, &n);
+	memcpy(p, v, n);
+	return p + n;
+}
 
 void output_record(const struct output *o, const struct record *rec, FILE *out)
 {
 	const struct fields *f = &o->sel;
 	static const char hex[] = "0123456789abcdef";
-	char buf[RECORD_MAX], *p = buf;
-	bool json = o->format == OUTPUT_JSON;
+	char *buf = record_buf, *p = buf;
+	bool json = o->format == OUTPUT_JSON, done = false;
 	if (json)
 		*p++ = '{';
 	for (int k = 0; k < f->n; k++) {
 		int i = f->idx[k];
+		if (i >= FIELD_COUNT) {
+			if (k)
+				*p++ = ',';
+			if (json) {
+				*p++ = '"';
+				p = put_str(p, field_name(o, i));
+				*p++ = '"';
+				*p++ = ':';
+			}
+			p = put_decoded(o, rec, i - FIELD_COUNT, &done, p);
+			continue;
+		}
 		const char *str;
 		struct ipaddr addr = {0, 0};
 		uint64_t v = value(i, rec, &str, &addr);

@@ -29,14 +29,20 @@ enum output_format { OUTPUT_CSV, OUTPUT_JSON };
 struct output {
 	struct fields sel;
 	enum output_format format;
+	const struct probe_module *mod; /* whose own fields sel may name */
+	const struct probe_params *pp;  /* for its decoder (may be NULL) */
+	bool decodes;                   /* sel names one of them */
 };
 
 /* Selects -f's fields (NULL: the module's defaults) among those module m
- * fills; with m NULL (module not known yet) a field of any module passes. */
+ * fills, its own decoded ones included; with m NULL (module not known
+ * yet) a field of any module passes. */
 int output_select(struct output *o, const struct probe_module *m, const char *list, struct zerr *e);
 
-/* Prints the fields module m fills, one per line with a description, '*'
- * marking its defaults. */
+/* Prints the fields module m fills, one per line: the name, '*' for one of
+ * its defaults (else '-'), the type (addr, uint, int, bool, str, hex, time,
+ * list) and a description; a list's item fields follow it, indented, as
+ * "NAME.ITEM". */
 void output_list_fields(FILE *out, const struct probe_module *m);
 
 /* The CSV header row (nothing for JSON). */

@@ -305,6 +305,7 @@ static int take_start(struct recvscan *rs, const struct status_record *rec, stru
 	if (output_select(&rs->out, m, rs->cfg.field_list, e) < 0)
 		return -1;
 	rs->out.format = rs->cfg.format;
+	rs->out.pp = &rs->cfg.pp;
 	rs->have_params = true;
 	if (rec->have_zgen) {
 		rs->st.have_zgen = true;
@@ -501,6 +502,7 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 		if (output_select(&rs->out, cfg->mod, cfg->field_list, e) < 0)
 			return -1;
 		rs->out.format = cfg->format;
+		rs->out.pp = &rs->cfg.pp;
 	}
 	if (cfg->status_fd >= 0)
 		fcntl(cfg->status_fd, F_SETFL, fcntl(cfg->status_fd, F_GETFL) | O_NONBLOCK);

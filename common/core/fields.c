@@ -63,11 +63,33 @@ int fields_find(const char *name, size_t len)
 int fields_select(struct fields *f, field_mask avail, const char *owner, const char *defaults,
                   const char *list, struct zerr *e)
 {
+	return fields_select_with(f, avail, NULL, 0, owner, defaults, list, e);
+}
+
+/* The index of name[0..len) among the schema's fields in avail, then the
+ * extra ones (FIELD_COUNT + j), or -1. */
+static int find_in(field_mask avail, const char *const *extra, int n_extra, const char *name,
+                   size_t len)
+{
+	int found = fields_find(name, len);
+	if (found >= 0 && (avail & FIELD_BIT(found)))
+		return found;
+	for (int j = 0; j < n_extra; j++)
+		if (strlen(extra[j]) == len && memcmp(extra[j], name, len) == 0)
+			return FIELD_COUNT + j;
+	return -1;
+}
+
+int fields_select_with(struct fields *f, field_mask avail, const char *const *extra, int n_extra,
+                       const char *owner, const char *defaults, const char *list, struct zerr *e)
+{
 	f->n = 0;
 	if (list && strcmp(list, "*") == 0) {
 		for (int i = 0; i < FIELD_COUNT; i++)
 			if (avail & FIELD_BIT(i))
 				f->idx[f->n++] = i;
+		for (int j = 0; j < n_extra && f->n < FIELDS_MAX; j++)
+			f->idx[f->n++] = FIELD_COUNT + j;
 		return 0;
 	}
 	if (!list)
@@ -75,8 +97,8 @@ int fields_select(struct fields *f, field_mask avail, const char *owner, const c
 	const char *p = list;
 	while (*p) {
 		size_t n = strcspn(p, ",");
-		int found = fields_find(p, n);
-		if (found < 0 || !(avail & FIELD_BIT(found)))
+		int found = find_in(avail, extra, n_extra, p, n);
+		if (found < 0)
 			return zerr_set(e, "-f: no field '%.*s' in %s%s (see --list-fields)",
 			                (int)n, p, owner ? "module " : "any module",
 			                owner ? owner : "");

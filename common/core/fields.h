@@ -76,9 +76,9 @@ extern const field_mask fields_common;
 int fields_find(const char *name, size_t len);
 
 /* A selection of fields, in output order. */
-#define FIELDS_MAX 32
+#define FIELDS_MAX 96
 struct fields {
-	int idx[FIELDS_MAX]; /* enum field_id */
+	int idx[FIELDS_MAX]; /* enum field_id, or FIELD_COUNT + j: extra[j] */
 	int n;
 };
 
@@ -87,5 +87,10 @@ struct fields {
  * error naming it and `owner` (a module's name; NULL: any module). */
 int fields_select(struct fields *f, field_mask avail, const char *owner, const char *defaults,
                   const char *list, struct zerr *e);
+
+/* The same with a module's own fields beside the schema's: extra[0..n)
+ * their names ("*" lists them after the schema's, in their order). */
+int fields_select_with(struct fields *f, field_mask avail, const char *const *extra, int n_extra,
+                       const char *owner, const char *defaults, const char *list, struct zerr *e);
 
 #endif

@@ -14,6 +14,7 @@
 #include "core/ipaddr.h"
 #include "core/secret.h"
 #include "net/packet.h"
+#include "probe/fieldw.h"
 #include "util/zerr.h"
 
 #define PROBE_MAX_FRAME ETH_FRAME_MAX
@@ -100,6 +101,13 @@ struct probe_module {
 	/* Bits of the MAC a direct answer carries, for zsend's warning when
 	 * they are too few to tell answers from other traffic. */
 	double (*answer_bits)(const struct probe_params *pp);
+	/* What the module reads out of a validated answer beyond the schema
+	 * (core/fields.h): its own fields, declared here in its file, and the
+	 * decoder that sets them (probe/fieldw.h); NULL and 0: none. */
+	const struct app_field *app_fields;
+	int n_app_fields;
+	void (*decode)(const struct probe_params *pp, const struct probe_result *r,
+	               struct fieldw *w);
 };
 
 extern const struct probe_module probe_tcp_syn, probe_tcp_ack, probe_icmp_echo,

@@ -3,7 +3,9 @@
  * heap buffer of exactly its size so ASan catches any read past it:
  *   0x80 + k: validation by module k of the table (probe_modules, so a new
  *             module is fuzzed by being listed there) of an IPv4 packet
- *             from the wire;
+ *             from the wire, and its decoder (if it has one) of the same
+ *             bytes as an answer's payload, its output checked as JSON
+ *             and as CSV;
  *   below 0x80, modulo the parsers below: a target line (zsend's stdin),
  *             an entry of a list or an argument (a CIDR, an IPv6 prefix or
  *             slice, IPv4-mapped ones; some built into a target space), a
@@ -502,6 +504,110 @@ static void fuzz_where(const char *in, size_t n)
 	free(expr);
 }
 
+/* A minimal JSON reader: whether text[*i..] starts with one whole value
+ * (string, number, true, false, array, object); moves *i past it. */
+static bool json_value(const char *t, size_t n, size_t *i, int depth)
+{
+	if (*i >= n || depth > 8)
+		return false;
+	char c = t[*i];
+	if (c == '"') {
+		for ((*i)++; *i < n; (*i)++) {
+			unsigned char b = (unsigned char)t[*i];
+			if (b == '"') {
+				(*i)++;
+				return true;
+			}
+			if (b < 0x20 || b >= 0x7f)
+				return false; /* the writer escapes every such byte */
+			if (b == '\\') {
+				if (++*i >= n)
+					return false;
+				if (t[*i] == 'u') {
+					if (*i + 4 >= n)
+						return false;
+					*i += 4;
+				} else if (!strchr("\"\\/bfnrt", t[*i])) {
+					return false;
+				}
+			}
+		}
+		return false;
+	}
+	if (c == '[' || c == '{') {
+		char close = c == '[' ? ']' : '}';
+		(*i)++;
+		if (*i < n && t[*i] == close) {
+			(*i)++;
+			return true;
+		}
+		for (;;) {
+			if (c == '{') {
+				if (*i >= n || t[*i] != '"' || !json_value(t, n, i, depth + 1) ||
+				    *i >= n || t[(*i)++] != ':')
+					return false;
+			}
+			if (!json_value(t, n, i, depth + 1) || *i >= n)
+				return false;
+			if (t[*i] == close) {
+				(*i)++;
+				return true;
+			}
+			if (t[(*i)++] != ',')
+				return false;
+		}
+	}
+	if (n - *i >= 4 && memcmp(t + *i, "true", 4) == 0) {
+		*i += 4;
+		return true;
+	}
+	if (n - *i >= 5 && memcmp(t + *i, "false", 5) == 0) {
+		*i += 5;
+		return true;
+	}
+	size_t start = *i;
+	if (t[*i] == '-')
+		(*i)++;
+	while (*i < n && t[*i] >= '0' && t[*i] <= '9')
+		(*i)++;
+	return *i > start && t[*i - 1] != '-';
+}
+
+/* A module's decoder over any payload, in both formats: every value is
+ * one whole JSON value, or a CSV cell that is bare (no comma, quote or
+ * newline) or wholly quoted; the writer stays in its bound. */
+static void fuzz_decode(const struct probe_module *m, const struct probe_params *pp, const char *in,
+                        size_t n)
+{
+	static struct fieldw w;
+	struct probe_result r = {.data = (const uint8_t *)in, .data_len = (uint16_t)n};
+	if (!m->decode || n > 65535)
+		return;
+	for (int f = 0; f < 2; f++) {
+		fw_reset(&w, m->app_fields, m->n_app_fields, f ? FIELDW_JSON : FIELDW_CSV);
+		m->decode(pp, &r, &w);
+		if (w.used > FIELDW_MAX)
+			abort();
+		for (int i = 0; i < m->n_app_fields; i++) {
+			size_t len, at = 0;
+			const char *v = fw_value(&w, i, &len);
+			if (f) {
+				if (!json_value(v, len, &at, 0) || at != len)
+					abort();
+				continue;
+			}
+			bool quoted = len >= 2 && v[0] == '"' && v[len - 1] == '"';
+			for (size_t k = quoted; k < len - quoted; k++) {
+				if (v[k] == '\n' || v[k] == '\r' ||
+				    (!quoted && (v[k] == ',' || v[k] == '"')))
+					abort();
+				if (quoted && v[k] == '"' && (++k >= len - 1 || v[k] != '"'))
+					abort();
+			}
+		}
+	}
+}
+
 static void fuzz_module(const struct probe_module *m, const char *in, size_t n)
 {
 	static struct secret secret; /* a fixed key: validation paths get exercised */
@@ -510,6 +616,8 @@ static void fuzz_module(const struct probe_module *m, const char *in, size_t n)
 	struct probe_result r = {0};
 	if (m->validate(&pp, (const uint8_t *)in, n, &r) == PROBE_VALID)
 		check_valid(&r);
+	/* the input as an answer's payload, for the module's own decoder */
+	fuzz_decode(m, &pp, in, n);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
