@@ -102,7 +102,20 @@ struct harness harness_state;
 	X(write_full_blocked_write_given_up)                                                       \
 	X(fieldw_renders_json_and_csv)                                                             \
 	X(fieldw_refuses_misuse)                                                                   \
-	X(fieldw_bounded)
+	X(fieldw_bounded)                                                                          \
+	X(dns_parse_header_and_compression)                                                        \
+	X(dns_rdata_every_type)                                                                    \
+	X(dns_rdata_that_does_not_fit)                                                             \
+	X(dns_names_escaped_as_dig)                                                                \
+	X(dns_hostile_names)                                                                       \
+	X(dns_truncations_and_lying_counts)                                                        \
+	X(dns_record_bounds)                                                                       \
+	X(dns_decode_fields)                                                                       \
+	X(dns_random_bytes_stay_in_bounds)                                                         \
+	X(dnsquery_parse_forms)                                                                    \
+	X(dnsquery_parse_errors)                                                                   \
+	X(dnsquery_build_round_trip)                                                               \
+	X(dnsquery_matches_and_pick)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)
