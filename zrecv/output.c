@@ -158,6 +158,10 @@ static uint64_t value(int i, const struct record *rec, const char **str, struct 
 	case F_SENT_US:
 		return r->sent_usec;
 	case F_RTT_US: {
+		if (r->has_ts_ecr) { /* a TCP answer's echo of the SYN's TSval */
+			uint32_t now = (uint32_t)(rec->ts_sec * 1000000u + rec->ts_usec);
+			return (uint32_t)(now - r->ts_ecr);
+		}
 		if (!r->sent_sec) { /* an ICMP error quotes no send time */
 			*str = "";
 			return 0;

@@ -67,6 +67,8 @@ static void help(void)
 	      "                            icmp_echo_time or udp; see --list-modules\n"
 	      "      --probe-args ARGS     the module's arguments; udp: file:PATH, hex:HEX,\n"
 	      "                            text:STRING or template:PATH (the payload)\n"
+	      "      --probe-ttl N         the probes' IPv4 TTL or IPv6 hop limit, 1-255\n"
+	      "                            (default 255)\n"
 	      "  -p, --target-port PORT    port for lines without one\n"
 	      "  -P, --probes N            probes per target (default 1)\n"
 	      "  -r, --rate PPS            packets per second (default 10000; 0: as fast as\n"
@@ -93,7 +95,14 @@ static void help(void)
 	      stdout);
 }
 
-enum { OPT_DRYRUN = 256, OPT_LIST_MODULES, OPT_PROBE_ARGS, OPT_METADATA, OPT_UPDATES };
+enum {
+	OPT_DRYRUN = 256,
+	OPT_LIST_MODULES,
+	OPT_PROBE_ARGS,
+	OPT_PROBE_TTL,
+	OPT_METADATA,
+	OPT_UPDATES
+};
 
 static const struct option longopts[] = {
     {"interface", required_argument, NULL, 'i'},
@@ -111,6 +120,7 @@ static const struct option longopts[] = {
     {"user", required_argument, NULL, 'Z'},
     {"dryrun", no_argument, NULL, OPT_DRYRUN},
     {"probe-args", required_argument, NULL, OPT_PROBE_ARGS},
+    {"probe-ttl", required_argument, NULL, OPT_PROBE_TTL},
     {"metadata", required_argument, NULL, OPT_METADATA},
     {"status-updates", required_argument, NULL, OPT_UPDATES},
     {"list-modules", no_argument, NULL, OPT_LIST_MODULES},
@@ -266,7 +276,7 @@ struct opts {
 	struct targetspace_opts ts;
 	const char *ifname, *keyfile, *gwmac, *probe_args;
 	const char *metadata_path, *updates_path, *user;
-	uint64_t probes, threads;
+	uint64_t probes, threads, ttl;
 	uint16_t sport_lo, sport_hi;
 	double rate, bandwidth;
 	bool have_rate, dryrun, quiet;
@@ -337,6 +347,10 @@ static void parse_options(int argc, char **argv, struct opts *o, struct sendscan
 			break;
 		case OPT_PROBE_ARGS:
 			o->probe_args = optarg;
+			break;
+		case OPT_PROBE_TTL:
+			if (parse_u64(optarg, 1, 255, "--probe-ttl", &o->ttl, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
 			break;
 		case OPT_METADATA:
 			o->metadata_path = optarg;
@@ -599,7 +613,8 @@ int main(int argc, char **argv)
 	closeout_install(); /* runs last: stdout checked however main ends */
 	struct sendscan_config cfg = {
 	    .default_port = -1, .in_fd = STDIN_FILENO, .mod = &probe_tcp_syn};
-	struct opts o = {.probes = 1, .sport_lo = 32768, .sport_hi = 61000, .rate = DEFAULT_RATE};
+	struct opts o = {
+	    .probes = 1, .ttl = 255, .sport_lo = 32768, .sport_hi = 61000, .rate = DEFAULT_RATE};
 	struct zerr e;
 
 	parse_options(argc, argv, &o, &cfg);
@@ -656,7 +671,7 @@ int main(int argc, char **argv)
 	cfg.pp.sport_first = o.sport_lo;
 	cfg.pp.sport_count = (uint32_t)(o.sport_hi - o.sport_lo + 1);
 	cfg.pp.probes = (unsigned)o.probes;
-	cfg.pp.ttl = 255;
+	cfg.pp.ttl = (uint8_t)o.ttl;
 	if (!o.quiet)
 		warn_few_bits(&o, &cfg);
 	cfg.rate = o.rate;

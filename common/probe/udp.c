@@ -29,6 +29,7 @@
 #include "core/addr.h"
 #include "core/ipaddr.h"
 #include "probe/helpers.h"
+#include "probe/udp.h"
 #include "util/readfile.h"
 
 #define IP_OFF ETH_LEN
@@ -63,12 +64,21 @@ struct echo {
 	size_t w0, w1; /* the checksum words they touch: payload bytes [w0, w1) */
 };
 
+/* One of a module's payloads (a DNS question of several). */
+struct variant {
+	uint8_t *bytes;
+	size_t len;
+	uint32_t sum; /* its checksum words, echo window as 0 */
+};
+
 struct udp_payload {
 	uint8_t *bytes;
 	size_t len;
 	uint32_t sum;         /* checksum words of a fixed payload (echo window as 0) */
 	struct segment *segs; /* a template: rendered per probe */
 	size_t nsegs;
+	struct variant *variants; /* a module's payloads, one picked per probe */
+	size_t nvariants;
 	struct echo echo;
 };
 
@@ -181,14 +191,62 @@ static int parse_template(const char *path, struct udp_payload *p, size_t *max_l
 	return 0;
 }
 
-static void udp_teardown(struct probe_params *pp)
+void udp_teardown(struct probe_params *pp)
 {
 	struct udp_payload *p = (struct udp_payload *)pp->mod_state;
 	if (p) {
 		free(p->bytes);
 		free(p->segs);
+		for (size_t i = 0; i < p->nvariants; i++)
+			free(p->variants[i].bytes);
+		free(p->variants);
 		free(p);
 	}
+}
+
+int udp_app_setup(struct probe_params *pp, const uint8_t *const *payloads, const size_t *lens,
+                  size_t n, const struct udp_echo_rule *echo, struct zerr *e)
+{
+	struct udp_payload *p = calloc(1, sizeof *p);
+	if (!p)
+		return zerr_set(e, "out of memory");
+	pp->mod_state = p;
+	if (echo)
+		p->echo = (struct echo){true,
+		                        echo->off,
+		                        echo->len,
+		                        echo->at,
+		                        echo->off & ~(size_t)1,
+		                        (echo->off + echo->len + 1) & ~(size_t)1};
+	if (n && !(p->variants = calloc(n, sizeof *p->variants))) {
+		udp_teardown(pp);
+		return zerr_set(e, "out of memory");
+	}
+	size_t most = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct variant *v = &p->variants[p->nvariants];
+		if (lens[i] > PROBE_MAX_PAYLOAD || (echo && echo->off + echo->len > lens[i])) {
+			udp_teardown(pp);
+			return zerr_set(
+			    e, "a payload of %zu bytes: too long, or too short for its echo",
+			    lens[i]);
+		}
+		if (!(v->bytes = malloc(lens[i] ? lens[i] : 1))) {
+			udp_teardown(pp);
+			return zerr_set(e, "out of memory");
+		}
+		memcpy(v->bytes, payloads[i], lens[i]);
+		v->len = lens[i];
+		if (echo)
+			memset(v->bytes + echo->off, 0, echo->len);
+		v->sum = csum_add(0, v->bytes, v->len);
+		p->nvariants++;
+		most = lens[i] > most ? lens[i] : most;
+	}
+	/* the payload is written per probe */
+	pp->template_len = PAYLOAD_OFF;
+	pp->template_len6 = most > MAX_PAYLOAD6 ? 0 : PAYLOAD_OFF6;
+	return 0;
 }
 
 static int udp_setup(struct probe_params *pp, const char *args, struct zerr *e)
@@ -274,7 +332,7 @@ static int template_any(const struct probe_params *pp, uint32_t saddr4, const st
                         uint8_t *frame, struct zerr *e)
 {
 	const struct udp_payload *p = pp->mod_state;
-	size_t plen = p->nsegs ? 0 : p->len;
+	size_t plen = p->nsegs || p->nvariants ? 0 : p->len;
 	libnet_t *l = probe_libnet_init(e);
 	if (!l)
 		return -1;
@@ -284,14 +342,13 @@ static int template_any(const struct probe_params *pp, uint32_t saddr4, const st
 	                          e);
 }
 
-static int udp_template(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
-                        struct zerr *e)
+int udp_template(const struct probe_params *pp, uint32_t saddr, uint8_t *frame, struct zerr *e)
 {
 	return template_any(pp, saddr, NULL, frame, e);
 }
 
-static int udp_template6(const struct probe_params *pp, const struct ipaddr *saddr, uint8_t *frame,
-                         struct zerr *e)
+int udp_template6(const struct probe_params *pp, const struct ipaddr *saddr, uint8_t *frame,
+                  struct zerr *e)
 {
 	if (pp->template_len6 == 0)
 		return zerr_set(e, "a UDP payload over %d bytes has no IPv6 form", MAX_PAYLOAD6);
@@ -356,13 +413,26 @@ static void echo_bytes(const struct probe_params *pp, struct ipaddr daddr, uint1
  * (rendered, or echo bytes placed) and header. Returns the payload's
  * length; *psum is the payload's checksum words. */
 static size_t fill_udp(const struct probe_params *pp, uint8_t *udp, struct ipaddr saddr,
-                       struct ipaddr daddr, uint16_t dport, uint16_t sport, uint32_t *psump)
+                       struct ipaddr daddr, uint16_t dport, uint16_t sport, uint64_t mac,
+                       unsigned probe_num, uint32_t *psump)
 {
 	const struct udp_payload *p = pp->mod_state;
 	uint8_t *pay = udp + UDP_HDR;
 	size_t plen = p->len;
 	uint32_t psum = p->sum;
-	if (p->nsegs) {
+	if (p->nvariants) {
+		/* spread over targets (the MAC's bits that pick no port) and,
+		 * for one target, over its probes */
+		const struct variant *v =
+		    &p->variants[((mac >> 8) % p->nvariants + probe_num) % p->nvariants];
+		memcpy(pay, v->bytes, v->len);
+		plen = v->len;
+		psum = v->sum;
+		if (p->echo.on) {
+			echo_bytes(pp, daddr, dport, saddr, pay + p->echo.off, p->echo.len);
+			psum += csum_add(0, pay + p->echo.w0, p->echo.w1 - p->echo.w0);
+		}
+	} else if (p->nsegs) {
 		/* a second MAC, under another input, so the nonce says nothing
 		 * about the first */
 		uint32_t nonce = (uint32_t)probe_mac(pp, daddr, dport, other_source(saddr, ~0u));
@@ -387,14 +457,14 @@ static void udp_checksum(uint8_t *udp, uint32_t pseudo, uint32_t psum)
 	wr16(udp + 6, c ? c : 0xffff); /* 0 would mean "no checksum" */
 }
 
-static size_t udp_fill(const struct probe_params *pp, uint8_t *frame, uint32_t saddr,
-                       uint32_t daddr, uint16_t dport, unsigned probe_num)
+size_t udp_fill(const struct probe_params *pp, uint8_t *frame, uint32_t saddr, uint32_t daddr,
+                uint16_t dport, unsigned probe_num)
 {
 	uint64_t mac = secret_mac(pp->secret, daddr, dport, saddr);
 	uint8_t *ip = frame + IP_OFF, *udp = frame + UDP_OFF;
 	uint32_t psum;
 	size_t plen = fill_udp(pp, udp, ipaddr_from_v4(saddr), ipaddr_from_v4(daddr), dport,
-	                       probe_sport(pp, mac, probe_num), &psum);
+	                       probe_sport(pp, mac, probe_num), mac, probe_num, &psum);
 	wr16(ip + 2, (uint16_t)(IP4_LEN + UDP_HDR + plen));
 	probe_ip_fill(ip, saddr, daddr, (uint16_t)(mac >> 48));
 	udp_checksum(udp, csum_add(0, ip + 12, 8) + IPPROTO_UDP_ + (uint32_t)(UDP_HDR + plen),
@@ -410,14 +480,14 @@ static inline uint32_t udp_flow(uint64_t mac)
 	return (uint32_t)mac & 0xfffff;
 }
 
-static size_t udp_fill6(const struct probe_params *pp, uint8_t *frame, const struct ipaddr *saddr,
-                        const struct ipaddr *daddr, uint16_t dport, unsigned probe_num)
+size_t udp_fill6(const struct probe_params *pp, uint8_t *frame, const struct ipaddr *saddr,
+                 const struct ipaddr *daddr, uint16_t dport, unsigned probe_num)
 {
 	uint64_t mac = secret_mac6(pp->secret, *daddr, dport, *saddr);
 	uint8_t *ip6 = frame + IP_OFF, *udp = frame + UDP_OFF6;
 	uint32_t psum;
-	size_t plen =
-	    fill_udp(pp, udp, *saddr, *daddr, dport, probe_sport(pp, mac, probe_num), &psum);
+	size_t plen = fill_udp(pp, udp, *saddr, *daddr, dport, probe_sport(pp, mac, probe_num), mac,
+	                       probe_num, &psum);
 	probe_ip6_fill(ip6, saddr, daddr, udp_flow(mac), (uint16_t)(UDP_HDR + plen));
 	udp_checksum(udp, probe_pseudo6(ip6, (uint32_t)(UDP_HDR + plen), IPPROTO_UDP_), psum);
 	return PAYLOAD_OFF6 + plen;
@@ -430,8 +500,8 @@ static bool quote_ok(const struct probe_ip *q, uint64_t mac)
 	return q->v6 ? q->flow == udp_flow(mac) : q->ipid == (uint16_t)(mac >> 48);
 }
 
-static enum probe_verdict udp_validate(const struct probe_params *pp, const uint8_t *ip, size_t len,
-                                       struct probe_result *r)
+enum probe_verdict udp_validate(const struct probe_params *pp, const uint8_t *ip, size_t len,
+                                struct probe_result *r)
 {
 	struct probe_ip pk;
 	if (!probe_ip_parse(ip, len, &pk))
@@ -484,7 +554,7 @@ static size_t udp_receiver_args(const struct probe_params *pp, char *buf, size_t
 	return n > 0 && (size_t)n < size ? (size_t)n : 0;
 }
 
-static double udp_answer_bits(const struct probe_params *pp)
+double udp_answer_bits(const struct probe_params *pp)
 {
 	const struct udp_payload *p = pp->mod_state;
 	return log2((double)pp->sport_count) + (p && p->echo.on ? 8.0 * (double)p->echo.len : 0);

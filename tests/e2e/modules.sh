@@ -195,3 +195,46 @@ test_modules_multi_port_scan_finds_exactly_the_open_pairs() {
 	expect_eq "re-probe" "$(awk -F, 'NR > 1 && $11 == 1 {print $1 "," $3}' "$T/again.csv" | sorted | cmp - "$T/want" && echo same)" same
 	echo "  $(wc -l <"$T/want") open (address, port) pairs of $(wc -l <"$LAB_DIR/live.txt") live hosts x 4 ports"
 }
+
+# tcp_syn's option profiles: each SYN as tshark decodes it (the kinds in
+# order, checksums good), and a lab scan with timestamps whose decoded
+# answer options equal tshark's reading of the SYN-ACKs captured on the
+# scanner's link, host by host, with rtt_us from the echoed timestamp.
+test_modules_tcp_syn_option_profiles_and_answer_options() {
+	local prof want
+	for prof in smallest-probes:2 windows:2,1,3,1,1,4 linux:2,4,8,1,3 bsd:2,1,3,4,8; do
+		dry tcp_syn 198.18.16.5,80 --probe-args "${prof%%:*}"
+		want=${prof#*:}
+		expect_eq "${prof%%:*}: kinds, checksum" \
+			"$(decode -e tcp.option_kind -e tcp.checksum.status -e tcp.options.mss_val)" "$want 1 1460"
+	done
+	expect_error "^zsend: --probe-args: 'solaris': no option profile of that name \\(smallest-probes, windows, linux, bsd\\)$" \
+		sh -c "echo 198.18.16.5,80 | '$ZS_BIN/zsend' --dryrun -q -b /dev/null -S 198.18.0.1 --probe-args solaris"
+	LAB_LIVE="198.18.16.0/26" scan_lab_up
+	start_capture "$LAB_SCAN" zs0 "tcp[tcpflags] & (tcp-syn|tcp-ack) == (tcp-syn|tcp-ack)"
+	ZSEND_ARGS="--probe-args linux" ZRECV_ARGS="-f saddr,tcpopt_mss,tcpopt_wscale,tcpopt_sack_perm,tcpopt_ts_val,tcpopt_ts_ecr,tcpopt_kinds,rtt_us,success" \
+		pipeline -p 80 198.18.16.0/26 >"$T/out.csv"
+	stop_capture 64
+	# read as CSV is read (the kinds' cell is quoted); rtt from the echo:
+	# more than nothing, less than the scan took
+	python3 - "$T/out.csv" "$T/found" "$T/ours" <<'PY' || fail "rows: $(head -3 "$T/out.csv")"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+ok = [r for r in rows if r["success"] == "1"]
+open(sys.argv[2], "w").write("".join(r["saddr"] + "\n" for r in ok))
+bad = [r for r in ok if not r["rtt_us"] or not 0 < int(r["rtt_us"]) < 5000000]
+assert not bad, bad[:2]
+with open(sys.argv[3], "w") as f:
+    for r in ok:
+        f.write(" ".join([r["saddr"], r["tcpopt_mss"], r["tcpopt_wscale"],
+                          "1" if r["tcpopt_sack_perm"] == "1" else "0", r["tcpopt_ts_val"],
+                          r["tcpopt_ts_ecr"], r["tcpopt_kinds"]]) + "\n")
+PY
+	cmp -s <(sorted "$T/found") <(sorted "$LAB_DIR/live.txt") || fail "found != live"
+	tshark -r "$T/cap.pcap" -T fields -E separator=' ' -e ip.src -e tcp.options.mss_val \
+		-e tcp.options.wscale.shift -e tcp.options.sack_perm -e tcp.options.timestamp.tsval \
+		-e tcp.options.timestamp.tsecr -e tcp.option_kind 2>/dev/null |
+		awk '{print $1, $2, $3, ($4 != "" ? "1" : "0"), $5, $6, $7}' | sorted -u >"$T/theirs"
+	cmp -s <(sorted -u "$T/ours") "$T/theirs" || fail "decoded options != tshark's: $(diff <(sorted -u "$T/ours") "$T/theirs" | head -4 | tr '\n' ' ')"
+	echo "  $(wc -l <"$T/theirs") SYN-ACKs: options as tshark reads them; rtt_us from the echoed timestamp"
+}

@@ -580,7 +580,10 @@ static void fuzz_decode(const struct probe_module *m, const struct probe_params 
                         size_t n)
 {
 	static struct fieldw w;
-	struct probe_result r = {.data = (const uint8_t *)in, .data_len = (uint16_t)n};
+	struct probe_result r = {.data = (const uint8_t *)in,
+	                         .data_len = (uint16_t)n,
+	                         .tcp_opts = (const uint8_t *)in,
+	                         .tcp_opts_len = (uint8_t)(n < 40 ? n : 40)};
 	if (!m->decode || n > 65535)
 		return;
 	for (int f = 0; f < 2; f++) {

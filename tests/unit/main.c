@@ -103,6 +103,8 @@ struct harness harness_state;
 	X(fieldw_renders_json_and_csv)                                                             \
 	X(fieldw_refuses_misuse)                                                                   \
 	X(fieldw_bounded)                                                                          \
+	X(tcpopt_reads_a_linux_synack)                                                             \
+	X(tcpopt_hostile_options)                                                                  \
 	X(dns_parse_header_and_compression)                                                        \
 	X(dns_rdata_every_type)                                                                    \
 	X(dns_rdata_that_does_not_fit)                                                             \

@@ -127,7 +127,9 @@ void test_udp_probe_args(void)
 		memcpy(big + 4 + 2 * i, "ab", 2);
 	big[4 + 2 * 1473] = '\0';
 	CHECK(probe_setup(m, &pp, big, &e) < 0 && strstr(e.msg, "1473"));
-	CHECK(probe_setup(&probe_tcp_syn, &pp, "text:x", &e) < 0 && strstr(e.msg, "no arguments"));
+	CHECK(probe_setup(&probe_tcp_ack, &pp, "text:x", &e) < 0 && strstr(e.msg, "no arguments"));
+	CHECK(probe_setup(&probe_tcp_syn, &pp, "text:x", &e) < 0 &&
+	      strstr(e.msg, "no option profile"));
 }
 
 void test_udp_frame_and_validation(void)
