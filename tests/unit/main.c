@@ -105,6 +105,14 @@ struct harness harness_state;
 	X(fieldw_bounded)                                                                          \
 	X(tcpopt_reads_a_linux_synack)                                                             \
 	X(tcpopt_hostile_options)                                                                  \
+	X(ntp_answer_fields)                                                                       \
+	X(ntp_timestamps_against_gmtime)                                                           \
+	X(ntp_hostile_answers)                                                                     \
+	X(ssdp_answer_fields)                                                                      \
+	X(ssdp_hostile_answers)                                                                    \
+	X(memcached_answer_fields)                                                                 \
+	X(memcached_split_datagrams)                                                               \
+	X(memcached_hostile_answers)                                                               \
 	X(dns_parse_header_and_compression)                                                        \
 	X(dns_rdata_every_type)                                                                    \
 	X(dns_rdata_that_does_not_fit)                                                             \
