@@ -68,11 +68,12 @@ enum probe_verdict {
 struct probe_module {
 	const char *name;
 	const char *description;
-	const char *args_help; /* what --probe-args takes, or NULL: none */
-	bool needs_port;       /* targets carry a port (-p or addr,port lines) */
-	size_t frame_len;      /* of the template (and of every probe, unless fill says) */
-	size_t frame_len6;     /* the same for IPv6 (20 bytes more) */
-	field_mask fields;     /* what its results fill beyond fields_common */
+	const char *args_help;    /* what --probe-args takes, or NULL: none */
+	const char *args_example; /* a --probe-args that works, for tests and help */
+	bool needs_port;          /* targets carry a port (-p or addr,port lines) */
+	size_t frame_len;         /* of the template (and of every probe, unless fill says) */
+	size_t frame_len6;        /* the same for IPv6 (20 bytes more) */
+	field_mask fields;        /* what its results fill beyond fields_common */
 	const char *default_fields;
 	const char *bpf;  /* capture filter for zrecv: IPv4 answers */
 	const char *bpf6; /* and IPv6 ones (libpcap reads tcp[] for IPv4 only) */
@@ -115,7 +116,7 @@ struct probe_module {
 };
 
 extern const struct probe_module probe_tcp_syn, probe_tcp_ack, probe_icmp_echo,
-    probe_icmp_echo_time, probe_udp;
+    probe_icmp_echo_time, probe_udp, probe_dns, probe_ntp, probe_upnp, probe_memcached;
 
 /* The module called name, or NULL. */
 const struct probe_module *probe_find(const char *name);

@@ -438,7 +438,8 @@ static size_t fill_udp(const struct probe_params *pp, uint8_t *udp, struct ipadd
 		uint32_t nonce = (uint32_t)probe_mac(pp, daddr, dport, other_source(saddr, ~0u));
 		plen = render(p, pay, saddr, daddr, sport, dport, nonce);
 		psum = csum_add(0, pay, plen);
-	} else if (p->echo.on) {
+	} else if (p->echo.on && p->echo.off + p->echo.len <= p->len) {
+		/* (a module set up for zrecv has no payload to place them in) */
 		echo_bytes(pp, daddr, dport, saddr, pay + p->echo.off, p->echo.len);
 		psum += csum_add(0, pay + p->echo.w0, p->echo.w1 - p->echo.w0);
 	}
@@ -565,6 +566,7 @@ const struct probe_module probe_udp = {
     .description = "UDP datagram (payload from --probe-args); an answer is success, ICMP port "
                    "unreachable and other errors are not",
     .args_help = "file:PATH | hex:HEX | text:STRING | template:PATH",
+    .args_example = "text:hello",
     .needs_port = true,
     .frame_len = PAYLOAD_OFF,
     .frame_len6 = PAYLOAD_OFF6,

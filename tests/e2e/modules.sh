@@ -238,3 +238,31 @@ PY
 	cmp -s <(sorted -u "$T/ours") "$T/theirs" || fail "decoded options != tshark's: $(diff <(sorted -u "$T/ours") "$T/theirs" | head -4 | tr '\n' ' ')"
 	echo "  $(wc -l <"$T/theirs") SYN-ACKs: options as tshark reads them; rtt_us from the echoed timestamp"
 }
+
+# The modules built on UDP: each probe as tshark decodes it as its
+# protocol, checksums good; the DNS questions of --probe-args spread across
+# targets, and their RD bit as asked.
+test_modules_udp_protocol_probes_decode_with_tshark() {
+	dry dns 198.18.16.7,53 --probe-args "A,example.com"
+	expect_eq "dns" "$(decode -e dns.qry.name -e dns.qry.type -e dns.flags.recdesired -e dns.count.queries -e udp.checksum.status)" \
+		"example.com 1 1 1 1"
+	dry dns 198.18.16.7,53 --probe-args "TXT:nr,example.org"
+	expect_eq "dns :nr" "$(decode -e dns.qry.name -e dns.qry.type -e dns.flags.recdesired)" "example.org 16 0"
+	for i in $(seq 1 40); do echo "198.18.16.$i,53"; done | "$ZS_BIN/zsend" --dryrun -q -b /dev/null -S 198.18.0.1 \
+		-M dns --probe-args "A,a.example;MX,b.example;CAA,c.example" >"$T/dry.txt"
+	text2pcap -q "$T/dry.txt" "$T/dry.pcap" 2>/dev/null
+	expect_eq "dns: three questions over 40 targets" "$(decode -e dns.qry.name -e dns.qry.type | sort -u | tr '\n' ' ')" \
+		"a.example 1 b.example 15 c.example 257 "
+	expect_eq "dns: distinct ids" "$(decode -e dns.id | sort -u | wc -l)" 40
+	dry ntp 198.18.16.7,123
+	expect_eq "ntp" "$(decode -e ntp.flags.vn -e ntp.flags.mode -e udp.length -e udp.checksum.status)" "4 3 56 1"
+	[ "$(decode -e ntp.xmt)" != "$(decode -e ntp.org)" ] || fail "ntp: no transmit time"
+	dry memcached 198.18.16.7,11211
+	# after the request id (the MAC): sequence 0, 1 datagram, reserved, "stats\r\n"
+	expect_eq "memcached" "$(frame_hex 44)" "00000001000073746174730d0a"
+	expect_eq "memcached checksum" "$(decode -e udp.checksum.status)" 1
+	dry upnp 198.18.16.7,1900
+	expect_eq "upnp" "$(decode -e ssdp -e http.request.method -e http.request.uri -e udp.checksum.status)" "ssdp M-SEARCH * 1"
+	expect_error "^zsend: --probe-args: " sh -c "echo 198.18.16.7,53 | '$ZS_BIN/zsend' --dryrun -q -b /dev/null -S 198.18.0.1 -M dns --probe-args 'BOGUS,example.com'"
+	expect_error "^zsend: -M dns needs --probe-args " sh -c "echo 198.18.16.7,53 | '$ZS_BIN/zsend' --dryrun -q -b /dev/null -S 198.18.0.1 -M dns"
+}

@@ -31,7 +31,7 @@ void test_probe6_every_module_frames(void)
 		struct probe_params pp = params(&s);
 		struct zerr e;
 		uint8_t frame[PROBE_MAX_FRAME];
-		const char *args = strcmp(m->name, "udp") == 0 ? "text:hello" : NULL;
+		const char *args = m->args_example;
 		CHECKF(m->make_template6 && m->fill6 && m->bpf6, "%s has no IPv6 form", m->name);
 		CHECK(probe_setup(m, &pp, args, &e) == 0);
 		CHECK(m->make_template6(&pp, &src, frame, &e) == 0);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "zrecv/output.h"
 #include "probe_testutil.h"
 #include "core/fields.h"
 
@@ -33,12 +34,23 @@ void test_probe_every_module_of_the_table(void)
 		pcap_freecode(&prog);
 		CHECKF((m->fields >> FIELD_COUNT) == 0 && (m->fields & fields_common) == 0,
 		       "%s fields", m->name);
-		struct fields f;
-		CHECKF(fields_select(&f, fields_common | m->fields, m->name, m->default_fields,
-		                     NULL, &e) == 0,
-		       "%s defaults: %s", m->name, e.msg);
-		/* what zrecv sets up (no --probe-args), and what zsend does */
+		struct output o;
+		CHECKF(output_select(&o, m, NULL, &e) == 0, "%s defaults: %s", m->name, e.msg);
+		/* its own fields: named once, not as the schema's, each with a
+		 * help line; a decoder if it has any */
+		for (int j = 0; j < m->n_app_fields; j++) {
+			const struct app_field *af = &m->app_fields[j];
+			CHECKF(af->name && af->help &&
+			           fields_find(af->name, strlen(af->name)) < 0 &&
+			           fw_find(m->app_fields, j, af->name, strlen(af->name)) < 0,
+			       "%s: field %d", m->name, j);
+		}
+		CHECKF(!m->n_app_fields == !m->decode && m->n_app_fields <= FIELDW_FIELDS, "%s",
+		       m->name);
+		/* what zrecv sets up (no --probe-args), then what zsend does */
 		CHECKF(probe_setup(m, &pp, NULL, &e) == 0, "%s: %s", m->name, e.msg);
+		probe_teardown(m, &pp);
+		CHECKF(probe_setup(m, &pp, m->args_example, &e) == 0, "%s: %s", m->name, e.msg);
 		CHECKF(pp.template_len <= PROBE_MAX_FRAME &&
 		           m->make_template(&pp, src, frame, &e) == 0,
 		       "%s template", m->name);

@@ -674,7 +674,7 @@ enum {
 	F_N,
 };
 
-const struct app_field dns_fields[F_N] = {
+const struct app_field dns_fields[DNS_NFIELDS] = {
     [F_SUCCESS] = {"app_success", AF_BOOL, "1: a response (QR) with rcode 0 (NOERROR)", NULL, 0},
     [F_ID] = {"dns_id", AF_UINT, "transaction id", NULL, 0},
     [F_QR] = {"dns_qr", AF_BOOL, "1: a response, 0: a query", NULL, 0},
@@ -703,6 +703,7 @@ const struct app_field dns_fields[F_N] = {
 };
 
 const int dns_nfields = F_N;
+_Static_assert(F_N == DNS_NFIELDS, "DNS_NFIELDS counts the table");
 
 static void write_header(const struct dns_msg *m, struct fieldw *w)
 {

@@ -140,7 +140,9 @@ int dns_type_parse(const char *s, size_t n);
  *                questions or records past the bounds above were left out
  * A message shorter than its header gives app_success 0 and the error
  * only. */
-extern const struct app_field dns_fields[];
+/* The fields, as a constant a module's table entry can hold. */
+#define DNS_NFIELDS 23
+extern const struct app_field dns_fields[DNS_NFIELDS];
 extern const int dns_nfields;
 
 /* Decodes the UDP payload p[0..n) into w (reset for dns_fields). Uses

@@ -37,7 +37,7 @@ static const struct app_field stat_items[] = {
     [I_VALUE] = {"value", AF_STR, "its value as sent", NULL, 0},
 };
 
-const struct app_field memcached_fields[] = {
+const struct app_field memcached_fields[MEMCACHED_NFIELDS] = {
     [F_SUCCESS] = {"app_success", AF_BOOL, "1: a STAT or VERSION line came", NULL, 0},
     [F_REQUEST_ID] = {"memcached_request_id", AF_UINT, "frame header: the request id echoed", NULL,
                       0},
@@ -73,6 +73,7 @@ const struct app_field memcached_fields[] = {
                        "the first thing wrong with the answer (empty: fine)", NULL, 0},
 };
 const int memcached_nfields = F_COUNT;
+_Static_assert(F_COUNT == MEMCACHED_NFIELDS, "MEMCACHED_NFIELDS counts the table");
 
 /* The statistics with a field of their own. */
 static const struct {

@@ -26,7 +26,9 @@
 #define MEMCACHED_STATS_MAX 256
 #define MEMCACHED_LINE_MAX 1024
 
-extern const struct app_field memcached_fields[];
+/* The fields, as a constant a module's table entry can hold. */
+#define MEMCACHED_NFIELDS 20
+extern const struct app_field memcached_fields[MEMCACHED_NFIELDS];
 extern const int memcached_nfields;
 
 /* Decodes the UDP payload p[0..n) into w (reset for memcached_fields). */

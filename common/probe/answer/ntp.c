@@ -25,7 +25,7 @@ enum {
 	F_COUNT
 };
 
-const struct app_field ntp_fields[] = {
+const struct app_field ntp_fields[NTP_NFIELDS] = {
     [F_SUCCESS] = {"app_success", AF_BOOL,
                    "1: a whole header from a server (mode 4) of version 1 to 4", NULL, 0},
     [F_LEAP] = {"ntp_leap", AF_UINT,
@@ -56,6 +56,7 @@ const struct app_field ntp_fields[] = {
                        "why the answer is not a whole header (empty: fine)", NULL, 0},
 };
 const int ntp_nfields = F_COUNT;
+_Static_assert(F_COUNT == NTP_NFIELDS, "NTP_NFIELDS counts the table");
 
 static uint32_t rd32(const uint8_t *p)
 {

@@ -21,7 +21,9 @@
 
 #include "probe/fieldw.h"
 
-extern const struct app_field ntp_fields[];
+/* The fields, as a constant a module's table entry can hold. */
+#define NTP_NFIELDS 15
+extern const struct app_field ntp_fields[NTP_NFIELDS];
 extern const int ntp_nfields;
 
 /* Decodes the UDP payload p[0..n) into w (reset for ntp_fields). */

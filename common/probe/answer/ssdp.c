@@ -21,7 +21,7 @@ enum {
 	F_COUNT
 };
 
-const struct app_field ssdp_fields[] = {
+const struct app_field ssdp_fields[SSDP_NFIELDS] = {
     [F_SUCCESS] = {"app_success", AF_BOOL, "1: the status line says 200", NULL, 0},
     [F_VERSION] = {"upnp_version", AF_STR, "the status line's protocol, e.g. HTTP/1.1", NULL, 0},
     [F_STATUS_CODE] = {"upnp_status_code", AF_UINT, "the status code, e.g. 200", NULL, 0},
@@ -39,6 +39,7 @@ const struct app_field ssdp_fields[] = {
                        "the first thing wrong with the answer (empty: fine)", NULL, 0},
 };
 const int ssdp_nfields = F_COUNT;
+_Static_assert(F_COUNT == SSDP_NFIELDS, "SSDP_NFIELDS counts the table");
 
 /* The headers with a field of their own, by name in upper case. */
 static const struct {

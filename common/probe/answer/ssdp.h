@@ -22,7 +22,9 @@
 #define SSDP_LINE_MAX 2048
 #define SSDP_HEADERS_MAX 4096
 
-extern const struct app_field ssdp_fields[];
+/* The fields, as a constant a module's table entry can hold. */
+#define SSDP_NFIELDS 12
+extern const struct app_field ssdp_fields[SSDP_NFIELDS];
 extern const int ssdp_nfields;
 
 /* Decodes the UDP payload p[0..n) into w (reset for ssdp_fields). */
