@@ -36,7 +36,8 @@ static void usage(FILE *f)
 	fputs(
 	    "usage: zrecv [-q] [-c seconds] [-f fields] [-i interface | -r file.pcap] [-k "
 	    "keyfile]\n"
-	    "             [-M module] [-o file] [-O csv|json] [-P probes] [-s ports] [-t seconds]\n"
+	    "             [-M module] [-N results] [-o file] [-O csv|json] [-P probes] [-s ports]\n"
+	    "             [-t seconds] [--min-hitrate percent]\n"
 	    "             [-Z user] [--metadata file] [--probe-args args] [--status-updates file]\n"
 	    "       zrecv --list-fields [-M module]\n",
 	    f);
@@ -57,7 +58,13 @@ static void help(void)
 	      "  -s, --source-port RANGE  zsend's source ports (default 32768-61000)\n"
 	      "  -P, --probes N           zsend's probes per target (default 1)\n"
 	      "  -c, --cooldown SECONDS   keep receiving after zsend is done (default 8)\n"
-	      "  -t, --max-runtime SECS   stop after this long\n"
+	      "  -t, --max-runtime SECS   stop after this long (zsend settles; exit 3)\n"
+	      "  -N, --max-results N      stop once N targets are found up (success, not\n"
+	      "                           a repeat: ZMap's default output filter); the\n"
+	      "                           answers to what zsend sent until it settled are\n"
+	      "                           kept, so there may be more (exit 3)\n"
+	      "      --min-hitrate PCT    abort (exit 1) when, after 1000 probes and 10 s,\n"
+	      "                           fewer than PCT percent of targets answer\n"
 	      "  -O, --output-format FMT  csv (default) or json\n"
 	      "  -f, --output-fields LIST fields to print, '*' for all; see --list-fields\n"
 	      "  -o, --output-file FILE   write records to FILE\n"
@@ -80,7 +87,14 @@ static void help(void)
 	      stdout);
 }
 
-enum { OPT_LIST_FIELDS = 256, OPT_METADATA, OPT_UPDATES, OPT_DEDUP_WINDOW, OPT_PROBE_ARGS };
+enum {
+	OPT_LIST_FIELDS = 256,
+	OPT_METADATA,
+	OPT_UPDATES,
+	OPT_DEDUP_WINDOW,
+	OPT_PROBE_ARGS,
+	OPT_MIN_HITRATE
+};
 
 static const struct option longopts[] = {
     {"interface", required_argument, NULL, 'i'},
@@ -91,6 +105,8 @@ static const struct option longopts[] = {
     {"probes", required_argument, NULL, 'P'},
     {"cooldown", required_argument, NULL, 'c'},
     {"max-runtime", required_argument, NULL, 't'},
+    {"max-results", required_argument, NULL, 'N'},
+    {"min-hitrate", required_argument, NULL, OPT_MIN_HITRATE},
     {"output-format", required_argument, NULL, 'O'},
     {"output-fields", required_argument, NULL, 'f'},
     {"output-file", required_argument, NULL, 'o'},
@@ -117,6 +133,33 @@ static void on_signal(int sig)
 	stop_now = requests >= 2;
 }
 
+/* A percentage for --min-hitrate: a plain decimal (digits, one point), a
+ * '%' after it allowed, above 0 and at most 100; -1 otherwise. */
+static int parse_percent(const char *s, double *out)
+{
+	size_t n = strlen(s), digits = 0, points = 0;
+	if (n > 0 && s[n - 1] == '%')
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (s[i] == '.' && !points)
+			points++;
+		else
+			return -1;
+	}
+	if (!digits || n > 24)
+		return -1;
+	char buf[32];
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	double v = strtod(buf, NULL);
+	if (!(v > 0 && v <= 100))
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* What the command line asked for, before anything is opened. */
 struct opts {
 	const char *keyfile, *outpath, *metadata_path, *updates_path, *user;
@@ -133,7 +176,7 @@ static void parse_options(int argc, char **argv, struct opts *o, struct recvscan
 	uint64_t v;
 	int ch;
 	opterr = 0; /* cli_bad_option says it in one line */
-	while ((ch = getopt_long(argc, argv, ":i:r:k:M:s:P:c:t:O:f:o:Z:qhV", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, ":i:r:k:M:s:P:c:t:N:O:f:o:Z:qhV", longopts, NULL)) !=
 	       -1) {
 		switch (ch) {
 		case 'i':
@@ -168,6 +211,17 @@ static void parse_options(int argc, char **argv, struct opts *o, struct recvscan
 			if (parse_u64(optarg, 1, 86400 * 365, "-t", &v, &e) < 0)
 				errx(ZS_EXIT_USAGE, "%s", e.msg);
 			cfg->max_runtime = (double)v;
+			break;
+		case 'N':
+			if (parse_u64(optarg, 1, UINT64_MAX, "-N", &cfg->max_results, &e) < 0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			break;
+		case OPT_MIN_HITRATE:
+			if (parse_percent(optarg, &cfg->min_hitrate) < 0)
+				errx(ZS_EXIT_USAGE,
+				     "--min-hitrate: '%s' is not a percentage above 0 and at most "
+				     "100",
+				     cli_shown(optarg));
 			break;
 		case 'O':
 			if (strcmp(optarg, "csv") == 0)

@@ -40,6 +40,12 @@ int zrecv_metadata_write(FILE *f, const struct recvscan_config *cfg,
 	jsonw_bool(&w, "sender_done", st->saw_done);
 	jsonw_bool(&w, "interrupted", st->interrupted);
 	jsonw_bool(&w, "timed_out", st->timed_out);
+	if (st->limit)
+		jsonw_str(&w, "limit_reached", st->limit);
+	if (cfg->max_results)
+		jsonw_u64(&w, "max_results", cfg->max_results);
+	if (cfg->min_hitrate > 0)
+		jsonw_num(&w, "min_hitrate", cfg->min_hitrate);
 	/* whether the scan is whole, and if not, why and where it goes on */
 	jsonw_u64(&w, "exit_status", (uint64_t)v->status);
 	jsonw_bool(&w, "complete", v->status == 0);

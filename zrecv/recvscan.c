@@ -37,7 +37,8 @@ struct recvscan {
 	struct recvscan_stats st;
 	struct status_reader status; /* zsend's records */
 	double sender_rate;
-	double progress; /* of zsend's input, 0..1; < 0 unknown */
+	double first_sent_at; /* when zsend's records first counted a probe */
+	double progress;      /* of zsend's input, 0..1; < 0 unknown */
 	bool header_done;
 	bool ended;             /* zsend's done record, or the end of its stream, came */
 	struct timeval done_at; /* when */
@@ -365,6 +366,8 @@ static int take_record(void *ctx, const struct status_record *rec)
 		rs->progress = rec->progress;
 	if (rec->sent >= 0)
 		rs->st.sent = (uint64_t)rec->sent;
+	if (rec->sent > 0 && rs->first_sent_at == 0)
+		rs->first_sent_at = now_s();
 	if (rec->rate >= 0)
 		rs->sender_rate = (double)rec->rate;
 	if (rec->type == STATUS_STATUS && rec->done_below >= 0)
@@ -481,6 +484,36 @@ static int outputs_failed(const struct recvscan_config *cfg, struct zerr *e)
 
 enum ask { ASKED, ASK_AGAIN, CANNOT_ASK };
 
+/* -N and --min-hitrate: whether one of them now stops the scan (as -t
+ * does: zsend is asked to settle), said in text. -N counts what ZMap's
+ * default output filter passes: targets found up, repeats not counted;
+ * the hit rate is judged after the warm-up, on zsend's count of probes,
+ * while zsend still sends. */
+static bool check_limits(struct recvscan *rs, double now)
+{
+	char *text = rs->st.limit_text;
+	size_t size = sizeof rs->st.limit_text;
+	const struct recvscan_config *cfg = &rs->cfg;
+	if (cfg->max_results && rs->st.unique_success >= cfg->max_results) {
+		rs->st.limit = "max_results";
+		snprintf(text, size, "-N %" PRIu64 " reached", cfg->max_results);
+		return true;
+	}
+	if (cfg->min_hitrate > 0 && !rs->st.saw_done && rs->st.sent >= RECVSCAN_HITRATE_PROBES &&
+	    rs->first_sent_at > 0 && now - rs->first_sent_at >= RECVSCAN_HITRATE_SECONDS) {
+		double rate =
+		    recvscan_hit_rate(rs->st.sent, rs->cfg.pp.probes, rs->st.unique_success);
+		if (rate < cfg->min_hitrate) {
+			rs->st.limit = "min_hitrate";
+			rs->st.limit_fails = true;
+			snprintf(text, size, "hit rate %.3f%% below --min-hitrate %g%%", rate,
+			         cfg->min_hitrate);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Asks zsend to stop and settle an exact prefix (it may have had the
  * signal itself: it takes the two as one request). CANNOT_ASK when no
  * start record named it (a script in its place); ASK_AGAIN while it runs
@@ -532,9 +565,16 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 		int req = *cfg->requests;
 		if (!timed_out && cfg->max_runtime > 0 && now - t0 >= cfg->max_runtime) {
 			timed_out = true;
+			if (!req && !rs->st.limit) {
+				rs->st.limit = "max_runtime";
+				snprintf(rs->st.limit_text, sizeof rs->st.limit_text,
+				         "-t %g reached", cfg->max_runtime);
+			}
 			if (!req)
 				req = 1;
 		}
+		if (!rs->st.limit && check_limits(rs, now) && !req)
+			req = 1;
 		/* a first request (or -t): zsend settles and says it is done,
 		 * then the cooldown runs; without a stream, stop now */
 		if (req >= 1 && !interrupted) {
@@ -549,8 +589,9 @@ int recvscan_run(struct recvscan *rs, struct recvscan_stats *st, struct zerr *e)
 					    "zrecv: %s: receiving until zsend is done and %g s "
 					    "more "
 					    "for answers in flight; interrupt again to stop now\n",
-					    timed_out && !*cfg->requests ? "-t reached"
-					                                 : "interrupted",
+					    timed_out && !*cfg->requests      ? "-t reached"
+					    : rs->st.limit && !*cfg->requests ? rs->st.limit_text
+					                                      : "interrupted",
 					    cfg->cooldown);
 			}
 		}

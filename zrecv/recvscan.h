@@ -32,6 +32,8 @@ struct recvscan_config {
 	int status_fd;          /* zsend's records, or -1 */
 	double cooldown;        /* seconds after done/EOF */
 	double max_runtime;     /* seconds, 0 = none */
+	uint64_t max_results;   /* -N: targets found up (success, not a repeat), 0 = none */
+	double min_hitrate;     /* --min-hitrate: percent, checked after the warm-up */
 	const char *field_list; /* -f, or NULL for the module's default */
 	enum output_format format;
 	struct ostream *out;
@@ -54,7 +56,12 @@ struct recvscan_stats {
 	uint64_t pcap_drop, pcap_ifdrop;
 	uint64_t sent; /* from zsend's records */
 	bool interrupted, saw_done;
-	bool timed_out;     /* -t ran out */
+	bool timed_out; /* -t ran out */
+	/* the limit that stopped the scan (-t, -N, --min-hitrate), or NULL:
+	 * its name for the metadata, and what happened, for messages */
+	const char *limit;
+	char limit_text[128];
+	bool limit_fails;   /* --min-hitrate: the scan failed, not only stopped */
 	bool left_early;    /* zrecv closed the stream before zsend was done */
 	bool cooldown_cut;  /* a stop request ended the cooldown early */
 	bool write_failed;  /* an output failed (the error says which) */
@@ -94,6 +101,12 @@ void recvscan_set_sender(struct recvscan *rs, int pidfd);
 
 /* Where results and status updates go, once those files are committed. */
 void recvscan_set_output(struct recvscan *rs, struct ostream *out, struct ostream *updates);
+
+/* --min-hitrate's warm-up: the hit rate is judged once this many probes
+ * are out and this many seconds have passed since the first (answers lag
+ * their probes, and the first seconds of a scan say little). */
+#define RECVSCAN_HITRATE_PROBES 1000
+#define RECVSCAN_HITRATE_SECONDS 10.0
 
 /* Percent of targets probed (probes sent / probes per target, so -P does
  * not divide it) that were found up: distinct (address, port) successes. */

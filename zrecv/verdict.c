@@ -56,7 +56,14 @@ struct verdict verdict_judge(const struct recvscan_config *cfg, const struct rec
 		what = cooldown_cut;
 	if (!what)
 		return v;
-	v.status = ZS_EXIT_INCOMPLETE;
+	/* a limit of the command line (-t, -N, --min-hitrate) stopped it:
+	 * say which; a hit rate below the floor is a failure, not a stop */
+	static char with_limit[200];
+	if (st->limit && st->limit_text[0]) {
+		snprintf(with_limit, sizeof with_limit, "%s (%s)", what, st->limit_text);
+		what = with_limit;
+	}
+	v.status = st->limit_fails ? ZS_EXIT_FAIL : ZS_EXIT_INCOMPLETE;
 	v.reason = what;
 	if (st->never_began) {
 		snprintf(v.why, sizeof v.why, "the scan is incomplete: %s; run it again", what);
