@@ -69,6 +69,8 @@ static void help(void)
 	      "                            text:STRING or template:PATH (the payload)\n"
 	      "      --probe-ttl N         the probes' IPv4 TTL or IPv6 hop limit, 1-255\n"
 	      "                            (default 255)\n"
+	      "      --max-sendto-failures N  stop (settling, exit 1) once more than N\n"
+	      "                            probes could not be sent (default -1: never)\n"
 	      "  -p, --target-port PORT    port for lines without one\n"
 	      "  -P, --probes N            probes per target (default 1)\n"
 	      "  -r, --rate PPS            packets per second (default 10000; 0: as fast as\n"
@@ -100,6 +102,7 @@ enum {
 	OPT_LIST_MODULES,
 	OPT_PROBE_ARGS,
 	OPT_PROBE_TTL,
+	OPT_MAX_SENDTO_FAILURES,
 	OPT_METADATA,
 	OPT_UPDATES
 };
@@ -121,6 +124,7 @@ static const struct option longopts[] = {
     {"dryrun", no_argument, NULL, OPT_DRYRUN},
     {"probe-args", required_argument, NULL, OPT_PROBE_ARGS},
     {"probe-ttl", required_argument, NULL, OPT_PROBE_TTL},
+    {"max-sendto-failures", required_argument, NULL, OPT_MAX_SENDTO_FAILURES},
     {"metadata", required_argument, NULL, OPT_METADATA},
     {"status-updates", required_argument, NULL, OPT_UPDATES},
     {"list-modules", no_argument, NULL, OPT_LIST_MODULES},
@@ -260,7 +264,10 @@ static void report_resume(const struct sendscan_stats *st)
 		return;
 	}
 	warnx("%s: the first %llu input lines (comments not counted) are done%s",
-	      st->interrupted ? "interrupted" : "cut short", (unsigned long long)st->consumed,
+	      st->too_many_failures ? "stopped"
+	      : st->interrupted     ? "interrupted"
+	                            : "cut short",
+	      (unsigned long long)st->consumed,
 	      !st->beyond_consumed ? ", and no target after them was probed"
 	                           : "; a second request skipped settling, so some targets "
 	                             "after them were probed too");
@@ -347,6 +354,15 @@ static void parse_options(int argc, char **argv, struct opts *o, struct sendscan
 			break;
 		case OPT_PROBE_ARGS:
 			o->probe_args = optarg;
+			break;
+		case OPT_MAX_SENDTO_FAILURES:
+			if (strcmp(optarg, "-1") == 0)
+				cfg->max_send_failures = -1;
+			else if (parse_u64(optarg, 0, INT64_MAX, "--max-sendto-failures", &v, &e) <
+			         0)
+				errx(ZS_EXIT_USAGE, "%s", e.msg);
+			else
+				cfg->max_send_failures = (int64_t)v;
 			break;
 		case OPT_PROBE_TTL:
 			if (parse_u64(optarg, 1, 255, "--probe-ttl", &o->ttl, &e) < 0)
@@ -564,8 +580,10 @@ static int report(const struct opts *o, const struct sendscan_stats *st, int rc,
 		warnx("%llu bad line%s skipped (of %llu)", (unsigned long long)st->bad,
 		      st->bad == 1 ? "" : "s", (unsigned long long)st->lines);
 	if (st->failed)
-		warnx("%llu probes could not be sent (%s)", (unsigned long long)st->failed,
-		      strerror(last_errno));
+		warnx("%llu probes could not be sent (%s)%s", (unsigned long long)st->failed,
+		      strerror(last_errno),
+		      st->too_many_failures ? ", more than --max-sendto-failures allows: stopped"
+		                            : "");
 	if (st->blocked && !o->quiet)
 		warnx("%llu blocked target%s skipped", (unsigned long long)st->blocked,
 		      st->blocked == 1 ? "" : "s");
@@ -611,8 +629,10 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, NULL, &usr1);
 	sigaction(SIGUSR1, &usr1, NULL);
 	closeout_install(); /* runs last: stdout checked however main ends */
-	struct sendscan_config cfg = {
-	    .default_port = -1, .in_fd = STDIN_FILENO, .mod = &probe_tcp_syn};
+	struct sendscan_config cfg = {.default_port = -1,
+	                              .in_fd = STDIN_FILENO,
+	                              .mod = &probe_tcp_syn,
+	                              .max_send_failures = -1};
 	struct opts o = {
 	    .probes = 1, .ttl = 255, .sport_lo = 32768, .sport_hi = 61000, .rate = DEFAULT_RATE};
 	struct zerr e;

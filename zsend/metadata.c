@@ -57,6 +57,10 @@ int zsend_metadata_write(FILE *f, const struct sendscan_config *cfg, const char 
 	jsonw_u64(&w, "bad_lines", st->bad);
 	jsonw_u64(&w, "probes_sent", st->probes);
 	jsonw_u64(&w, "send_failures", st->failed);
+	if (cfg->max_send_failures >= 0) {
+		jsonw_u64(&w, "max_sendto_failures", (uint64_t)cfg->max_send_failures);
+		jsonw_bool(&w, "too_many_send_failures", st->too_many_failures);
+	}
 	jsonw_num(&w, "send_rate", end > start ? (double)st->probes / (end - start) : 0);
 	jsonw_bool(&w, "interrupted", st->interrupted);
 	jsonw_u64(&w, "records", st->records);

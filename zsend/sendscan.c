@@ -167,6 +167,12 @@ static void report(struct run *r)
 	if (outputs_failed(r) || !r->begun || now < r->next_report)
 		return;
 	senders_totals(r->snd, r->started, &r->sum);
+	if (r->cfg->max_send_failures >= 0 && r->sum.failed > (uint64_t)r->cfg->max_send_failures &&
+	    !r->st->too_many_failures) {
+		r->st->too_many_failures = true;
+		if (!*r->cfg->stop)
+			*r->cfg->stop = 1; /* a stop request of its own: it settles */
+	}
 	r->st->done_below =
 	    senders_done_below(r->snd, r->started, &r->q, r->job ? r->job->base : r->st->records);
 	status_line(r->cfg, r->st, &r->sum, "status", (double)(now - r->t0) / 1e9,

@@ -44,6 +44,9 @@ struct sendscan_config {
 	const struct targetspace *allowed;
 	int default_port; /* for lines without one; -1: none */
 	double rate;      /* packets/s, 0 = unlimited */
+	/* --max-sendto-failures: more failed sends than this stop the run
+	 * (checked each second, as a stop request: it settles); -1: never */
+	int64_t max_send_failures;
 	const char *ifname;
 	int in_fd;
 	struct ostream *status;  /* JSON lines, or NULL */
@@ -60,6 +63,7 @@ struct sendscan_config {
 
 struct sendscan_stats {
 	uint64_t lines, targets, blocked, bad, probes, failed;
+	bool too_many_failures; /* --max-sendto-failures stopped the run */
 	/* Records are the input lines that are not comments or blank. After a
 	 * run, every target among the first `consumed` records has had all its
 	 * probes sent, and (unless beyond_consumed) none after them has: the

@@ -54,3 +54,27 @@ test_controls_min_hitrate_aborts_a_dead_scan() {
 	[ $((SECONDS - start)) -ge 10 ] || fail "judged after $((SECONDS - start)) s"
 	[ "$(json "$T/r.json" probes_sent)" -lt 4096 ] || fail "the whole scan ran"
 }
+
+# --max-sendto-failures: the scanner's link goes down mid-scan, sends fail,
+# and zsend stops once more than N failed (settling, exit 1, with its
+# resume point) instead of failing every probe to the end.
+test_controls_max_sendto_failures_stops_a_failing_scan() {
+	LAB_LIVE="198.18.16.0/24" scan_lab_up
+	echo 198.18.0.0/30 >"$T/link"
+	expect_error "^zsend: --max-sendto-failures: 'x'" sh -c "echo 198.18.16.1,80 | '$ZS_BIN/zsend' --dryrun -q --max-sendto-failures x"
+	local rc=0
+	in_scan bash -c "'$ZS_BIN/zgen' --header --seed 7 -b '$T/link' -p 80 198.18.16.0/20 | '$ZS_BIN/zsend' -b /dev/null -r 400 --max-sendto-failures 20 --metadata '$T/s.json' --status-updates '$T/u.csv' 2>'$T/s.err' | '$ZS_BIN/zrecv' -q -c 1 --metadata '$T/r.json'" \
+		>"$T/out.csv" 2>"$T/err" &
+	local scan=$!
+	wait_sent "$T/u.csv" 400
+	ip -n "$LAB_SCAN" link set zs0 down
+	wait $scan || rc=$?
+	ip -n "$LAB_SCAN" link set zs0 up
+	expect_eq "the pipeline's exit" "$rc" 1
+	expect_eq "too many failures" "$(json "$T/s.json" too_many_send_failures)" true
+	[ "$(json "$T/s.json" send_failures)" -gt 20 ] || fail "$(json "$T/s.json" send_failures) failures"
+	[ "$(json "$T/s.json" probes_sent)" -lt 4096 ] || fail "it went on to the end"
+	grep -q "probes could not be sent (.*), more than --max-sendto-failures allows: stopped" "$T/s.err" || fail "zsend: $(cat "$T/s.err")"
+	grep -q "to continue: zgen --seed 7 " "$T/s.err" || fail "no resume point: $(cat "$T/s.err")"
+	grep -q "zsend failed" "$T/err" || fail "zrecv: $(cat "$T/err")"
+}
