@@ -13,7 +13,9 @@
 
 #define MAX_NODES 256
 
-enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
+/* OP_IN, OP_SUB and OP_LIKE are membership, substring and glob; their
+ * negations (not in, !~, not like) are the same op with neg set. */
+enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_SUB, OP_LIKE };
 enum value_kind { V_INT, V_ADDR, V_ADDR6, V_STR };
 enum node_kind { N_CMP, N_AND, N_OR, N_NOT };
 
@@ -32,10 +34,12 @@ struct node {
 	/* N_CMP */
 	unsigned field;
 	enum op op;
+	bool neg; /* OP_IN, OP_SUB, OP_LIKE: the negated form */
+	int plen; /* OP_IN: the prefix length in 128-bit terms (96 + n for IPv4) */
 	enum value_kind vkind;
 	struct num num;      /* V_INT */
 	uint32_t addr;       /* V_ADDR */
-	struct ipaddr addr6; /* V_ADDR6 */
+	struct ipaddr addr6; /* V_ADDR6; OP_IN: the network (V_ADDR: IPv4's, mapped) */
 	char *str;           /* V_STR */
 	size_t len;
 };
@@ -306,6 +310,127 @@ static int parse_value(struct parser *ps, struct node *n)
 	return 0;
 }
 
+/* The text after ~ or like: a "quoted string" or a bare word, as text
+ * whatever it looks like (~ 80 finds the two bytes "80"). */
+static int parse_text(struct parser *ps, struct node *n)
+{
+	if (*ps->s == '"')
+		return parse_string(ps, n);
+	const char *v = ps->s;
+	while (word_char(*ps->s))
+		ps->s++;
+	if (*ps->s == '*' || *ps->s == '?')
+		return fail(ps, "a pattern with * or ? goes in quotes");
+	if (ps->s == v)
+		return fail(ps, "expected a \"string\" or a word");
+	n->vkind = V_STR;
+	if (!(n->str = strndup(v, (size_t)(ps->s - v))))
+		return zerr_set(ps->e, "out of memory");
+	n->len = (size_t)(ps->s - v);
+	return 0;
+}
+
+/* The prefix after in: a.b.c.d/len or x:y::/len (a bare address is its
+ * /32 or /128), as ipprefix_parse reads zgen's arguments, into the
+ * network (addr6, IPv4 as its mapped form) and its length over 128 bits.
+ * Bits set past the length are refused, as zgen refuses them: a typo
+ * there would silently widen or move the prefix. */
+static int parse_prefix(struct parser *ps, struct node *n)
+{
+	const char *v = ps->s;
+	while (word_char(*ps->s) || *ps->s == '/')
+		ps->s++;
+	size_t vlen = (size_t)(ps->s - v), pos = (size_t)(v - ps->start) + 1;
+	if (vlen == 0)
+		return fail(ps, "expected a prefix (a.b.c.d/len or x:y::/len)");
+	char tok[64], net_s[IPADDR_STRLEN];
+	escape_bytes(tok, sizeof tok, v, vlen);
+	const char *slash = memchr(v, '/', vlen);
+	bool v6 = memchr(v, ':', vlen) != NULL;
+	if (slash && memchr(slash, '-', vlen - (size_t)(slash - v)))
+		return zerr_set(ps->e,
+		                "--where: position %zu: '%s' is a prefix slice, not one prefix "
+		                "(write x:y::/len)",
+		                pos, tok);
+	struct ipaddr net;
+	int len, slice;
+	switch (ipprefix_parse(v, vlen, &net, &len, &slice)) {
+	case ADDR_OK:
+		break;
+	case ADDR_HOST_BITS:
+		return zerr_set(ps->e,
+		                "--where: position %zu: '%s' has bits set past its /%d (the prefix "
+		                "is %s/%d)",
+		                pos, tok, len, ipaddr_str(net, net_s), len);
+	case ADDR_BAD_LEN:
+		return zerr_set(ps->e, "--where: position %zu: '%s': the prefix length is not 0-%d",
+		                pos, tok, v6 ? 128 : 32);
+	default:
+		return zerr_set(ps->e,
+		                "--where: position %zu: '%s' is not an IPv4 or IPv6 prefix "
+		                "(a.b.c.d/len or x:y::/len)",
+		                pos, tok);
+	}
+	bool is4 = ipaddr_is_v4(net);
+	n->vkind = is4 ? V_ADDR : V_ADDR6;
+	n->addr6 = net;
+	n->plen = is4 ? 96 + len : len;
+	return 0;
+}
+
+/* Whether s starts with the word kw, followed by no letter, digit or _. */
+static size_t keyword(const char *s, const char *kw)
+{
+	size_t n = strlen(kw);
+	if (strncmp(s, kw, n) != 0 || isalnum((unsigned char)s[n]) || s[n] == '_')
+		return 0;
+	return n;
+}
+
+/* The operator at ps->s into n: a comparison, or a word or sign of the
+ * membership and text matches. */
+static int parse_op(struct parser *ps, struct node *n)
+{
+	static const char expected[] = "expected = != < <= > >= ~ !~ in, not in, like or not like";
+	const char *o = ps->s;
+	size_t k;
+	if (o[0] == '=' && o[1] == '=')
+		n->op = OP_EQ, ps->s += 2;
+	else if (o[0] == '=')
+		n->op = OP_EQ, ps->s += 1;
+	else if (o[0] == '!' && o[1] == '=')
+		n->op = OP_NE, ps->s += 2;
+	else if (o[0] == '<' && o[1] == '=')
+		n->op = OP_LE, ps->s += 2;
+	else if (o[0] == '<')
+		n->op = OP_LT, ps->s += 1;
+	else if (o[0] == '>' && o[1] == '=')
+		n->op = OP_GE, ps->s += 2;
+	else if (o[0] == '>')
+		n->op = OP_GT, ps->s += 1;
+	else if (o[0] == '~')
+		n->op = OP_SUB, ps->s += 1;
+	else if (o[0] == '!' && o[1] == '~')
+		n->op = OP_SUB, n->neg = true, ps->s += 2;
+	else if ((k = keyword(o, "in")))
+		n->op = OP_IN, ps->s += k;
+	else if ((k = keyword(o, "like")))
+		n->op = OP_LIKE, ps->s += k;
+	else if ((k = keyword(o, "not"))) {
+		ps->s += k;
+		skip_ws(ps);
+		n->neg = true;
+		if ((k = keyword(ps->s, "in")))
+			n->op = OP_IN, ps->s += k;
+		else if ((k = keyword(ps->s, "like")))
+			n->op = OP_LIKE, ps->s += k;
+		else
+			return fail(ps, "expected in or like after not");
+	} else
+		return fail(ps, expected);
+	return 0;
+}
+
 static int parse_cmp(struct parser *ps)
 {
 	skip_ws(ps);
@@ -317,25 +442,13 @@ static int parse_cmp(struct parser *ps)
 	size_t nlen = (size_t)(ps->s - name);
 	skip_ws(ps);
 	struct node n = {.kind = N_CMP};
-	const char *o = ps->s;
-	if (o[0] == '=' && o[1] == '=')
-		n.op = OP_EQ, ps->s += 2;
-	else if (o[0] == '=')
-		n.op = OP_EQ, ps->s += 1;
-	else if (o[0] == '!' && o[1] == '=')
-		n.op = OP_NE, ps->s += 2;
-	else if (o[0] == '<' && o[1] == '=')
-		n.op = OP_LE, ps->s += 2;
-	else if (o[0] == '<')
-		n.op = OP_LT, ps->s += 1;
-	else if (o[0] == '>' && o[1] == '=')
-		n.op = OP_GE, ps->s += 2;
-	else if (o[0] == '>')
-		n.op = OP_GT, ps->s += 1;
-	else
-		return fail(ps, "expected = != < <= > or >=");
+	if (parse_op(ps, &n) < 0)
+		return -1;
 	skip_ws(ps);
-	if (parse_value(ps, &n) < 0)
+	int rc = n.op == OP_IN                       ? parse_prefix(ps, &n)
+	         : n.op == OP_SUB || n.op == OP_LIKE ? parse_text(ps, &n)
+	                                             : parse_value(ps, &n);
+	if (rc < 0)
 		return -1;
 	int fi = field_index(ps, name, nlen);
 	if (fi < 0) {
@@ -457,12 +570,62 @@ static bool ordered(enum op op, int c)
 		return c > 0;
 	case OP_GE:
 		return c >= 0;
+	default:
+		return false;
 	}
-	return false;
+}
+
+/* Whether text s[0..sn) matches the glob p[0..pn): * is any run of bytes,
+ * ? any one byte, every other byte itself. A * that fails moves on by one
+ * byte from where it last matched (no recursion): the earlier stars never
+ * need to take more, since a later star can absorb the difference. */
+static bool glob_match(const char *p, size_t pn, const char *s, size_t sn)
+{
+	size_t pi = 0, si = 0, star = SIZE_MAX, mark = 0;
+	while (si < sn) {
+		if (pi < pn && p[pi] == '*') {
+			star = pi++;
+			mark = si;
+		} else if (pi < pn && (p[pi] == '?' || p[pi] == s[si])) {
+			pi++;
+			si++;
+		} else if (star != SIZE_MAX) {
+			pi = star + 1;
+			si = ++mark;
+		} else {
+			return false;
+		}
+	}
+	while (pi < pn && p[pi] == '*')
+		pi++;
+	return pi == pn;
+}
+
+/* in, ~ and like, not negated, on a field that is there. */
+static bool match(const struct node *n, struct fspan v)
+{
+	switch (n->op) {
+	case OP_IN: {
+		/* each family's prefixes hold its own addresses only, so
+		 * ::/0 holds no IPv4 row (ipaddr.h keeps IPv4 mapped) */
+		struct ipaddr a;
+		if (ipaddr_parse(v.p, v.n, &a) < 0 || ipaddr_is_v4(a) != (n->vkind == V_ADDR))
+			return false;
+		return ipaddr_eq(ipaddr_mask(a, n->plen), n->addr6);
+	}
+	case OP_SUB:
+		return n->len == 0 || memmem(v.p, v.n, n->str, n->len) != NULL;
+	case OP_LIKE:
+		return glob_match(n->str, n->len, v.p, v.n);
+	default:
+		return false;
+	}
 }
 
 static bool compare(const struct node *n, struct fspan v)
 {
+	if (n->op >= OP_IN) /* a missing field matches nothing */
+		return (v.p && match(n, v)) != n->neg;
 	if (!v.p)
 		return n->op == OP_NE;
 	struct num num;

@@ -12,7 +12,26 @@
  * 20-digit number) is refused, naming its position. A quoted value is
  * always text. A field whose text is not of the value's kind (for an
  * integer: not a whole integer by that same rule, nor true or false)
- * makes the comparison false (and != true). */
+ * makes the comparison false (and != true).
+ *
+ * Three more tests of a field, each with its negation:
+ *   saddr in 198.18.0.0/15        saddr not in 2001:2::/48
+ *     membership of a prefix, a.b.c.d/len or x:y::/len (a bare address
+ *     is its /32 or /128), read as zgen reads its arguments; bits set
+ *     past the length, a prefix slice or a bad length are refused with
+ *     the position. IPv4 prefixes hold IPv4 addresses (also written
+ *     ::ffff:a.b.c.d), IPv6 prefixes IPv6 ones only: ::/0 holds no IPv4
+ *     row. A field whose text is not an address is in no prefix.
+ *   upnp_server ~ "MiniUPnP"      upnp_server !~ "MiniUPnP"
+ *     the text holds the value's bytes (case counts)
+ *   upnp_server like "Mini*"      upnp_server not like "*-rc?"
+ *     the whole text matches a glob: * any run of bytes, ? one byte,
+ *     every other byte itself (no classes, no escapes)
+ * The value of ~ and like is text, quoted or a bare word (a pattern with
+ * * or ? must be quoted). A row without the field matches none of the
+ * three, so each negation is true on it, as != is; "not in" is
+ * "!( ... in ... )". in, not and like are operators only after a field
+ * name: fields may be called so. */
 #ifndef ZSCAN_CORE_FILTEREXPR_H
 #define ZSCAN_CORE_FILTEREXPR_H
 

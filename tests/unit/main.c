@@ -125,7 +125,10 @@ struct harness harness_state;
 	X(dnsquery_parse_forms)                                                                    \
 	X(dnsquery_parse_errors)                                                                   \
 	X(dnsquery_build_round_trip)                                                               \
-	X(dnsquery_matches_and_pick)
+	X(dnsquery_matches_and_pick)                                                               \
+	X(filterexpr_prefix_membership)                                                            \
+	X(filterexpr_bad_prefixes)                                                                 \
+	X(filterexpr_text_matches)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)

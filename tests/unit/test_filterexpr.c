@@ -14,6 +14,9 @@ void test_filterexpr_field_that_is_not_a_number(void);
 void test_filterexpr_errors_in_one_line(void);
 void test_filterexpr_true_false_are_one_and_zero(void);
 void test_filterexpr_string_escapes(void);
+void test_filterexpr_prefix_membership(void);
+void test_filterexpr_bad_prefixes(void);
+void test_filterexpr_text_matches(void);
 
 /* The row every expression is evaluated on. */
 static const char *const row_names[] = {"saddr",  "sport",          "ttl",  "success",
@@ -106,14 +109,15 @@ void test_filterexpr_errors(void)
 		const char *expr, *msg;
 	} cases[] = {
 	    {"", "position 1: expected a field name at the end"},
-	    {"success", "position 8: expected = != < <= > or >= at the end"},
+	    {"success", "position 8: expected = != < <= > >= ~ !~ in, not in, like or not like at "
+	                "the end"},
 	    {"success =", "position 10: expected a value at the end"},
 	    {"success = 1 &&", "position 15: expected a field name at the end"},
 	    {"success = 1 & ttl = 2", "position 13: expected && or || or the end at '& ttl = 2'"},
 	    {"(success = 1", "position 13: expected ')' at the end"},
 	    {"success = 1)", "position 12: expected && or || or the end at ')'"},
 	    {"classification = \"synack", "position 18: string without a closing quote"},
-	    {"ttl ~ 5", "position 5: expected = != < <= > or >="},
+	    {"ttl ? 5", "position 5: expected = != < <= > >= ~ !~ in, not in, like or not like"},
 	    {"= 5", "position 1: expected a field name at '= 5'"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -391,7 +395,9 @@ void test_filterexpr_errors_in_one_line(void)
 	static const struct {
 		const char *expr, *msg;
 	} cases[] = {
-	    {"ttl ~\n5", "--where: position 5: expected = != < <= > or >= at '~\\x0a5'"},
+	    {"ttl ?\n5",
+	     "--where: position 5: expected = != < <= > >= ~ !~ in, not in, like or not "
+	     "like at '?\\x0a5'"},
 	    {"ttl = 5 \x01\x1b[31m", "--where: position 9: expected && or || or the end at "
 	                             "'\\x01\\x1b[31m'"},
 	    {"ttl = 5 \xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6\xf5\xf4\xf3\xf2\xf1\xf0\xef\xee"
@@ -521,4 +527,256 @@ void test_filterexpr_string_escapes(void)
 		CHECKF(refused && strncmp(e.msg, bad[i].msg, strlen(bad[i].msg)) == 0,
 		       "[%s]: got [%s]", bad[i].expr, refused ? e.msg : "(parsed)");
 	}
+}
+
+/* Cases of one field f: an expression, the field's text (NULL: the row
+ * lacks f), and the answer. */
+struct fcase {
+	const char *expr, *field;
+	bool want;
+};
+
+static void check_fcases(const struct fcase *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct zerr e;
+		struct filterexpr *x = filterexpr_parse(c[i].expr, &e);
+		CHECKF(x && filterexpr_nfields(x) == 1 && strcmp(filterexpr_field(x, 0), "f") == 0,
+		       "'%s': %s", c[i].expr, x ? "fields" : e.msg);
+		if (!x)
+			continue;
+		struct fspan v = {c[i].field, c[i].field ? strlen(c[i].field) : 0};
+		bool got = filterexpr_eval(x, &v);
+		filterexpr_free(x);
+		CHECKF(got == c[i].want, "'%s' on f=%s: want %d", c[i].expr,
+		       c[i].field ? c[i].field : "(none)", c[i].want);
+	}
+}
+
+static void check_refused(const char *expr, const char *msg)
+{
+	struct zerr e;
+	struct filterexpr *x = filterexpr_parse(expr, &e);
+	bool refused = !x;
+	filterexpr_free(x);
+	CHECKF(refused && strcmp(e.msg, msg) == 0, "[%s]: got [%s]", expr,
+	       refused ? e.msg : "(parsed)");
+}
+
+/* f in PREFIX: IPv4 prefixes hold IPv4 addresses (also written
+ * ::ffff:a.b.c.d), IPv6 prefixes IPv6 ones, down to /0 and up to /32 and
+ * /128; a field that is not an address is in no prefix, and not in is
+ * the negation, like ! ( ... ). */
+void test_filterexpr_prefix_membership(void)
+{
+	static const struct fcase cases[] = {
+	    {"f in 198.18.0.0/15", "198.18.0.0", true},
+	    {"f in 198.18.0.0/15", "198.19.255.255", true},
+	    {"f in 198.18.0.0/15", "198.17.255.255", false},
+	    {"f in 198.18.0.0/15", "198.20.0.0", false},
+	    {"f in 198.18.0.0/15", "::ffff:198.19.0.1", true}, /* mapped: IPv4 */
+	    {"f in 198.18.0.0/15", "::FFFF:c612:0001", true},
+	    {"f in 198.18.0.0/15", "::198.18.0.1", false}, /* IPv4-compatible: IPv6 */
+	    {"f in 198.18.0.0/15", "198.18.0.01", false},  /* not an address */
+	    {"f in 198.18.0.0/15", " 198.18.0.1", false},
+	    {"f in 198.18.0.0/15", "198.18.0.0/15", false},
+	    {"f in 198.18.0.0/15", "", false},
+	    {"f in 198.18.0.0/15", NULL, false},
+	    {"f in 0.0.0.0/0", "0.0.0.0", true},
+	    {"f in 0.0.0.0/0", "255.255.255.255", true},
+	    {"f in 0.0.0.0/0", "::", false},
+	    {"f in 0.0.0.0/0", "synack", false},
+	    {"f in 1.2.3.4/32", "1.2.3.4", true},
+	    {"f in 1.2.3.4/32", "1.2.3.5", false},
+	    {"f in 1.2.3.4", "1.2.3.4", true}, /* a bare address: its /32 */
+	    {"f in 1.2.3.4", "1.2.3.3", false},
+	    {"f in 2001:2::/48", "2001:2::1", true},
+	    {"f in 2001:2::/48", "2001:2:0:ffff:ffff:ffff:ffff:ffff", true},
+	    {"f in 2001:2::/48", "2001:0002:0000::ABCD", true},
+	    {"f in 2001:2::/48", "2001:2:1::", false},
+	    {"f in 2001:2::/48", "2001:1:ffff::", false},
+	    {"f in 2001:2::/48", "198.18.0.1", false},
+	    {"f in 2001:2::/48", "2001:2::1%eth0", false},
+	    {"f in ::/0", "::", true},
+	    {"f in ::/0", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", true},
+	    {"f in ::/0", "1.2.3.4", false},        /* IPv4 is IPv4's */
+	    {"f in ::/0", "::ffff:1.2.3.4", false}, /* however it is written */
+	    {"f in ::/128", "::", true},
+	    {"f in ::/128", "::1", false},
+	    {"f in 2001:db8::1/128", "2001:DB8::1", true},
+	    {"f in 2001:db8::1/128", "2001:db8::2", false},
+	    {"f in 2001:db8::1", "2001:db8:0:0:0:0:0:1", true},
+	    {"f in 2001:db8:8000::/33", "2001:db8:8000::", true},
+	    {"f in 2001:db8:8000::/33", "2001:db8:7fff::", false},
+	    /* an IPv6 prefix of IPv4-mapped addresses is the IPv4 prefix */
+	    {"f in ::ffff:198.18.0.0/111", "198.19.1.1", true},
+	    {"f in ::ffff:198.18.0.0/111", "198.20.0.0", false},
+	    {"f in ::ffff:0:0/96", "8.8.8.8", true},
+	    {"f in ::ffff:0:0/96", "::1", false},
+	    {"f in ::ffff:8.8.8.8/128", "8.8.8.8", true},
+	    /* the negations */
+	    {"f not in 10.0.0.0/8", "10.1.2.3", false},
+	    {"f not in 10.0.0.0/8", "11.0.0.0", true},
+	    {"f not in 10.0.0.0/8", "2001::1", true},
+	    {"f not in 10.0.0.0/8", "", true},
+	    {"f not in 10.0.0.0/8", NULL, true},
+	    {"!(f in 10.0.0.0/8)", "10.255.255.255", false},
+	    {"!(f in 10.0.0.0/8)", "", true},
+	    {"f  not\tin\t10.0.0.0/8", "9.0.0.0", true},
+	    {"f in 198.18.0.0/15 || f in 2001:2::/48", "2001:2::5", true},
+	    {"f in 198.18.0.0/15 || f in 2001:2::/48", "198.18.9.9", true},
+	    {"f in 198.18.0.0/15 || f in 2001:2::/48", "2001:3::5", false},
+	    {"f in 198.18.0.0/15&&f not in 198.18.0.0/16", "198.19.0.0", true},
+	    {"(f in 198.18.0.0/15)&&!(f in 198.18.0.0/16)", "198.18.0.0", false},
+	};
+	check_fcases(cases, sizeof cases / sizeof cases[0]);
+	/* on the fixed row: saddr 198.18.3.7, daddr 2001:DB8:0::A */
+	int ok;
+	CHECK(eval_on_row("saddr in 198.18.0.0/15 && daddr in 2001:db8::/32", &ok) && ok);
+	CHECK(!eval_on_row("saddr in 2001:db8::/32 || daddr in 198.18.0.0/15", &ok) && ok);
+	CHECK(!eval_on_row("nosuch in 0.0.0.0/0", &ok) && ok);
+	CHECK(eval_on_row("nosuch not in 0.0.0.0/0", &ok) && ok);
+}
+
+/* A prefix that is not one is refused at its position, saying why:
+ * bits past the length (with the prefix meant), a length out of range, a
+ * prefix slice, no address. */
+void test_filterexpr_bad_prefixes(void)
+{
+	static const struct {
+		const char *expr, *msg;
+	} cases[] = {
+	    {"saddr in 198.18.0.1/15",
+	     "--where: position 10: '198.18.0.1/15' has bits set past its "
+	     "/15 (the prefix is 198.18.0.0/15)"},
+	    {"saddr in 2001:2::1/48", "--where: position 10: '2001:2::1/48' has bits set past its "
+	                              "/48 (the prefix is 2001:2::/48)"},
+	    {"saddr in ::ffff:1.2.3.4/100",
+	     "--where: position 10: '::ffff:1.2.3.4/100' has bits set "
+	     "past its /4 (the prefix is 0.0.0.0/4)"},
+	    {"saddr in 1.2.3.4/33", "--where: position 10: '1.2.3.4/33': the prefix length is not "
+	                            "0-32"},
+	    {"saddr in 1.2.3.4/-1", "--where: position 10: '1.2.3.4/-1' is a prefix slice, not one "
+	                            "prefix (write x:y::/len)"},
+	    {"saddr in 2001:2::/129", "--where: position 10: '2001:2::/129': the prefix length is "
+	                              "not 0-128"},
+	    {"saddr in 2001:2::/48-64", "--where: position 10: '2001:2::/48-64' is a prefix slice, "
+	                                "not one prefix (write x:y::/len)"},
+	    {"saddr in 1.2.3/24", "--where: position 10: '1.2.3/24' is not an IPv4 or IPv6 prefix "
+	                          "(a.b.c.d/len or x:y::/len)"},
+	    {"saddr in 256.0.0.0/8", "--where: position 10: '256.0.0.0/8' is not an IPv4 or IPv6 "
+	                             "prefix (a.b.c.d/len or x:y::/len)"},
+	    {"saddr in 01.2.3.0/24", "--where: position 10: '01.2.3.0/24' is not an IPv4 or IPv6 "
+	                             "prefix (a.b.c.d/len or x:y::/len)"},
+	    {"saddr in 2001:::/48", "--where: position 10: '2001:::/48' is not an IPv4 or IPv6 "
+	                            "prefix (a.b.c.d/len or x:y::/len)"},
+	    {"saddr in synack", "--where: position 10: 'synack' is not an IPv4 or IPv6 prefix "
+	                        "(a.b.c.d/len or x:y::/len)"},
+	    {"saddr in", "--where: position 9: expected a prefix (a.b.c.d/len or x:y::/len) at the "
+	                 "end"},
+	    {"saddr in (10.0.0.0/8)", "--where: position 10: expected a prefix (a.b.c.d/len or "
+	                              "x:y::/len) at '(10.0.0.0/8)'"},
+	    {"saddr in \"10.0.0.0/8\"", "--where: position 10: expected a prefix (a.b.c.d/len or "
+	                                "x:y::/len) at '\"10.0.0.0/8\"'"},
+	    /* the position of the second one */
+	    {"saddr in 10.0.0.0/8 || daddr not in 11.0.0.0/7",
+	     "--where: position 37: '11.0.0.0/7' has bits set past its /7 (the prefix is "
+	     "10.0.0.0/7)"},
+	    {"saddr not 10.0.0.0/8", "--where: position 11: expected in or like after not at "
+	                             "'10.0.0.0/8'"},
+	    {"saddr in1.2.3.4", "--where: position 7: expected = != < <= > >= ~ !~ in, not in, "
+	                        "like or not like at 'in1.2.3.4'"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_refused(cases[i].expr, cases[i].msg);
+}
+
+/* ~ finds a substring, like matches a glob (* any bytes, ? one byte,
+ * nothing else special), both on the field's bytes, case and all; !~ and
+ * not like are their negations; a row without the field matches neither. */
+void test_filterexpr_text_matches(void)
+{
+	static const struct fcase cases[] = {
+	    {"f ~ \"MiniUPnP\"", "Linux, UPnP/1.0 MiniUPnPd/2.1", true},
+	    {"f ~ \"MiniUPnP\"", "miniupnpd", false},
+	    {"f ~ \"MiniUPnP\"", "MiniUPn", false},
+	    {"f ~ \"MiniUPnP\"", "", false},
+	    {"f ~ \"MiniUPnP\"", NULL, false},
+	    {"f ~ Mini", "xMiniy", true},
+	    {"f ~ 80", "8080", true}, /* text, even when it looks like a number */
+	    {"f ~ 80", "8", false},
+	    {"f ~ \"\"", "", true},
+	    {"f ~ \"\"", "abc", true},
+	    {"f ~ \"\"", NULL, false},
+	    {"f ~ \"a,\\\"b\"", "x a,\"b y", true},
+	    {"f ~ \"93.184.216.34\"", "[{\"name\":\"x\",\"rdata\":\"93.184.216.34\"}]", true},
+	    {"f !~ \"a,b\"", "xa,by", false},
+	    {"f !~ \"a,b\"", "ab", true},
+	    {"f !~ \"a\"", NULL, true},
+	    {"f like \"Mini*\"", "MiniUPnPd/2.1", true},
+	    {"f like \"Mini*\"", "Mini", true},
+	    {"f like \"Mini*\"", "xMini", false},
+	    {"f like \"Mini*\"", "mini", false},
+	    {"f like \"*d/2.?\"", "MiniUPnPd/2.1", true},
+	    {"f like \"*d/2.?\"", "MiniUPnPd/2.10", false},
+	    {"f like \"*\"", "", true},
+	    {"f like \"*\"", NULL, false},
+	    {"f like \"\"", "", true},
+	    {"f like \"\"", "a", false},
+	    {"f like \"a*b*c\"", "aXbYc", true},
+	    {"f like \"a*b*c\"", "abcbc", true},
+	    {"f like \"a*b*c\"", "abbbbc", true},
+	    {"f like \"a*b*c\"", "acb", false},
+	    {"f like \"a*b*c\"", "abcd", false},
+	    {"f like \"**a**\"", "bab", true},
+	    {"f like \"*a*a*a*a*a*b\"", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false},
+	    {"f like \"?\"", "x", true},
+	    {"f like \"?\"", "\xc3\xa9", false}, /* ? is one byte */
+	    {"f like \"??\"", "\xc3\xa9", true},
+	    {"f like \"[ab]\"", "[ab]", true}, /* no classes: brackets are bytes */
+	    {"f like \"[ab]\"", "a", false},
+	    {"f like \"\\\\*\"", "\\x", true}, /* a backslash escapes nothing */
+	    {"f like \"\\\\*\"", "*", false},
+	    {"f like Mini", "Mini", true},
+	    {"f not like \"Mini*\"", "Mini", false},
+	    {"f not like \"Mini*\"", "x", true},
+	    {"f not like \"Mini*\"", NULL, true},
+	    {"f ~ a && !(f like \"*z\")", "abc", true},
+	    {"f ~ a && !(f like \"*z\")", "abz", false},
+	    {"f~a||f~b", "b", true},
+	};
+	check_fcases(cases, sizeof cases / sizeof cases[0]);
+	/* a NUL in the field is a byte like any other */
+	struct zerr e;
+	struct filterexpr *x = filterexpr_parse("f ~ \"b\" && f like \"a*\"", &e);
+	CHECK(x != NULL);
+	if (x) {
+		struct fspan v = {"a\0b", 3};
+		CHECK(filterexpr_eval(x, &v));
+		filterexpr_free(x);
+	}
+	/* in, like and not are operators after a field name only: fields may
+	 * be called so */
+	static const char *const named[][2] = {{"in = 1", "in"},
+	                                       {"like ~ x", "like"},
+	                                       {"not in 10.0.0.0/8", "not"},
+	                                       {"not not like x", "not"}};
+	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+		x = filterexpr_parse(named[i][0], &e);
+		CHECKF(x && filterexpr_nfields(x) == 1 &&
+		           strcmp(filterexpr_field(x, 0), named[i][1]) == 0,
+		       "[%s]", named[i][0]);
+		filterexpr_free(x);
+	}
+	check_refused("f ~ Mini*",
+	              "--where: position 9: a pattern with * or ? goes in quotes at '*'");
+	check_refused("f like ?x",
+	              "--where: position 8: a pattern with * or ? goes in quotes at '?x'");
+	check_refused("f like", "--where: position 7: expected a \"string\" or a word at the end");
+	check_refused("f !~ (a)", "--where: position 6: expected a \"string\" or a word at '(a)'");
+	check_refused("f ~ \"a", "--where: position 5: string without a closing quote at '\"a'");
+	check_refused("f ~ \"a\\n\"",
+	              "--where: position 7: a backslash before 'n' (inside \"...\", "
+	              "\\\" is a double quote and \\\\ a backslash; nothing else "
+	              "follows one)");
 }
