@@ -71,9 +71,13 @@ static void help(void)
 	      "      --probe-args ARGS    what the module checks, as zsend's start record\n"
 	      "                           gives it (udp: echo=OFF:LEN[@AT]); for -r and\n"
 	      "                           split setups\n"
-	      "      --dedup-window N     for IPv6 and ports after the first, catch repeats\n"
-	      "                           among the last N..2N answering (address, port) pairs\n"
-	      "                           (default 1048576; memory: 32 bytes per pair)\n"
+	      "      --dedup-method M     how repeats are caught: default (exact for IPv4\n"
+	      "                           addresses of the first port, a window for the\n"
+	      "                           rest), full (exact for all: memory grows with\n"
+	      "                           every pair), window (a window for all), none\n"
+	      "      --dedup-window N     the window: repeats among the last N..2N answering\n"
+	      "                           (address, port) pairs (default 1048576; memory: 32\n"
+	      "                           bytes per pair; also --dedup-window-size)\n"
 	      "  -Z, --user USER          once the capture is open, run as USER (default as\n"
 	      "                           root: nobody; 'root' keeps root); without root,\n"
 	      "                           clear every capability instead\n"
@@ -93,7 +97,8 @@ enum {
 	OPT_UPDATES,
 	OPT_DEDUP_WINDOW,
 	OPT_PROBE_ARGS,
-	OPT_MIN_HITRATE
+	OPT_MIN_HITRATE,
+	OPT_DEDUP_METHOD
 };
 
 static const struct option longopts[] = {
@@ -112,6 +117,8 @@ static const struct option longopts[] = {
     {"output-file", required_argument, NULL, 'o'},
     {"user", required_argument, NULL, 'Z'},
     {"dedup-window", required_argument, NULL, OPT_DEDUP_WINDOW},
+    {"dedup-window-size", required_argument, NULL, OPT_DEDUP_WINDOW},
+    {"dedup-method", required_argument, NULL, OPT_DEDUP_METHOD},
     {"probe-args", required_argument, NULL, OPT_PROBE_ARGS},
     {"list-fields", no_argument, NULL, OPT_LIST_FIELDS},
     {"metadata", required_argument, NULL, OPT_METADATA},
@@ -244,6 +251,19 @@ static void parse_options(int argc, char **argv, struct opts *o, struct recvscan
 		case OPT_PROBE_ARGS:
 			cfg->probe_args = optarg;
 			break;
+		case OPT_DEDUP_METHOD: {
+			static const char *const names[] = {"default", "full", "window", "none"};
+			int k = -1;
+			for (int i = 0; i < 4; i++)
+				if (strcmp(optarg, names[i]) == 0)
+					k = i;
+			if (k < 0)
+				errx(ZS_EXIT_USAGE,
+				     "--dedup-method: '%s' is not default, full, window or none",
+				     cli_shown(optarg));
+			cfg->dedup = k;
+			break;
+		}
 		case OPT_DEDUP_WINDOW:
 			if (parse_u64(optarg, 1024, UINT64_MAX / 64, "--dedup-window", &v, &e) < 0)
 				errx(ZS_EXIT_USAGE, "%s", e.msg);

@@ -193,7 +193,7 @@ static int seen_pair(struct recvscan *rs, uint64_t key)
 	if (pairset_test(&rs->seen_pairs_old, key))
 		return 1;
 	uint64_t window = rs->cfg.pair_window ? rs->cfg.pair_window : RECVSCAN_PAIR_WINDOW;
-	if (rs->seen_pairs.n >= window) {
+	if (rs->cfg.dedup != DEDUP_FULL && rs->seen_pairs.n >= window) {
 		pairset_free(&rs->seen_pairs_old);
 		rs->seen_pairs_old = rs->seen_pairs;
 		rs->seen_pairs = (struct pairset){0};
@@ -244,8 +244,9 @@ static void on_frame(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *
 	/* ICMP probes have no port: their sport is 0 */
 	if (rs->seen_port < 0)
 		rs->seen_port = rec.r.sport;
-	int was = !ipaddr_is_v4(rec.r.saddr) ? seen_pair(rs, pair_key6(rec.r.saddr, rec.r.sport))
-	          : rec.r.sport == rs->seen_port
+	int was = rs->cfg.dedup == DEDUP_NONE  ? 0
+	          : !ipaddr_is_v4(rec.r.saddr) ? seen_pair(rs, pair_key6(rec.r.saddr, rec.r.sport))
+	          : rec.r.sport == rs->seen_port && rs->cfg.dedup != DEDUP_WINDOW
 	              ? bitmap_test_and_set(rs->seen, ipaddr_v4(rec.r.saddr))
 	              : seen_pair(rs, (uint64_t)ipaddr_v4(rec.r.saddr) << 16 | rec.r.sport);
 	rec.repeat = was == 1;

@@ -40,6 +40,13 @@ struct recvscan_config {
 	bool human;              /* status line on stderr each second */
 	struct ostream *updates; /* --status-updates: CSV, one row a second, or NULL */
 	uint64_t pair_window;    /* 0: RECVSCAN_PAIR_WINDOW */
+	/* --dedup-method, with ZMap's names: how answers are marked repeat.
+	 * DEFAULT: exact for IPv4 addresses of the first port that answers (a
+	 * bitmap), a window of pairs for the rest (IPv6, other ports); FULL:
+	 * exact for all (the pairs' memory grows with every distinct pair);
+	 * WINDOW: the window for all (memory bounded by it); NONE: no repeat
+	 * is marked (every answer is new, no memory) */
+	enum { DEDUP_DEFAULT, DEDUP_FULL, DEDUP_WINDOW, DEDUP_NONE } dedup;
 	/* stop requests (tool/signals.h). 1: a first one; with zsend still
 	 * sending in the pipeline, zsend is asked to stop and settle (it may
 	 * have had the signal too) and everything it sends until its done

@@ -78,3 +78,34 @@ test_controls_max_sendto_failures_stops_a_failing_scan() {
 	grep -q "to continue: zgen --seed 7 " "$T/s.err" || fail "no resume point: $(cat "$T/s.err")"
 	grep -q "zsend failed" "$T/err" || fail "zrecv: $(cat "$T/err")"
 }
+
+# --dedup-method with ZMap's names, over one capture of a scan with two
+# probes per target on two ports (every open pair answers twice): full,
+# window and the default mark every answer after a pair's first as a
+# repeat; none marks none. Each counted against the distinct pairs.
+test_controls_dedup_methods() {
+	LAB_LIVE="198.18.16.0/25:40" LAB_TCP_PORTS="80 443" scan_lab_up
+	echo 198.18.0.0/30 >"$T/link"
+	make_key "$T/key"
+	start_capture "$LAB_SCAN" zs0 "tcp[tcpflags] & (tcp-syn|tcp-ack) == (tcp-syn|tcp-ack)"
+	in_scan bash -c "'$ZS_BIN/zgen' -b '$T/link' -p 80,443 198.18.16.0/25 | '$ZS_BIN/zsend' -q -b /dev/null -k '$T/key' -P 2 -r 2000 | '$ZS_BIN/zrecv' -q -k '$T/key' -c 1" >"$T/live.csv"
+	stop_capture
+	local method answers pairs repeats
+	pairs=$(awk -F, 'NR > 1 && $11 == 1 {print $1 "," $3}' "$T/live.csv" | sort -u | wc -l)
+	[ "$pairs" -gt 20 ] || fail "$pairs open pairs answered"
+	for method in default full window none; do
+		"$ZS_BIN/zrecv" -q -r "$T/cap.pcap" -k "$T/key" -M tcp_syn -P 2 --dedup-method $method \
+			--dedup-window 1024 -f saddr,sport,success,repeat >"$T/$method.csv"
+		answers=$(awk -F, 'NR > 1 && $3 == 1' "$T/$method.csv" | wc -l)
+		repeats=$(awk -F, 'NR > 1 && $3 == 1 && $4 == 1' "$T/$method.csv" | wc -l)
+		[ "$answers" -gt "$pairs" ] || fail "$method: $answers answers, $pairs pairs: no second answers"
+		if [ $method = none ]; then
+			expect_eq "none: repeats" "$repeats" 0
+		else
+			expect_eq "$method: repeats = answers - pairs" "$repeats" $((answers - pairs))
+			expect_eq "$method: each pair once as new" \
+				"$(awk -F, 'NR > 1 && $3 == 1 && $4 == 0 {print $1 "," $2}' "$T/$method.csv" | sort | uniq -d | wc -l)" 0
+		fi
+	done
+	expect_error "^zrecv: --dedup-method: 'bloom' is not default, full, window or none$" "$ZS_BIN/zrecv" --dedup-method bloom
+}
