@@ -8,8 +8,41 @@
 #include "core/addr.h"
 #include "core/ipaddr.h"
 #include "core/listfile.h"
+#include "util/bitmap.h"
 #include "util/linereader.h"
 #include "util/outbuf.h"
+#include "util/strset.h"
+
+/* What passed whole before, when repeats are dropped: bare IPv4 addresses
+ * in a bitmap, any other line by its address (canonical: 2001:2::1 and
+ * 2001:2:0::1 are one) and prefix length and the rest of the line. */
+struct seen {
+	struct bitmap v4;
+	struct strset keys;
+};
+
+/* Whether a line that passes whole was seen before (and marks it seen):
+ * a bare address a (plen 32, nothing after it but white space), or the
+ * key of a, plen and rest. -1 out of memory. */
+static int seen_before(struct seen *sn, struct ipaddr a, int plen, const char *rest, size_t restlen)
+{
+	if (!sn)
+		return 0;
+	size_t r = restlen;
+	while (r > 0 && (rest[r - 1] == ' ' || rest[r - 1] == '\t'))
+		r--;
+	if (ipaddr_is_v4(a) && plen == 32 && r == 0)
+		return bitmap_test_and_set(&sn->v4, ipaddr_v4(a));
+	char key[17 + LISTFILE_MAX_LINE];
+	if (r > LISTFILE_MAX_LINE || 17 + r > STRSET_MAX_KEY)
+		return 0; /* longer than any key the set holds: kept */
+	memcpy(key, &a.hi, 8);
+	memcpy(key + 8, &a.lo, 8);
+	key[16] = (char)plen;
+	memcpy(key + 17, rest, r);
+	int added = strset_add(&sn->keys, strset_hash(key, 17 + r), key, 17 + r);
+	return added < 0 ? -1 : !added;
+}
 
 struct split_ctx {
 	struct outbuf *out;
@@ -38,11 +71,20 @@ static int emit_block(void *arg, uint32_t prefix, int len)
 
 /* An IPv4 address or CIDR a/plen, the first token of line: the line goes
  * out whole, is dropped, or becomes the allowed part's CIDRs. */
-static int judge4(const struct constraint *c, struct outbuf *out, const char *line, size_t len,
-                  const char *tok, size_t tl, uint32_t a, int plen, struct addrfilter_stats *st)
+static int judge4(const struct constraint *c, struct outbuf *out, struct seen *sn, const char *line,
+                  size_t len, const char *tok, size_t tl, uint32_t a, int plen,
+                  struct addrfilter_stats *st)
 {
 	uint64_t allowed = plen == 32 ? constraint_allowed(c, a) : constraint_count_in(c, a, plen);
 	if (allowed == ((uint64_t)1 << (32 - plen))) {
+		int was = seen_before(sn, ipaddr_from_v4(a), plen, tok + tl,
+		                      (size_t)(line + len - tok - tl));
+		if (was < 0)
+			return -1;
+		if (was) {
+			st->repeated++;
+			return 0;
+		}
 		st->passed++;
 		if (outbuf_put(out, line, len) < 0 || outbuf_put(out, "\n", 1) < 0)
 			return -1;
@@ -63,9 +105,10 @@ static int judge4(const struct constraint *c, struct outbuf *out, const char *li
  * addresses of slices; more is a bad line. */
 #define COVER_POINTS (1u << 16)
 
-static int filter_line6(const struct targetspace *t, struct outbuf *out, const char *line,
-                        size_t len, const char *tok, size_t tl, unsigned long lineno,
-                        addrfilter_bad_fn bad, void *ctx, struct addrfilter_stats *st)
+static int filter_line6(const struct targetspace *t, struct outbuf *out, struct seen *sn,
+                        const char *line, size_t len, const char *tok, size_t tl,
+                        unsigned long lineno, addrfilter_bad_fn bad, void *ctx,
+                        struct addrfilter_stats *st)
 {
 	struct ipaddr a;
 	int plen, slice;
@@ -85,11 +128,16 @@ static int filter_line6(const struct targetspace *t, struct outbuf *out, const c
 		return 0;
 	}
 	if (ipaddr_is_v4(a)) /* ::ffff:a.b.c.d/96+n: IPv4's, its parts written as IPv4's */
-		return judge4(t->v4, out, line, len, tok, tl, ipaddr_v4(a), plen, st);
+		return judge4(t->v4, out, sn, line, len, tok, tl, ipaddr_v4(a), plen, st);
 	unsigned __int128 allowed = 0;
 	bool whole = plen == 128 ? targetspace_allowed(t, a)
 	                         : ip6set_count_in(&t->v6, t->v6_all, a, plen, &allowed);
 	if (whole) {
+		int was = seen_before(sn, a, plen, tok + tl, (size_t)(line + len - tok - tl));
+		if (was) {
+			st->repeated += was > 0;
+			return was < 0 ? -1 : 0;
+		}
 		st->passed++;
 		return outbuf_put(out, line, len) < 0 || outbuf_put(out, "\n", 1) < 0 ? -1 : 0;
 	}
@@ -122,9 +170,9 @@ static size_t token_len(const char *s, size_t n)
 }
 
 /* The general path: any line, any first token. Returns -1 on write error. */
-static int filter_line(const struct targetspace *t, struct outbuf *out, const char *line,
-                       size_t len, unsigned long lineno, addrfilter_bad_fn bad, void *ctx,
-                       struct addrfilter_stats *st)
+static int filter_line(const struct targetspace *t, struct outbuf *out, struct seen *sn,
+                       const char *line, size_t len, unsigned long lineno, addrfilter_bad_fn bad,
+                       void *ctx, struct addrfilter_stats *st)
 {
 	const struct constraint *c = t->v4;
 	if (len > 0 && line[len - 1] == '\r')
@@ -142,7 +190,7 @@ static int filter_line(const struct targetspace *t, struct outbuf *out, const ch
 		return 0;
 	}
 	if (memchr(tok, ':', tl))
-		return filter_line6(t, out, line, len, tok, tl, lineno, bad, ctx, st);
+		return filter_line6(t, out, sn, line, len, tok, tl, lineno, bad, ctx, st);
 	uint32_t a;
 	int plen = 32;
 	enum addr_status as =
@@ -160,15 +208,16 @@ static int filter_line(const struct targetspace *t, struct outbuf *out, const ch
 		    tok, tl);
 		return 0;
 	}
-	return judge4(c, out, line, len, tok, tl, a, plen, st);
+	return judge4(c, out, sn, line, len, tok, tl, a, plen, st);
 }
 
 #define TOO_LONG_WHY "a line longer than 4096 bytes:"
 
-int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, volatile sig_atomic_t *stop,
-                   volatile sig_atomic_t *skip_stop, addrfilter_bad_fn bad, void *ctx,
-                   struct addrfilter_stats *st, struct zerr *e)
+int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, bool dedup,
+                   volatile sig_atomic_t *stop, volatile sig_atomic_t *skip_stop,
+                   addrfilter_bad_fn bad, void *ctx, struct addrfilter_stats *st, struct zerr *e)
 {
+	struct seen seen = {.v4 = {0}, .keys = {0}}, *sn = dedup ? &seen : NULL;
 	_Static_assert(LISTFILE_MAX_LINE == 4096, "TOO_LONG_WHY names the limit");
 	const struct constraint *c = t->v4;
 	struct linereader lr;
@@ -206,12 +255,17 @@ int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, volatile 
 			uint32_t a;
 			size_t al = addr_scan(p, &a);
 			if (al && p[al] == '\n') { /* the common case: a bare address */
-				if (constraint_allowed(c, a)) {
+				int was = 0;
+				if (!constraint_allowed(c, a)) {
+					st->dropped++;
+				} else if (sn && (was = bitmap_test_and_set(&sn->v4, a)) != 0) {
+					if (was < 0)
+						goto no_memory;
+					st->repeated++;
+				} else {
 					st->passed++;
 					if (outbuf_put(&out, p, al + 1) < 0)
 						goto write_error;
-				} else {
-					st->dropped++;
 				}
 				p += al + 1;
 				continue;
@@ -221,8 +275,10 @@ int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, volatile 
 			if ((size_t)(nl - p) > LISTFILE_MAX_LINE) {
 				st->bad++;
 				bad(ctx, lineno + n, TOO_LONG_WHY, p, (size_t)(nl - p));
-			} else if (filter_line(t, &out, p, (size_t)(nl - p), lineno + n, bad, ctx,
-			                       st) < 0) {
+			} else if (filter_line(t, &out, sn, p, (size_t)(nl - p), lineno + n, bad,
+			                       ctx, st) < 0) {
+				if (errno == ENOMEM)
+					goto no_memory;
 				goto write_error;
 			}
 			p = nl + 1;
@@ -240,8 +296,13 @@ int addrfilter_run(const struct targetspace *t, int in_fd, int out_fd, volatile 
 write_error:
 	st->write_errno = errno;
 	rc = zerr_set(e, "stdout: write error: %s", strerror(errno));
+	goto done;
+no_memory:
+	rc = zerr_set(e, "out of memory for the lines seen (--no-duplicate-checking keeps none)");
 done:
 	linereader_free(&lr);
 	outbuf_free(&out);
+	bitmap_free(&seen.v4);
+	strset_free(&seen.keys);
 	return rc;
 }

@@ -26,6 +26,7 @@
 static void usage(FILE *f)
 {
 	fputs("usage: zblacklist [--count | --cidrs] [-q] [-b file] [-w file] [--iid address]\n"
+	      "                  [--no-duplicate-checking]\n"
 	      "                  [address|cidr|prefix/len-slice ...]\n",
 	      f);
 }
@@ -45,6 +46,9 @@ static void help(void)
 	      "                         special-purpose lists of IPv4 and IPv6;\n"
 	      "                         -b /dev/null for none)\n"
 	      "  -w, --allowlist FILE   only these addresses (with arguments: union)\n"
+	      "      --no-duplicate-checking  print a line that passes every time it\n"
+	      "                         comes (by default a repeat of an earlier line's\n"
+	      "                         address and rest is dropped, as zblocklist does)\n"
 	      "      --iid ADDRESS      the address in each slice of a prefix slice, as\n"
 	      "                         zgen's --iid (default ::1)\n"
 	      "      --count            print how many targets zgen would scan (IPv6 only\n"
@@ -56,7 +60,7 @@ static void help(void)
 	      stdout);
 }
 
-enum { OPT_COUNT = 256, OPT_CIDRS, OPT_IID };
+enum { OPT_COUNT = 256, OPT_CIDRS, OPT_IID, OPT_NO_DUP };
 
 static const struct option longopts[] = {
     {"blocklist", required_argument, NULL, 'b'},
@@ -67,6 +71,7 @@ static const struct option longopts[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {"iid", required_argument, NULL, OPT_IID},
+    {"no-duplicate-checking", no_argument, NULL, OPT_NO_DUP},
     {NULL, 0, NULL, 0},
 };
 
@@ -198,7 +203,8 @@ int main(int argc, char **argv)
 	int mode = 0, quiet = 0, ch;
 	struct zerr e;
 
-	opterr = 0; /* cli_bad_option says it in one line */
+	bool dedup = true; /* as ZMap's zblocklist: repeats dropped */
+	opterr = 0;        /* cli_bad_option says it in one line */
 	while ((ch = getopt_long(argc, argv, ":b:w:qhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -215,6 +221,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_IID:
 			ts.iid = cli_iid(optarg);
+			break;
+		case OPT_NO_DUP:
+			dedup = false;
 			break;
 		case 'q':
 			quiet = 1;
@@ -258,8 +267,8 @@ int main(int argc, char **argv)
 	} else {
 		struct badline reported = {0};
 		struct addrfilter_stats st = {0};
-		if (addrfilter_run(t, STDIN_FILENO, STDOUT_FILENO, &stop_now, &requests, report_bad,
-		                   &reported, &st, &e) < 0) {
+		if (addrfilter_run(t, STDIN_FILENO, STDOUT_FILENO, dedup, &stop_now, &requests,
+		                   report_bad, &reported, &st, &e) < 0) {
 			if (st.write_errno == 0)
 				errx(ZS_EXIT_FAIL, "%s", e.msg);
 			status = filter_write_failed(&st, &e);

@@ -166,8 +166,9 @@ static void fuzz_addrfilter(const char *in, size_t n)
 	struct addrfilter_stats st = {0};
 	struct zerr e;
 	if (out < 0 ||
-	    addrfilter_run(&t[n & 1], fd, out, NULL, NULL, ignore_bad_token, NULL, &st, &e) < 0 ||
-	    st.passed + st.dropped + st.split + st.bad > st.lines)
+	    addrfilter_run(&t[n & 1], fd, out, n & 2, NULL, NULL, ignore_bad_token, NULL, &st, &e) <
+	        0 ||
+	    st.passed + st.dropped + st.split + st.bad + st.repeated > st.lines)
 		abort();
 	close(fd);
 	close(out);
