@@ -43,7 +43,7 @@ static void usage(FILE *f)
 	fputs(
 	    "usage: zsend [-q] [--dryrun] [-b file] [-B bps] [-G mac] [-i interface] [-k keyfile]\n"
 	    "             [-M module] [-p port] [-P probes] [-r pps] [-s ports] [-S addresses]\n"
-	    "             [-T threads] [-Z user] [--probe-args args] [--metadata file]\n"
+	    "             [-T threads] [-X] [-Z user] [--probe-args args] [--metadata file]\n"
 	    "             [--status-updates file]\n"
 	    "       zsend --list-modules\n",
 	    f);
@@ -63,6 +63,10 @@ static void help(void)
 	      "                            interface's address)\n"
 	      "  -G, --gateway-mac MAC     next-hop MAC (default: the gateway's, from the\n"
 	      "                            kernel's neighbour table)\n"
+	      "  -X, --iplayer             send IP packets, with no Ethernet header, for an\n"
+	      "                            interface without one (tun, WireGuard, IP\n"
+	      "                            tunnels, PPP: the default there); refused on\n"
+	      "                            one with a header\n"
 	      "  -M, --probe-module NAME   tcp_syn (default), tcp_ack, icmp_echo,\n"
 	      "                            icmp_echo_time or udp; see --list-modules\n"
 	      "      --probe-args ARGS     the module's arguments; udp: file:PATH, hex:HEX,\n"
@@ -111,6 +115,7 @@ static const struct option longopts[] = {
     {"interface", required_argument, NULL, 'i'},
     {"source-ip", required_argument, NULL, 'S'},
     {"gateway-mac", required_argument, NULL, 'G'},
+    {"iplayer", no_argument, NULL, 'X'},
     {"probe-module", required_argument, NULL, 'M'},
     {"target-port", required_argument, NULL, 'p'},
     {"probes", required_argument, NULL, 'P'},
@@ -286,7 +291,7 @@ struct opts {
 	uint64_t probes, threads, ttl;
 	uint16_t sport_lo, sport_hi;
 	double rate, bandwidth;
-	bool have_rate, dryrun, quiet;
+	bool have_rate, dryrun, quiet, iplayer;
 };
 
 /* The getopt loop: values are checked one by one as they come (a bad one
@@ -297,7 +302,7 @@ static void parse_options(int argc, char **argv, struct opts *o, struct sendscan
 	uint64_t v;
 	int ch;
 	opterr = 0; /* cli_bad_option says it in one line */
-	while ((ch = getopt_long(argc, argv, ":i:S:G:M:p:P:r:B:s:k:b:T:Z:qhV", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, ":i:S:G:M:p:P:r:B:s:k:b:T:Z:XqhV", longopts, NULL)) !=
 	       -1) {
 		switch (ch) {
 		case 'i':
@@ -379,6 +384,9 @@ static void parse_options(int argc, char **argv, struct opts *o, struct sendscan
 			exit(ZS_EXIT_OK);
 		case 'Z':
 			o->user = optarg;
+			break;
+		case 'X':
+			o->iplayer = true;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -603,6 +611,13 @@ static void warn_few_bits(const struct opts *o, const struct sendscan_config *cf
 	if (!cfg->mod->answer_bits)
 		return;
 	double bits = cfg->mod->answer_bits(&cfg->pp);
+	/* one source port (ZMap's test suite scans with -s 40000): the port
+	 * carries no bit, and every probe of a target shares it */
+	if (o->sport_lo == o->sport_hi && bits >= 12)
+		warnx("-s %u: one source port, so an answer is checked on the %.0f bits of the MAC "
+		      "%s carries elsewhere (none in the port), and -P's probes to a target "
+		      "share the port",
+		      o->sport_lo, bits, cfg->mod->name);
 	if (bits >= 12) /* 1 in 4096 and rarer: the default range gives 14.8 */
 		return;
 	double odds = pow(2, bits) / (double)o->probes;
@@ -663,6 +678,8 @@ int main(int argc, char **argv)
 	struct begin_ctx b = {.path = {.ifname = o.ifname,
 	                               .gwmac_given = o.gwmac != NULL,
 	                               .dryrun = o.dryrun,
+	                               .ip_given = o.iplayer,
+	                               .quiet = o.quiet,
 	                               .neigh_wait_ms = 3000}};
 	if (path_check_interface(&b.path, &e) < 0)
 		errx(ZS_EXIT_USAGE, "%s", e.msg);

@@ -42,11 +42,19 @@ int parse_port_range(const char *s, const char *what, uint16_t *first, uint16_t 
 	const char *dash = strchr(s, '-');
 	char lo[8] = "";
 	uint64_t a, b;
-	if (dash && (size_t)(dash - s) < sizeof lo)
+	if (!dash) { /* one port, as ZMap takes -s 40000 */
+		if (parse_u64(s, 1, 65535, what, &a, e) < 0)
+			return zerr_set(
+			    e, "%s: '%s' is not a port or a port range like 40000-40999", what, s);
+		*first = *last = (uint16_t)a;
+		return 0;
+	}
+	if ((size_t)(dash - s) < sizeof lo)
 		memcpy(lo, s, (size_t)(dash - s));
-	if (!dash || parse_u64(lo, 1, 65535, what, &a, e) < 0 ||
+	if (parse_u64(lo, 1, 65535, what, &a, e) < 0 ||
 	    parse_u64(dash + 1, 1, 65535, what, &b, e) < 0 || b < a)
-		return zerr_set(e, "%s: '%s' is not a port range like 40000-40999", what, s);
+		return zerr_set(e, "%s: '%s' is not a port or a port range like 40000-40999", what,
+		                s);
 	*first = (uint16_t)a;
 	*last = (uint16_t)b;
 	return 0;

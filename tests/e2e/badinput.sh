@@ -40,7 +40,7 @@ zsend|2|0||-P: '0' is out of range 1-255|--dryrun -k $K -P 0
 zsend|2|0||-r: 'abc' is not a non-negative integer|--dryrun -k $K -r abc
 zsend|2|0||-r and -B exclude each other|--dryrun -k $K -r 5 -B 1M
 zsend|2|0||-B: '0' is not a bandwidth like 100M|--dryrun -k $K -B 0
-zsend|2|0||-s: '100-50' is not a port range|--dryrun -k $K -s 100-50
+zsend|2|0||-s: '100-50' is not a port or a port range|--dryrun -k $K -s 100-50
 zsend|2|0||-S: '1\.2\.3' is not an address or a range|--dryrun -k $K -S 1.2.3
 zsend|2|0||-T: '0' is out of range 1-64|--dryrun -k $K -T 0
 zsend|2|0||-M: no probe module 'udpx'|-M udpx
@@ -58,7 +58,7 @@ zrecv|2|0||unknown option '--bogus'|--bogus
 zrecv|2|0||-c: '-1' is not a non-negative integer|-c -1 -k $K
 zrecv|2|0||-t: 'x' is not a non-negative integer|-t x -k $K
 zrecv|2|0||-P: '0' is out of range 1-255|-P 0 -k $K
-zrecv|2|0||-s: '5' is not a port range|-s 5 -k $K
+zrecv|2|0||-s: '0' is not a port or a port range|-s 0 -k $K
 zrecv|2|0||-M: no probe module 'nosuch'|-M nosuch
 zrecv|2|0||-O: 'xml' is not csv or json|-O xml
 zrecv|2|0||-f: no field 'bogus' in any module|-f saddr,bogus
@@ -72,7 +72,7 @@ zfilter|2|0||unknown option '-x'|-x
 zfilter|2|0||option '-f' needs a value|-f
 zfilter|2|0||unexpected argument 'bogus': results come on stdin|bogus
 zfilter|2|0||-u: at most 8 fields|-u a,b,c,d,e,f,g,h,i
-zfilter|2|0||-O: 'xml' is not text, csv or json|-O xml
+zfilter|2|0||-O: 'xml' is not text, csv, json, zgrab2 or lzr|-O xml
 zfilter|2|0||-a and --where exclude each other|-a --where 'ttl > 3'
 zfilter|2|0|saddr,success\n1.2.3.4,1\n|--where: position 3: expected a field name|--where '(('
 zfilter|2|0|saddr,success\n1.2.3.4,1\n|--where: no column 'ttl' in the input|--where 'ttl > 3'

@@ -94,6 +94,12 @@ void test_leading_zeros_refused(void)
 	CHECK(parse_u64("0", 0, 65535, "-p", &v, &e) == 0 && v == 0);
 	uint16_t lo, hi;
 	CHECK(parse_port_range("40000-040999", "-s", &lo, &hi, &e) < 0 && strstr(e.msg, "040999"));
+	/* one port, as ZMap's -s 40000 */
+	CHECK(parse_port_range("40000", "-s", &lo, &hi, &e) == 0 && lo == 40000 && hi == 40000);
+	CHECK(parse_port_range("0", "-s", &lo, &hi, &e) < 0 &&
+	      parse_port_range("", "-s", &lo, &hi, &e) < 0);
+	CHECK(parse_port_range("65536", "-s", &lo, &hi, &e) < 0 &&
+	      strstr(e.msg, "is not a port or a port range"));
 	struct limit l;
 	CHECK(limit_parse("080", &l, &e) < 0);
 	CHECKF(strcmp(e.msg, "-n: '080' has a leading zero (write 80)") == 0, "%s", e.msg);
