@@ -19,8 +19,8 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: zfilter [-a] [-q] [--no-dedup] [-f fields] [-O text|csv|json] [-u fields]\n"
-	      "               [--where expression] [-T 1|2]\n",
+	fputs("usage: zfilter [-a] [-q] [--no-dedup] [-f fields] [-O text|csv|json|zgrab2|lzr]\n"
+	      "               [-u fields] [--where expression] [-T 1|2]\n",
 	      f);
 }
 
@@ -31,15 +31,21 @@ static void help(void)
 	      "print the first row of each distinct key among the rows that pass: by\n"
 	      "default the address (saddr) of rows with success = 1, one per line.\n"
 	      "-f saddr,sport prints target lines zsend reads back.\n\n"
-	      "  -f, --output-fields F   fields to print, '*' for all (default: the key)\n"
+	      "  -f, --output-fields F   fields to print, '*' for all, blank for an empty\n"
+	      "                          column (default: the key)\n"
 	      "  -u, --unique FIELDS     the key, e.g. saddr,sport (default: the output\n"
 	      "                          fields, or saddr)\n"
-	      "  -O, --output-format FMT text (values only, default), csv (with a header)\n"
-	      "                          or json (JSON lines)\n"
+	      "  -O, --output-format FMT text (values only, default), csv (with a header),\n"
+	      "                          json (JSON lines); zgrab2: ZGrab2's input lines\n"
+	      "                          ip,domain,tag,port (default -f saddr,sport; -f of\n"
+	      "                          1, 2 or 4 fields); lzr: JSON lines of the fields\n"
+	      "                          LZR reads, saddr,daddr,sport,dport,seqnum,acknum,\n"
+	      "                          window (key saddr,sport)\n"
 	      "  -w, --where EXPR        keep rows where EXPR holds (instead of success = 1),\n"
 	      "                          e.g. 'success = 1 && (sport = 80 || sport = 443)'\n"
 	      "                          with = != < <= > >= && || ! ( ), numbers, \"strings\",\n"
-	      "                          addresses\n"
+	      "                          addresses; saddr in 198.18.0.0/15 (not in), text\n"
+	      "                          ~ \"substring\" (!~), text like \"glob*\" (not like)\n"
 	      "  -a, --all               every row, not only success = 1\n"
 	      "      --no-dedup          print every passing row\n"
 	      "  -T, --threads N         1: all in one thread; 2: a second thread\n"
@@ -136,8 +142,13 @@ int main(int argc, char **argv)
 				cfg.format = RESULTFILTER_CSV;
 			else if (strcmp(optarg, "json") == 0)
 				cfg.format = RESULTFILTER_JSON;
+			else if (strcmp(optarg, "zgrab2") == 0)
+				cfg.format = RESULTFILTER_ZGRAB2;
+			else if (strcmp(optarg, "lzr") == 0)
+				cfg.format = RESULTFILTER_LZR;
 			else
-				errx(2, "-O: '%s' is not text, csv or json", cli_shown(optarg));
+				errx(2, "-O: '%s' is not text, csv, json, zgrab2 or lzr",
+				     cli_shown(optarg));
 			break;
 		case 'w':
 			cfg.where = optarg;
@@ -180,8 +191,8 @@ int main(int argc, char **argv)
 	/* after a stop request, a reader gone (the stage after zfilter
 	 * stopped too) is the expected end, said nothing of; a write given
 	 * up at the second request is said in one line: both are a stop */
-	bool stopped_writing = rc < 0 && ((st.write_errno == EPIPE && requests) ||
-	                                  st.write_errno == ECANCELED);
+	bool stopped_writing =
+	    rc < 0 && ((st.write_errno == EPIPE && requests) || st.write_errno == ECANCELED);
 	if (rc < 0 && !stopped_writing)
 		errx(1, "%s", e.msg);
 	if (st.write_errno == ECANCELED)
@@ -195,6 +206,6 @@ int main(int argc, char **argv)
 		      st.bad == 1 ? "" : "s", (unsigned long long)st.rows);
 	/* stopped early: the output is that of the lines before */
 	return st.bad || (st.where_unseen && !stopped_writing) ? ZS_EXIT_FAIL
-	       : st.interrupted || stopped_writing            ? ZS_EXIT_INCOMPLETE
-	                                                      : ZS_EXIT_OK;
+	       : st.interrupted || stopped_writing             ? ZS_EXIT_INCOMPLETE
+	                                                       : ZS_EXIT_OK;
 }

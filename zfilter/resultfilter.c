@@ -16,6 +16,8 @@
 #include "core/fields.h"
 #include "core/filterexpr.h"
 #include "core/rowsplit.h"
+#include "probe/fieldw.h"
+#include "probe/probe.h"
 #include "util/bitmap.h"
 #include "util/escape.h"
 #include "util/linereader.h"
@@ -49,6 +51,73 @@ static bool span_eq(struct fspan a, struct fspan b)
 {
 	return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
 }
+
+/* An output column with no field: ZMap 4's blank (-f saddr,blank,blank,
+ * sport), or ZGrab2's port when the rows have no sport. */
+#define BLANK_COL (-2)
+static char blank_name[] = "blank";
+
+static struct fspan col_value(const struct row *r, int c)
+{
+	return c >= 0 ? r->v[c] : (struct fspan){"", 0};
+}
+
+static bool col_quoted(const struct row *r, int c)
+{
+	return c >= 0 && r->quoted[c];
+}
+
+/* What an output column holds, for converting it: from the result
+ * schema (core/fields.h), or a module's table of decoded fields
+ * (probe/fieldw.h), which zrecv writes beside the schema's. */
+enum out_kind {
+	OK_UNKNOWN, /* a name neither has */
+	OK_NUM,     /* a whole number, not negative */
+	OK_INT,     /* a whole number */
+	OK_BOOL,    /* 1/0 in CSV, true/false in JSON */
+	OK_TEXT,    /* a string */
+	OK_MODTEXT, /* a module's text: in CSV quoted when a space is at an end */
+	OK_LIST,    /* a module's list: a JSON array, in CSV always quoted */
+	OK_BLANK,   /* -f blank: empty, and not written in JSON (as ZMap does) */
+};
+
+static enum out_kind kind_of(struct fspan name)
+{
+	int id = fields_find(name.p, name.n);
+	if (id >= 0)
+		return fields_table[id].kind == FIELD_UINT   ? OK_NUM
+		       : fields_table[id].kind == FIELD_BOOL ? OK_BOOL
+		                                             : OK_TEXT;
+	for (int m = 0; probe_modules[m]; m++) {
+		const struct probe_module *pm = probe_modules[m];
+		int i = fw_find(pm->app_fields, pm->n_app_fields, name.p, name.n);
+		if (i < 0)
+			continue;
+		switch (pm->app_fields[i].kind) {
+		case AF_UINT:
+			return OK_NUM;
+		case AF_INT:
+			return OK_INT;
+		case AF_BOOL:
+			return OK_BOOL;
+		case AF_STR:
+			return OK_MODTEXT;
+		case AF_LIST:
+			return OK_LIST;
+		default:
+			return OK_TEXT;
+		}
+	}
+	return OK_UNKNOWN;
+}
+
+/* What the next stage needs of an output column (-O zgrab2, -O lzr): a
+ * row whose value is not so is a bad line, rather than a line that stops
+ * ZGrab2's parse or LZR (which exits on a JSON type it did not expect). */
+enum out_check { CHK_NONE, CHK_IP, CHK_PORT_OR_EMPTY, CHK_U32 };
+
+/* The fields LZR reads from ZMap's JSON (its packet_metadata). */
+#define LZR_FIELDS "saddr,daddr,sport,dport,seqnum,acknum,window"
 
 /* The keys seen, and the output. With a worker thread, it alone writes
  * here (unless rows must be split again to be printed), so this has cache
@@ -91,6 +160,13 @@ struct run {
 	uint64_t keys_bit[RESULTFILTER_MAX_KEYS], outn_bit[MAX_COLS], /* their rowsplit_name_bit */
 	    where_bit[FILTEREXPR_MAX_FIELDS];
 	bool out_all; /* -f '*': every column of the input */
+	/* per output column: -f blank; a field that may be missing (then
+	 * empty); what the next stage needs of it */
+	bool blank[MAX_COLS], optional[MAX_COLS];
+	unsigned char ocheck[MAX_COLS];
+	bool checked;    /* some column has an ocheck */
+	bool json_out;   /* JSON lines go out: -O json or lzr */
+	const char *who; /* the next stage, for a row it could not take */
 	enum { UNKNOWN, CSV, JSON } fmt;
 	/* JSON lines to CSV or text with -f '*': the columns are the first
 	 * good line's names, and each row's values are placed by name */
@@ -102,15 +178,16 @@ struct run {
 	unsigned long header_lineno; /* CSV: its line */
 	int ncols;
 	/* the output's columns, when they are fixed (all but JSON to JSON
-	 * with -f '*'): their kind in the schema (-1: not in it), and for
-	 * JSON output their '{"name":' or ',"name":' */
-	signed char okind[MAX_COLS];
+	 * with -f '*'): their kind (enum out_kind), and for JSON output their
+	 * '{"name":' or ',"name":' */
+	unsigned char okind[MAX_COLS];
 	struct fspan oprefix[MAX_COLS];
 	char *oprefix_buf;
 	resultfilter_bad_fn bad;
 	struct resultfilter_stats *st;
 	bool addr_set;                        /* deduplicating a key of one address field, in bm */
 	bool key_addr[RESULTFILTER_MAX_KEYS]; /* a key field that is an address */
+	bool key_optional[RESULTFILTER_MAX_KEYS]; /* one a row may lack (then empty) */
 	bool any_key_addr;
 	struct batch *ring; /* RING batches with a worker thread, else one */
 	unsigned nring;
@@ -250,14 +327,22 @@ static int bind_columns(struct run *ru, const struct row *names, struct zerr *e)
 	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
 	const char *key_opt = ru->cfg->key ? "-u" : ru->cfg->fields ? "-f" : NULL;
 	/* the output first: without -u the key is -f's, and -f is to blame */
-	for (int k = 0; k < ru->nout; k++)
-		if ((ru->cm.o[k] = find_col(names, ru->outn_s[k], 0, -1)) < 0)
+	for (int k = 0; k < ru->nout; k++) {
+		ru->cm.o[k] = ru->blank[k] ? BLANK_COL : find_col(names, ru->outn_s[k], 0, -1);
+		if (ru->cm.o[k] == -1 && ru->optional[k])
+			ru->cm.o[k] = BLANK_COL;
+		if (ru->cm.o[k] == -1)
 			return no_column(ru, ru->cfg->fields ? "-f" : key_opt, ru->outn[k],
 			                 "is there a header? -u or -f names other fields", e);
-	for (int k = 0; k < ru->nkey; k++)
-		if ((ru->cm.k[k] = find_col(names, ru->keys_s[k], 0, -1)) < 0)
+	}
+	for (int k = 0; k < ru->nkey; k++) {
+		ru->cm.k[k] = find_col(names, ru->keys_s[k], 0, -1);
+		if (ru->cm.k[k] < 0 && ru->key_optional[k])
+			ru->cm.k[k] = BLANK_COL;
+		if (ru->cm.k[k] == -1)
 			return no_column(ru, key_opt, ru->key[k],
 			                 "is there a header? -u or -f names other fields", e);
+	}
 	for (size_t k = 0; k < nw; k++)
 		if ((ru->cm.w[k] = find_col(names, ru->where_s[k], 0, -1)) < 0 && ru->fmt == CSV)
 			return no_column(ru, ru->cfg->where ? "--where" : NULL,
@@ -283,22 +368,26 @@ static int describe_output(struct run *ru, struct zerr *e)
 	size_t size = 0;
 	for (int k = 0; k < n; k++) {
 		struct fspan s = out_name(ru, k);
-		int id = fields_find(s.p, s.n);
-		ru->okind[k] = (signed char)(id >= 0 ? (int)fields_table[id].kind : -1);
+		ru->okind[k] =
+		    (unsigned char)(!ru->out_all && ru->blank[k] ? OK_BLANK : kind_of(s));
 		size += 6 * s.n + 4;
 	}
-	if (ru->cfg->format != RESULTFILTER_JSON)
+	if (!ru->json_out)
 		return 0;
 	if (!(ru->oprefix_buf = malloc(size + 1)))
 		return zerr_set(e, "out of memory");
 	/* an outbuf over the buffer, never flushed: it is large enough */
 	struct outbuf mem = {.fd = -1, .buf = ru->oprefix_buf, .cap = size + 1};
+	bool first = true;
 	for (int k = 0; k < n; k++) {
 		size_t at = mem.len;
-		if (outbuf_put(&mem, k ? "," : "{", 1) < 0 ||
+		if (ru->okind[k] == OK_BLANK)
+			continue;
+		if (outbuf_put(&mem, first ? "{" : ",", 1) < 0 ||
 		    json_put_string(&mem, out_name(ru, k)) < 0 || outbuf_put(&mem, ":", 1) < 0)
 			return zerr_set(e, "out of memory");
 		ru->oprefix[k] = (struct fspan){ru->oprefix_buf + at, mem.len - at};
+		first = false;
 	}
 	return 0;
 }
@@ -314,32 +403,53 @@ static bool is_uint(struct fspan v)
 	return true;
 }
 
+/* Whether v is a whole number, maybe negative, as JSON writes it. */
+static bool is_int(struct fspan v)
+{
+	return v.n > 1 && v.p[0] == '-' && v.p[1] != '0' ? is_uint((struct fspan){v.p + 1, v.n - 1})
+	                                                 : is_uint(v);
+}
+
 /* Writes a value as JSON. From JSON it keeps its type (a string stays a
- * string, a literal stays as it was). From CSV the schema says the type:
- * a number (FIELD_UINT) when the text is one, a boolean (FIELD_BOOL, 1/0
- * as zrecv writes them in CSV, or true/false), every other kind a string
- * (so hex "1234" stays a string); a name the schema lacks takes a number
- * for digits alone and a boolean for true/false. Text that does not fit
- * its kind is a string: written, never lost. */
+ * string, a literal, array or object stays as it was). From CSV its kind
+ * says the type (see kind_of): a number (OK_NUM, OK_INT) when the text is
+ * one, a boolean (1/0 as zrecv writes them in CSV, or true/false), a list
+ * as its JSON text when that is one whole array or object, every other
+ * kind a string (so hex "1234" stays a string); a name neither the schema
+ * nor a module has takes a number for digits alone and a boolean for
+ * true/false. Text that does not fit its kind is a string: written, never
+ * lost. For LZR, a number goes bare whatever it came as (checked by
+ * fits_next_stage). */
 static int write_value_json(const struct run *ru, struct outbuf *out, struct fspan v, bool quoted,
                             int kind)
 {
+	if (ru->cfg->format == RESULTFILTER_LZR)
+		return kind == OK_NUM ? outbuf_put(out, v.p, v.n) : json_put_string(out, v);
 	if (ru->fmt == JSON)
 		return quoted ? json_put_string(out, v) : outbuf_put(out, v.p, v.n);
 	bool truth = span_is(v, "true") || span_is(v, "false");
+	size_t end;
 	switch (kind) {
-	case FIELD_UINT:
+	case OK_NUM:
 		if (is_uint(v))
 			return outbuf_put(out, v.p, v.n);
 		break;
-	case FIELD_BOOL:
+	case OK_INT:
+		if (is_int(v))
+			return outbuf_put(out, v.p, v.n);
+		break;
+	case OK_BOOL:
 		if (span_is(v, "1") || span_is(v, "0"))
 			return v.p[0] == '1' ? outbuf_put(out, "true", 4)
 			                     : outbuf_put(out, "false", 5);
 		if (truth)
 			return outbuf_put(out, v.p, v.n);
 		break;
-	case -1:
+	case OK_LIST:
+		if (v.n && json_nested(v.p, v.n, &end) == SPLIT_OK && end == v.n)
+			return outbuf_put(out, v.p, v.n);
+		break;
+	case OK_UNKNOWN:
 		if (is_uint(v) || truth)
 			return outbuf_put(out, v.p, v.n);
 		break;
@@ -349,17 +459,38 @@ static int write_value_json(const struct run *ru, struct outbuf *out, struct fsp
 	return json_put_string(out, v);
 }
 
-/* Writes a value as a CSV field; a JSON true/false of a FIELD_BOOL column
- * as 1/0, as zrecv writes them. (A null never gets here: see fit_row.) */
+/* v in double quotes, its double quotes doubled. */
+static int csv_put_in_quotes(struct outbuf *out, struct fspan v)
+{
+	if (outbuf_put(out, "\"", 1) < 0)
+		return -1;
+	for (size_t s = 0;;) {
+		const char *q = memchr(v.p + s, '"', v.n - s);
+		size_t e = q ? (size_t)(q - v.p) + 1 : v.n;
+		if (outbuf_put(out, v.p + s, e - s) < 0 || (q && outbuf_put(out, "\"", 1) < 0))
+			return -1;
+		if (!q)
+			return outbuf_put(out, "\"", 1);
+		s = e;
+	}
+}
+
+/* Writes a value as a CSV field, as zrecv writes its kind: a JSON
+ * true/false of a boolean as 1/0, a list always in quotes, a module's
+ * text in quotes when a space is at an end. (A null never gets here: see
+ * fit_row.) */
 static int write_value_csv(const struct run *ru, struct outbuf *out, struct fspan v, bool quoted,
                            int kind, bool alone)
 {
-	if (ru->fmt == JSON && !quoted && kind == FIELD_BOOL) {
+	if (ru->fmt == JSON && !quoted && kind == OK_BOOL) {
 		if (span_is(v, "true"))
 			v = (struct fspan){"1", 1};
 		else if (span_is(v, "false"))
 			v = (struct fspan){"0", 1};
 	}
+	if (v.n &&
+	    (kind == OK_LIST || (kind == OK_MODTEXT && (v.p[0] == ' ' || v.p[v.n - 1] == ' '))))
+		return csv_put_in_quotes(out, v);
 	return csv_put_field(out, v, alone);
 }
 
@@ -368,7 +499,7 @@ static int write_value_csv(const struct run *ru, struct outbuf *out, struct fspa
 static int write_row(struct run *ru, struct outbuf *out, const struct row *r, const struct fspan *v,
                      const bool *q, int n)
 {
-	if (ru->cfg->format != RESULTFILTER_JSON) {
+	if (!ru->json_out) {
 		for (int k = 0; k < n; k++)
 			if ((k && outbuf_put(out, ",", 1) < 0) ||
 			    write_value_csv(ru, out, v[k], q[k], ru->okind[k], n == 1) < 0)
@@ -376,7 +507,11 @@ static int write_row(struct run *ru, struct outbuf *out, const struct row *r, co
 		return outbuf_put(out, "\n", 1);
 	}
 	bool own_names = ru->out_all && ru->fmt == JSON;
+	int written = 0;
 	for (int k = 0; k < n; k++) {
+		if (!own_names && ru->okind[k] == OK_BLANK)
+			continue;
+		written++;
 		if (own_names) {
 			if (outbuf_put(out, k ? "," : "{", 1) < 0 ||
 			    json_put_string(out, r->name[k]) < 0 || outbuf_put(out, ":", 1) < 0)
@@ -387,7 +522,7 @@ static int write_row(struct run *ru, struct outbuf *out, const struct row *r, co
 		if (write_value_json(ru, out, v[k], q[k], ru->okind[k]) < 0)
 			return -1;
 	}
-	return outbuf_put(out, n ? "}\n" : "{}\n", n ? 2 : 3);
+	return outbuf_put(out, written ? "}\n" : "{}\n", written ? 2 : 3);
 }
 
 /* Writes the output fields of a split row, whose columns cm found. */
@@ -399,8 +534,8 @@ static int write_split_row(struct run *ru, struct outbuf *out, const struct row 
 	struct fspan v[MAX_COLS];
 	bool q[MAX_COLS];
 	for (int k = 0; k < ru->nout; k++) {
-		v[k] = r->v[cm->o[k]];
-		q[k] = r->quoted[cm->o[k]];
+		v[k] = col_value(r, cm->o[k]);
+		q[k] = col_quoted(r, cm->o[k]);
 	}
 	return write_row(ru, out, r, v, q, ru->nout);
 }
@@ -414,6 +549,39 @@ static int write_header(struct run *ru, struct outbuf *out)
 		    csv_put_field(out, out_name(ru, k), n == 1) < 0)
 			return -1;
 	return outbuf_put(out, "\n", 1);
+}
+
+/* -O zgrab2: the output fields into ZGrab2's four columns, IP, domain,
+ * tag, port (its CSV input: a port must be the fourth field, ip,port is
+ * read as a domain): one field is the IP, two the IP and the port, four
+ * the four, blank for an empty one. dflt: saddr,sport by default, the
+ * port then empty when the rows have no sport. */
+static int zgrab2_columns(struct run *ru, bool dflt, struct zerr *e)
+{
+	int n = ru->nout;
+	if (n == 3 || n > 4) {
+		zerr_set(e,
+		         "-f: -O zgrab2 takes 1, 2 or 4 fields (the address; the address and the "
+		         "port; or ZGrab2's ip,domain,tag,port, blank for an empty one), not %d",
+		         n);
+		return RESULTFILTER_USAGE;
+	}
+	if (ru->blank[0]) {
+		zerr_set(e, "-f: ZGrab2's first column is the IP address, not blank");
+		return RESULTFILTER_USAGE;
+	}
+	if (n < 4) {
+		bool port_blank = n == 1 || ru->blank[1];
+		ru->outn[3] = n == 2 ? ru->outn[1] : blank_name;
+		ru->outn[1] = ru->outn[2] = blank_name;
+		ru->blank[1] = ru->blank[2] = true;
+		ru->blank[3] = port_blank;
+		ru->nout = 4;
+	}
+	ru->optional[3] = dflt;
+	ru->ocheck[0] = CHK_IP;
+	ru->ocheck[3] = CHK_PORT_OR_EMPTY;
+	return 0;
 }
 
 static int setup(struct run *ru, const struct resultfilter_config *cfg, struct zerr *e)
@@ -430,17 +598,63 @@ static int setup(struct run *ru, const struct resultfilter_config *cfg, struct z
 		snprintf(ru->bound_note, sizeof ru->bound_note,
 		         " within %lu lines or %zu bytes (read on from the next line)",
 		         ru->max_record_lines, ru->max_line);
-	const char *outl = cfg->fields ? cfg->fields : cfg->key ? cfg->key : "saddr";
+	bool zgrab2 = cfg->format == RESULTFILTER_ZGRAB2, lzr = cfg->format == RESULTFILTER_LZR;
+	/* ZGrab2's default: saddr and sport, the port empty when the rows
+	 * have no sport (an ICMP scan's) */
+	bool zgrab2_dflt = zgrab2 && !cfg->fields && !cfg->key;
+	ru->json_out = cfg->format == RESULTFILTER_JSON || lzr;
+	if (lzr && cfg->fields) {
+		zerr_set(e, "-f: -O lzr writes the fields LZR reads (%s)", LZR_FIELDS);
+		return RESULTFILTER_USAGE;
+	}
+	const char *outl = lzr           ? LZR_FIELDS
+	                   : cfg->fields ? cfg->fields
+	                   : cfg->key    ? cfg->key
+	                   : zgrab2      ? "saddr,sport"
+	                                 : "saddr";
 	ru->out_all = strcmp(outl, "*") == 0;
+	if (ru->out_all && zgrab2) {
+		zerr_set(e, "-f: -O zgrab2 writes its four columns from named fields, not '*'");
+		return RESULTFILTER_USAGE;
+	}
 	if (!ru->out_all && (ru->nout = split_names(outl, ru->outbuf_names, sizeof ru->outbuf_names,
 	                                            ru->outn, MAX_COLS, "-f", e)) < 0)
 		return RESULTFILTER_USAGE;
-	if (cfg->key || !ru->out_all) {
-		const char *keyl = cfg->key ? cfg->key : outl;
+	if (cfg->key || lzr) {
+		const char *keyl = cfg->key ? cfg->key : "saddr,sport"; /* a handshake each */
 		if ((ru->nkey = split_names(keyl, ru->keybuf, sizeof ru->keybuf, ru->key,
 		                            RESULTFILTER_MAX_KEYS, "-u", e)) < 0)
 			return RESULTFILTER_USAGE;
+		for (int k = 0; k < ru->nkey; k++)
+			if (!strcmp(ru->key[k], "blank")) {
+				zerr_set(e, "-u: blank is an empty column for -f, not a field");
+				return RESULTFILTER_USAGE;
+			}
 	}
+	int fields = 0;
+	for (int k = 0; k < ru->nout; k++)
+		fields += !(ru->blank[k] = strcmp(ru->outn[k], "blank") == 0);
+	if (!ru->out_all && !fields) {
+		zerr_set(e, "-f: every field is blank");
+		return RESULTFILTER_USAGE;
+	}
+	for (int k = 0; !cfg->key && !lzr && k < ru->nout; k++) { /* the key: -f's fields */
+		if (ru->blank[k])
+			continue;
+		if (ru->nkey == RESULTFILTER_MAX_KEYS) {
+			zerr_set(e, "-u: at most %d fields", RESULTFILTER_MAX_KEYS);
+			return RESULTFILTER_USAGE;
+		}
+		ru->key_optional[ru->nkey] = zgrab2_dflt && k == 1;
+		ru->key[ru->nkey++] = ru->outn[k];
+	}
+	int rc = zgrab2 ? zgrab2_columns(ru, zgrab2_dflt, e) : 0;
+	if (rc < 0)
+		return rc;
+	for (int k = 0; lzr && k < ru->nout; k++)
+		ru->ocheck[k] = k < 2 ? CHK_IP : CHK_U32; /* saddr, daddr; numbers */
+	ru->checked = zgrab2 || lzr;
+	ru->who = lzr ? "LZR" : "ZGrab2";
 	ru->addr_set = !cfg->no_dedup && ru->nkey == 1 &&
 	               (!strcmp(ru->key[0], "saddr") || !strcmp(ru->key[0], "daddr"));
 	const char *where = cfg->where ? cfg->where : cfg->all ? NULL : "success = 1";
@@ -559,9 +773,7 @@ static void split_why(const struct row *r, enum split_status s, size_t ll, const
                       char *why, size_t size)
 {
 	char nm[160];
-	const char *name = s == SPLIT_NESTED_OBJECT || s == SPLIT_NESTED_ARRAY
-	                       ? shown_name(nm, sizeof nm, r->name[r->at])
-	                       : "";
+	const char *name = s == SPLIT_TOO_DEEP ? shown_name(nm, sizeof nm, r->name[r->at]) : "";
 	switch (s) {
 	case SPLIT_TOO_MANY:
 		snprintf(why, size, "more than %d fields:", MAX_COLS);
@@ -576,11 +788,10 @@ static void split_why(const struct row *r, enum split_status s, size_t ll, const
 		snprintf(why, size, "field %d opens a quote that does not close%s:", r->at + 1,
 		         open_note ? open_note : "");
 		break;
-	case SPLIT_NESTED_OBJECT:
-	case SPLIT_NESTED_ARRAY:
+	case SPLIT_TOO_DEEP:
 		snprintf(why, size,
-		         "field '%s' holds a nested %s, which zfilter does not take:", name,
-		         s == SPLIT_NESTED_OBJECT ? "object" : "array");
+		         "field '%s' nests arrays or objects deeper than %d levels:", name,
+		         ROWSPLIT_MAX_DEPTH);
 		break;
 	case SPLIT_SURROGATE:
 		snprintf(why, size, "a \\u escape of half a UTF-16 surrogate pair at byte %zu:",
@@ -664,26 +875,38 @@ static bool fit_row(const struct run *ru, struct row *r, struct colmap *cm, char
 	}
 	if (ru->map && !place_by_name(ru, r, why, size))
 		return false;
-	for (int k = 0; k < ru->nkey; k++)
-		if ((cm->k[k] = find_col(r, ru->keys_s[k], ru->keys_bit[k], cm->k[k])) < 0) {
+	for (int k = 0; k < ru->nkey; k++) {
+		cm->k[k] = find_col(r, ru->keys_s[k], ru->keys_bit[k], cm->k[k]);
+		if (cm->k[k] < 0 && ru->key_optional[k]) {
+			cm->k[k] = BLANK_COL;
+		} else if (cm->k[k] < 0) {
 			snprintf(why, size, "missing field '%s':", ru->key[k]);
 			return false;
 		}
-	for (int k = 0; k < ru->nout; k++)
-		if ((cm->o[k] = find_col(r, ru->outn_s[k], ru->outn_bit[k], cm->o[k])) < 0) {
+	}
+	for (int k = 0; k < ru->nout; k++) {
+		if (ru->blank[k]) {
+			cm->o[k] = BLANK_COL;
+			continue;
+		}
+		cm->o[k] = find_col(r, ru->outn_s[k], ru->outn_bit[k], cm->o[k]);
+		if (cm->o[k] < 0 && ru->optional[k]) {
+			cm->o[k] = BLANK_COL;
+		} else if (cm->o[k] < 0) {
 			snprintf(why, size, "missing field '%s':", ru->outn[k]);
 			return false;
 		}
+	}
 	size_t nw = ru->where ? filterexpr_nfields(ru->where) : 0;
 	for (size_t k = 0; k < nw; k++)
 		cm->w[k] = find_col(r, ru->where_s[k], ru->where_bit[k], cm->w[k]);
-	if (ru->cfg->format == RESULTFILTER_JSON)
+	if (ru->json_out)
 		return true;
 	/* CSV has no null: an empty field reads back as an empty string */
 	int n = ru->out_all ? r->n : ru->nout;
 	for (int k = 0; k < n; k++) {
 		int c = ru->out_all ? k : cm->o[k];
-		if (r->quoted[c] || !span_is(r->v[c], "null"))
+		if (c < 0 || r->quoted[c] || !span_is(r->v[c], "null"))
 			continue;
 		snprintf(why, size,
 		         "field '%s' is null, which CSV cannot tell from an empty value:",
@@ -727,7 +950,7 @@ static struct fspan key_value(const struct run *ru, const struct row *r, int k)
 {
 	if (!ru->nkey)
 		return r->v[k];
-	return ru->any_key_addr ? ru->keyv[k] : r->v[ru->cm.k[k]];
+	return ru->any_key_addr ? ru->keyv[k] : col_value(r, ru->cm.k[k]);
 }
 
 /* IPv6 text has a ':' in its first five bytes (groups are at most four
@@ -752,7 +975,7 @@ static inline bool maybe_ip6(struct fspan v)
 static void canon_keys(struct run *ru, const struct row *r)
 {
 	for (int k = 0; k < ru->nkey; k++) {
-		struct fspan v = r->v[ru->cm.k[k]];
+		struct fspan v = col_value(r, ru->cm.k[k]);
 		struct ipaddr a;
 		ru->keyv[k] = v;
 		if (ru->key_addr[k] && maybe_ip6(v) && ipaddr_parse(v.p, v.n, &a) == 0)
@@ -828,12 +1051,47 @@ static int first_json_row(struct run *ru, const struct row *r, struct rec_at at,
 	if (r->n == 0)
 		return 0; /* not the first good line: fit_row refuses it */
 	for (int k = 0; k < ru->nkey; k++)
-		if (find_col(r, ru->keys_s[k], 0, -1) < 0) {
+		if (find_col(r, ru->keys_s[k], 0, -1) < 0 && !ru->key_optional[k]) {
 			snprintf(why, sizeof why, "missing field '%s':", ru->key[k]);
 			bad_row(ru, at, why, line, ll);
 			return 1;
 		}
 	return take_json_header(ru, r, e);
+}
+
+/* -O zgrab2 and lzr: whether r's output values are what the next stage
+ * needs (ocheck); false, with why, if not. */
+static bool fits_next_stage(const struct run *ru, const struct row *r, char *why, size_t size)
+{
+	for (int k = 0; k < ru->nout; k++) {
+		struct fspan v = col_value(r, ru->cm.o[k]);
+		struct ipaddr a;
+		const char *need = NULL;
+		switch (ru->ocheck[k]) {
+		case CHK_IP:
+			if (ipaddr_parse(v.p, v.n, &a) < 0)
+				need = "an IP address";
+			break;
+		case CHK_PORT_OR_EMPTY:
+			if (v.n &&
+			    (!is_uint(v) || v.n > 5 || (v.n == 5 && memcmp(v.p, "65535", 5) > 0)))
+				need = "a port number (or empty)";
+			break;
+		case CHK_U32:
+			if (!is_uint(v) || v.n > 10 ||
+			    (v.n == 10 && memcmp(v.p, "4294967295", 10) > 0))
+				need = "a number of 0 to 4294967295";
+			break;
+		default:
+			break;
+		}
+		if (need) {
+			snprintf(why, size, "field '%s' is not %s, which %s needs:", ru->outn[k],
+			         need, ru->who);
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Splits a data record into r (CSV: quoted if it holds a double quote)
@@ -880,6 +1138,10 @@ static int take_row(struct run *ru, const char *line, size_t ll, bool quoted, st
 			return 0;
 	}
 	ru->st->passed++;
+	if (ru->checked && !fits_next_stage(ru, r, why, sizeof why)) {
+		ru->st->passed--;
+		return bad_row(ru, at, why, line, ll);
+	}
 	if (ru->addr_set) {
 		/* a field is always followed by a delimiter (in the block: ',',
 		 * '"', '}', ' ', or the line's '\r' or '\n'; unescaped: a NUL),
@@ -1108,8 +1370,8 @@ static void batch_add(struct run *ru, const struct row *r, const char *line, siz
 		b->line_quoted[b->n] = quoted;
 	} else {
 		for (int k = 0; k < ru->nout; k++) {
-			b->out[b->n][k] = r->v[ru->cm.o[k]];
-			b->quoted[b->n][k] = r->quoted[ru->cm.o[k]];
+			b->out[b->n][k] = col_value(r, ru->cm.o[k]);
+			b->quoted[b->n][k] = col_quoted(r, ru->cm.o[k]);
 		}
 	}
 	b->n++;
@@ -1122,7 +1384,7 @@ static bool out_unescaped(const struct run *ru, const struct row *r)
 	if (!r->unescaped)
 		return false;
 	for (int k = 0; k < ru->nout; k++)
-		if (r->unescaped >> ru->cm.o[k] & 1)
+		if (ru->cm.o[k] >= 0 && r->unescaped >> ru->cm.o[k] & 1)
 			return true;
 	return false;
 }
@@ -1246,8 +1508,7 @@ static int run_block(struct run *ru, struct linereader *lr, const char *p, size_
 			continue;
 		if (ru->fmt == UNKNOWN) {
 			ru->fmt = line[0] == '{' ? JSON : CSV;
-			ru->map =
-			    ru->fmt == JSON && ru->out_all && ru->cfg->format != RESULTFILTER_JSON;
+			ru->map = ru->fmt == JSON && ru->out_all && !ru->json_out;
 		}
 		bool quoted = ru->fmt == CSV && quote < nl;
 		if (quoted) {

@@ -2,7 +2,8 @@
  * or JSON lines; told apart by the first line), keeps the rows that pass
  * (--where, or success = 1 unless told otherwise), and prints the first row
  * of each distinct key: its output fields as plain comma-separated values
- * (no header), CSV with a header, or JSON lines. A key that is one IPv4
+ * (no header), CSV with a header, JSON lines, or the input of the next
+ * stage (ZGrab2's CSV, LZR's JSON). A key that is one IPv4
  * field is deduplicated in a lazily allocated bitmap (at most 512 MiB);
  * other keys in a hash set that grows with the number of distinct keys. */
 #ifndef ZSCAN_ZFILTER_RESULTFILTER_H
@@ -17,14 +18,24 @@
 
 #define RESULTFILTER_MAX_KEYS 8
 
-enum resultfilter_format { RESULTFILTER_TEXT, RESULTFILTER_CSV, RESULTFILTER_JSON };
+/* ZGRAB2: ZGrab2's CSV input, ip,domain,tag,port (no header); LZR: JSON
+ * lines of the seven fields LZR reads from ZMap, numbers bare. A row whose
+ * values these cannot hold is a bad line. */
+enum resultfilter_format {
+	RESULTFILTER_TEXT,
+	RESULTFILTER_CSV,
+	RESULTFILTER_JSON,
+	RESULTFILTER_ZGRAB2,
+	RESULTFILTER_LZR
+};
 
 struct resultfilter_config {
-	const char *key;    /* -u: the dedup key's fields; NULL: the output fields */
-	const char *fields; /* -f: output fields, "*" all; NULL: the key, or saddr */
-	const char *where;  /* --where expression; NULL: success = 1 */
-	bool all;           /* no --where: keep every row, not only success = 1 */
-	bool no_dedup;      /* print every passing row */
+	const char *key; /* -u: the dedup key's fields; NULL: the output fields */
+	const char
+	    *fields; /* -f: output fields, "*" all, blank an empty one; NULL: the key, or saddr */
+	const char *where; /* --where expression; NULL: success = 1 */
+	bool all;          /* no --where: keep every row, not only success = 1 */
+	bool no_dedup;     /* print every passing row */
 	enum resultfilter_format format;
 	int in_fd, out_fd;
 	int threads;                 /* 2: deduplicate in a second thread; 0: if there are 2 CPUs */

@@ -327,6 +327,104 @@ static size_t literal_len(const char *p, size_t len)
 	}
 }
 
+/* Moves *i from the opening quote of a JSON string past its closing one,
+ * checking it but not unescaping it; false with *i at the first wrong
+ * byte (or len). */
+static bool skip_string(const char *p, size_t len, size_t *i)
+{
+	size_t j = *i + 1;
+	for (;;) {
+		j = plain_run(p, len, j);
+		if (j >= len || (unsigned char)p[j] < 0x20)
+			break;
+		if (p[j] == '"') {
+			*i = j + 1;
+			return true;
+		}
+		/* a backslash */
+		if (j + 1 < len && p[j + 1] == 'u' && j + 6 <= len && hex4(p + j + 2) >= 0)
+			j += 6;
+		else if (j + 1 < len && p[j + 1] && strchr("\"\\/bfnrt", p[j + 1]))
+			j += 2;
+		else
+			break;
+	}
+	*i = j;
+	return false;
+}
+
+enum split_status json_nested(const char *p, size_t len, size_t *end)
+{
+	/* one bit per open level: 1 an object, 0 an array */
+	uint64_t objs = 0;
+	int depth = 0;
+	size_t i = 0;
+	_Static_assert(ROWSPLIT_MAX_DEPTH <= 64, "a bit per level");
+	for (;;) {
+		/* a value at i */
+		if (i >= len)
+			goto bad;
+		if (p[i] == '{' || p[i] == '[') {
+			if (depth == ROWSPLIT_MAX_DEPTH) {
+				*end = i;
+				return SPLIT_TOO_DEEP;
+			}
+			bool obj = p[i] == '{';
+			objs = objs << 1 | obj;
+			depth++;
+			i = skip_ws(p, len, i + 1);
+			if (i < len && p[i] == (obj ? '}' : ']')) {
+				objs >>= 1;
+				depth--;
+				i++;
+			} else if (obj) {
+				goto name;
+			} else {
+				continue;
+			}
+		} else if (p[i] == '"') {
+			if (!skip_string(p, len, &i))
+				goto bad;
+		} else {
+			size_t k = literal_len(p + i, len - i);
+			if (k == 0)
+				goto bad;
+			i += k;
+		}
+		/* after a value: more of its container, or its end */
+		for (;;) {
+			if (depth == 0) {
+				*end = i;
+				return SPLIT_OK;
+			}
+			i = skip_ws(p, len, i);
+			if (i >= len)
+				goto bad;
+			if (p[i] == ',') {
+				i = skip_ws(p, len, i + 1);
+				break;
+			}
+			if (p[i] != ((objs & 1) ? '}' : ']'))
+				goto bad;
+			objs >>= 1;
+			depth--;
+			i++;
+		}
+		if (!(objs & 1))
+			continue;
+	name:
+		if (i >= len || p[i] != '"' || !skip_string(p, len, &i))
+			goto bad;
+		i = skip_ws(p, len, i);
+		if (i >= len || p[i] != ':')
+			goto bad;
+		i = skip_ws(p, len, i + 1);
+	}
+bad:
+	*end = i < len ? i : len;
+	return SPLIT_NOT_JSON;
+}
+
 /* The string whose opening quote is at p[*i] into *s: in place when it
  * has no escape (the common way, inline), else see json_escaped. */
 static inline enum split_status json_string(const char *p, size_t len, size_t *i, struct fspan *s,
@@ -383,7 +481,15 @@ enum split_status json_split(const char *line, size_t len, struct row *r)
 			r->quoted[n] = true;
 			r->unescaped |= (uint64_t)esc << n;
 		} else if (line[i] == '{' || line[i] == '[') {
-			return line[i] == '{' ? SPLIT_NESTED_OBJECT : SPLIT_NESTED_ARRAY;
+			/* kept as its JSON text, as a literal is */
+			size_t k;
+			if ((s = json_nested(line + i, len - i, &k)) != SPLIT_OK) {
+				r->at_byte = i + k;
+				return s;
+			}
+			r->v[n] = (struct fspan){line + i, k};
+			r->quoted[n] = false;
+			i += k;
 		} else {
 			size_t k = literal_len(line + i, len - i);
 			if (k == 0)

@@ -1,8 +1,11 @@
 /* rowsplit: a result line split into its fields, and fields written back.
  * CSV is RFC 4180's: a field may be in double quotes, with a double quote
  * inside doubled, and a quoted field may hold commas, CR and LF (so one
- * record can span lines). JSON lines are RFC 8259 objects of one level:
- * names and values that are strings, numbers, true, false or null.
+ * record can span lines). JSON lines are RFC 8259 objects: names and
+ * values that are strings, numbers, true, false or null, or arrays and
+ * objects (a module's lists and records), each kept whole as its JSON
+ * text, checked but not unescaped, nested at most ROWSPLIT_MAX_DEPTH
+ * levels.
  * Fields point into the line; a value or name that had to be unescaped
  * (a doubled quote, a backslash escape) points into the row's scratch
  * space instead, followed there by a NUL. */
@@ -21,7 +24,7 @@
 
 struct row {
 	struct fspan v[MAX_COLS];    /* values of the columns of this line */
-	bool quoted[MAX_COLS];       /* JSON: was a string (else a bare literal) */
+	bool quoted[MAX_COLS];       /* JSON: was a string (else a literal, array or object) */
 	struct fspan name[MAX_COLS]; /* JSON: the names */
 	int n;
 	uint64_t unescaped; /* bit c: v[c] is in scratch */
@@ -39,14 +42,13 @@ struct row {
 
 enum split_status {
 	SPLIT_OK,
-	SPLIT_TOO_MANY,      /* more than MAX_COLS fields */
-	SPLIT_STRAY_QUOTE,   /* CSV: a double quote inside a field not quoted */
-	SPLIT_AFTER_QUOTE,   /* CSV: text after a quoted field's closing quote */
-	SPLIT_OPEN_QUOTE,    /* CSV: a quoted field without its closing quote */
-	SPLIT_NOT_JSON,      /* not a flat JSON object (the first wrong byte: at_byte) */
-	SPLIT_NESTED_OBJECT, /* JSON: field `at` holds an object */
-	SPLIT_NESTED_ARRAY,  /* JSON: field `at` holds an array */
-	SPLIT_SURROGATE,     /* JSON: a \u escape of half a surrogate pair, at at_byte */
+	SPLIT_TOO_MANY,    /* more than MAX_COLS fields */
+	SPLIT_STRAY_QUOTE, /* CSV: a double quote inside a field not quoted */
+	SPLIT_AFTER_QUOTE, /* CSV: text after a quoted field's closing quote */
+	SPLIT_OPEN_QUOTE,  /* CSV: a quoted field without its closing quote */
+	SPLIT_NOT_JSON,    /* not a JSON object (the first wrong byte: at_byte) */
+	SPLIT_TOO_DEEP,    /* JSON: field `at` nests deeper than ROWSPLIT_MAX_DEPTH (at at_byte) */
+	SPLIT_SURROGATE,   /* JSON: a \u escape of half a surrogate pair, at at_byte */
 };
 
 /* A name's bit in names_twice: from its length and its first and middle
@@ -87,8 +89,17 @@ enum split_status csv_split_quoted(const char *rec, size_t len, struct row *r);
 
 /* Splits a JSON object line into names and values: strings unescaped
  * (UTF-8 for \uXXXX, bytes outside ASCII kept as they are), other values
- * as their text, and sets names_twice. Needs r->scratch. */
+ * (arrays and objects too) as their text, and sets names_twice. Needs
+ * r->scratch. */
 enum split_status json_split(const char *line, size_t len, struct row *r);
+
+/* Levels of arrays and objects a value may open, itself counted. */
+#define ROWSPLIT_MAX_DEPTH 32
+
+/* The array or object at p[0..len), up to the end of the JSON value it
+ * starts: SPLIT_OK with *end its length; SPLIT_NOT_JSON with *end at the
+ * first wrong byte, or SPLIT_TOO_DEEP at the bracket one level too deep. */
+enum split_status json_nested(const char *p, size_t len, size_t *end);
 
 /* Whether v is a JSON number as RFC 8259 writes them. */
 bool json_is_number(struct fspan v);

@@ -120,7 +120,7 @@ CASES
 	expect_error "--where: position 13: expected && or \|\| or the end" "$ZS_BIN/zfilter" --where 'success = 1 & sport = 80' <"$T/res.csv"
 	expect_error "--where: no column 'ttl' in the input" "$ZS_BIN/zfilter" --where 'ttl > 3' <"$T/res.csv"
 	expect_error "-a and --where exclude each other" "$ZS_BIN/zfilter" -a --where 'ttl > 3'
-	expect_error "-O: 'xml' is not text, csv or json" "$ZS_BIN/zfilter" -O xml
+	expect_error "-O: 'xml' is not text, csv, json, zgrab2 or lzr" "$ZS_BIN/zfilter" -O xml
 }
 
 test_zfilter_fields_and_formats_both_ways() {
@@ -491,7 +491,7 @@ PY
 	printf '{"a":"1"}\n{"b":"1"}\n{"a":"1"}\n' | "$ZS_BIN/zfilter" -a -f '*' -O json >"$T/out"
 	expect_eq "other names, the same value" "$(cat "$T/out")" $'{"a":"1"}\n{"b":"1"}'
 	# the first line bad: the columns (and the CSV header) come from the first good one
-	for first in '{not json' '{"saddr":"9.9.9.9","x":{"nested":1}}' '{"saddr":' '{"saddr":"9.9.9.9",}'; do
+	for first in '{not json' '{"saddr":"9.9.9.9","x":{"nested":1,}}' '{"saddr":' '{"saddr":"9.9.9.9",}'; do
 		printf '%s\n{"success":false,"saddr":"1.1.1.1"}\n{"saddr":"2.2.2.2","success":true}\n' "$first" >"$T/in"
 		rc=0
 		"$ZS_BIN/zfilter" -a -f '*' -O csv <"$T/in" >"$T/out" 2>"$T/err" || rc=$?
@@ -530,8 +530,8 @@ test_zfilter_unrepresentable_rows_are_errors() {
 {"saddr":"1.1.1.2","sport":80,"success":true,"extra":1}
 {"sport":80,"success":true}
 {"saddr":"1.1.1.3","sport":80,"success":true,"sport":81}
-{"saddr":"1.1.1.4","sport":{"n":80},"success":true}
-{"saddr":"1.1.1.5","sport":[80],"success":true}
+{"saddr":"1.1.1.4","sport":{"n":80,},"success":true}
+{"saddr":"1.1.1.5","sport":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[80]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],"success":true}
 {"saddr":"1.1.1.6","sport":null,"success":true}
 {}
 {"saddr":"1.1.1.7","sport":80,"success":true}
@@ -543,8 +543,8 @@ IN
 	cat >"$T/want.err" <<'ERR'
 zfilter: stdin:2: field 'extra' is not among the columns, which the first line named: '{"saddr":"1.1.1.2","sport":80,"success":true,"extra":1}'
 zfilter: stdin:3: missing field 'saddr', a column the first line named: '{"sport":80,"success":true}'
-zfilter: stdin:5: field 'sport' holds a nested object, which zfilter does not take: '{"saddr":"1.1.1.4","sport":{"n":80},"success":true}'
-zfilter: stdin:6: field 'sport' holds a nested array, which zfilter does not take: '{"saddr":"1.1.1.5","sport":[80],"success":true}'
+zfilter: stdin:5: not a JSON object (at byte 36): '{"saddr":"1.1.1.4","sport":{"n":80,},"success":true}'
+zfilter: stdin:6: field 'sport' nests arrays or objects deeper than 32 levels: '{"saddr":"1.1.1.5","sport":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[80]]]]]]]]]]]]]]]]]]'
 zfilter: stdin:7: field 'sport' is null, which CSV cannot tell from an empty value: '{"saddr":"1.1.1.6","sport":null,"success":true}'
 zfilter: stdin:8: an object with no fields, which a CSV row cannot hold: '{}'
 zfilter: stdin:10: not a JSON object (it ends too soon): '{"saddr":"1.1.1.8","sport":80,"success":true'
@@ -563,13 +563,14 @@ ERR
 			cmp -s "$T/err" "$T/want.err" || fail "-T $t -O $fmt: messages: $(diff "$T/err" "$T/want.err")"
 		done
 	done
-	# JSON to JSON: lines keep their own names, extra or missing; nested
-	# values and bad JSON are still refused
+	# JSON to JSON: lines keep their own names, extra or missing; JSON
+	# that is bad inside a nested value, or nests too deeply, is still
+	# refused
 	rc=0
 	"$ZS_BIN/zfilter" -a -f '*' -O json <"$T/in" >"$T/out" 2>"$T/err" || rc=$?
 	expect_eq "JSON out: exit" "$rc" 1
 	expect_eq "JSON out: rows" "$(wc -l <"$T/out")" 8
-	grep -q "^zfilter: stdin:5: field 'sport' holds a nested object" "$T/err" || fail "$(cat "$T/err")"
+	grep -q "^zfilter: stdin:6: field 'sport' nests arrays or objects deeper than 32" "$T/err" || fail "$(cat "$T/err")"
 	grep -q "^zfilter: 5 bad lines skipped (of 13)" "$T/err" || fail "$(tail -1 "$T/err")"
 	# named fields: the one missing is named
 	rc=0

@@ -186,6 +186,13 @@ void test_rowsplit_json_objects(void)
 	     "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "s"},
 	    {"{\"raw\":\"\xc3\xa9\xff\"}", "raw", "\xc3\xa9\xff", "s"},
 	    {"{\"data\":\"1234\"}", "data", "1234", "s"},
+	    /* arrays and objects: their JSON text, as it came */
+	    {"{\"l\":[],\"o\":{ },\"n\":[ [ ] , {\"a\" : [1,\"x]\\\"\"]} ]}", "l|o|n",
+	     "[]|{ }|[ [ ] , {\"a\" : [1,\"x]\\\"\"]} ]", "lll"},
+	    {"{\"d\":[{\"name\":\"a|b\",\"ttl\":60,\"ok\":true,\"x\":null,\"u\":\"\\ud800\"}],"
+	     "\"s\":1}",
+	     "d|s", "[{\"name\":\"a|b\",\"ttl\":60,\"ok\":true,\"x\":null,\"u\":\"\\ud800\"}]|1",
+	     "ll"},
 	};
 	char buf[256], buf2[256], scratch[256];
 	struct row r;
@@ -240,8 +247,19 @@ void test_rowsplit_json_refuses(void)
 	    {"{\"a\":\"\\u12\"}", SPLIT_NOT_JSON, 0},
 	    {"{\"a\":\"open}", SPLIT_NOT_JSON, 0},
 	    {"{\"a\":\"x\\\"}", SPLIT_NOT_JSON, 0},
-	    {"{\"a\":1,\"b\":{\"c\":1}}", SPLIT_NESTED_OBJECT, 1},
-	    {"{\"a\":[1,2]}", SPLIT_NESTED_ARRAY, 0},
+	    /* inside an array or object: the same JSON, checked */
+	    {"{\"a\":[1,2}", SPLIT_NOT_JSON, 0},
+	    {"{\"a\":[1,]}", SPLIT_NOT_JSON, 0},
+	    {"{\"a\":{\"b\"}}", SPLIT_NOT_JSON, 0},
+	    {"{\"a\":{1:2}}", SPLIT_NOT_JSON, 0},
+	    {"{\"a\":[01]}", SPLIT_NOT_JSON, 0},
+	    {"{\"a\":[\"\\x\"]}", SPLIT_NOT_JSON, 0},
+	    {"{\"a\":[\"x\ty\"]}", SPLIT_NOT_JSON, 0},
+	    {"{\"a\":[\"\\u12g4\"]}", SPLIT_NOT_JSON, 0},
+	    {"{\"a\":[[1]", SPLIT_NOT_JSON, 0},
+	    {"{\"a\":[1]]}", SPLIT_NOT_JSON, 0},
+	    {"{\"a\":{\"b\":1]}", SPLIT_NOT_JSON, 0},
+	    {"{\"a\":[", SPLIT_NOT_JSON, 0},
 	    {"{\"a\":\"\\ud800\"}", SPLIT_SURROGATE, 0},
 	    {"{\"a\":\"\\udc00\\ud800\"}", SPLIT_SURROGATE, 0},
 	    {"{\"a\":\"\\ud800\\u0041\"}", SPLIT_SURROGATE, 0},
@@ -252,9 +270,41 @@ void test_rowsplit_json_refuses(void)
 		r.scratch = scratch;
 		enum split_status s = json_split(cases[i].line, strlen(cases[i].line), &r);
 		CHECKF(s == cases[i].want, "'%s': status %d", cases[i].line, (int)s);
-		if (s == SPLIT_NESTED_OBJECT || s == SPLIT_NESTED_ARRAY)
-			CHECK(r.at == cases[i].at && is(r.name[r.at], cases[i].at ? "b" : "a"));
 	}
+	/* ROWSPLIT_MAX_DEPTH levels fit, one more does not: named by field
+	 * and the bracket too deep */
+	char deep[256];
+	for (int extra = 0; extra < 2; extra++) {
+		int levels = ROWSPLIT_MAX_DEPTH + extra;
+		size_t m = (size_t)snprintf(deep, sizeof deep, "{\"a\":1,\"b\":");
+		for (int k = 0; k < levels; k++) { /* {"k":[{"k":[... */
+			if (k % 2) {
+				deep[m++] = '[';
+			} else {
+				memcpy(deep + m, "{\"k\":", 5);
+				m += 5;
+			}
+		}
+		for (int k = levels; k-- > 0;)
+			deep[m++] = k % 2 ? ']' : '}';
+		deep[m++] = '}';
+		r.scratch = scratch;
+		enum split_status s = json_split(deep, m, &r);
+		if (extra == 0) {
+			CHECKF(s == SPLIT_OK && r.n == 2 && r.v[1].n == m - 12, "%d levels: %d",
+			       levels, (int)s);
+		} else {
+			CHECKF(s == SPLIT_TOO_DEEP && r.at == 1 && is(r.name[1], "b"),
+			       "%d levels: %d", levels, (int)s);
+			CHECK(deep[r.at_byte] == (ROWSPLIT_MAX_DEPTH % 2 ? '[' : '{'));
+		}
+	}
+	/* json_nested alone: where a value ends, or the first wrong byte */
+	size_t end;
+	CHECK(json_nested("[1,{\"a\":2}] x", 13, &end) == SPLIT_OK && end == 11);
+	CHECK(json_nested("[1,{\"a\":2]", 10, &end) == SPLIT_NOT_JSON && end == 9);
+	CHECK(json_nested("[1,", 3, &end) == SPLIT_NOT_JSON && end == 3);
+	CHECK(json_nested("{\"a\"", 4, &end) == SPLIT_NOT_JSON && end == 4);
 	/* 64 fields fit, 65 do not */
 	char line[1024];
 	size_t n = 1;
