@@ -28,7 +28,8 @@ LDLIBS  := -lgmp -lsodium -lnet -lpcap -lm -pthread
 # Debian packages needed to build, test and benchmark (see README).
 DEPS := build-essential clang libclang-rt-14-dev clang-format libgmp-dev libsodium-dev libpcap-dev \
 	libnet1-dev python3 man-db groff-base iproute2 libcap2-bin nftables tcpdump tshark netsniff-ng zmap masscan nmap hyperfine parallel \
-	valgrind linux-perf
+	valgrind linux-perf dnsmasq-base bind9-dnsutils chrony snmpd snmp memcached samba samba-common-bin \
+	python3-gi gir1.2-gssdp-1.6
 
 COMMON_SRC := $(wildcard common/*/*.c common/*/*/*.c)
 # a tool's own run loop and helpers: its folder's files other than main.c
