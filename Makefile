@@ -146,9 +146,19 @@ uninstall:
 	      $(DESTDIR)$(PREFIX)/etc/zscan/blocklist.conf $(DESTDIR)$(PREFIX)/etc/zscan/blocklist6.conf \
 	      $(addprefix $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/,$(notdir $(UDP_PROBES)))
 
+# The servers the tests start themselves (chrony, snmpd, memcached, samba)
+# must not start as the machine's services when installed: chrony would
+# set its clock from public pools. A policy-rc.d that refuses every start
+# is in place while apt runs, unless the machine has one of its own.
 deps:
 	apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEPS)
+	set -e; own=; \
+	if [ ! -e /usr/sbin/policy-rc.d ]; then \
+		own=1; printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; \
+	fi; \
+	rc=0; DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEPS) || rc=$$?; \
+	if [ -n "$$own" ]; then rm -f /usr/sbin/policy-rc.d; fi; \
+	exit $$rc
 
 format:
 	clang-format -i $(wildcard common/*/*.[ch] common/*/*/*.[ch] $(addsuffix /*.[ch],$(TOOLS)) tests/unit/*.[ch] tests/tools/*.c tests/fuzz/*.c)
