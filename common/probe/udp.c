@@ -5,7 +5,11 @@
  *   text:STRING    the string as is
  *   template:PATH  a text file where ${saddr} ${daddr} ${sport} ${dport}
  *                  (the probe's source and destination, as sent) and
- *                  ${nonce} (8 hex digits, keyed per target) are filled in
+ *                  ${nonce} (8 hex digits, keyed per target) are filled in,
+ *                  and ZMap's ${RAND_BYTE=N} ${RAND_DIGIT=N} ${RAND_ALPHA=N}
+ *                  ${RAND_ALPHANUM=N} (N bytes, keyed per target: the same
+ *                  target and key give the same bytes) ${UNIXTIME_SEC}
+ *                  ${UNIXTIME_USEC} (4 bytes each) ${NTP_TIMESTAMP} (8)
  * and, after any of the first three, ";echo=OFF:LEN[@AT]": LEN bytes (1-8)
  * of the payload at OFF carry more of the MAC, and an answer must echo
  * them at AT (default OFF): a DNS transaction id is echo=0:2, an NTP
@@ -25,6 +29,7 @@
 #include <libnet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/addr.h"
 #include "core/ipaddr.h"
@@ -40,21 +45,51 @@
 #define PAYLOAD_OFF6 (UDP_OFF6 + UDP_HDR)
 #define MAX_PAYLOAD6 (PROBE_MAX_PAYLOAD - (IP6_LEN - IP4_LEN))
 
-enum seg_kind { SEG_TEXT, SEG_SADDR, SEG_DADDR, SEG_SPORT, SEG_DPORT, SEG_NONCE };
+enum seg_kind {
+	SEG_TEXT,
+	SEG_SADDR,
+	SEG_DADDR,
+	SEG_SPORT,
+	SEG_DPORT,
+	SEG_NONCE,
+	SEG_RAND_BYTE,     /* N bytes 0-255 */
+	SEG_RAND_DIGIT,    /* N of 0-9 */
+	SEG_RAND_ALPHA,    /* N of a-z A-Z */
+	SEG_RAND_ALPHANUM, /* N of a-z A-Z 0-9 */
+	SEG_UNIXTIME_SEC,  /* (the time fields last) the send time's seconds, 32 bits */
+	SEG_UNIXTIME_USEC, /* and its microseconds */
+	SEG_NTP_TIMESTAMP, /* RFC 5905 6: seconds since 1900 (mod 2^32), 2^-32 fraction */
+};
 
+/* A field is ${name}, or ${name=N} for one with a length (ZMap's syntax:
+ * its upper-case names, its lengths). */
 static const struct {
 	const char *name;
 	enum seg_kind kind;
-	size_t max_len;  /* of its rendering, for IPv4 */
+	size_t max_len;  /* of its rendering, for IPv4 (0: the N given) */
 	size_t max_len6; /* and for IPv6 */
 } template_fields[] = {
-    {"saddr", SEG_SADDR, 15, 39}, {"daddr", SEG_DADDR, 15, 39}, {"sport", SEG_SPORT, 5, 5},
-    {"dport", SEG_DPORT, 5, 5},   {"nonce", SEG_NONCE, 8, 8},
+    {"saddr", SEG_SADDR, 15, 39},
+    {"daddr", SEG_DADDR, 15, 39},
+    {"sport", SEG_SPORT, 5, 5},
+    {"dport", SEG_DPORT, 5, 5},
+    {"nonce", SEG_NONCE, 8, 8},
+    {"RAND_BYTE", SEG_RAND_BYTE, 0, 0},
+    {"RAND_DIGIT", SEG_RAND_DIGIT, 0, 0},
+    {"RAND_ALPHA", SEG_RAND_ALPHA, 0, 0},
+    {"RAND_ALPHANUM", SEG_RAND_ALPHANUM, 0, 0},
+    {"UNIXTIME_SEC", SEG_UNIXTIME_SEC, 4, 4},
+    {"UNIXTIME_USEC", SEG_UNIXTIME_USEC, 4, 4},
+    {"NTP_TIMESTAMP", SEG_NTP_TIMESTAMP, 8, 8},
 };
+
+#define TEMPLATE_FIELD_NAMES                                                                       \
+	"saddr, daddr, sport, dport, nonce, RAND_BYTE=N, RAND_DIGIT=N, RAND_ALPHA=N, "             \
+	"RAND_ALPHANUM=N, UNIXTIME_SEC, UNIXTIME_USEC, NTP_TIMESTAMP"
 
 struct segment {
 	enum seg_kind kind;
-	size_t off, len; /* SEG_TEXT: bytes of udp_payload.bytes */
+	size_t off, len; /* SEG_TEXT: bytes of udp_payload.bytes; SEG_RAND_*: N */
 };
 
 /* Payload bytes that carry MAC bits and that answers echo. */
@@ -164,24 +199,54 @@ static int parse_template(const char *path, struct udp_payload *p, size_t *max_l
 		const char *close = memchr(t + i, '}', p->len - i);
 		if (!close)
 			return zerr_set(e, "%s: byte %zu: '${' without '}'", path, i + 1);
-		size_t nlen = (size_t)(close - (t + i + 2));
+		/* "name" or "name=N" */
+		const char *name = t + i + 2;
+		size_t flen = (size_t)(close - name);
+		const char *eq = memchr(name, '=', flen);
+		size_t nlen = eq ? (size_t)(eq - name) : flen;
+		int shown = (int)(flen > 32 ? 32 : flen);
 		int found = -1;
 		for (size_t k = 0; k < sizeof template_fields / sizeof template_fields[0]; k++)
 			if (strlen(template_fields[k].name) == nlen &&
-			    memcmp(template_fields[k].name, t + i + 2, nlen) == 0)
+			    memcmp(template_fields[k].name, name, nlen) == 0)
 				found = (int)k;
 		if (found < 0)
 			return zerr_set(
-			    e,
-			    "%s: byte %zu: unknown field '${%.*s}' (saddr, daddr, sport, "
-			    "dport, nonce)",
-			    path, i + 1, (int)(nlen > 32 ? 32 : nlen), t + i + 2);
+			    e, "%s: byte %zu: unknown field '${%.*s}' (" TEMPLATE_FIELD_NAMES ")",
+			    path, i + 1, shown, name);
+		bool sized = template_fields[found].max_len == 0;
+		size_t n = 0;
+		if (sized && !eq)
+			return zerr_set(e, "%s: byte %zu: '${%.*s}' wants a length: ${%.*s=N}",
+			                path, i + 1, shown, name, shown, name);
+		if (!sized && eq)
+			return zerr_set(e, "%s: byte %zu: '${%.*s}' takes no length", path, i + 1,
+			                shown, name);
+		if (sized) {
+			const char *d = eq + 1;
+			if (d == close)
+				return zerr_set(e, "%s: byte %zu: '${%.*s}': a length after '='",
+				                path, i + 1, shown, name);
+			for (; d < close; d++) {
+				if (*d < '0' || *d > '9')
+					return zerr_set(
+					    e,
+					    "%s: byte %zu: '${%.*s}': the length is not a number",
+					    path, i + 1, shown, name);
+				n = n * 10 + (size_t)(*d - '0');
+				if (n > PROBE_MAX_PAYLOAD)
+					break;
+			}
+			if (n < 1 || n > PROBE_MAX_PAYLOAD)
+				return zerr_set(e, "%s: byte %zu: '${%.*s}': the length is 1 to %d",
+				                path, i + 1, shown, name, PROBE_MAX_PAYLOAD);
+		}
 		if (i > start && add_seg(p, SEG_TEXT, start, i - start, e) < 0)
 			return -1;
-		if (add_seg(p, template_fields[found].kind, 0, 0, e) < 0)
+		if (add_seg(p, template_fields[found].kind, 0, n, e) < 0)
 			return -1;
-		*max_len += (i - start) + template_fields[found].max_len;
-		*max_len6 += (i - start) + template_fields[found].max_len6;
+		*max_len += (i - start) + (sized ? n : template_fields[found].max_len);
+		*max_len6 += (i - start) + (sized ? n : template_fields[found].max_len6);
 		i = start = (size_t)(close - t) + 1;
 	}
 	if (i > start && add_seg(p, SEG_TEXT, start, i - start, e) < 0)
@@ -355,14 +420,67 @@ int udp_template6(const struct probe_params *pp, const struct ipaddr *saddr, uin
 	return template_any(pp, 0, saddr, frame, e);
 }
 
-/* Renders the template for one probe at out; returns its length. */
-static size_t render(const struct udp_payload *p, uint8_t *out, struct ipaddr saddr,
-                     struct ipaddr daddr, uint16_t sport, uint16_t dport, uint32_t nonce)
+static struct ipaddr other_source(struct ipaddr saddr, uint32_t x);
+
+/* The ${RAND_*} fields' bytes: a stream of MACs of the target, each under
+ * a source changed by another block number (none the port's, the echo's or
+ * the nonce's), so that they are the same for one target and key, say
+ * nothing about the MACs that validate, and need no state. */
+#define RAND_BLOCK0 0x52414e00u
+
+struct rand_stream {
+	const struct probe_params *pp;
+	struct ipaddr daddr, saddr;
+	uint16_t dport;
+	uint32_t block;
+	uint64_t word;
+	unsigned left; /* bytes of word not yet used */
+};
+
+static uint8_t rand_byte(struct rand_stream *r)
+{
+	if (r->left == 0) {
+		r->word = probe_mac(r->pp, r->daddr, r->dport,
+		                    other_source(r->saddr, RAND_BLOCK0 + r->block++));
+		r->left = 8;
+	}
+	r->left--;
+	return (uint8_t)(r->word >> (8 * r->left));
+}
+
+/* n characters of set (k of them), each from 16 bits of the stream. */
+static void rand_chars(struct rand_stream *r, uint8_t *out, size_t n, const char *set, unsigned k)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = (uint32_t)rand_byte(r) << 8 | rand_byte(r);
+		out[i] = (uint8_t)set[(v * k) >> 16];
+	}
+}
+
+static const char DIGITS[] = "0123456789";
+static const char ALPHA[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+static const char ALNUM[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/* Seconds from 1900 (NTP's era 0) to 1970. */
+#define NTP_UNIX_OFFSET 2208988800u
+
+/* Renders the template for one probe at out; returns its length. The time
+ * fields share one reading of the clock. */
+static size_t render(const struct probe_params *pp, const struct udp_payload *p, uint8_t *out,
+                     struct ipaddr saddr, struct ipaddr daddr, uint16_t sport, uint16_t dport,
+                     uint32_t nonce)
 {
 	size_t n = 0;
+	struct rand_stream rs = {pp, daddr, saddr, dport, 0, 0, 0};
+	struct timespec now = {0, 0};
+	bool have_time = false;
 	for (size_t i = 0; i < p->nsegs; i++) {
 		const struct segment *s = &p->segs[i];
 		char buf[IPADDR_STRLEN];
+		if (s->kind >= SEG_UNIXTIME_SEC && !have_time) {
+			clock_gettime(CLOCK_REALTIME, &now);
+			have_time = true;
+		}
 		switch (s->kind) {
 		case SEG_TEXT:
 			memcpy(out + n, p->bytes + s->off, s->len);
@@ -383,6 +501,37 @@ static size_t render(const struct udp_payload *p, uint8_t *out, struct ipaddr sa
 			break;
 		case SEG_NONCE:
 			n += (size_t)snprintf((char *)out + n, 9, "%08x", nonce);
+			break;
+		case SEG_RAND_BYTE:
+			for (size_t k = 0; k < s->len; k++)
+				out[n + k] = rand_byte(&rs);
+			n += s->len;
+			break;
+		case SEG_RAND_DIGIT:
+			rand_chars(&rs, out + n, s->len, DIGITS, sizeof DIGITS - 1);
+			n += s->len;
+			break;
+		case SEG_RAND_ALPHA:
+			rand_chars(&rs, out + n, s->len, ALPHA, sizeof ALPHA - 1);
+			n += s->len;
+			break;
+		case SEG_RAND_ALPHANUM:
+			rand_chars(&rs, out + n, s->len, ALNUM, sizeof ALNUM - 1);
+			n += s->len;
+			break;
+		case SEG_UNIXTIME_SEC:
+			wr32(out + n, (uint32_t)now.tv_sec);
+			n += 4;
+			break;
+		case SEG_UNIXTIME_USEC:
+			wr32(out + n, (uint32_t)(now.tv_nsec / 1000));
+			n += 4;
+			break;
+		case SEG_NTP_TIMESTAMP:
+			/* era 1 (from 2036) wraps the seconds, as RFC 5905 6 says */
+			wr32(out + n, (uint32_t)((uint64_t)now.tv_sec + NTP_UNIX_OFFSET));
+			wr32(out + n + 4, (uint32_t)(((uint64_t)now.tv_nsec << 32) / 1000000000u));
+			n += 8;
 			break;
 		}
 	}
@@ -436,7 +585,7 @@ static size_t fill_udp(const struct probe_params *pp, uint8_t *udp, struct ipadd
 		/* a second MAC, under another input, so the nonce says nothing
 		 * about the first */
 		uint32_t nonce = (uint32_t)probe_mac(pp, daddr, dport, other_source(saddr, ~0u));
-		plen = render(p, pay, saddr, daddr, sport, dport, nonce);
+		plen = render(pp, p, pay, saddr, daddr, sport, dport, nonce);
 		psum = csum_add(0, pay, plen);
 	} else if (p->echo.on && p->echo.off + p->echo.len <= p->len) {
 		/* (a module set up for zrecv has no payload to place them in) */

@@ -128,7 +128,11 @@ struct harness harness_state;
 	X(dnsquery_matches_and_pick)                                                               \
 	X(filterexpr_prefix_membership)                                                            \
 	X(filterexpr_bad_prefixes)                                                                 \
-	X(filterexpr_text_matches)
+	X(filterexpr_text_matches)                                                                 \
+	X(udp_template_field_syntax)                                                               \
+	X(udp_template_random_fields)                                                              \
+	X(udp_template_time_fields)                                                                \
+	X(udp_template_lengths_and_ipv6)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)
