@@ -1238,3 +1238,260 @@ test_zfilter_duplicate_json_names_take_the_last() {
 		OPTS
 	done
 }
+
+# --where's prefix membership, substring and glob, on crafted rows of both
+# families (IPv4 also written ::ffff:a.b.c.d, IPv6 in upper case, text
+# that is no address), CSV with quoted cells and the same rows as JSON
+# lines, against Python's ipaddress and fnmatch (patterns without [).
+test_zfilter_where_prefixes_and_text_matches() {
+	local t fmt i
+	python3 - "$T" <<'PY'
+import json, random, sys
+T = sys.argv[1]
+r = random.Random(17)
+def addr():
+    k = r.randrange(9)
+    if k < 3:
+        return "198.%d.%d.%d" % (r.choice((17, 18, 19, 20)), r.randrange(256), r.randrange(256))
+    if k == 3:
+        return "::ffff:198.%d.%d.%d" % (r.choice((18, 19, 20)), r.randrange(256), r.randrange(256))
+    if k == 4:
+        return "10.%d.0.%d" % (r.randrange(256), r.randrange(256))
+    if k < 7:
+        return "2001:%s:%x::%x" % (r.choice(("2", "3", "0002", "1")), r.choice((0, 0xffff, 1)), r.randrange(1 << 16))
+    if k == 7:
+        return r.choice(("2001:DB8::A", "::", "::1", "ffff::"))
+    return r.choice(("", "synack", "198.18.0.01", "1.2.3", "2001:2::/48"))
+servers = ["Linux/3.14 UPnP/1.0 MiniUPnPd/2.1", "miniupnpd/1.9", "Mini", "MiniUPnP, \"quoted\"",
+           " MiniUPnPd/2.1 ", "", "x,y", "*?", "Windows, UPnP/1.0", "back\\slash [1]"]
+rows = [(addr(), r.choice(servers)) for _ in range(3000)]
+def csv_cell(v):
+    return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"') or v[:1] == " " else v
+with open(T + "/w.csv", "w") as c, open(T + "/w.json", "w") as j:
+    c.write("saddr,upnp_server,success\n")
+    for a, s in rows:
+        c.write("%s,%s,1\n" % (csv_cell(a), csv_cell(s)))
+        j.write(json.dumps({"saddr": a, "upnp_server": s, "success": True}, separators=(",", ":")) + "\n")
+json.dump(rows, open(T + "/w.rows", "w"))
+PY
+	cat >"$T/exprs" <<'EX'
+saddr in 198.18.0.0/15
+saddr not in 198.18.0.0/15
+!(saddr in 198.18.0.0/15)
+saddr in 2001:2::/48
+saddr in 2001:2::/32 || saddr in 10.0.0.0/8
+saddr in 0.0.0.0/0
+saddr in ::/0
+saddr not in ::/0
+saddr in ::ffff:198.18.0.0/111
+saddr in 198.18.0.0/16 && upnp_server ~ "MiniUPnP"
+upnp_server ~ "MiniUPnP"
+upnp_server !~ "MiniUPnP"
+upnp_server ~ ","
+upnp_server ~ "\""
+upnp_server like "Mini*"
+upnp_server like "* "
+upnp_server not like "*UPnP*"
+upnp_server like "*/?.?"
+upnp_server like "*"
+upnp_server like "back\\*"
+upnp_server like "*[1]"
+upnp_server ~ ""
+EX
+	python3 - "$T" <<'PY'
+import fnmatch, ipaddress, json, sys
+T = sys.argv[1]
+rows = json.load(open(T + "/w.rows"))
+def ip(t):
+    try:
+        a = ipaddress.ip_address(t)
+    except ValueError:
+        return None
+    if a.version == 6 and a.ipv4_mapped:
+        return a.ipv4_mapped
+    return a
+def net(p):
+    n = ipaddress.ip_network(p)
+    if n.version == 6 and n.network_address.ipv4_mapped and n.prefixlen >= 96:
+        return ipaddress.ip_network("%s/%d" % (n.network_address.ipv4_mapped, n.prefixlen - 96))
+    return n
+def inn(a, p):
+    a, n = ip(a), net(p)
+    return a is not None and a.version == n.version and a in n
+def like(s, p):  # * and ? only: [ is a byte
+    return fnmatch.fnmatchcase(s, p.replace("[", "[[]"))
+exprs = {
+    'saddr in 198.18.0.0/15': lambda a, s: inn(a, "198.18.0.0/15"),
+    'saddr not in 198.18.0.0/15': lambda a, s: not inn(a, "198.18.0.0/15"),
+    '!(saddr in 198.18.0.0/15)': lambda a, s: not inn(a, "198.18.0.0/15"),
+    'saddr in 2001:2::/48': lambda a, s: inn(a, "2001:2::/48"),
+    'saddr in 2001:2::/32 || saddr in 10.0.0.0/8': lambda a, s: inn(a, "2001:2::/32") or inn(a, "10.0.0.0/8"),
+    'saddr in 0.0.0.0/0': lambda a, s: inn(a, "0.0.0.0/0"),
+    'saddr in ::/0': lambda a, s: inn(a, "::/0"),
+    'saddr not in ::/0': lambda a, s: not inn(a, "::/0"),
+    'saddr in ::ffff:198.18.0.0/111': lambda a, s: inn(a, "::ffff:198.18.0.0/111"),
+    'saddr in 198.18.0.0/16 && upnp_server ~ "MiniUPnP"': lambda a, s: inn(a, "198.18.0.0/16") and "MiniUPnP" in s,
+    'upnp_server ~ "MiniUPnP"': lambda a, s: "MiniUPnP" in s,
+    'upnp_server !~ "MiniUPnP"': lambda a, s: "MiniUPnP" not in s,
+    'upnp_server ~ ","': lambda a, s: "," in s,
+    'upnp_server ~ "\\""': lambda a, s: '"' in s,
+    'upnp_server like "Mini*"': lambda a, s: like(s, "Mini*"),
+    'upnp_server like "* "': lambda a, s: like(s, "* "),
+    'upnp_server not like "*UPnP*"': lambda a, s: not like(s, "*UPnP*"),
+    'upnp_server like "*/?.?"': lambda a, s: like(s, "*/?.?"),
+    'upnp_server like "*"': lambda a, s: True,
+    'upnp_server like "back\\\\*"': lambda a, s: like(s, "back\\*"),
+    'upnp_server like "*[1]"': lambda a, s: like(s, "*[1]"),
+    'upnp_server ~ ""': lambda a, s: True,
+}
+lines = open(T + "/exprs").read().splitlines()
+assert sorted(lines) == sorted(exprs), set(lines) ^ set(exprs)
+for i, e in enumerate(lines):
+    got = [a for a, s in rows if exprs[e](a, s)]
+    assert 0 < len(got) < len(rows) or e in ('upnp_server like "*"', 'upnp_server ~ ""'), (e, len(got))
+    with open(T + "/want%d" % i, "w") as f:
+        f.write("".join(('"%s"' % a if a == "" else a) + "\n" for a in got))
+PY
+	for fmt in csv json; do
+		i=0
+		while IFS= read -r e; do
+			"$ZS_BIN/zfilter" --no-dedup -f saddr --where "$e" <"$T/w.$fmt" >"$T/got" ||
+				fail "$fmt: [$e]: exit $?"
+			cmp -s "$T/got" "$T/want$i" || fail "$fmt: [$e]: $(diff "$T/got" "$T/want$i" | head -5)"
+			i=$((i + 1))
+		done <"$T/exprs"
+	done
+	# the same rows deduplicated by address: one address written two ways
+	# is one key, and in a prefix either way
+	"$ZS_BIN/zfilter" --where 'saddr in 198.18.0.0/15' <"$T/w.csv" >"$T/got"
+	python3 - "$T" <<'PY' || fail "dedup in a prefix differs"
+import ipaddress, sys
+T = sys.argv[1]
+got = open(T + "/got").read().split()
+want = [l for l in dict.fromkeys(open(T + "/want0").read().split())]
+canon = [str(getattr(ipaddress.ip_address(a), "ipv4_mapped", None) or ipaddress.ip_address(a)) for a in want]
+seen, first = set(), []
+for a, c in zip(want, canon):
+    if c not in seen:
+        seen.add(c); first.append(a)
+sys.exit(got != first)
+PY
+	# a prefix that is not one: refused with its position, nothing written
+	expect_error "^zfilter: --where: position 10: '198.18.0.1/15' has bits set past its /15 \(the prefix is 198.18.0.0/15\)$" \
+		"$ZS_BIN/zfilter" --where 'saddr in 198.18.0.1/15'
+	expect_error "^zfilter: --where: position 23: '2001:2::/129': the prefix length is not 0-128$" \
+		"$ZS_BIN/zfilter" --where 'sport = 1 && saddr in 2001:2::/129'
+	expect_error "^zfilter: --where: position 12: a pattern with \* or \? goes in quotes at '\*'$" \
+		"$ZS_BIN/zfilter" --where 'x like Mini*'
+	expect_error "^zfilter: --where: position 7: expected in or like after not at 'on'$" \
+		"$ZS_BIN/zfilter" --where 'x not on'
+}
+
+# A module's decoded fields as zrecv writes them (probe/fieldw.h): in CSV
+# a list is its JSON array in one quoted cell, text with a comma, a quote
+# or a space at an end is quoted, flags are 1/0 and an unset field empty;
+# in JSON lists are arrays, flags true/false, an unset field "". zfilter
+# reads the cells as their values for --where, -u and -f, converts each
+# file into the other byte for byte, and writes what Python's csv and
+# json modules read back to the same values.
+test_zfilter_module_fields_quoted_and_lists() {
+	local t
+	python3 - "$T" <<'PY'
+import json, random, sys
+T = sys.argv[1]
+r = random.Random(23)
+names = ["saddr", "sport", "success", "app_success", "dns_aa", "dns_rcode", "dns_ancount",
+         "dns_rcode_name", "dns_answers", "dns_parse_error"]
+def text():
+    return r.choice(["", "bad MX rdata in answer record 1", "a, b", 'say "hi"', " lead", "trail ",
+                     'x,"y",z', "plain"])
+def cjson(v):
+    return json.dumps(v, separators=(",", ":"))
+def csv_text(v):  # fieldw's csv_text for printable ASCII
+    q = v[:1] == " " or v[-1:] == " " or "," in v or '"' in v
+    return '"' + v.replace('"', '""') + '"' if q else v
+with open(T + "/m.csv", "w") as c, open(T + "/m.json", "w") as j, open(T + "/m.rows", "w") as rw:
+    c.write(",".join(names) + "\n")
+    rows = []
+    for i in range(2000):
+        unset = r.random() < 0.1
+        ok = r.random() < 0.8
+        rcode = r.choice((0, 0, 0, 3, 2))
+        answers = [{"name": "h%d.example." % r.randrange(50), "type": "A", "class": "IN",
+                    "ttl": r.randrange(3600), "rdata": "10.0.%d.%d" % (r.randrange(4), r.randrange(256))}
+                   for _ in range(r.choice((0, 0, 1, 2, 3)))]
+        row = {"saddr": r.choice(("198.18.%d.%d" % (r.randrange(2), r.randrange(256)), "2001:2::%x" % r.randrange(300))),
+               "sport": 53, "success": ok, "app_success": ok and rcode == 0, "dns_aa": r.random() < 0.5,
+               "dns_rcode": rcode, "dns_ancount": len(answers), "dns_rcode_name": {0: "NOERROR", 2: "SERVFAIL", 3: "NXDOMAIN"}[rcode],
+               "dns_answers": answers, "dns_parse_error": text()}
+        if unset:
+            for n in ("dns_aa", "dns_rcode", "dns_ancount", "dns_rcode_name", "dns_answers"):
+                row[n] = ""
+        cells = []
+        for n in names:
+            v = row[n]
+            if isinstance(v, bool):
+                cells.append("1" if v else "0")
+            elif isinstance(v, list):
+                cells.append('"' + cjson(v).replace('"', '""') + '"')
+            elif isinstance(v, int):
+                cells.append(str(v))
+            else:
+                cells.append(csv_text(v))
+        c.write(",".join(cells) + "\n")
+        j.write(cjson(row) + "\n")
+        rows.append(row)
+    json.dump(rows, rw)
+PY
+	grep -q '"\[{""name"":' "$T/m.csv" && grep -q ',"dns_answers":\[\],' "$T/m.json" && grep -q '," lead"$' "$T/m.csv" ||
+		fail "the crafted rows lack lists or quoted text"
+	for t in 1 2; do
+		# each format converts to the other byte for byte
+		"$ZS_BIN/zfilter" -T $t -a --no-dedup -f '*' -O json <"$T/m.csv" >"$T/got.json" || fail "-T $t: to JSON: exit $?"
+		cmp -s "$T/got.json" "$T/m.json" || fail "-T $t: CSV to JSON: $(diff "$T/got.json" "$T/m.json" | head -c 600)"
+		"$ZS_BIN/zfilter" -T $t -a --no-dedup -f '*' -O csv <"$T/m.json" >"$T/got.csv" || fail "-T $t: to CSV: exit $?"
+		cmp -s "$T/got.csv" "$T/m.csv" || fail "-T $t: JSON to CSV: $(diff "$T/got.csv" "$T/m.csv" | head -c 600)"
+	done
+	# --where on parsed fields, -u on a quoted cell, -f of quoted cells and
+	# lists, from either format, against Python
+	python3 - "$T" <<'PY'
+import json, sys
+T = sys.argv[1]
+rows = json.load(open(T + "/m.rows"))
+def first_by(key, rs):
+    seen, out = set(), []
+    for x in rs:
+        k = key(x)
+        if k not in seen:
+            seen.add(k); out.append(x)
+    return out
+w1 = [x for x in rows if x["success"] and x["dns_rcode"] == 0 and x["dns_ancount"] != "" and x["dns_ancount"] > 0]
+open(T + "/want1", "w").write("".join(x["saddr"] + "\n" for x in first_by(lambda x: x["saddr"], w1)))
+w2 = first_by(lambda x: x["dns_parse_error"], rows)
+open(T + "/want2", "w").write("".join(json.dumps({"saddr": x["saddr"], "dns_parse_error": x["dns_parse_error"],
+                                                  "dns_answers": x["dns_answers"]}, separators=(",", ":")) + "\n" for x in w2))
+w3 = [x for x in rows if "10.0.1." in json.dumps(x["dns_answers"])]  # --where, not success = 1
+open(T + "/want3", "w").write("".join(x["saddr"] + "\n" for x in w3))
+w4 = [x for x in rows if x["success"] and x["dns_aa"] is True and x["dns_rcode_name"] != "NOERROR"]
+json.dump([[x["saddr"], x["dns_parse_error"], json.dumps(x["dns_answers"], separators=(",", ":")) if x["dns_answers"] != "" else ""] for x in w4], open(T + "/want4", "w"))
+PY
+	local fmt
+	for fmt in csv json; do
+		"$ZS_BIN/zfilter" --where 'success = 1 && dns_rcode = 0 && dns_ancount > 0' <"$T/m.$fmt" >"$T/got" || fail "$fmt: exit $?"
+		cmp -s "$T/got" "$T/want1" || fail "$fmt: parsed fields: $(diff "$T/got" "$T/want1" | head -5)"
+		"$ZS_BIN/zfilter" -a -u dns_parse_error -f saddr,dns_parse_error,dns_answers -O json <"$T/m.$fmt" >"$T/got" ||
+			fail "$fmt: -u: exit $?"
+		cmp -s "$T/got" "$T/want2" || fail "$fmt: -u on quoted cells: $(diff "$T/got" "$T/want2" | head -5)"
+		"$ZS_BIN/zfilter" --no-dedup --where 'dns_answers ~ "10.0.1."' <"$T/m.$fmt" >"$T/got" || fail "$fmt: exit $?"
+		cmp -s "$T/got" "$T/want3" || fail "$fmt: ~ on a list: $(diff "$T/got" "$T/want3" | head -5)"
+		# text output: CSV rows Python's csv module reads back to the values
+		"$ZS_BIN/zfilter" --no-dedup --where 'success = 1 && dns_aa = true && dns_rcode_name != NOERROR' \
+			-f saddr,dns_parse_error,dns_answers <"$T/m.$fmt" >"$T/got" || fail "$fmt: exit $?"
+		python3 - "$T" <<'PY' || fail "$fmt: text output does not read back"
+import csv, json, sys
+T = sys.argv[1]
+got = list(csv.reader(open(T + "/got", newline="")))
+sys.exit(got != json.load(open(T + "/want4")))
+PY
+	done
+}
