@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <linux/if_arp.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -227,8 +228,11 @@ static int iface_fill(struct iface *ifc, struct ifreq *ifr, struct zerr *e)
 	}
 	ifc->ifindex = ifr->ifr_ifindex;
 	snprintf(ifc->name, sizeof ifc->name, "%s", ifr->ifr_name);
-	if (ioctl(fd, SIOCGIFHWADDR, ifr) == 0)
+	ifc->hwtype = -1;
+	if (ioctl(fd, SIOCGIFHWADDR, ifr) == 0) {
+		ifc->hwtype = ifr->ifr_hwaddr.sa_family;
 		memcpy(ifc->mac, ifr->ifr_hwaddr.sa_data, 6);
+	}
 	if (ioctl(fd, SIOCGIFADDR, ifr) == 0)
 		ifc->addr = ntohl(((struct sockaddr_in *)&ifr->ifr_addr)->sin_addr.s_addr);
 	close(fd);
@@ -268,6 +272,50 @@ int iface_by_index(int ifindex, struct iface *ifc, struct zerr *e)
 	if (!if_indextoname((unsigned)ifindex, ifr.ifr_name))
 		return zerr_set(e, "interface %d: %s", ifindex, strerror(errno));
 	return iface_fill(ifc, &ifr, e);
+}
+
+bool iface_ip_layer(int hwtype)
+{
+	switch (hwtype) {
+	case ARPHRD_NONE:    /* tun, WireGuard, xfrm */
+	case ARPHRD_TUNNEL:  /* ipip, vti */
+	case ARPHRD_TUNNEL6: /* ip6tnl, vti6 */
+	case ARPHRD_SIT:
+	case ARPHRD_IPGRE:
+	case ARPHRD_IP6GRE:
+	case ARPHRD_PPP:
+	case ARPHRD_RAWIP:
+		return true;
+	}
+	return false;
+}
+
+const char *iface_link_name(int hwtype, char buf[32])
+{
+	switch (hwtype) {
+	case ARPHRD_ETHER:
+		return "Ethernet";
+	case ARPHRD_LOOPBACK:
+		return "loopback";
+	case ARPHRD_NONE:
+		return "tun or WireGuard";
+	case ARPHRD_TUNNEL:
+		return "ipip tunnel";
+	case ARPHRD_TUNNEL6:
+		return "IPv6 tunnel";
+	case ARPHRD_SIT:
+		return "sit tunnel";
+	case ARPHRD_IPGRE:
+		return "GRE tunnel";
+	case ARPHRD_IP6GRE:
+		return "ip6gre tunnel";
+	case ARPHRD_PPP:
+		return "PPP";
+	case ARPHRD_RAWIP:
+		return "raw IP";
+	}
+	snprintf(buf, 32, "link type %d", hwtype);
+	return buf;
 }
 
 int mac_parse(const char *s, uint8_t mac[6])

@@ -34,17 +34,27 @@ static inline bool route_none(struct ipaddr a)
  * route (unreachable, prohibited, a local address, none out of oif). */
 int route_get(struct ipaddr dst, int oif, struct route *r, struct zerr *e);
 
-/* The interface with this index: its name, MAC, first IPv4 address (0 if
- * none) and first global IPv6 address (none if none). */
+/* The interface with this index: its name, link type, MAC, first IPv4
+ * address (0 if none) and first global IPv6 address (none if none). */
 struct iface {
 	int ifindex;
 	char name[IF_NAMESIZE];
+	int hwtype; /* ARPHRD_ETHER, ARPHRD_NONE, ...; -1 if not known */
 	uint8_t mac[6];
 	uint32_t addr;
 	struct ipaddr addr6;
 };
 int iface_by_name(const char *name, struct iface *ifc, struct zerr *e);
 int iface_by_index(int ifindex, struct iface *ifc, struct zerr *e);
+
+/* Whether an interface of this link type has no link-layer header, its
+ * packets being IP packets alone: tun and WireGuard (ARPHRD_NONE), ipip,
+ * sit, GRE, ip6gre and IPv6 tunnels, PPP, raw IP modems. */
+bool iface_ip_layer(int hwtype);
+
+/* The link type's name for messages ("Ethernet", "GRE tunnel", ...; for
+ * another, "link type N", written into buf). */
+const char *iface_link_name(int hwtype, char buf[32]);
 
 /* The link-layer address of neighbour addr (either family) on interface
  * ifindex: the kernel's neighbour table; when it has no usable entry, a
