@@ -1,18 +1,34 @@
 /* path: interface, source addresses and next hops for zsend's frames. */
 #include "path.h"
 
+#include <err.h>
 #include <string.h>
 
 #include "core/ipaddr.h"
 
+/* -X refuses an interface that has a link-layer header: its frames need
+ * the header zsend builds. */
+static int check_ip_layer(const struct path *p, struct zerr *e)
+{
+	char buf[32];
+	if (p->ip_given && !iface_ip_layer(p->ifc.hwtype))
+		return zerr_set(e,
+		                "-X: %s (%s) has a link-layer header: -X is for interfaces "
+		                "without one (tun, WireGuard, IP tunnels, PPP)",
+		                p->ifc.name, iface_link_name(p->ifc.hwtype, buf));
+	return 0;
+}
+
 int path_check_interface(struct path *p, struct zerr *e)
 {
+	if (p->ip_given && p->gwmac_given)
+		return zerr_set(e, "-X and -G exclude each other: IP packets have no next-hop MAC");
 	if (!p->ifname)
 		return 0;
 	struct zerr ie;
 	if (iface_by_name(p->ifname, &p->ifc, &ie) < 0)
 		return zerr_set(e, "-i: %s", ie.msg);
-	return 0;
+	return check_ip_layer(p, e);
 }
 
 /* The source addresses of first's family, unless -S gave some: the
@@ -60,11 +76,21 @@ int path_begin(struct path *p, const struct ipaddr *first, struct sendscan_confi
 	bool have_ifc = p->ifname || bound || have_route;
 	if (!have_ifc && first && !p->dryrun)
 		return zerr_set(e, "%s", re.msg);
+	if (!bound) {
+		/* -i was checked at set-up; a dry run prints what -X asks
+		 * for, whatever the route's interface */
+		if (have_ifc && !p->dryrun && check_ip_layer(p, e) < 0)
+			return -1;
+		/* a dry run prints Ethernet frames unless -X asks otherwise */
+		p->ip_layer =
+		    p->ip_given || (have_ifc && !p->dryrun && iface_ip_layer(p->ifc.hwtype));
+	}
 	if (first && pick_source(p, &rt, have_route, v6, cfg, have_ifc, e) < 0)
 		return -1;
 	memcpy(cfg->pp.src_mac, p->ifc.mac, 6);
-	/* the next hop's MAC, into pp for this family's templates */
-	if (first && !p->gwmac_given && !p->dryrun) {
+	/* the next hop's MAC, into pp for this family's templates (IP
+	 * packets have none) */
+	if (first && !p->gwmac_given && !p->dryrun && !p->ip_layer) {
 		char d[IPADDR_STRLEN];
 		ipaddr_str(*first, d);
 		if (!have_route)
@@ -86,9 +112,15 @@ int path_begin(struct path *p, const struct ipaddr *first, struct sendscan_confi
 	if (bound)
 		return 0;
 	cfg->ifname = have_ifc ? p->ifc.name : "";
-	if (!p->dryrun && have_ifc)
+	if (p->ip_layer && !p->ip_given && !p->quiet) {
+		char buf[32];
+		warnx("%s (%s) has no link-layer header: sending IP packets, as -X does",
+		      p->ifc.name, iface_link_name(p->ifc.hwtype, buf));
+	}
+	if (p->dryrun ? p->ip_layer : have_ifc)
 		for (unsigned i = 0; i < cfg->threads; i++)
-			if (rawsend_bind(&rs[i], p->ifc.ifindex, e) < 0)
+			if ((p->ip_layer ? rawsend_bind_ip(&rs[i], p->ifc.ifindex, e)
+			                 : rawsend_bind(&rs[i], p->ifc.ifindex, e)) < 0)
 				return -1;
 	p->bound = have_ifc;
 	return 0;
