@@ -332,7 +332,11 @@ static int bind_columns(struct run *ru, const struct row *names, struct zerr *e)
 		if (ru->cm.o[k] == -1 && ru->optional[k])
 			ru->cm.o[k] = BLANK_COL;
 		if (ru->cm.o[k] == -1)
-			return no_column(ru, ru->cfg->fields ? "-f" : key_opt, ru->outn[k],
+			return no_column(ru,
+			                 ru->cfg->format == RESULTFILTER_LZR ? "-O lzr"
+			                 : ru->cfg->fields                   ? "-f"
+			                                                     : key_opt,
+			                 ru->outn[k],
 			                 "is there a header? -u or -f names other fields", e);
 	}
 	for (int k = 0; k < ru->nkey; k++) {

@@ -1495,3 +1495,254 @@ sys.exit(got != json.load(open(T + "/want4")))
 PY
 	done
 }
+
+# ZGrab2's CSV input as its input.go reads it, in Python: RFC 4180 records
+# read strictly (Go's encoding/csv: no bare quote in a field not quoted),
+# '#' lines comments, empty lines skipped, each field trimmed of spaces, at
+# most 4 fields (IP, DOMAIN, TAG, PORT), the first an IP address (or a
+# CIDR, which zfilter never writes) unless it is the only field, a port
+# empty or a decimal number. Prints one JSON array per target; exits 1,
+# naming the record, on anything ZGrab2 would skip or stop on.
+zgrab2_reader() {
+	cat >"$T/zgrab2_read.py" <<'PY'
+import ipaddress, json, sys
+data = open(sys.argv[1], newline="").read()
+def records(d):
+    i, n, rec, line = 0, len(d), [], 1
+    while i < n:
+        if not rec and d[i] == "#":  # a comment line
+            j = d.find("\n", i)
+            i = n if j < 0 else j + 1; line += 1
+            continue
+        if not rec and d[i] == "\n":
+            i += 1; line += 1
+            continue
+        if d[i] == '"':
+            j, v = i + 1, []
+            while True:
+                k = d.find('"', j)
+                if k < 0:
+                    sys.exit("line %d: a quote that does not close" % line)
+                v.append(d[j:k]); line += d[j:k].count("\n")
+                if d[k + 1:k + 2] == '"':
+                    v.append('"'); j = k + 2
+                    continue
+                i = k + 1
+                break
+            field = "".join(v)
+            if i < n and d[i] not in ",\n":
+                sys.exit("line %d: text after a closing quote" % line)
+        else:
+            j = i
+            while j < n and d[j] not in ",\n":
+                if d[j] == '"':
+                    sys.exit("line %d: a bare quote" % line)
+                j += 1
+            field, i = d[i:j].rstrip("\r") if j == n or d[j] == "\n" else d[i:j], j
+        rec.append(field)
+        if i >= n or d[i] == "\n":
+            yield line, rec
+            rec = []; line += 1
+        i += 1
+out = []
+for line, rec in records(data):
+    f = [x.strip() for x in rec]
+    if len(f) > 4:
+        sys.exit("line %d: too many fields: %r" % (line, f))
+    ip = None
+    if f[0]:
+        try:
+            ip = str(ipaddress.ip_address(f[0]))
+        except ValueError:
+            try:
+                ip = str(ipaddress.ip_network(f[0]))
+            except ValueError:
+                if len(f) != 1:
+                    sys.exit("line %d: can't parse %r as an IP address or CIDR block" % (line, f[0]))
+    domain = f[1] if len(f) > 1 else (f[0] if ip is None else "")
+    tag = f[2] if len(f) > 2 else ""
+    port = f[3] if len(f) > 3 else ""
+    if ip is None and not domain:
+        sys.exit("line %d: no address, network or domain" % line)
+    if port and not (port.isdigit() and port.isascii()):
+        sys.exit("line %d: port %r is not a number" % (line, port))
+    out.append([ip, domain, tag, int(port) if port else None])
+print(json.dumps(out))
+PY
+}
+
+# -O zgrab2 writes ZGrab2's input lines, ip,domain,tag,port: the address
+# and port of each distinct (saddr, sport) pair of both families, the port
+# empty when the rows have no sport, the fields zgrab2's own reader needs
+# in their places; ZMap 4's -f saddr,blank,blank,sport writes the same.
+test_zfilter_zgrab2_input_lines() {
+	local t rc
+	zgrab2_reader
+	python3 - "$T" <<'PY'
+import json, random, sys
+T = sys.argv[1]
+r = random.Random(29)
+rows, want, seen = [], [], set()
+for i in range(5000):
+    a = r.choice(("198.18.%d.%d" % (r.randrange(4), r.randrange(256)), "2001:2::%x" % r.randrange(1, 500)))
+    port, ok = r.choice((22, 80, 443, 8080, 65535, 1)), r.random() < 0.7
+    cls = r.choice(('synack', 'x,"y"', " sp "))
+    rows.append((a, port, cls, ok))
+    if ok and (a, port) not in seen:
+        seen.add((a, port)); want.append([a, "", "", port])
+with open(T + "/z.csv", "w") as c, open(T + "/z.json", "w") as j:
+    c.write("saddr,sport,classification,success\n")
+    for a, port, cls, ok in rows:
+        c.write('%s,%d,"%s",%d\n' % (a, port, cls.replace('"', '""'), ok))
+        j.write(json.dumps({"saddr": a, "sport": port, "classification": cls, "success": ok}) + "\n")
+json.dump(want, open(T + "/z.want", "w"))
+# with the classification as ZGrab2's tag
+seen, tagged = set(), []
+for a, port, cls, ok in rows:
+    if ok and (a, port, cls) not in seen:
+        seen.add((a, port, cls)); tagged.append([a, "", cls.strip(), port])
+json.dump(tagged, open(T + "/z.tagged", "w"))
+PY
+	for t in 1 2; do
+		for fmt in csv json; do
+			"$ZS_BIN/zfilter" -T $t -O zgrab2 <"$T/z.$fmt" >"$T/got" || fail "-T $t $fmt: exit $?"
+			python3 "$T/zgrab2_read.py" "$T/got" >"$T/read" || fail "-T $t $fmt: ZGrab2 would not read it"
+			python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' \
+				"$T/read" "$T/z.want" || fail "-T $t $fmt: other targets: $(head -3 "$T/got")"
+			[ "$(grep -c '^[^,]*,,,[0-9]*$' "$T/got")" = "$(wc -l <"$T/got")" ] || fail "-T $t $fmt: not ip,,,port"
+			# ZMap 4's way: the same lines
+			"$ZS_BIN/zfilter" -T $t -f saddr,blank,blank,sport <"$T/z.$fmt" | cmp -s - "$T/got" ||
+				fail "-T $t $fmt: -f saddr,blank,blank,sport differs"
+			"$ZS_BIN/zfilter" -T $t -O zgrab2 -f saddr,sport <"$T/z.$fmt" | cmp -s - "$T/got" ||
+				fail "-T $t $fmt: -O zgrab2 -f saddr,sport differs"
+			# four fields: a tag that needs quotes, read back by ZGrab2's rules
+			"$ZS_BIN/zfilter" -T $t -O zgrab2 -f saddr,blank,classification,sport <"$T/z.$fmt" >"$T/got4" ||
+				fail "-T $t $fmt: exit $?"
+			python3 "$T/zgrab2_read.py" "$T/got4" >"$T/read4" || fail "-T $t $fmt: four fields unreadable"
+			python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' \
+				"$T/read4" "$T/z.tagged" || fail "-T $t $fmt: four fields: other targets"
+		done
+	done
+	# CSV with -f blank has its header; JSON leaves blank out, as ZMap does
+	expect_eq "-O csv header" "$("$ZS_BIN/zfilter" -f saddr,blank,blank,sport -O csv <"$T/z.csv" | head -1)" \
+		"saddr,blank,blank,sport"
+	expect_eq "-O json" "$("$ZS_BIN/zfilter" -f blank,saddr,blank,sport -O json <"$T/z.csv" | head -1)" \
+		"$(python3 -c 'import json; a, _, _, p = json.load(open("'"$T"'/z.want"))[0]; print(json.dumps({"saddr": a, "sport": p}, separators=(",", ":")))')"
+	# rows without sport (an ICMP scan's): the port empty, one line per
+	# address; with one address field the same
+	printf 'saddr,classification,success\n198.18.0.1,echoreply,1\n2001:2::1,echoreply,1\n198.18.0.1,echoreply,1\n' >"$T/icmp.csv"
+	expect_eq "no sport" "$("$ZS_BIN/zfilter" -O zgrab2 <"$T/icmp.csv")" $'198.18.0.1,,,\n2001:2::1,,,'
+	printf '{"saddr":"198.18.0.1","success":true}\n{"saddr":"198.18.0.2","sport":80,"success":true}\n{"saddr":"198.18.0.1","success":true}\n' |
+		"$ZS_BIN/zfilter" -O zgrab2 >"$T/got"
+	expect_eq "JSON, sport in some rows" "$(cat "$T/got")" $'198.18.0.1,,,\n198.18.0.2,,,80'
+	python3 "$T/zgrab2_read.py" "$T/got" >/dev/null || fail "empty ports unreadable"
+	expect_eq "-f saddr" "$("$ZS_BIN/zfilter" -O zgrab2 -f saddr <"$T/z.csv" | head -1)" \
+		"$(head -1 "$T/got4" | cut -d, -f1),,,"
+	# a row ZGrab2 could not take is a bad line
+	printf 'saddr,sport,success\n198.18.0.1,80,1\nsynack,80,1\n198.18.0.2,x,1\n198.18.0.3,70000,1\n198.18.0.4,,1\n2001:2::5,443,1\n' >"$T/bad.csv"
+	rc=0
+	"$ZS_BIN/zfilter" -O zgrab2 <"$T/bad.csv" >"$T/got" 2>"$T/err" || rc=$?
+	expect_eq "bad rows: exit" "$rc" 1
+	expect_eq "bad rows: output" "$(cat "$T/got")" $'198.18.0.1,,,80\n198.18.0.4,,,\n2001:2::5,,,443'
+	expect_eq "bad rows: messages" "$(cat "$T/err")" "zfilter: stdin:3: field 'saddr' is not an IP address, which ZGrab2 needs: 'synack,80,1'
+zfilter: stdin:4: field 'sport' is not a port number (or empty), which ZGrab2 needs: '198.18.0.2,x,1'
+zfilter: stdin:5: field 'sport' is not a port number (or empty), which ZGrab2 needs: '198.18.0.3,70000,1'
+zfilter: 3 bad lines skipped (of 6)"
+	# fields that do not make ZGrab2's columns are refused before any row
+	expect_error "^zfilter: -f: -O zgrab2 takes 1, 2 or 4 fields \(the address; the address and the port; or ZGrab2's ip,domain,tag,port, blank for an empty one\), not 3$" \
+		"$ZS_BIN/zfilter" -O zgrab2 -f saddr,blank,sport
+	expect_error "^zfilter: -f: ZGrab2's first column is the IP address, not blank$" \
+		"$ZS_BIN/zfilter" -O zgrab2 -f blank,saddr
+	expect_error "^zfilter: -f: -O zgrab2 writes its four columns from named fields, not '\*'$" \
+		"$ZS_BIN/zfilter" -O zgrab2 -f '*'
+	expect_error "^zfilter: -f: every field is blank$" "$ZS_BIN/zfilter" -f blank,blank
+	expect_error "^zfilter: -u: blank is an empty column for -f, not a field$" \
+		"$ZS_BIN/zfilter" -u saddr,blank
+	# a header without the named sport is still refused (only the default
+	# may go without it)
+	expect_error "^zfilter: -f: no column 'sport' in the input$" \
+		"$ZS_BIN/zfilter" -O zgrab2 -f saddr,sport <"$T/icmp.csv"
+}
+
+# -O lzr writes the JSON lines LZR reads from ZMap (its packet_metadata:
+# saddr, daddr strings; sport, dport, seqnum, acknum, window numbers,
+# which Go's json.Unmarshal into int fields needs: a string there stops
+# LZR), one per (saddr, sport) of the SYN-ACKs; read here with Python's
+# json module, types checked. -O json -f with the seven fields writes the
+# same from CSV.
+test_zfilter_lzr_json_lines() {
+	local t fmt rc
+	python3 - "$T" <<'PY'
+import json, random, sys
+T = sys.argv[1]
+r = random.Random(31)
+names = ["saddr", "daddr", "sport", "dport", "seqnum", "acknum", "window", "classification", "success", "repeat"]
+want, seen = [], set()
+with open(T + "/l.csv", "w") as c, open(T + "/l.json", "w") as j:
+    c.write(",".join(names) + "\n")
+    for i in range(4000):
+        v6 = r.random() < 0.4
+        a = "2001:2::%x" % r.randrange(300) if v6 else "198.18.%d.%d" % (r.randrange(2), r.randrange(256))
+        d = "2001:2::1" if v6 else "198.18.0.1"
+        ok = r.random() < 0.7
+        row = {"saddr": a, "daddr": d, "sport": r.choice((80, 443, 9002)), "dport": r.randrange(32768, 61000),
+               "seqnum": r.choice((0, 4294967295, r.randrange(1 << 32))), "acknum": r.randrange(1 << 32),
+               "window": r.choice((0, 65535, 29200)), "classification": "synack" if ok else "rst",
+               "success": ok, "repeat": False}
+        c.write(",".join(str(int(v)) if isinstance(v, bool) else str(v) for v in row.values()) + "\n")
+        # JSON input may carry a number as a string: LZR still gets a number
+        jr = dict(row)
+        if i % 7 == 0:
+            jr["sport"] = str(jr["sport"])
+        j.write(json.dumps(jr) + "\n")
+        if ok and (a, row["sport"]) not in seen:
+            seen.add((a, row["sport"]))
+            want.append({k: row[k] for k in names[:7]})
+json.dump(want, open(T + "/l.want", "w"))
+PY
+	cat >"$T/lzr_read.py" <<'PY'
+import ipaddress, json, sys
+KEYS = ["saddr", "daddr", "sport", "dport", "seqnum", "acknum", "window"]
+got = []
+for n, line in enumerate(open(sys.argv[1], "rb"), 1):
+    assert line.endswith(b"\n") and b" " not in line, n
+    o = json.loads(line, object_pairs_hook=lambda p: p)
+    assert [k for k, _ in o] == KEYS, (n, o)
+    o = dict(o)
+    for k in KEYS[:2]:
+        assert type(o[k]) is str, (n, k)
+        ipaddress.ip_address(o[k])
+    for k in KEYS[2:]:
+        assert type(o[k]) is int and 0 <= o[k] < 1 << 32, (n, k, o[k])
+    got.append(o)
+sys.exit(got != json.load(open(sys.argv[2])))
+PY
+	for t in 1 2; do
+		for fmt in csv json; do
+			"$ZS_BIN/zfilter" -T $t -O lzr <"$T/l.$fmt" >"$T/got" || fail "-T $t $fmt: exit $?"
+			python3 "$T/lzr_read.py" "$T/got" "$T/l.want" || fail "-T $t $fmt: not what LZR reads: $(head -2 "$T/got")"
+		done
+		"$ZS_BIN/zfilter" -T $t -O json -u saddr,sport -f saddr,daddr,sport,dport,seqnum,acknum,window \
+			<"$T/l.csv" >"$T/got" || fail "-T $t: -O json -f: exit $?"
+		python3 "$T/lzr_read.py" "$T/got" "$T/l.want" || fail "-T $t: -O json -f: $(head -2 "$T/got")"
+	done
+	# --where and -u still apply (ZMap's "success = 1 && repeat = 0")
+	"$ZS_BIN/zfilter" -O lzr --where 'success = 1 && repeat = 0' -u saddr <"$T/l.csv" >"$T/got"
+	expect_eq "-u saddr" "$(wc -l <"$T/got")" "$(python3 -c 'import json; print(len({o["saddr"] for o in json.load(open("'"$T"'/l.want"))}))')"
+	# a row whose numbers or addresses LZR could not take is a bad line
+	printf 'saddr,daddr,sport,dport,seqnum,acknum,window,success\n1.1.1.1,2.2.2.2,80,1,2,3,4,1\n1.1.1.2,2.2.2.2,,1,2,3,4,1\n1.1.1.3,2.2.2.2,80,1,4294967296,3,4,1\n1.1.1.4,x,80,1,2,3,4,1\n1.1.1.5,2.2.2.2,80,1,-2,3,4,1\n' >"$T/bad.csv"
+	rc=0
+	"$ZS_BIN/zfilter" -O lzr <"$T/bad.csv" >"$T/got" 2>"$T/err" || rc=$?
+	expect_eq "bad rows: exit" "$rc" 1
+	expect_eq "bad rows: output" "$(cat "$T/got")" \
+		'{"saddr":"1.1.1.1","daddr":"2.2.2.2","sport":80,"dport":1,"seqnum":2,"acknum":3,"window":4}'
+	expect_eq "bad rows: messages" "$(cat "$T/err")" "zfilter: stdin:3: field 'sport' is not a number of 0 to 4294967295, which LZR needs: '1.1.1.2,2.2.2.2,,1,2,3,4,1'
+zfilter: stdin:4: field 'seqnum' is not a number of 0 to 4294967295, which LZR needs: '1.1.1.3,2.2.2.2,80,1,4294967296,3,4,1'
+zfilter: stdin:5: field 'daddr' is not an IP address, which LZR needs: '1.1.1.4,x,80,1,2,3,4,1'
+zfilter: stdin:6: field 'seqnum' is not a number of 0 to 4294967295, which LZR needs: '1.1.1.5,2.2.2.2,80,1,-2,3,4,1'
+zfilter: 4 bad lines skipped (of 5)"
+	expect_error "^zfilter: -f: -O lzr writes the fields LZR reads \(saddr,daddr,sport,dport,seqnum,acknum,window\)$" \
+		"$ZS_BIN/zfilter" -O lzr -f saddr
+	printf 'saddr,daddr,sport,dport,success\n1.1.1.1,2.2.2.2,80,1,1\n' >"$T/short.csv"
+	expect_error "^zfilter: -O lzr: no column 'seqnum' in the input$" "$ZS_BIN/zfilter" -O lzr <"$T/short.csv"
+}
