@@ -41,7 +41,7 @@ ASAN_OBJ   := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
 TSAN_OBJ   := $(patsubst %.c,build/tsan/%.o,$(LIB_SRC))
 UNIT_SRC   := $(wildcard tests/unit/*.c) $(TOOL_SRC)
 TESTTOOL_SRC := $(wildcard tests/tools/*.c)
-UDP_PROBES := $(wildcard conf/udp-probes/*.pkt)
+UDP_PROBES := $(wildcard conf/udp-probes/*.pkt conf/udp-probes/*.tpl)
 
 .PHONY: all asan tsan test unit e2e bench install uninstall deps format clean demo fuzz
 all: $(addprefix bin/,$(TOOLS)) $(patsubst tests/tools/%.c,build/tools/%,$(TESTTOOL_SRC))

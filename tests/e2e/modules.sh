@@ -65,8 +65,7 @@ test_modules_udp_probe_files_are_the_protocols() {
 	for f in "$T"/gen/*.pkt; do
 		cmp -s "$f" "conf/udp-probes/$(basename "$f")" || fail "$(basename "$f") differs from its generator"
 	done
-	expect_eq "probe files" "$(cd conf/udp-probes && ls *.pkt | tr '\n' ' ')" \
-		"dns_53.pkt memcached_11211.pkt ntp_123.pkt snmp1_161.pkt ssdp_1900.pkt "
+	# (which files there are: tests/e2e/payloads.sh)
 	# each decodes as its protocol (memcached: wireshark does not know its
 	# UDP frame header, so the bytes are checked instead)
 	dry udp 198.18.16.9,53 --probe-args file:conf/udp-probes/dns_53.pkt
