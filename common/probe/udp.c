@@ -558,6 +558,12 @@ static void echo_bytes(const struct probe_params *pp, struct ipaddr daddr, uint1
 		out[i] = (uint8_t)(m >> (56 - 8 * i));
 }
 
+void udp_echo_value(const struct probe_params *pp, struct ipaddr daddr, uint16_t dport,
+                    struct ipaddr saddr, uint8_t *out, size_t len)
+{
+	echo_bytes(pp, daddr, dport, saddr, out, len < 8 ? len : 8);
+}
+
 /* The datagram at udp, for either family, but for its checksum: payload
  * (rendered, or echo bytes placed) and header. Returns the payload's
  * length; *psum is the payload's checksum words. */

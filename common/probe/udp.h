@@ -37,6 +37,13 @@ enum probe_verdict udp_validate(const struct probe_params *pp, const uint8_t *ip
                                 struct probe_result *r);
 double udp_answer_bits(const struct probe_params *pp);
 
+/* The len bytes (1-8) of MAC an echo rule places in a probe to
+ * daddr:dport from saddr, for a module that places them itself and finds
+ * them in its answers where they are (an SNMP request-id after a
+ * community of any length): they say nothing about the source port. */
+void udp_echo_value(const struct probe_params *pp, struct ipaddr daddr, uint16_t dport,
+                    struct ipaddr saddr, uint8_t *out, size_t len);
+
 /* The payload of a direct answer for a module's decoder, or NULL for an
  * ICMP error (which carries none of the protocol's answer). */
 static inline const uint8_t *udp_answer(const struct probe_result *r, size_t *n)
