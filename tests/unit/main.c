@@ -132,7 +132,21 @@ struct harness harness_state;
 	X(udp_template_field_syntax)                                                               \
 	X(udp_template_random_fields)                                                              \
 	X(udp_template_time_fields)                                                                \
-	X(udp_template_lengths_and_ipv6)
+	X(udp_template_lengths_and_ipv6)                                                           \
+	X(ber_reader)                                                                              \
+	X(ber_values)                                                                              \
+	X(snmp_answer_fields)                                                                      \
+	X(snmp_value_types)                                                                        \
+	X(snmp_hostile_answers)                                                                    \
+	X(snmp_request_round_trip)                                                                 \
+	X(snmp_module_validation)                                                                  \
+	X(netbios_answer_fields)                                                                   \
+	X(netbios_hostile_answers)                                                                 \
+	X(netbios_module_validation)                                                               \
+	X(bacnet_answer_fields)                                                                    \
+	X(bacnet_value_types)                                                                      \
+	X(bacnet_hostile_answers)                                                                  \
+	X(bacnet_request_and_validation)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)
