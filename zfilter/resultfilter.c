@@ -69,7 +69,10 @@ static bool col_quoted(const struct row *r, int c)
 
 /* What an output column holds, for converting it: from the result
  * schema (core/fields.h), or a module's table of decoded fields
- * (probe/fieldw.h), which zrecv writes beside the schema's. */
+ * (probe/fieldw.h), which zrecv writes beside the schema's. A module's
+ * names carry its prefix (dns_, upnp_), so the first module that has a
+ * name is the one; app_success, which every decoding module has, is a
+ * boolean in each. */
 enum out_kind {
 	OK_UNKNOWN, /* a name neither has */
 	OK_NUM,     /* a whole number, not negative */
