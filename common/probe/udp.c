@@ -564,6 +564,16 @@ void udp_echo_value(const struct probe_params *pp, struct ipaddr daddr, uint16_t
 	echo_bytes(pp, daddr, dport, saddr, out, len < 8 ? len : 8);
 }
 
+/* The checksum words of the echo bytes alone, placed in the payload at
+ * pay: the words they share with the payload's other bytes (an odd
+ * offset or end) count those bytes in the payload's own sum already. */
+static uint32_t echo_sum(const struct echo *ec, const uint8_t *pay)
+{
+	uint8_t words[10] = {0}; /* 8 bytes at an odd offset span 10 */
+	memcpy(words + (ec->off - ec->w0), pay + ec->off, ec->len);
+	return csum_add(0, words, ec->w1 - ec->w0);
+}
+
 /* The datagram at udp, for either family, but for its checksum: payload
  * (rendered, or echo bytes placed) and header. Returns the payload's
  * length; *psum is the payload's checksum words. */
@@ -585,7 +595,7 @@ static size_t fill_udp(const struct probe_params *pp, uint8_t *udp, struct ipadd
 		psum = v->sum;
 		if (p->echo.on) {
 			echo_bytes(pp, daddr, dport, saddr, pay + p->echo.off, p->echo.len);
-			psum += csum_add(0, pay + p->echo.w0, p->echo.w1 - p->echo.w0);
+			psum += echo_sum(&p->echo, pay);
 		}
 	} else if (p->nsegs) {
 		/* a second MAC, under another input, so the nonce says nothing
@@ -596,7 +606,7 @@ static size_t fill_udp(const struct probe_params *pp, uint8_t *udp, struct ipadd
 	} else if (p->echo.on && p->echo.off + p->echo.len <= p->len) {
 		/* (a module set up for zrecv has no payload to place them in) */
 		echo_bytes(pp, daddr, dport, saddr, pay + p->echo.off, p->echo.len);
-		psum += csum_add(0, pay + p->echo.w0, p->echo.w1 - p->echo.w0);
+		psum += echo_sum(&p->echo, pay);
 	}
 	wr16(udp, sport);
 	wr16(udp + 2, dport);

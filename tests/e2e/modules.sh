@@ -42,6 +42,12 @@ assert d[12:] == bytes([198, 18, 16, 6]), d[12:]" || fail "icmp_echo_time data"
 	dry udp 198.18.16.7,9999 --probe-args hex:00ff10
 	expect_eq "udp hex" "$(decode -e ip.dst -e udp.dstport -e udp.length -e udp.checksum.status -e data.data)" \
 		"198.18.16.7 9999 11 1 00ff10"
+	# an echo window at odd offsets and ends: the checksum still holds
+	# (the words it shares with the payload were counted twice)
+	for ec in 0:2 1:2 1:1 2:3 3:5 1:8; do
+		dry udp 198.18.16.7,9999 --probe-args "hex:0102030405060708090a0b;echo=$ec"
+		expect_eq "udp echo=$ec checksum" "$(decode -e udp.checksum.status)" 1
+	done
 	dry udp 198.18.16.7,9999 --probe-args "text:hello world"
 	expect_eq "udp text" "$(decode -e udp.length -e udp.checksum.status -e data.data)" \
 		"19 1 $(printf 'hello world' | od -An -tx1 | tr -d ' \n')"

@@ -36,6 +36,8 @@ static inline int ip_csum_ok(const uint8_t *ip)
 
 static inline int l4_csum_ok(const uint8_t *ip, uint8_t proto)
 {
+	if (proto == 4) /* IP in IP (ipip): the inner packet's checksums */
+		return ip_csum_ok(ip + 20) && l4_csum_ok(ip + 20, ip[20 + 9]);
 	size_t len = rd16(ip + 2) - 20;
 	uint32_t sum =
 	    proto == 6 || proto == 17 ? csum_add(0, ip + 12, 8) + proto + (uint32_t)len : 0;
@@ -87,6 +89,8 @@ static inline struct ipaddr rd_ip6_test(const uint8_t *p)
  * computed afresh from RFC 8200's pseudo-header: 0 when it is right. */
 static inline int l4_csum6_ok(const uint8_t *ip6)
 {
+	if (ip6[6] == 41) /* IPv6 in IPv6 (ipip): the inner packet's */
+		return l4_csum6_ok(ip6 + 40);
 	uint32_t len = rd16(ip6 + 4);
 	uint32_t sum = csum_add(0, ip6 + 8, 32) + (len >> 16) + (len & 0xffff) + ip6[6];
 	return csum_fold(csum_add(sum, ip6 + 40, len)) == 0;

@@ -120,6 +120,11 @@ static size_t make_answer(const char *module, const uint8_t *probe, bool v6, boo
 	} else {
 		len = direct_answer(module, ip + ihl, l4len, v6, l4);
 		proto = ip[v6 ? 6 : 9];
+		if (strcmp(module, "ipip") == 0) { /* the answer is the inner packet's datagram */
+			len = l4len - ihl;
+			memcpy(l4, ip + ihl + ihl, len);
+			proto = 17;
+		}
 	}
 	if (!v6) {
 		uint32_t src = error ? 0xc6120002u : rd32(ip + 16);
