@@ -15,6 +15,10 @@ static field_mask module_fields(const struct probe_module *m)
 	return m ? fields_common | m->fields : ~(field_mask)0;
 }
 
+/* The most own fields of all modules together: -f is checked against them
+ * before zsend's start record names the module. */
+#define ALL_EXTRA 1024
+
 /* The names of a module's own fields; with no module, every module's (the
  * first module that declares a name gives its index). */
 static int extra_names(const struct probe_module *m, const char **names)
@@ -22,7 +26,7 @@ static int extra_names(const struct probe_module *m, const char **names)
 	int n = 0;
 	for (int i = 0; m ? i < 1 : probe_modules[i] != NULL; i++) {
 		const struct probe_module *mod = m ? m : probe_modules[i];
-		for (int j = 0; j < mod->n_app_fields && n < FIELDS_MAX; j++)
+		for (int j = 0; j < mod->n_app_fields && n < ALL_EXTRA; j++)
 			names[n++] = mod->app_fields[j].name;
 	}
 	return n;
@@ -30,7 +34,7 @@ static int extra_names(const struct probe_module *m, const char **names)
 
 int output_select(struct output *o, const struct probe_module *m, const char *list, struct zerr *e)
 {
-	const char *names[FIELDS_MAX];
+	static const char *names[ALL_EXTRA];
 	int n = extra_names(m, names);
 	o->mod = m;
 	o->decodes = false;
@@ -93,7 +97,7 @@ static const char *field_name(const struct output *o, int idx)
 	idx -= FIELD_COUNT;
 	if (o->mod)
 		return o->mod->app_fields[idx].name;
-	const char *names[FIELDS_MAX];
+	static const char *names[ALL_EXTRA];
 	extra_names(NULL, names);
 	return names[idx];
 }

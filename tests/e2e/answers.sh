@@ -202,3 +202,68 @@ for r in map(json.loads, open(sys.argv[1])):
 	[ -s "$T/ours" ] || fail "no answers"
 	cmp -s "$T/ours" "$T/theirs" || fail "ours != tshark's: $(diff "$T/ours" "$T/theirs" | head -4 | tr '\n' ' ')"
 }
+
+test_answers_snmp_decodes_what_snmpd_serves() {
+	answers_lab
+	server_up snmp "$LAB_NET" $SRV
+	local v
+	for v in v2c v1; do
+		scan_of snmp 161 "--probe-args $v:public" "-f saddr,success,app_success,snmp_version,snmp_community,snmp_request_id,snmp_error_status,snmp_sysdescr,snmp_sysobjectid,snmp_syscontact,snmp_sysname,snmp_syslocation,snmp_varbinds,snmp_parse_error"
+		expect_eq "$v: servers found" "$(answered | tr '\n' ' ')" "$(printf '%s\n' $SRV | sorted | tr '\n' ' ')"
+		python3 - "$T/out.json" "$SERVERS_DIR/snmp.info" "$v" <<'PY' || fail "$v: decoded SNMP answers differ from snmpd's"
+import json, sys
+want = {}
+for l in open(sys.argv[2]):
+    f = l.rstrip("\n").split(" ", 2)
+    if len(f) == 3 and f[1].startswith("1.3."):
+        want[f[0].lower()] = f[2]
+for r in map(json.loads, open(sys.argv[1])):
+    if not r["success"]:
+        continue
+    assert r["app_success"] is True and r["snmp_parse_error"] == "" and r["snmp_error_status"] == 0, r
+    assert r["snmp_version"] == sys.argv[3] and r["snmp_community"] == "public", r
+    for k in ("sysdescr", "sysobjectid", "syscontact", "sysname", "syslocation"):
+        assert r["snmp_" + k] == want[k], (k, r["snmp_" + k], want[k])
+PY
+		# tshark's reading: request id, community, the OIDs answered
+		tshark -r "$T/cap.pcap" -T fields -E separator=' ' -E aggregator=, -e ip.src -e ipv6.src \
+			-e snmp.request_id -e snmp.community -e snmp.name 2>/dev/null | awk '{$1 = $1; print}' | sorted >"$T/theirs"
+		python3 -c '
+import json, sys
+for r in map(json.loads, open(sys.argv[1])):
+    if r["success"]:
+        print(r["saddr"], r["snmp_request_id"], r["snmp_community"], ",".join(b["oid"] for b in r["snmp_varbinds"]))' "$T/out.json" | sorted >"$T/ours"
+		[ -s "$T/ours" ] || fail "no answers"
+		cmp -s "$T/ours" "$T/theirs" || fail "$v: ours != tshark's: $(diff "$T/ours" "$T/theirs" | head -4 | tr '\n' ' ')"
+	done
+}
+
+test_answers_netbios_decodes_what_nmbd_serves() {
+	answers_lab
+	server_up netbios "$LAB_NET" 198.18.53.1 198.18.53.2
+	scan_of netbios 137 "" "-f saddr,success,app_success,netbios_names,netbios_name,netbios_workgroup,netbios_mac,netbios_parse_error"
+	expect_eq "servers found" "$(answered | tr '\n' ' ')" "198.18.53.1 198.18.53.2 "
+	python3 - "$T/out.json" "$SERVERS_DIR/netbios.info" <<'PY' || fail "decoded node status differs from nmbd's"
+import json, sys
+info = [l.split() for l in open(sys.argv[2])]
+kv = {f[0]: f[1] for f in info if len(f) == 2}
+names = sorted((f[1], f[2].lower(), f[3]) for f in info if f[0] == "name")
+for r in map(json.loads, open(sys.argv[1])):
+    if not r["success"]:
+        continue
+    assert r["app_success"] is True and r["netbios_parse_error"] == "", r
+    assert r["netbios_name"] == kv["netbios_name"] and r["netbios_workgroup"] == kv["workgroup"], r
+    assert r["netbios_mac"] == kv["mac"], r
+    got = sorted((n["name"], n["suffix"].lower(), n["type"]) for n in r["netbios_names"])
+    assert got == names, (got, names)
+PY
+	tshark -r "$T/cap.pcap" -T fields -E separator=' ' -E aggregator=, -e ip.src -e nbns.number_of_names \
+		-e nbns.unit_id 2>/dev/null | sorted >"$T/theirs"
+	python3 -c '
+import json, sys
+for r in map(json.loads, open(sys.argv[1])):
+    if r["success"]:
+        print(r["saddr"], len(r["netbios_names"]), r["netbios_mac"])' "$T/out.json" | sorted >"$T/ours"
+	[ -s "$T/ours" ] || fail "no answers"
+	cmp -s "$T/ours" "$T/theirs" || fail "ours != tshark's: $(diff "$T/ours" "$T/theirs" | head -4 | tr '\n' ' ')"
+}
