@@ -80,7 +80,7 @@ zfilter|2|0|saddr,x\n1.2.3.4,1\n|no column 'success'|
 zfilter|1|2|saddr,success\n1.2.3.4,1\n1.2.3.5\n1.2.3.6,1\n|stdin:3: wrong number of fields|
 zfilter|1|1|saddr,success\nnot-an-address,1\n1.2.3.6,1\n|stdin:2: saddr is not an IP address|
 zfilter|1|1|{"saddr":"1.2.3.4","success":1}\n{"saddr":"1.2.3.5"\n|stdin:2: not a JSON object \(it ends too soon\)|
-zfilter|1|1|{"saddr":"1.2.3.4","success":1}\n{"saddr":"1.2.3.5","success":1,"x":{}}\n|stdin:2: field 'x' holds a nested object, which zfilter does not take|
+zfilter|1|1|{"saddr":"1.2.3.4","success":1}\n{"saddr":"1.2.3.5","success":1,"x":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}\n|stdin:2: field 'x' nests arrays or objects deeper than 32 levels|
 zfilter|1|1|{"saddr":"1.2.3.4","success":1}\n{"success":1}\n|stdin:2: missing field 'saddr'|
 zfilter|1|2|{"saddr":"1.2.3.4","success":1}\n{"saddr":"1.2.3.5","success":1,"x":1}\n|stdin:2: field 'x' is not among the columns, which the first line named|-a -f '*' -O csv
 zfilter|1|2|{"saddr":"1.2.3.4","success":1}\n{"saddr":null,"success":1}\n|stdin:2: field 'saddr' is null, which CSV cannot tell from an empty value|-a -f '*' -O csv
