@@ -238,7 +238,7 @@ for i in range(rows):
 PY
 }
 
-# The key handover's files (core/handover.h) of root and of every user
+# The key handover's files (core/stage/handover.h) of root and of every user
 # without XDG_RUNTIME_DIR, left at the moment: none, once a scan is over.
 handover_files() {
 	ls -d /run/zscan/pipe-* /tmp/zscan-*/pipe-* 2>/dev/null || true

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/addr.h"
-#include "core/ipaddr.h"
-#include "core/listfile.h"
+#include "core/addr/addr.h"
+#include "core/addr/ipaddr.h"
+#include "core/addr/listfile.h"
 #include "util/bitmap.h"
 #include "util/linereader.h"
 #include "util/outbuf.h"

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/targetspace.h"
+#include "core/addr/targetspace.h"
 #include "util/zerr.h"
 
 struct addrfilter_stats {

@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/addr.h"
-#include "core/ipaddr.h"
-#include "core/fields.h"
-#include "core/filterexpr.h"
-#include "core/rowsplit.h"
+#include "core/addr/addr.h"
+#include "core/addr/ipaddr.h"
+#include "core/schema/fields.h"
+#include "core/schema/filterexpr.h"
+#include "core/schema/rowsplit.h"
 #include "probe/fieldw.h"
 #include "probe/probe.h"
 #include "util/bitmap.h"
@@ -68,7 +68,7 @@ static bool col_quoted(const struct row *r, int c)
 }
 
 /* What an output column holds, for converting it: from the result
- * schema (core/fields.h), or a module's table of decoded fields
+ * schema (core/schema/fields.h), or a module's table of decoded fields
  * (probe/fieldw.h), which zrecv writes beside the schema's. A module's
  * names carry its prefix (dns_, upnp_), so the first module that has a
  * name is the one; app_success, which every decoding module has, is a

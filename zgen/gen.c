@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/addr.h"
-#include "core/ipaddr.h"
+#include "core/addr/addr.h"
+#include "core/addr/ipaddr.h"
 #include "util/fastdiv.h"
 #include "util/outbuf.h"
 #include "util/quietthread.h"

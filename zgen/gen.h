@@ -10,9 +10,9 @@
 #include <signal.h>
 #include <stdint.h>
 
-#include "core/targetspace.h"
-#include "core/perm.h"
-#include "core/ports.h"
+#include "core/addr/targetspace.h"
+#include "core/perm/perm.h"
+#include "core/addr/ports.h"
 #include "util/zerr.h"
 
 struct gen_config {

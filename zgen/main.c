@@ -16,15 +16,15 @@
 #include "tool/closeout.h"
 #include "tool/cli.h"
 #include "tool/signals.h"
-#include "core/constraint.h"
+#include "core/addr/constraint.h"
 #include "gen.h"
-#include "core/limit.h"
+#include "core/perm/limit.h"
 #include "util/numparse.h"
-#include "core/perm.h"
-#include "core/ports.h"
-#include "core/rng.h"
-#include "core/targetspace.h"
-#include "core/zgenheader.h"
+#include "core/perm/perm.h"
+#include "core/addr/ports.h"
+#include "core/perm/rng.h"
+#include "core/addr/targetspace.h"
+#include "core/stage/zgenheader.h"
 #include "util/outbuf.h"
 #include "tool/liststats.h"
 #include "tool/version.h"
@@ -163,8 +163,9 @@ static int generate(struct gen_config *cfg, const char *outpath, const char *hea
 	}
 	int rc = gen_run(cfg, &e);
 	if (rc < 0)
-		return errno == EPIPE || errno == ECANCELED ? write_failed(cfg->fd_name, cfg->fd, e.msg)
-		                                            : (warnx("%s", e.msg), ZS_EXIT_FAIL);
+		return errno == EPIPE || errno == ECANCELED
+		           ? write_failed(cfg->fd_name, cfg->fd, e.msg)
+		           : (warnx("%s", e.msg), ZS_EXIT_FAIL);
 	if (outpath && outfile_close(&out, &e) < 0) {
 		warnx("%s", e.msg);
 		return ZS_EXIT_FAIL;

@@ -22,8 +22,8 @@
 #include "util/privdrop.h"
 #include "recvscan.h"
 #include "verdict.h"
-#include "core/handover.h"
-#include "core/secret.h"
+#include "core/stage/handover.h"
+#include "core/stage/secret.h"
 #include "tool/version.h"
 #include "metadata.h"
 #include "tool/cleanup.h"
@@ -325,7 +325,7 @@ static void find_sources(struct recvscan_config *cfg)
 }
 
 /* The key: -k's file, or, in a pipeline, a fresh one made once the
- * capture is armed, named by the pipe from zsend (core/handover.h). */
+ * capture is armed, named by the pipe from zsend (core/stage/handover.h). */
 struct key {
 	struct handover h;
 	bool piped;  /* zsend's output is our input: h is set */

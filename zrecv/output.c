@@ -1,13 +1,13 @@
 /* output: zrecv's result lines, CSV with a header row or JSON lines, of
- * the fields -f selected from the schema (core/fields.h). */
+ * the fields -f selected from the schema (core/schema/fields.h). */
 #include "output.h"
 
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/addr.h"
-#include "core/ipaddr.h"
+#include "core/addr/addr.h"
+#include "core/addr/ipaddr.h"
 
 /* The fields a module's results have. */
 static field_mask module_fields(const struct probe_module *m)

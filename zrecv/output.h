@@ -1,5 +1,5 @@
 /* output: zrecv's result lines. A result has the fields of the schema
- * (core/fields.h) that its module fills; -f picks them, and the writer
+ * (core/schema/fields.h) that its module fills; -f picks them, and the writer
  * prints CSV with a header row or JSON lines. */
 #ifndef ZSCAN_ZRECV_OUTPUT_H
 #define ZSCAN_ZRECV_OUTPUT_H
@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/fields.h"
+#include "core/schema/fields.h"
 #include "probe/probe.h"
 #include "util/zerr.h"
 

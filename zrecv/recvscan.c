@@ -18,7 +18,7 @@
 #include "net/packet.h"
 #include "util/pairset.h"
 #include "net/frame.h"
-#include "core/status.h"
+#include "core/stage/status.h"
 
 struct recvscan {
 	struct recvscan_config cfg;

@@ -16,17 +16,17 @@
 #include "tool/closeout.h"
 #include "tool/badline.h"
 #include "tool/cli.h"
-#include "core/addr.h"
+#include "core/addr/addr.h"
 #include "net/route.h"
 #include "util/numparse.h"
 #include "util/privdrop.h"
 #include "probe/probe.h"
 #include "net/rawsend.h"
-#include "core/handover.h"
-#include "core/secret.h"
-#include "core/status.h"
+#include "core/stage/handover.h"
+#include "core/stage/secret.h"
+#include "core/stage/status.h"
 #include "sendscan.h"
-#include "core/targetspace.h"
+#include "core/addr/targetspace.h"
 #include "tool/liststats.h"
 #include "tool/version.h"
 #include "metadata.h"
@@ -473,7 +473,7 @@ static void pid_taken(const struct handover *h)
 
 /* The scan key: -k's file (in a pipeline, once its zrecv says it is
  * armed), a dry run's own, or the one the pipeline's zrecv creates, found
- * through the pipe to it (core/handover.h). Before the privilege drop. */
+ * through the pipe to it (core/stage/handover.h). Before the privilege drop. */
 static void get_key(const struct opts *o, struct secret *secret)
 {
 	struct zerr e;

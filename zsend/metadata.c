@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "core/addr.h"
-#include "core/ipaddr.h"
+#include "core/addr/addr.h"
+#include "core/addr/ipaddr.h"
 #include "tool/version.h"
 #include "util/jsonw.h"
 

@@ -4,7 +4,7 @@
 #include <err.h>
 #include <string.h>
 
-#include "core/ipaddr.h"
+#include "core/addr/ipaddr.h"
 
 /* -X refuses an interface that has a link-layer header: its frames need
  * the header zsend builds. */

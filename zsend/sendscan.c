@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/status.h"
-#include "core/targetline.h"
+#include "core/stage/status.h"
+#include "core/addr/targetline.h"
 #include "senders.h"
 #include "util/linereader.h"
 #include "util/quietthread.h"

@@ -3,7 +3,7 @@
  * sender threads (senders.h). The path out (interface, source addresses,
  * next hop) is found from the first allowed target, before its probe: the
  * route the kernel would give it. Status goes to a stream as JSON lines
- * (core/status.h: a "start" record with what a receiver must agree on,
+ * (core/stage/status.h: a "start" record with what a receiver must agree on,
  * "status" every second, and "done"), for zrecv or a person; when the
  * reader of that stream goes, zsend stops at once. */
 #ifndef ZSCAN_ZSEND_SENDSCAN_H
@@ -14,8 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/targetspace.h"
-#include "core/zgenheader.h"
+#include "core/addr/targetspace.h"
+#include "core/stage/zgenheader.h"
 #include "net/rawsend.h"
 #include "probe/probe.h"
 #include "util/ostream.h"

@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/addr.h"
-#include "core/ipaddr.h"
+#include "core/addr/addr.h"
+#include "core/addr/ipaddr.h"
 
 #ifndef RTM_F_FIB_MATCH
 #define RTM_F_FIB_MATCH 0x2000 /* Linux 4.13 */

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/ipaddr.h"
+#include "core/addr/ipaddr.h"
 #include "util/zerr.h"
 
 /* Addresses of either family; all zero ({0, 0}, which is no IPv4

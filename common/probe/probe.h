@@ -10,9 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/fields.h"
-#include "core/ipaddr.h"
-#include "core/secret.h"
+#include "core/schema/fields.h"
+#include "core/addr/ipaddr.h"
+#include "core/stage/secret.h"
 #include "net/packet.h"
 #include "probe/fieldw.h"
 #include "util/zerr.h"
@@ -107,7 +107,7 @@ struct probe_module {
 	 * they are too few to tell answers from other traffic. */
 	double (*answer_bits)(const struct probe_params *pp);
 	/* What the module reads out of a validated answer beyond the schema
-	 * (core/fields.h): its own fields, declared here in its file, and the
+	 * (core/schema/fields.h): its own fields, declared here in its file, and the
 	 * decoder that sets them (probe/fieldw.h); NULL and 0: none. */
 	const struct app_field *app_fields;
 	int n_app_fields;

@@ -31,8 +31,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/addr.h"
-#include "core/ipaddr.h"
+#include "core/addr/addr.h"
+#include "core/addr/ipaddr.h"
 #include "probe/helpers.h"
 #include "probe/udp.h"
 #include "util/readfile.h"

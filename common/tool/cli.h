@@ -8,7 +8,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "core/ipaddr.h"
+#include "core/addr/ipaddr.h"
 #include "util/escape.h"
 #include "util/zerr.h"
 

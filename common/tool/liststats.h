@@ -6,7 +6,7 @@
 
 #include <err.h>
 
-#include "core/listfile.h"
+#include "core/addr/listfile.h"
 
 static inline void liststats_warn(const struct listfile_stats *st)
 {

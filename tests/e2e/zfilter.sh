@@ -290,7 +290,7 @@ zfilter: 2 bad lines skipped (of 7)"
 # $T/conv.py: the conversion rules written out independently of zfilter,
 # on bytes: RFC 4180 fields quoted only where they must be, RFC 8259
 # strings with the short escapes and \u00XX, bytes over 0x7f as they are,
-# and JSON types from the schema's kinds (common/core/fields.c) or, for
+# and JSON types from the schema's kinds (common/core/schema/fields.c) or, for
 # other names, digits alone and true/false bare.
 conv_helpers() {
 	cat >"$T/conv.py" <<'PY'

@@ -31,19 +31,19 @@
 #include <pcap/dlt.h>
 #include <sys/stat.h>
 
-#include "core/addr.h"
-#include "core/filterexpr.h"
-#include "core/listfile.h"
-#include "core/secret.h"
+#include "core/addr/addr.h"
+#include "core/schema/filterexpr.h"
+#include "core/addr/listfile.h"
+#include "core/stage/secret.h"
 #include "net/frame.h"
 #include "zblacklist/addrfilter.h"
-#include "core/limit.h"
-#include "core/ports.h"
+#include "core/perm/limit.h"
+#include "core/addr/ports.h"
 #include "probe/probe.h"
 #include "zfilter/resultfilter.h"
-#include "core/targetline.h"
-#include "core/targetspace.h"
-#include "core/ipaddr.h"
+#include "core/addr/targetline.h"
+#include "core/addr/targetspace.h"
+#include "core/addr/ipaddr.h"
 #include "util/linereader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -20,7 +20,7 @@
 #include "probe/probe.h"
 #include "util/ratelimit.h"
 #include "net/rawsend.h"
-#include "core/secret.h"
+#include "core/stage/secret.h"
 
 #define LAB_BASE 0xc6120000u /* 198.18.0.0 */
 #define LAB_SIZE (1u << 17)

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/addr.h"
+#include "core/addr/addr.h"
 #include "harness.h"
 #include "util/escape.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "core/addrsort.h"
+#include "core/addr/addrsort.h"
 
 void test_addrsort_matches_qsort(void);
 

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/constraint.h"
+#include "core/addr/constraint.h"
 #include "harness.h"
-#include "core/listfile.h"
-#include "core/rng.h"
+#include "core/addr/listfile.h"
+#include "core/perm/rng.h"
 #include "util/zerr.h"
 
 void test_constraint_default_list_count(void);

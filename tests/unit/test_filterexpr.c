@@ -3,7 +3,7 @@
  * position they must name. */
 #include <string.h>
 
-#include "core/filterexpr.h"
+#include "core/schema/filterexpr.h"
 #include "harness.h"
 
 void test_filterexpr_table(void);

@@ -5,12 +5,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "core/addr.h"
-#include "core/constraint.h"
+#include "core/addr/addr.h"
+#include "core/addr/constraint.h"
 #include "zgen/gen.h"
 #include "harness.h"
-#include "core/perm.h"
-#include "core/ports.h"
+#include "core/perm/perm.h"
+#include "core/addr/ports.h"
 
 void test_gen_output_independent_of_threads(void);
 void test_gen_shards_partition_output(void);

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "core/handover.h"
+#include "core/stage/handover.h"
 #include "util/outfile.h"
 
 void test_handover_through_a_pipe(void);

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "core/ip6set.h"
+#include "core/addr/ip6set.h"
 
 void test_ip6set_cases(void);
 void test_ip6set_matches_brute_force(void);

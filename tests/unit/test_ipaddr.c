@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "core/ipaddr.h"
+#include "core/addr/ipaddr.h"
 
 void test_ipaddr_text_both_ways(void);
 void test_ipaddr_random_against_libc(void);

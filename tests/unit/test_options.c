@@ -2,10 +2,10 @@
 #include <string.h>
 
 #include "harness.h"
-#include "core/limit.h"
+#include "core/perm/limit.h"
 #include "util/numparse.h"
-#include "core/ports.h"
-#include "core/targetline.h"
+#include "core/addr/ports.h"
+#include "core/addr/targetline.h"
 
 void test_limit_parse_and_resolve(void);
 void test_ports_parse_cases(void);

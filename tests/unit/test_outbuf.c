@@ -174,6 +174,6 @@ void test_write_full_blocked_write_given_up(void)
 	free(text);
 	write_full_abandon_on(NULL);
 	give_up = 0;
-	CHECKF(done && bw.rc == -1 && bw.err == ECANCELED, "done %d, rc %d, errno %d", done,
-	       bw.rc, bw.err);
+	CHECKF(done && bw.rc == -1 && bw.err == ECANCELED, "done %d, rc %d, errno %d", done, bw.rc,
+	       bw.err);
 }

@@ -4,11 +4,11 @@
 
 #include <gmp.h>
 
-#include "core/cyclic.h"
-#include "core/factor.h"
+#include "core/perm/cyclic.h"
+#include "core/perm/factor.h"
 #include "util/fastdiv.h"
 #include "harness.h"
-#include "core/perm.h"
+#include "core/perm/perm.h"
 
 void test_factor_random_numbers(void);
 void test_cyclic_generator_has_full_order(void);

@@ -10,7 +10,7 @@
 #include "probe_testutil.h"
 #include "net/packet.h"
 #include "probe/probe.h"
-#include "core/secret.h"
+#include "core/stage/secret.h"
 
 void test_secret_key_files(void);
 void test_tcp_syn_frame_and_validation(void);

@@ -7,7 +7,7 @@
 #include "harness.h"
 #include "zrecv/output.h"
 #include "probe_testutil.h"
-#include "core/fields.h"
+#include "core/schema/fields.h"
 
 void test_probe_every_module_of_the_table(void);
 void test_fields_schema_and_selection(void);

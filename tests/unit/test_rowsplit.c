@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/fields.h"
-#include "core/rowsplit.h"
+#include "core/schema/fields.h"
+#include "core/schema/rowsplit.h"
 #include "harness.h"
 
 void test_rowsplit_csv_plain_fields(void);

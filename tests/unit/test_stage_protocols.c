@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "core/status.h"
-#include "core/zgenheader.h"
+#include "core/stage/status.h"
+#include "core/stage/zgenheader.h"
 
 void test_status_records_read_back(void);
 void test_status_reader_takes_records_in_pieces(void);
@@ -84,7 +84,7 @@ void test_status_records_read_back(void)
 	status_parse(buf, &r);
 	CHECK(r.type == STATUS_STATUS && r.done_below == 5000000000);
 	p.done_below = -1; /* unknown: not written */
-	p.progress = -1; /* unknown: not written */
+	p.progress = -1;   /* unknown: not written */
 	status_format_progress(buf, sizeof buf, &p);
 	CHECK(!strstr(buf, "progress") && !strstr(buf, "consumed"));
 	status_parse(buf, &r);
