@@ -58,27 +58,12 @@ static uint8_t invoke_id(const struct probe_params *pp, struct ipaddr target, ui
 	return m;
 }
 
-/* Writes n bytes at udp[at] of a filled datagram and updates its
- * checksum by the words they change (RFC 1624). */
-static void patch(uint8_t *udp, size_t at, const uint8_t *b, size_t n)
-{
-	size_t w0 = at & ~(size_t)1, w1 = (at + n + 1) & ~(size_t)1;
-	uint32_t sum = (uint16_t)~rd16(udp + 6);
-	for (size_t k = w0; k < w1; k += 2)
-		sum += (uint16_t)~rd16(udp + k);
-	memcpy(udp + at, b, n);
-	for (size_t k = w0; k < w1; k += 2)
-		sum += rd16(udp + k);
-	uint16_t c = csum_fold(sum);
-	wr16(udp + 6, c ? c : 0xffff);
-}
-
 static size_t bacnet_fill(const struct probe_params *pp, uint8_t *frame, uint32_t saddr,
                           uint32_t daddr, uint16_t dport, unsigned probe_num)
 {
 	size_t len = udp_fill(pp, frame, saddr, daddr, dport, probe_num);
 	uint8_t id = invoke_id(pp, ipaddr_from_v4(daddr), dport, ipaddr_from_v4(saddr));
-	patch(frame + ETH_LEN + IP4_LEN, 8 + BACNET_INVOKE_OFF, &id, 1);
+	udp_patch(frame + ETH_LEN + IP4_LEN, 8 + BACNET_INVOKE_OFF, &id, 1);
 	return len;
 }
 
@@ -88,7 +73,7 @@ static size_t bacnet_fill6(const struct probe_params *pp, uint8_t *frame,
 {
 	size_t len = udp_fill6(pp, frame, saddr, daddr, dport, probe_num);
 	uint8_t id = invoke_id(pp, *daddr, dport, *saddr);
-	patch(frame + ETH_LEN + IP6_LEN, 8 + BACNET_INVOKE_OFF, &id, 1);
+	udp_patch(frame + ETH_LEN + IP6_LEN, 8 + BACNET_INVOKE_OFF, &id, 1);
 	return len;
 }
 
@@ -129,19 +114,10 @@ const struct probe_module probe_bacnet = {
                    "--probe-args PROPERTY[,PROPERTY...], default object-identifier); the value, "
                    "the device's instance, names and error decoded",
     .args_example = "object-identifier,object-name,vendor-name,model-name",
-    .needs_port = true,
-    .frame_len = UDP_APP_FRAME,
-    .frame_len6 = UDP_APP_FRAME6,
-    .fields = FIELD_BIT(F_SPORT) | FIELD_BIT(F_DPORT) | FIELD_BIT(F_UDP_PKT_SIZE) |
-              FIELD_BIT(F_DATA) | ICMP_ERROR_FIELDS,
-    .bpf = "udp or (icmp and (icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11))",
-    .bpf6 = "(ip6 and udp) or " BPF6_ICMP_ERRORS,
+    UDP_APP_BASE,
     .setup = bacnet_setup,
-    .teardown = udp_teardown,
     .answer_bits = bacnet_answer_bits,
-    .make_template = udp_template,
     .fill = bacnet_fill,
-    .make_template6 = udp_template6,
     .fill6 = bacnet_fill6,
     .validate = bacnet_validate,
     .default_fields = "saddr,daddr,sport,dport,ttl,classification,success,app_success,"

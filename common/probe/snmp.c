@@ -52,21 +52,6 @@ static int64_t request_id(const struct probe_params *pp, struct ipaddr target, u
 	                 (uint32_t)m[2] << 8 | m[3]);
 }
 
-/* Writes n bytes at udp[at] of a filled datagram and updates its
- * checksum by the words they change (RFC 1624). */
-static void patch(uint8_t *udp, size_t at, const uint8_t *b, size_t n)
-{
-	size_t w0 = at & ~(size_t)1, w1 = (at + n + 1) & ~(size_t)1;
-	uint32_t sum = (uint16_t)~rd16(udp + 6);
-	for (size_t k = w0; k < w1; k += 2)
-		sum += (uint16_t)~rd16(udp + k);
-	memcpy(udp + at, b, n);
-	for (size_t k = w0; k < w1; k += 2)
-		sum += rd16(udp + k);
-	uint16_t c = csum_fold(sum);
-	wr16(udp + 6, c ? c : 0xffff);
-}
-
 /* The request-id placed into the filled datagram at udp. */
 static void place_id(const struct probe_params *pp, uint8_t *udp, struct ipaddr saddr,
                      struct ipaddr daddr, uint16_t dport)
@@ -78,7 +63,7 @@ static void place_id(const struct probe_params *pp, uint8_t *udp, struct ipaddr 
 		return; /* not a request of snmp_request's */
 	uint8_t b[SNMP_REQUEST_ID_LEN];
 	wr32(b, (uint32_t)request_id(pp, daddr, dport, saddr));
-	patch(udp, 8 + off, b, sizeof b);
+	udp_patch(udp, 8 + off, b, sizeof b);
 }
 
 static size_t snmp_fill(const struct probe_params *pp, uint8_t *frame, uint32_t saddr,
@@ -137,19 +122,10 @@ const struct probe_module probe_snmp = {
                    "v1|v2c[:COMMUNITY], default v2c:public); sysDescr, sysObjectID, sysName "
                    "and every varbind decoded",
     .args_example = "v2c:public",
-    .needs_port = true,
-    .frame_len = UDP_APP_FRAME,
-    .frame_len6 = UDP_APP_FRAME6,
-    .fields = FIELD_BIT(F_SPORT) | FIELD_BIT(F_DPORT) | FIELD_BIT(F_UDP_PKT_SIZE) |
-              FIELD_BIT(F_DATA) | ICMP_ERROR_FIELDS,
-    .bpf = "udp or (icmp and (icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11))",
-    .bpf6 = "(ip6 and udp) or " BPF6_ICMP_ERRORS,
+    UDP_APP_BASE,
     .setup = snmp_setup,
-    .teardown = udp_teardown,
     .answer_bits = snmp_answer_bits,
-    .make_template = udp_template,
     .fill = snmp_fill,
-    .make_template6 = udp_template6,
     .fill6 = snmp_fill6,
     .validate = snmp_validate,
     .default_fields = "saddr,daddr,sport,dport,ttl,classification,success,app_success,"

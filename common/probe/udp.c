@@ -564,6 +564,19 @@ void udp_echo_value(const struct probe_params *pp, struct ipaddr daddr, uint16_t
 	echo_bytes(pp, daddr, dport, saddr, out, len < 8 ? len : 8);
 }
 
+void udp_patch(uint8_t *udp, size_t at, const uint8_t *b, size_t n)
+{
+	size_t w0 = at & ~(size_t)1, w1 = (at + n + 1) & ~(size_t)1;
+	uint32_t sum = (uint16_t)~rd16(udp + 6);
+	for (size_t k = w0; k < w1; k += 2)
+		sum += (uint16_t)~rd16(udp + k);
+	memcpy(udp + at, b, n);
+	for (size_t k = w0; k < w1; k += 2)
+		sum += rd16(udp + k);
+	uint16_t c = csum_fold(sum);
+	wr16(udp + 6, c ? c : 0xffff);
+}
+
 /* The checksum words of the echo bytes alone, placed in the payload at
  * pay: the words they share with the payload's other bytes (an odd
  * offset or end) count those bytes in the payload's own sum already. */

@@ -52,19 +52,30 @@ static inline const uint8_t *udp_answer(const struct probe_result *r, size_t *n)
 	return r->icmp_responder.hi || r->icmp_responder.lo ? NULL : r->data;
 }
 
-/* What every module built on UDP shares in its probe_module: sending and
- * validation from here, the schema's UDP fields; the module adds its
- * name, help, setup, fields and decoder. */
+/* Writes n bytes b at offset `at` of the filled datagram at udp (after
+ * its header: at >= 8) and mends its checksum by the words they change
+ * (RFC 1624), for a module that places MAC bits where no echo rule can
+ * say (an SNMP request-id inside BER). */
+void udp_patch(uint8_t *udp, size_t at, const uint8_t *b, size_t n);
+
+/* What every module built on UDP shares in its probe_module: the frame,
+ * the schema's UDP fields, capture filters and templates (UDP_APP_BASE),
+ * and sending and validation from here (UDP_APP_MODULE: a module that
+ * places or checks more of the MAC itself takes the base alone, with its
+ * own fill, fill6, validate and answer_bits). The module adds its name,
+ * help, setup, fields and decoder. */
 #define UDP_APP_FRAME (ETH_LEN + IP4_LEN + 8)
 #define UDP_APP_FRAME6 (ETH_LEN + IP6_LEN + 8)
-#define UDP_APP_MODULE                                                                             \
+#define UDP_APP_BASE                                                                               \
 	.needs_port = true, .frame_len = UDP_APP_FRAME, .frame_len6 = UDP_APP_FRAME6,              \
 	.fields = FIELD_BIT(F_SPORT) | FIELD_BIT(F_DPORT) | FIELD_BIT(F_UDP_PKT_SIZE) |            \
 	          FIELD_BIT(F_DATA) | ICMP_ERROR_FIELDS,                                           \
 	.bpf = "udp or (icmp and (icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == "     \
 	       "11))",                                                                             \
 	.bpf6 = "(ip6 and udp) or " BPF6_ICMP_ERRORS, .teardown = udp_teardown,                    \
-	.answer_bits = udp_answer_bits, .make_template = udp_template, .fill = udp_fill,           \
-	.make_template6 = udp_template6, .fill6 = udp_fill6, .validate = udp_validate
+	.make_template = udp_template, .make_template6 = udp_template6
+#define UDP_APP_MODULE                                                                             \
+	UDP_APP_BASE, .answer_bits = udp_answer_bits, .fill = udp_fill, .fill6 = udp_fill6,        \
+	              .validate = udp_validate
 
 #endif
