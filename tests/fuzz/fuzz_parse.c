@@ -222,6 +222,16 @@ static void fuzz_resultfilter(const char *in, size_t n)
 	     .key = "saddr,sport",
 	     .max_line = 48,
 	     .max_record_lines = 4},
+	    /* the hand-off to the next stage: ZGrab2's lines, LZR's JSON,
+	     * ZMap's blank column, prefixes and text matches */
+	    {.threads = 1,
+	     .where = "saddr in 198.18.0.0/15 || saddr not in 2001:2::/48",
+	     .format = RESULTFILTER_ZGRAB2},
+	    {.threads = 1, .all = true, .format = RESULTFILTER_LZR},
+	    {.threads = 1,
+	     .where = "note ~ \"a\" || note like \"*b?\"",
+	     .fields = "saddr,blank,blank,sport",
+	     .format = RESULTFILTER_CSV},
 	};
 	if (n < 1)
 		return;
