@@ -4,10 +4,9 @@
 #include <string.h>
 
 const struct probe_module *const probe_modules[] = {
-    &probe_tcp_syn,   &probe_tcp_ack, &probe_icmp_echo, &probe_icmp_echo_time,
-    &probe_udp,       &probe_dns,     &probe_ntp,       &probe_upnp,
-    &probe_memcached, &probe_snmp,    &probe_netbios,   &probe_bacnet,
-    &probe_ipip,      NULL,
+    &probe_tcp_syn, &probe_tcp_ack, &probe_tcp_synack, &probe_icmp_echo, &probe_icmp_echo_time,
+    &probe_udp,     &probe_dns,     &probe_ntp,        &probe_upnp,      &probe_memcached,
+    &probe_snmp,    &probe_netbios, &probe_bacnet,     &probe_ipip,      NULL,
 };
 
 const struct probe_module *probe_find(const char *name)

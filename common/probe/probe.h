@@ -115,7 +115,7 @@ struct probe_module {
 	               struct fieldw *w);
 };
 
-extern const struct probe_module probe_tcp_syn, probe_tcp_ack, probe_icmp_echo,
+extern const struct probe_module probe_tcp_syn, probe_tcp_ack, probe_tcp_synack, probe_icmp_echo,
     probe_icmp_echo_time, probe_udp, probe_dns, probe_ntp, probe_upnp, probe_memcached, probe_snmp,
     probe_netbios, probe_bacnet, probe_ipip;
 

@@ -116,6 +116,18 @@ static int ack_template6(const struct probe_params *pp, const struct ipaddr *sad
 	return make_template(pp, 0, saddr, frame, TH_ACK, e);
 }
 
+static int synack_template(const struct probe_params *pp, uint32_t saddr, uint8_t *frame,
+                           struct zerr *e)
+{
+	return make_template(pp, saddr, NULL, frame, TH_SYN | TH_ACK, e);
+}
+
+static int synack_template6(const struct probe_params *pp, const struct ipaddr *saddr,
+                            uint8_t *frame, struct zerr *e)
+{
+	return make_template(pp, 0, saddr, frame, TH_SYN | TH_ACK, e);
+}
+
 /* The TCP header of a probe, but for its checksum. Both probes carry the
  * MAC in seq and ack: a SYN's ack is ignored, an ACK's seq is what the RST
  * would acknowledge if it did. */
@@ -313,6 +325,33 @@ const struct probe_module probe_tcp_ack = {
     .make_template = ack_template,
     .fill = fill,
     .make_template6 = ack_template6,
+    .fill6 = fill6,
+    .validate = ack_validate,
+    .answer_bits = tcp_answer_bits,
+    .app_fields = tcpopt_fields,
+    .n_app_fields = TCPOPT_NFIELDS,
+    .decode = tcp_decode,
+};
+
+/* ZMap's synackscan: a SYN-ACK no connection asked for is answered with a
+ * RST whose sequence number is the SYN-ACK's acknowledgement (RFC 9293),
+ * open port or not, so the probe carries the MAC there as tcp_ack does:
+ * a host that answers is up (and its path lets a SYN-ACK through, as
+ * stateless firewalls that drop a lone SYN may). */
+const struct probe_module probe_tcp_synack = {
+    .name = "tcp_synack",
+    .description = "TCP SYN-ACK (ZMap's synackscan); the RST a host sends back is success, ICMP "
+                   "errors are not",
+    .needs_port = true,
+    .frame_len = TCP_OFF + TCP_LEN,
+    .frame_len6 = TCP_OFF6 + TCP_LEN,
+    .fields = TCP_FIELD_SET,
+    .default_fields = TCP_FIELDS,
+    .bpf = "(tcp and tcp[13] & 4 != 0) or (" ICMP_ERRORS ")",
+    .bpf6 = "(ip6[6] == 6 and ip6[53] & 4 != 0) or " BPF6_ICMP_ERRORS,
+    .make_template = synack_template,
+    .fill = fill,
+    .make_template6 = synack_template6,
     .fill6 = fill6,
     .validate = ack_validate,
     .answer_bits = tcp_answer_bits,

@@ -98,6 +98,23 @@ test_modules_tcp_ack_finds_every_live_host() {
 	echo "  $(wc -l <"$T/found") live hosts answered the ACK"
 }
 
+# tcp_synack (ZMap's synackscan): a SYN-ACK nobody asked for draws a RST
+# carrying its acknowledgement, open port or not, on both families; the
+# probe as tshark reads it.
+test_modules_tcp_synack_finds_every_live_host() {
+	dry tcp_synack 198.18.16.5,443
+	expect_eq "the probe" "$(decode -e tcp.flags -e tcp.checksum.status -e tcp.options.mss_val)" "0x0012 1 1460"
+	expect_eq "seq = ack" "$(decode -e tcp.seq_raw -e tcp.ack_raw | awk '{print ($1 == $2)}')" 1
+	LAB_LIVE="198.18.16.0/24:20 2001:2:0:16::/120:20" LAB_TCP_PORTS="443" scan_lab_up
+	echo 198.18.0.0/30 >"$T/link"
+	in_scan bash -c "'$ZS_BIN/zgen' -b '$T/link' -p 443,8443 198.18.16.0/24 2001:2:0:16::/120 | '$ZS_BIN/zsend' -b /dev/null -q -M tcp_synack -r 5000 | '$ZS_BIN/zrecv' -q -c 1" >"$T/res.csv"
+	awk -F, 'NR > 1 && $10 == "rst" && $11 == 1 {print $1}' "$T/res.csv" | sorted -u >"$T/found"
+	cmp -s "$T/found" <(sorted "$LAB_DIR/live.txt") || fail "RSTs != live hosts: $(comm -3 "$T/found" <(sorted "$LAB_DIR/live.txt") | head -3)"
+	expect_eq "both ports of every live host" "$(awk -F, 'NR > 1 && $11 == 1 {print $1 "," $3}' "$T/res.csv" | sort -u | wc -l)" \
+		$((2 * $(wc -l <"$LAB_DIR/live.txt")))
+	echo "  $(wc -l <"$T/found") live hosts of both families answered the SYN-ACK"
+}
+
 test_modules_icmp_echo_time_measures_rtt() {
 	LAB_LIVE="198.18.16.0/24:20" scan_lab_up
 	start=$(date +%s)
