@@ -12,13 +12,16 @@
 #   make format     clang-format every C file
 
 PREFIX  ?= /usr/local
+# where the installed blocklists are read from (ZSCAN_SYSCONFDIR overrides it at run time)
+SYSCONFDIR ?= /etc/zscan
 DESTDIR ?=
 CC      ?= cc
 TOOLS   := zgen zblacklist zsend zrecv zfilter
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 # -MMD -MP: each object's header dependencies, read back below
-BASE    := -std=c11 -D_GNU_SOURCE -g -pthread -MMD -MP -I. -Icommon -Ibuild/gen $(WARN)
+BASE    := -std=c11 -D_GNU_SOURCE -g -pthread -MMD -MP -I. -Icommon -Ibuild/gen $(WARN) \
+	-DZSCAN_SYSCONFDIR='"$(SYSCONFDIR)"'
 RELFLAGS  := $(BASE) -O2
 ASANFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
@@ -134,16 +137,16 @@ demo: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/etc/zscan $(DESTDIR)$(PREFIX)/share/zscan/udp-probes
+		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(PREFIX)/share/zscan/udp-probes
 	install -m 755 $(addprefix bin/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(foreach t,$(TOOLS),$(t)/$(t).1) $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 conf/blocklist.conf conf/blocklist6.conf $(DESTDIR)$(PREFIX)/etc/zscan/
+	install -m 644 conf/blocklist.conf conf/blocklist6.conf $(DESTDIR)$(SYSCONFDIR)/
 	install -m 644 $(UDP_PROBES) $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(TOOLS)) \
 	      $(foreach t,$(TOOLS),$(DESTDIR)$(PREFIX)/share/man/man1/$(t).1) \
-	      $(DESTDIR)$(PREFIX)/etc/zscan/blocklist.conf $(DESTDIR)$(PREFIX)/etc/zscan/blocklist6.conf \
+	      $(DESTDIR)$(SYSCONFDIR)/blocklist.conf $(DESTDIR)$(SYSCONFDIR)/blocklist6.conf \
 	      $(addprefix $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/,$(notdir $(UDP_PROBES)))
 
 # The servers the tests start themselves (chrony, snmpd, memcached, samba)

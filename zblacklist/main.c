@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tool/blocklists.h"
 #include "tool/closeout.h"
 #include "tool/badline.h"
 #include "tool/cli.h"
@@ -42,7 +43,7 @@ static void help(void)
 	      "printed as the CIDR blocks of its allowed part, each with the rest of the\n"
 	      "line. Blank and comment lines are dropped; bad lines are reported as\n"
 	      "stdin:LINE, skipped, and make the exit status 1.\n\n"
-	      "  -b, --blocklist FILE   blocked addresses (default: the built-in IANA\n"
+	      "  -b, --blocklist FILE   blocked addresses (default: the installed IANA\n"
 	      "                         special-purpose lists of IPv4 and IPv6;\n"
 	      "                         -b /dev/null for none)\n"
 	      "  -w, --allowlist FILE   only these addresses (with arguments: union)\n"
@@ -58,6 +59,7 @@ static void help(void)
 	      "  -h, --help             this help\n"
 	      "  -V, --version          print the version\n",
 	      stdout);
+	blocklists_help(stdout);
 }
 
 enum { OPT_COUNT = 256, OPT_CIDRS, OPT_IID, OPT_NO_DUP };

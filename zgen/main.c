@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tool/blocklists.h"
 #include "tool/closeout.h"
 #include "tool/cli.h"
 #include "tool/signals.h"
@@ -57,7 +58,7 @@ static void help(void)
 	      "      --shards N         split the scan into N disjoint shards (needs --seed)\n"
 	      "      --shard I          emit shard I, 0 <= I < N (default 0)\n"
 	      "  -T, --threads N        generator threads; output is the same for any N\n"
-	      "  -b, --blocklist FILE   addresses never to emit (default: the built-in\n"
+	      "  -b, --blocklist FILE   addresses never to emit (default: the installed\n"
 	      "                         IANA special-purpose lists of IPv4 and IPv6;\n"
 	      "                         -b /dev/null for none)\n"
 	      "  -w, --allowlist FILE   only these addresses (with CIDR arguments: union)\n"
@@ -73,6 +74,7 @@ static void help(void)
 	      "  -h, --help             this help\n"
 	      "  -V, --version          print the version\n",
 	      stdout);
+	blocklists_help(stdout);
 }
 
 enum { OPT_SHARDS = 256, OPT_SHARD, OPT_COUNT, OPT_HEADER, OPT_RESUME, OPT_IID };

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tool/blocklists.h"
 #include "tool/closeout.h"
 #include "tool/badline.h"
 #include "tool/cli.h"
@@ -88,8 +89,8 @@ static void help(void)
 	      "  -T, --threads N           sender threads, each with its own socket and\n"
 	      "                            an equal share of the rate (default: as many\n"
 	      "                            as CPUs, at most 4)\n"
-	      "  -b, --blocklist FILE      never probe these (default: the built-in IANA\n"
-	      "                            lists of IPv4 and IPv6)\n"
+	      "  -b, --blocklist FILE      never probe these (default: the installed IANA\n"
+	      "                            lists of IPv4 and IPv6; see below)\n"
 	      "  -Z, --user USER           once the sockets are open, run as USER (default\n"
 	      "                            as root: nobody; 'root' keeps root); without\n"
 	      "                            root, clear every capability instead\n"
@@ -102,6 +103,7 @@ static void help(void)
 	      "  -h, --help                this help\n"
 	      "  -V, --version             print the version\n",
 	      stdout);
+	blocklists_help(stdout);
 }
 
 enum {

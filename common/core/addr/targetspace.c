@@ -1,6 +1,9 @@
 /* targetspace: building the target space from allow and block options. */
 #include "core/addr/targetspace.h"
 
+#include <limits.h>
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +54,36 @@ static int paint_args(const struct listfile_target *t, char *const *args, int n,
 	return 0;
 }
 
+const char *targetspace_confdir(void)
+{
+	const char *d = getenv("ZSCAN_SYSCONFDIR");
+	return d && d[0] == '/' ? d : ZSCAN_SYSCONFDIR;
+}
+
+bool targetspace_default_list(int which, char *path, size_t size)
+{
+	int n = snprintf(path, size, "%s/%s", targetspace_confdir(),
+	                 which ? "blocklist6.conf" : "blocklist.conf");
+	struct stat st;
+	return n > 0 && (size_t)n < size && lstat(path, &st) == 0;
+}
+
+/* The default list of one family (0: blocklist.conf, 1: blocklist6.conf):
+ * the installed file when it is there (a fault in it is an error naming
+ * file:line, as with -b), else the copy built in. */
+static int paint_default(struct listfile_target *lt, int which, struct listfile_stats *st,
+                         struct zerr *e)
+{
+	char path[PATH_MAX];
+	if (targetspace_default_list(which, path, sizeof path))
+		return listfile_paint_file(lt, path, false, st, e);
+	return which
+	           ? listfile_paint_text(lt, "built-in IPv6 blocklist", listfile_default_blocklist6,
+	                                 listfile_default_blocklist6_len, false, NULL, e)
+	           : listfile_paint_text(lt, "built-in blocklist", listfile_default_blocklist,
+	                                 listfile_default_blocklist_len, false, NULL, e);
+}
+
 struct targetspace *targetspace_build(const struct targetspace_opts *o, struct listfile_stats *st,
                                       struct zerr *e)
 {
@@ -70,10 +103,7 @@ struct targetspace *targetspace_build(const struct targetspace_opts *o, struct l
 	if (o->blocklist) {
 		if (listfile_paint_file(&lt, o->blocklist, false, st, e) < 0)
 			goto fail;
-	} else if (listfile_paint_text(&lt, "built-in blocklist", listfile_default_blocklist,
-	                               listfile_default_blocklist_len, false, NULL, e) < 0 ||
-	           listfile_paint_text(&lt, "built-in IPv6 blocklist", listfile_default_blocklist6,
-	                               listfile_default_blocklist6_len, false, NULL, e) < 0) {
+	} else if (paint_default(&lt, 0, st, e) < 0 || paint_default(&lt, 1, st, e) < 0) {
 		goto fail;
 	}
 	if (constraint_finish(t->v4) < 0) {

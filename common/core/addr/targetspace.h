@@ -4,9 +4,11 @@
  *     prefix slices P/len-slice): when there are any, only they are
  *     allowed; otherwise all of IPv4 is (and, for filtering, all of IPv6,
  *     though zgen scans none of it: IPv6 is too large to scan whole);
- *   - then the blocklist is painted over them and wins: the built-in
- *     defaults (conf/blocklist.conf, conf/blocklist6.conf) unless -b FILE
- *     names another (which holds both families, or either).
+ *   - then the blocklist is painted over them and wins: -b FILE (which
+ *     holds both families, or either), or by default the installed lists,
+ *     blocklist.conf and blocklist6.conf in the configuration directory
+ *     (targetspace_confdir), each replaced by the copy built in (from
+ *     conf/) when it is absent.
  * IPv4 lives in the constraint tree, IPv6 in an ip6set. The scan's index
  * order: every allowed IPv4 address (constraint order), then IPv6
  * (ip6set order). */
@@ -14,6 +16,7 @@
 #define ZSCAN_CORE_TARGETSPACE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/addr/constraint.h"
 #include "core/addr/ip6set.h"
@@ -25,8 +28,19 @@
  * address a router or server most often has in its subnet. */
 #define TARGETSPACE_IID_DEFAULT ((struct ipaddr){0, 1})
 
+/* Where the installed lists are: $ZSCAN_SYSCONFDIR if it is an absolute
+ * path, else the build's (/etc/zscan unless the Makefile says). */
+#ifndef ZSCAN_SYSCONFDIR
+#define ZSCAN_SYSCONFDIR "/etc/zscan"
+#endif
+const char *targetspace_confdir(void);
+
+/* The path of the installed default list (0: blocklist.conf, 1:
+ * blocklist6.conf) in path, and whether it is there. */
+bool targetspace_default_list(int which, char *path, size_t size);
+
 struct targetspace_opts {
-	const char *blocklist; /* NULL: the built-in default lists */
+	const char *blocklist; /* NULL: the default lists (see above) */
 	const char *allowlist; /* NULL: none */
 	char *const *cidrs;    /* allow entries given as arguments */
 	int ncidrs;
