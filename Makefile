@@ -32,7 +32,7 @@ LDLIBS  := -lgmp -lsodium -lnet -lpcap -lm -pthread
 DEPS := build-essential clang libclang-rt-14-dev clang-format libgmp-dev libsodium-dev libpcap-dev \
 	libnet1-dev python3 man-db groff-base iproute2 libcap2-bin nftables tcpdump tshark netsniff-ng zmap masscan nmap hyperfine parallel \
 	valgrind linux-perf dnsmasq-base bind9-dnsutils chrony snmpd snmp memcached samba samba-common-bin \
-	python3-gi gir1.2-gssdp-1.6
+	python3-gi gir1.2-gssdp-1.6 sqlite3 postgresql
 
 COMMON_SRC := $(wildcard common/*/*.c common/*/*/*.c)
 # a tool's own run loop and helpers: its folder's files other than main.c
@@ -138,13 +138,13 @@ demo: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(PREFIX)/share/zscan/udp-probes
-	install -m 755 $(addprefix bin/,$(TOOLS)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(addprefix bin/,$(TOOLS)) zrecv/zscan-db $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(foreach t,$(TOOLS),$(t)/$(t).1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 conf/blocklist.conf conf/blocklist6.conf $(DESTDIR)$(SYSCONFDIR)/
 	install -m 644 $(UDP_PROBES) $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(TOOLS)) \
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(TOOLS) zscan-db) \
 	      $(foreach t,$(TOOLS),$(DESTDIR)$(PREFIX)/share/man/man1/$(t).1) \
 	      $(DESTDIR)$(SYSCONFDIR)/blocklist.conf $(DESTDIR)$(SYSCONFDIR)/blocklist6.conf \
 	      $(addprefix $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/,$(notdir $(UDP_PROBES)))

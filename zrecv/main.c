@@ -21,6 +21,7 @@
 #include "probe/probe.h"
 #include "util/privdrop.h"
 #include "recvscan.h"
+#include "schema.h"
 #include "verdict.h"
 #include "core/stage/handover.h"
 #include "core/stage/secret.h"
@@ -39,7 +40,8 @@ static void usage(FILE *f)
 	    "             [-M module] [-N results] [-o file] [-O csv|json] [-P probes] [-s ports]\n"
 	    "             [-t seconds] [--min-hitrate percent]\n"
 	    "             [-Z user] [--metadata file] [--probe-args args] [--status-updates file]\n"
-	    "       zrecv --list-fields [-M module]\n",
+	    "       zrecv --list-fields [-M module]\n"
+	    "       zrecv --schema sqlite|postgres [-M module] [-f fields]\n",
 	    f);
 }
 
@@ -82,6 +84,8 @@ static void help(void)
 	      "                           root: nobody; 'root' keeps root); without root,\n"
 	      "                           clear every capability instead\n"
 	      "      --list-fields        list the module's fields\n"
+	      "      --schema DB          print the SQL tables for the module's results (the\n"
+	      "                           fields of -f) and the scans, for sqlite or postgres\n"
 	      "      --metadata FILE      at the end, write the scan's parameters and counts\n"
 	      "                           to FILE as JSON\n"
 	      "      --status-updates FILE  write the status each second to FILE as CSV\n"
@@ -98,7 +102,8 @@ enum {
 	OPT_DEDUP_WINDOW,
 	OPT_PROBE_ARGS,
 	OPT_MIN_HITRATE,
-	OPT_DEDUP_METHOD
+	OPT_DEDUP_METHOD,
+	OPT_SCHEMA
 };
 
 static const struct option longopts[] = {
@@ -121,6 +126,7 @@ static const struct option longopts[] = {
     {"dedup-method", required_argument, NULL, OPT_DEDUP_METHOD},
     {"probe-args", required_argument, NULL, OPT_PROBE_ARGS},
     {"list-fields", no_argument, NULL, OPT_LIST_FIELDS},
+    {"schema", required_argument, NULL, OPT_SCHEMA},
     {"metadata", required_argument, NULL, OPT_METADATA},
     {"status-updates", required_argument, NULL, OPT_UPDATES},
     {"quiet", no_argument, NULL, 'q'},
@@ -173,6 +179,7 @@ struct opts {
 	uint64_t probes;
 	uint16_t sport_lo, sport_hi;
 	bool quiet, list_fields;
+	int schema; /* --schema's enum schema_db, or -1 */
 };
 
 /* The getopt loop: values are checked one by one as they come (a bad one
@@ -271,6 +278,11 @@ static void parse_options(int argc, char **argv, struct opts *o, struct recvscan
 			break;
 		case OPT_LIST_FIELDS:
 			o->list_fields = true;
+			break;
+		case OPT_SCHEMA:
+			if ((o->schema = schema_db_find(optarg)) < 0)
+				errx(ZS_EXIT_USAGE, "--schema: '%s' is not sqlite or postgres",
+				     cli_shown(optarg));
 			break;
 		case OPT_METADATA:
 			o->metadata_path = optarg;
@@ -471,12 +483,19 @@ int main(int argc, char **argv)
 	signals_catch(on_signal, SA_RESTART);
 	closeout_install(); /* runs last: stdout checked however main ends */
 	struct recvscan_config cfg = {.status_fd = -1, .cooldown = 8, .format = OUTPUT_CSV};
-	struct opts o = {.probes = 1, .sport_lo = 32768, .sport_hi = 61000};
+	struct opts o = {.probes = 1, .sport_lo = 32768, .sport_hi = 61000, .schema = -1};
 	struct zerr e;
 
 	parse_options(argc, argv, &o, &cfg);
 	if (o.list_fields) {
 		output_list_fields(stdout, cfg.mod ? cfg.mod : &probe_tcp_syn);
+		return ZS_EXIT_OK;
+	}
+	if (o.schema >= 0) {
+		struct output out;
+		if (output_select(&out, cfg.mod ? cfg.mod : &probe_tcp_syn, cfg.field_list, &e) < 0)
+			errx(ZS_EXIT_USAGE, "%s", e.msg);
+		schema_write(stdout, (enum schema_db)o.schema, &out);
 		return ZS_EXIT_OK;
 	}
 	check_options(&cfg);
