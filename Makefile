@@ -16,7 +16,7 @@ PREFIX  ?= /usr/local
 SYSCONFDIR ?= /etc/zscan
 DESTDIR ?=
 CC      ?= cc
-TOOLS   := zgen zblacklist zsend zrecv zfilter
+TOOLS   := zgen zblacklist zsend zrecv zfilter zhilbert
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 # -MMD -MP: each object's header dependencies, read back below
@@ -27,10 +27,14 @@ ASANFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 TSANFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=thread
 LDLIBS  := -lgmp -lsodium -lnet -lpcap -lm -pthread
+# a tool's own libraries (and the unit tests' and fuzzer's, which link every
+# tool's run code)
+LDLIBS_zhilbert := -lpng
+TOOL_LDLIBS := $(foreach t,$(TOOLS),$(LDLIBS_$(t)))
 
 # Debian packages needed to build, test and benchmark (see README).
 DEPS := build-essential clang libclang-rt-14-dev clang-format libgmp-dev libsodium-dev libpcap-dev \
-	libnet1-dev python3 man-db groff-base iproute2 libcap2-bin nftables tcpdump tshark netsniff-ng zmap masscan nmap hyperfine parallel \
+	libnet1-dev libpng-dev python3 man-db groff-base iproute2 libcap2-bin nftables tcpdump tshark netsniff-ng zmap masscan nmap hyperfine parallel \
 	valgrind linux-perf dnsmasq-base bind9-dnsutils chrony snmpd snmp memcached samba samba-common-bin \
 	python3-gi gir1.2-gssdp-1.6 sqlite3 postgresql
 
@@ -91,18 +95,18 @@ build/asan/libzscan.a: $(ASAN_OBJ)
 define TOOL_RULES
 bin/$(1): $(patsubst %.c,build/rel/%.o,$(wildcard $(1)/*.c)) build/rel/libzscan.a
 	@mkdir -p $$(@D)
-	$$(CC) $$(RELFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(CC) $$(RELFLAGS) -o $$@ $$^ $$(LDLIBS) $$(LDLIBS_$(1))
 build/asan/bin/$(1): $(patsubst %.c,build/asan/%.o,$(wildcard $(1)/*.c)) build/asan/libzscan.a
 	@mkdir -p $$(@D)
-	$$(CC) $$(ASANFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(CC) $$(ASANFLAGS) -o $$@ $$^ $$(LDLIBS) $$(LDLIBS_$(1))
 build/tsan/bin/$(1): $(patsubst %.c,build/tsan/%.o,$(wildcard $(1)/*.c)) build/tsan/libzscan.a
 	@mkdir -p $$(@D)
-	$$(CC) $$(TSANFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(CC) $$(TSANFLAGS) -o $$@ $$^ $$(LDLIBS) $$(LDLIBS_$(1))
 endef
 $(foreach t,$(TOOLS),$(eval $(call TOOL_RULES,$(t))))
 
 build/asan/unit: $(patsubst %.c,build/asan/%.o,$(UNIT_SRC)) build/asan/libzscan.a
-	$(CC) $(ASANFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ASANFLAGS) -o $@ $^ $(LDLIBS) $(TOOL_LDLIBS)
 
 build/tools/%: tests/tools/%.c build/rel/libzscan.a
 	@mkdir -p $(@D)
@@ -118,7 +122,7 @@ FUZZFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -Icommon -Ibuild/gen -fsanitize=f
 FUZZ_SRC  := $(LIB_SRC) $(TOOL_SRC)
 build/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_SRC) $(wildcard common/*/*.h common/*/*/*.h $(addsuffix /*.h,$(TOOLS)))
 	@mkdir -p $(@D)
-	clang $(FUZZFLAGS) -o $@ tests/fuzz/fuzz_parse.c $(FUZZ_SRC) $(LDLIBS)
+	clang $(FUZZFLAGS) -o $@ tests/fuzz/fuzz_parse.c $(FUZZ_SRC) $(LDLIBS) $(TOOL_LDLIBS)
 
 FUZZ_SECONDS ?= 60
 fuzz: build/fuzz/fuzz_parse

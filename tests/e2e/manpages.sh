@@ -18,4 +18,5 @@ test_manpages_document_every_option() {
 	check_manpage zsend
 	check_manpage zrecv
 	check_manpage zfilter
+	check_manpage zhilbert
 }

@@ -146,7 +146,12 @@ struct harness harness_state;
 	X(bacnet_answer_fields)                                                                    \
 	X(bacnet_value_types)                                                                      \
 	X(bacnet_hostile_answers)                                                                  \
-	X(bacnet_request_and_validation)
+	X(bacnet_request_and_validation)                                                           \
+	X(hilbert_bijective_small_orders)                                                          \
+	X(hilbert_consecutive_cells_adjacent)                                                      \
+	X(hilbert_large_orders_round_trip)                                                         \
+	X(hilbert_colour_scale)                                                                    \
+	X(hilbert_map_units)
 
 #define DECLARE(name) void test_##name(void);
 TESTS(DECLARE)
