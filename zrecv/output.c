@@ -8,6 +8,7 @@
 
 #include "core/addr/addr.h"
 #include "core/addr/ipaddr.h"
+#include "probe/answer/tcpopt.h"
 
 /* The fields a module's results have. */
 static field_mask module_fields(const struct probe_module *m)
@@ -162,9 +163,10 @@ static uint64_t value(int i, const struct record *rec, const char **str, struct 
 	case F_SENT_US:
 		return r->sent_usec;
 	case F_RTT_US: {
-		if (r->has_ts_ecr) { /* a TCP answer's echo of the SYN's TSval */
+		uint32_t ecr; /* a TCP answer's echo of the SYN's TSval: its send time */
+		if (r->tcp_opts_len && tcpopt_ts_ecr(r->tcp_opts, r->tcp_opts_len, &ecr) && ecr) {
 			uint32_t now = (uint32_t)(rec->ts_sec * 1000000u + rec->ts_usec);
-			return (uint32_t)(now - r->ts_ecr);
+			return (uint32_t)(now - ecr);
 		}
 		if (!r->sent_sec) { /* an ICMP error quotes no send time */
 			*str = "";

@@ -48,13 +48,13 @@ struct probe_result {
 	struct ipaddr icmp_responder; /* for ICMP errors: who sent it */
 	uint64_t sent_sec;            /* icmp_echo_time: when the probe left (echoed) */
 	uint32_t sent_usec;
-	uint16_t udp_len;        /* udp: UDP length of the answer */
-	uint16_t data_len;       /* udp: payload bytes captured, at data */
-	const uint8_t *data;     /* points into the captured frame */
-	const uint8_t *tcp_opts; /* tcp: the answer's options (into the frame) */
+	uint16_t udp_len;    /* udp: UDP length of the answer */
+	uint16_t data_len;   /* udp: payload bytes captured, at data */
+	const uint8_t *data; /* points into the captured frame */
+	/* tcp: the answer's options (into the frame), read only when a field
+	 * asks: rtt_us from an echoed timestamp (TSecr), the tcpopt_ fields */
+	const uint8_t *tcp_opts;
 	uint8_t tcp_opts_len;
-	bool has_ts_ecr; /* tcp: the answer echoed a timestamp, ts_ecr, */
-	uint32_t ts_ecr; /* which is a probe's send time (low 32 bits of us) */
 	const char *classification;
 	bool success;
 };

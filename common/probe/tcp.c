@@ -211,12 +211,6 @@ static const uint8_t *tcp_answer(const struct probe_ip *p, struct probe_result *
 	r->window = rd16(tcp + 14);
 	r->tcp_opts = tcp + TCP_HDR;
 	r->tcp_opts_len = (uint8_t)(doff - TCP_HDR);
-	struct tcpopt o;
-	tcpopt_parse(r->tcp_opts, r->tcp_opts_len, &o);
-	if (o.has_ts && o.ts_ecr) {
-		r->has_ts_ecr = true;
-		r->ts_ecr = o.ts_ecr;
-	}
 	return tcp;
 }
 

@@ -14,6 +14,10 @@ void test_tcpopt_reads_a_linux_synack(void)
 	CHECK(t.has_mss && t.mss == 1460 && t.sack_perm && t.has_ws && t.ws == 7);
 	CHECK(t.has_ts && t.ts_val == 258 && t.ts_ecr == 0xdeadbeef && !t.error);
 	CHECK(strcmp(t.kinds, "2,4,8,1,3") == 0);
+	/* validation's look for the timestamp alone agrees */
+	uint32_t ecr = 0;
+	CHECK(tcpopt_ts_ecr(o, sizeof o, &ecr) && ecr == 0xdeadbeef);
+	CHECK(!tcpopt_ts_ecr(o, 9, &ecr) && !tcpopt_ts_ecr(o, 4, &ecr));
 	static struct fieldw w;
 	fw_reset(&w, tcpopt_fields, TCPOPT_NFIELDS, FIELDW_CSV);
 	tcpopt_decode(o, sizeof o, &w);

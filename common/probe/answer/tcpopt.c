@@ -11,11 +11,42 @@ static uint32_t rd32be(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Appends kind to o->kinds while it fits (40 bytes hold at most 40). */
+/* Appends kind to o->kinds (40 bytes of options hold at most 40 kinds of
+ * at most 3 digits and a comma: 160 bytes always fit). */
 static void add_kind(struct tcpopt *o, uint8_t kind)
 {
-	size_t used = strlen(o->kinds);
-	snprintf(o->kinds + used, sizeof o->kinds - used, "%s%u", used ? "," : "", kind);
+	char *p = o->kinds + o->kinds_len;
+	if (o->kinds_len)
+		*p++ = ',';
+	if (kind >= 100)
+		*p++ = (char)('0' + kind / 100);
+	if (kind >= 10)
+		*p++ = (char)('0' + kind / 10 % 10);
+	*p++ = (char)('0' + kind % 10);
+	*p = '\0';
+	o->kinds_len = (size_t)(p - o->kinds);
+}
+
+bool tcpopt_ts_ecr(const uint8_t *p, size_t n, uint32_t *ecr)
+{
+	if (n > 40)
+		n = 40;
+	for (size_t i = 0; i < n;) {
+		if (p[i] == KIND_END)
+			return false;
+		if (p[i] == KIND_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || p[i + 1] < 2 || p[i + 1] > n - i)
+			return false;
+		if (p[i] == KIND_TS && p[i + 1] == 10) {
+			*ecr = rd32be(p + i + 6);
+			return true;
+		}
+		i += p[i + 1];
+	}
+	return false;
 }
 
 /* Reads one option of length len (its kind byte included) at p. */

@@ -21,11 +21,17 @@ struct tcpopt {
 	uint8_t ws;
 	uint32_t ts_val, ts_ecr;
 	char kinds[160];   /* "2,1,3,4,8": each kind, in order */
+	size_t kinds_len;  /* of kinds */
 	const char *error; /* NULL when every option was whole */
 };
 
 /* Reads the n bytes of options at p (at most 40). */
 void tcpopt_parse(const uint8_t *p, size_t n, struct tcpopt *o);
+
+/* Only the timestamps option, for validation's round-trip time (every
+ * answer passes there: no text is made): whether there is a whole one,
+ * and its TSecr in *ecr. */
+bool tcpopt_ts_ecr(const uint8_t *p, size_t n, uint32_t *ecr);
 
 #define TCPOPT_NFIELDS 7
 extern const struct app_field tcpopt_fields[TCPOPT_NFIELDS];
