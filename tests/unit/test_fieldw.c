@@ -1,4 +1,5 @@
 /* Unit tests: the decoded fields' writer (probe/fieldw.h). */
+#include <stdint.h>
 #include <string.h>
 
 #include "harness.h"
@@ -63,6 +64,11 @@ void test_fieldw_renders_json_and_csv(void)
 	CHECK(value_is(
 	    5, "\"[{\"\"name\"\":\"\"x.example.\"\",\"\"ttl\"\":300},{\"\"ok\"\":false}]\""));
 	CHECK(value_is(6, ""));
+	/* the ends of the number ranges */
+	fw_reset(&w, table, 7, FIELDW_CSV);
+	fw_int(&w, 1, INT64_MIN);
+	fw_uint(&w, 0, 0);
+	CHECK(value_is(1, "-9223372036854775808") && value_is(0, "0"));
 	/* plain text stays bare; a space at an end is quoted */
 	fw_reset(&w, table, 7, FIELDW_CSV);
 	fw_cstr(&w, 3, "nginx/1.2 (x)");
