@@ -36,7 +36,7 @@ TOOL_LDLIBS := $(foreach t,$(TOOLS),$(LDLIBS_$(t)))
 DEPS := build-essential clang libclang-rt-14-dev clang-format libgmp-dev libsodium-dev libpcap-dev \
 	libnet1-dev libpng-dev python3 man-db groff-base iproute2 libcap2-bin nftables tcpdump tshark netsniff-ng zmap masscan nmap hyperfine parallel \
 	valgrind linux-perf dnsmasq-base bind9-dnsutils chrony snmpd snmp memcached samba samba-common-bin \
-	python3-gi gir1.2-gssdp-1.6 sqlite3 postgresql
+	python3-gi gir1.2-gssdp-1.6 bash-completion mandoc sqlite3 postgresql
 
 COMMON_SRC := $(wildcard common/*/*.c common/*/*/*.c)
 # a tool's own run loop and helpers: its folder's files other than main.c
@@ -146,12 +146,17 @@ install: all
 	install -m 644 $(foreach t,$(TOOLS),$(t)/$(t).1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 conf/blocklist.conf conf/blocklist6.conf $(DESTDIR)$(SYSCONFDIR)/
 	install -m 644 $(UDP_PROBES) $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	for t in $(TOOLS); do \
+		install -m 644 conf/bash-completion/zscan $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$t; \
+	done
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(TOOLS) zscan-db) \
 	      $(foreach t,$(TOOLS),$(DESTDIR)$(PREFIX)/share/man/man1/$(t).1) \
 	      $(DESTDIR)$(SYSCONFDIR)/blocklist.conf $(DESTDIR)$(SYSCONFDIR)/blocklist6.conf \
-	      $(addprefix $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/,$(notdir $(UDP_PROBES)))
+	      $(addprefix $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/,$(notdir $(UDP_PROBES))) \
+	      $(addprefix $(DESTDIR)$(PREFIX)/share/bash-completion/completions/,$(TOOLS))
 
 # The servers the tests start themselves (chrony, snmpd, memcached, samba)
 # must not start as the machine's services when installed: chrony would

@@ -5,7 +5,7 @@
 test_make_install_layout() {
 	make -s install DESTDIR="$T/root" PREFIX=/opt/zs >"$T/make.log" 2>&1 || fail "make install: $(cat "$T/make.log")"
 	for f in bin/zgen bin/zblacklist bin/zsend bin/zrecv bin/zfilter share/man/man1/zgen.1 share/man/man1/zblacklist.1 share/man/man1/zsend.1 share/man/man1/zrecv.1 share/man/man1/zfilter.1 \
-		share/zscan/udp-probes/dns_53.pkt share/zscan/udp-probes/ssdp_1900.pkt; do
+		share/zscan/udp-probes/dns_53.pkt share/zscan/udp-probes/ssdp_1900.pkt share/bash-completion/completions/zsend; do
 		[ -f "$T/root/opt/zs/$f" ] || fail "missing $f"
 	done
 	[ -x "$T/root/opt/zs/bin/zgen" ] || fail "zgen not executable"
