@@ -13,8 +13,24 @@ test_controls_max_results_stops_and_resumes_exactly() {
 	echo 198.18.0.0/30 >"$T/link"
 	start_capture "$LAB_NET" zn0 "tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn"
 	local rc=0
-	in_scan bash -c "$(controls_zgen) | '$ZS_BIN/zsend' -q -b /dev/null -r 400 --metadata '$T/s1.json' | '$ZS_BIN/zrecv' -c 1 -N 40 --metadata '$T/r1.json'" \
-		>"$T/p1.csv" 2>"$T/p1.err" || rc=$?
+	# the input's last 424 targets wait behind a FIFO until -N has been
+	# reached, so that the stop lands before the end however fast the
+	# machine (the first 600 hold about 180 live hosts)
+	mkfifo "$T/gate"
+	local feed="{ $(controls_zgen) | head -n 601; cat '$T/gate'; $(controls_zgen) | tail -n +602; }"
+	in_scan bash -c "$feed | '$ZS_BIN/zsend' -q -b /dev/null -r 400 --metadata '$T/s1.json' | '$ZS_BIN/zrecv' -c 1 -N 40 --metadata '$T/r1.json'" \
+		>"$T/p1.csv" 2>"$T/p1.err" &
+	local scan=$!
+	wait_until 120 grep -q "zrecv: -N 40 reached" "$T/p1.err"
+	# the rest of the input, to a reader still there (opening and closing
+	# the FIFO never blocks; one still to come gets a writer for 30 s)
+	exec 3<>"$T/gate"
+	exec 3>&-
+	timeout 30 sh -c ": >'$T/gate'" 2>/dev/null &
+	local gate=$!
+	wait $scan || rc=$?
+	kill "$gate" 2>/dev/null || true
+	wait "$gate" 2>/dev/null || true
 	expect_eq "part 1: exit ($(tr '\n' ' ' <"$T/p1.err"))" "$rc" 3
 	expect_eq "limit" "$(json "$T/r1.json" limit_reached)" max_results
 	grep -q "zrecv: -N 40 reached: receiving until zsend is done" "$T/p1.err" || fail "no word of -N: $(cat "$T/p1.err")"
