@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "decode_testutil.h"
 #include "harness.h"
 #include "probe/answer/memcached.h"
 #include "probe/answer/ntp.h"
@@ -23,113 +24,9 @@ void test_memcached_answer_fields(void);
 void test_memcached_split_datagrams(void);
 void test_memcached_hostile_answers(void);
 
-struct decoder {
-	void (*decode)(const uint8_t *p, size_t n, struct fieldw *w);
-	const struct app_field *fields;
-	const int *nfields;
-};
-
 static const struct decoder ntp = {ntp_decode, ntp_fields, &ntp_nfields};
 static const struct decoder ssdp = {ssdp_decode, ssdp_fields, &ssdp_nfields};
 static const struct decoder mc = {memcached_decode, memcached_fields, &memcached_nfields};
-
-static struct fieldw fw;
-
-/* Decodes a heap copy of exactly p[0..n) into fw. */
-static void run(const struct decoder *d, const void *p, size_t n, enum fieldw_format f)
-{
-	uint8_t *b = malloc(n ? n : 1);
-	if (n)
-		memcpy(b, p, n);
-	fw_reset(&fw, d->fields, *d->nfields, f);
-	d->decode(b, n, &fw);
-	free(b);
-}
-
-/* Field name's rendering in fw, as a C string (until the next call). */
-static const char *val(const char *name)
-{
-	static char out[FIELDW_MAX + 1];
-	int i = fw_find(fw.fields, fw.nfields, name, strlen(name));
-	if (i < 0)
-		return "<no such field>";
-	size_t len;
-	const char *v = fw_value(&fw, i, &len);
-	memcpy(out, v, len);
-	out[len] = 0;
-	return out;
-}
-
-/* fw's field name is unset */
-static bool unset(const char *name)
-{
-	const char *v = val(name);
-	return fw.format == FIELDW_JSON ? strcmp(v, "\"\"") == 0 : *v == 0;
-}
-
-struct expect {
-	const char *name, *csv, *json;
-};
-
-/* a number, a bool, a string without escapes */
-#define N(name, v)                                                                                 \
-	{                                                                                          \
-		name, v, v                                                                         \
-	}
-#define B(name, v)                                                                                 \
-	{                                                                                          \
-		name, (v) ? "1" : "0", (v) ? "true" : "false"                                      \
-	}
-#define S(name, v)                                                                                 \
-	{                                                                                          \
-		name, v, "\"" v "\""                                                               \
-	}
-
-/* Decodes p in both formats: the fields in e render as given, every other
- * one is unset. false, and a line on stderr, at the first difference. */
-static bool decodes_to(const struct decoder *d, const void *p, size_t n, const struct expect *e,
-                       size_t ne)
-{
-	for (int json = 0; json < 2; json++) {
-		run(d, p, n, json ? FIELDW_JSON : FIELDW_CSV);
-		for (size_t k = 0; k < ne; k++) {
-			if (fw_find(d->fields, *d->nfields, e[k].name, strlen(e[k].name)) < 0) {
-				fprintf(stderr, "    no field %s\n", e[k].name);
-				return false;
-			}
-		}
-		for (int i = 0; i < *d->nfields; i++) {
-			const char *name = d->fields[i].name, *want = json ? "\"\"" : "";
-			for (size_t k = 0; k < ne; k++)
-				if (strcmp(e[k].name, name) == 0)
-					want = json ? e[k].json : e[k].csv;
-			const char *got = val(name);
-			if (strcmp(got, want) != 0) {
-				fprintf(stderr, "    %s %s: got [%s], want [%s]\n",
-				        json ? "JSON" : "CSV", name, got, want);
-				return false;
-			}
-		}
-		if (fw_truncated(&fw))
-			return false;
-	}
-	return true;
-}
-
-#define EXPECT(d, p, n, ...)                                                                       \
-	do {                                                                                       \
-		const struct expect e_[] = {__VA_ARGS__};                                          \
-		CHECK(decodes_to(d, p, n, e_, sizeof e_ / sizeof e_[0]));                          \
-	} while (0)
-
-static bool is(const char *name, const char *want)
-{
-	const char *got = val(name);
-	if (strcmp(got, want) == 0)
-		return true;
-	fprintf(stderr, "    %s: got [%s], want [%s]\n", name, got, want);
-	return false;
-}
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;
 
