@@ -248,3 +248,38 @@ handover_files() {
 probes_in() { # PCAP
 	tcpdump -r "$1" -n 2>/dev/null | awk '{d = $5; sub(/:$/, "", d); sub(/\.[0-9]+$/, ",&", d); sub(/,\./, ",", d); print d}' | sorted
 }
+
+# Watching a tool that stops on a signal or waits on its reader:
+# is_catching PID BINARY: PID runs BINARY and catches SIGTERM (its stop
+# handlers are in place: a signal now is a request, not a death)
+is_catching() {
+	[ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$2" ] || return 1
+	local cgt
+	cgt=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 1
+	[ -n "$cgt" ] && (((0x$cgt >> 14) & 1))
+}
+
+# in_pipe_write PID: a thread of PID waits in a write to a full pipe or
+# FIFO (its reader took nothing more)
+in_pipe_write() {
+	cat "/proc/$1/task/"*/wchan 2>/dev/null | grep -q pipe_write
+}
+
+# is_gone PID: PID has ended (gone, or a zombie)
+is_gone() {
+	local s
+	s=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null || true)
+	[ -z "$s" ] || [ "$s" = Z ]
+}
+
+# to_fd3 TEXT: TEXT to descriptor 3, a FIFO whose reader may have ended
+# (a subshell takes the SIGPIPE)
+to_fd3() {
+	(printf '%s' "$1" >&3) 2>/dev/null || true
+}
+
+# has_output FILE: a filter has written its first line there (it is in its
+# loop, its handlers in place)
+has_output() {
+	[ -s "$1" ]
+}

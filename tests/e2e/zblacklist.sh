@@ -431,40 +431,6 @@ test_zblacklist_stop_signals() {
 	expect_eq "SIGINT twice on a pipe: output" "$(cat "$T/out")" 1.1.1.1
 }
 
-# is_catching PID BINARY: PID runs BINARY and catches SIGTERM (its stop
-# handlers are in place: a signal now is a request, not a death)
-is_catching() {
-	[ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$2" ] || return 1
-	local cgt
-	cgt=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 1
-	[ -n "$cgt" ] && (((0x$cgt >> 14) & 1))
-}
-
-# in_pipe_write PID: a thread of PID waits in a write to a full pipe or
-# FIFO (its reader took nothing more)
-in_pipe_write() {
-	cat "/proc/$1/task/"*/wchan 2>/dev/null | grep -q pipe_write
-}
-
-# is_gone PID: PID has ended (gone, or a zombie)
-is_gone() {
-	local s
-	s=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null || true)
-	[ -z "$s" ] || [ "$s" = Z ]
-}
-
-# to_fd3 TEXT: TEXT to descriptor 3, a FIFO whose reader may have ended
-# (a subshell takes the SIGPIPE)
-to_fd3() {
-	(printf '%s' "$1" >&3) 2>/dev/null || true
-}
-
-# has_output FILE: a filter has written its first line there (it is in its
-# loop, its handlers in place)
-has_output() {
-	[ -s "$1" ]
-}
-
 # nohup's request is kept: zblacklist started with SIGHUP ignored leaves it
 # ignored: two hang-ups a second apart change nothing, and it filters its
 # pipe to the end (exit 0); it caught SIGHUP, and the second stopped it.
@@ -653,6 +619,9 @@ test_zblacklist_bad_lines_and_a_stop_exit_1() {
 	kill -TERM $pid
 	sleep 1.2 # a second request is one a second or more after the first
 	kill -TERM $pid
+	# stopped, it reads on no more: wait for its end, so that the next
+	# line cannot be read before it saw the signal
+	wait_until 60 is_gone $pid
 	to_fd3 $'2.2.2.2\n'
 	exec 3>&-
 	rc=0

@@ -678,28 +678,6 @@ test_zgen_signal_exits_incomplete() {
 	done
 }
 
-# is_catching PID BINARY: PID runs BINARY and catches SIGTERM (its stop
-# handlers are in place: a signal now is a request, not a death)
-is_catching() {
-	[ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$2" ] || return 1
-	local cgt
-	cgt=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 1
-	[ -n "$cgt" ] && (((0x$cgt >> 14) & 1))
-}
-
-# in_pipe_write PID: a thread of PID waits in a write to a full pipe or
-# FIFO (its reader took nothing more)
-in_pipe_write() {
-	cat "/proc/$1/task/"*/wchan 2>/dev/null | grep -q pipe_write
-}
-
-# is_gone PID: PID has ended (gone, or a zombie)
-is_gone() {
-	local s
-	s=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null || true)
-	[ -z "$s" ] || [ "$s" = Z ]
-}
-
 # nohup's request is kept: zgen started with SIGHUP ignored leaves it
 # ignored, and a hang-up while it waits on its reader changes nothing (it
 # caught SIGHUP, so the terminal's closing cut every nohup'd scan short);
