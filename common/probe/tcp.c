@@ -306,25 +306,22 @@ const struct probe_module probe_tcp_syn = {
     .decode = tcp_decode,
 };
 
+/* What tcp_ack and tcp_synack share: a probe with the MAC as its
+ * acknowledgement number, answered by a RST that carries it back. */
+#define TCP_RST_MODULE                                                                             \
+	.needs_port = true, .frame_len = TCP_OFF + TCP_LEN, .frame_len6 = TCP_OFF6 + TCP_LEN,      \
+	.fields = TCP_FIELD_SET, .default_fields = TCP_FIELDS,                                     \
+	.bpf = "(tcp and tcp[13] & 4 != 0) or (" ICMP_ERRORS ")",                                  \
+	.bpf6 = "(ip6[6] == 6 and ip6[53] & 4 != 0) or " BPF6_ICMP_ERRORS, .fill = fill,           \
+	.fill6 = fill6, .validate = ack_validate, .answer_bits = tcp_answer_bits,                  \
+	.app_fields = tcpopt_fields, .n_app_fields = TCPOPT_NFIELDS, .decode = tcp_decode
+
 const struct probe_module probe_tcp_ack = {
     .name = "tcp_ack",
     .description = "TCP ACK; a RST is success (the probe got through), ICMP errors are not",
-    .needs_port = true,
-    .frame_len = TCP_OFF + TCP_LEN,
-    .frame_len6 = TCP_OFF6 + TCP_LEN,
-    .fields = TCP_FIELD_SET,
-    .default_fields = TCP_FIELDS,
-    .bpf = "(tcp and tcp[13] & 4 != 0) or (" ICMP_ERRORS ")",
-    .bpf6 = "(ip6[6] == 6 and ip6[53] & 4 != 0) or " BPF6_ICMP_ERRORS,
+    TCP_RST_MODULE,
     .make_template = ack_template,
-    .fill = fill,
     .make_template6 = ack_template6,
-    .fill6 = fill6,
-    .validate = ack_validate,
-    .answer_bits = tcp_answer_bits,
-    .app_fields = tcpopt_fields,
-    .n_app_fields = TCPOPT_NFIELDS,
-    .decode = tcp_decode,
 };
 
 /* ZMap's synackscan: a SYN-ACK no connection asked for is answered with a
@@ -336,20 +333,7 @@ const struct probe_module probe_tcp_synack = {
     .name = "tcp_synack",
     .description = "TCP SYN-ACK (ZMap's synackscan); the RST a host sends back is success, ICMP "
                    "errors are not",
-    .needs_port = true,
-    .frame_len = TCP_OFF + TCP_LEN,
-    .frame_len6 = TCP_OFF6 + TCP_LEN,
-    .fields = TCP_FIELD_SET,
-    .default_fields = TCP_FIELDS,
-    .bpf = "(tcp and tcp[13] & 4 != 0) or (" ICMP_ERRORS ")",
-    .bpf6 = "(ip6[6] == 6 and ip6[53] & 4 != 0) or " BPF6_ICMP_ERRORS,
+    TCP_RST_MODULE,
     .make_template = synack_template,
-    .fill = fill,
     .make_template6 = synack_template6,
-    .fill6 = fill6,
-    .validate = ack_validate,
-    .answer_bits = tcp_answer_bits,
-    .app_fields = tcpopt_fields,
-    .n_app_fields = TCPOPT_NFIELDS,
-    .decode = tcp_decode,
 };
