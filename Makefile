@@ -5,6 +5,7 @@
 #   make tsan       the same with ThreadSanitizer into build/tsan/bin/ (for the
 #                   threaded tools' tests)
 #   make test       both builds, then unit tests (sanitized) and end-to-end tests
+#   make check-unit the unit tests built and run as the release (the Debian package's)
 #   make bench      benchmarks in bench/ (see bench/README.md)
 #   make install    PREFIX=/usr/local DESTDIR= : binaries, man pages, conf/
 #   make deps       install the Debian packages the project needs (as root)
@@ -22,7 +23,9 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 # -MMD -MP: each object's header dependencies, read back below
 BASE    := -std=c11 -D_GNU_SOURCE -g -pthread -MMD -MP -I. -Icommon -Ibuild/gen $(WARN) \
 	-DZSCAN_SYSCONFDIR='"$(SYSCONFDIR)"'
-RELFLAGS  := $(BASE) -O2
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment reach the release build
+# only (a distribution's hardening flags: debian/rules)
+RELFLAGS  := $(BASE) -O2 $(CPPFLAGS) $(CFLAGS)
 ASANFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 TSANFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=thread
@@ -51,7 +54,7 @@ UNIT_SRC   := $(wildcard tests/unit/*.c) $(TOOL_SRC)
 TESTTOOL_SRC := $(wildcard tests/tools/*.c)
 UDP_PROBES := $(wildcard conf/udp-probes/*.pkt conf/udp-probes/*.tpl)
 
-.PHONY: all asan tsan test unit e2e bench install uninstall deps format clean demo fuzz
+.PHONY: all asan tsan test unit check-unit e2e bench install uninstall deps format clean demo fuzz
 all: $(addprefix bin/,$(TOOLS)) $(patsubst tests/tools/%.c,build/tools/%,$(TESTTOOL_SRC))
 
 # the default blocklists, each as a C string (listfile_default_blocklist
@@ -96,7 +99,7 @@ build/asan/libzscan.a: $(ASAN_OBJ)
 define TOOL_RULES
 bin/$(1): $(patsubst %.c,build/rel/%.o,$(wildcard $(1)/*.c)) build/rel/libzscan.a
 	@mkdir -p $$(@D)
-	$$(CC) $$(RELFLAGS) -o $$@ $$^ $$(LDLIBS) $$(LDLIBS_$(1))
+	$$(CC) $$(RELFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(LDLIBS_$(1))
 build/asan/bin/$(1): $(patsubst %.c,build/asan/%.o,$(wildcard $(1)/*.c)) build/asan/libzscan.a
 	@mkdir -p $$(@D)
 	$$(CC) $$(ASANFLAGS) -o $$@ $$^ $$(LDLIBS) $$(LDLIBS_$(1))
@@ -108,6 +111,14 @@ $(foreach t,$(TOOLS),$(eval $(call TOOL_RULES,$(t))))
 
 build/asan/unit: $(patsubst %.c,build/asan/%.o,$(UNIT_SRC)) build/asan/libzscan.a
 	$(CC) $(ASANFLAGS) -o $@ $^ $(LDLIBS) $(TOOL_LDLIBS)
+
+# the unit tests built with the release's flags: a package build
+# (debian/rules) tests the code it ships
+build/rel/unit: $(patsubst %.c,build/rel/%.o,$(UNIT_SRC)) build/rel/libzscan.a
+	$(CC) $(RELFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TOOL_LDLIBS)
+
+check-unit: build/rel/unit
+	build/rel/unit
 
 build/tools/%: tests/tools/%.c build/rel/libzscan.a
 	@mkdir -p $(@D)
@@ -144,7 +155,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(PREFIX)/share/zscan/udp-probes
 	install -m 755 $(addprefix bin/,$(TOOLS)) zrecv/zscan-db $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(foreach t,$(TOOLS),$(t)/$(t).1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 $(foreach t,$(TOOLS),$(t)/$(t).1) zrecv/zscan-db.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 conf/blocklist.conf conf/blocklist6.conf $(DESTDIR)$(SYSCONFDIR)/
 	install -m 644 $(UDP_PROBES) $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
@@ -154,7 +165,7 @@ install: all
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(TOOLS) zscan-db) \
-	      $(foreach t,$(TOOLS),$(DESTDIR)$(PREFIX)/share/man/man1/$(t).1) \
+	      $(foreach t,$(TOOLS) zscan-db,$(DESTDIR)$(PREFIX)/share/man/man1/$(t).1) \
 	      $(DESTDIR)$(SYSCONFDIR)/blocklist.conf $(DESTDIR)$(SYSCONFDIR)/blocklist6.conf \
 	      $(addprefix $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/,$(notdir $(UDP_PROBES))) \
 	      $(addprefix $(DESTDIR)$(PREFIX)/share/bash-completion/completions/,$(TOOLS))
