@@ -63,6 +63,7 @@ mssql_1434.pkt|data||
 natpmp_5351.pkt|portcontrol|nat-pmp.version nat-pmp.opcode|0 0
 netbios_137.pkt|nbns|nbns.flags.opcode nbns.count.queries nbns.type|0 1 33
 ntp_123.pkt|ntp|ntp.flags.vn ntp.flags.mode ntp.ctrl.flags2.opcode|2 6 2
+ntp-monlist_123.pkt|ntp|ntp.flags.vn ntp.flags.mode ntp.priv.impl ntp.priv.reqcode ntp.priv.numitems|2 7 3 42 0
 openvpn_1194.pkt|openvpn|openvpn.opcode openvpn.keyid openvpn.mpid|0x07 0 0
 pca_5632.pkt|data||
 pcp_5351.pkt|portcontrol|portcontrol.version portcontrol.opcode|2 0
