@@ -116,7 +116,8 @@ void output_header(const struct output *o, FILE *out)
  * *addr; a number the answer does not have is the string ""). The switch
  * is on the row's position, fixed when the fields were selected, so
  * writing a record compares no names. */
-static uint64_t value(int i, const struct record *rec, const char **str, struct ipaddr *addr)
+static inline __attribute__((always_inline)) uint64_t value(int i, const struct record *rec,
+                                                            const char **str, struct ipaddr *addr)
 {
 	const struct probe_result *r = &rec->r;
 	*str = NULL;
@@ -268,19 +269,86 @@ static char *put_decoded(const struct output *o, const struct record *rec, int j
 	return p + n;
 }
 
+/* Field i of the record, one of the fields every module fills. Inlined
+ * into both loops of output_record. */
+static inline __attribute__((always_inline)) char *put_field(const struct record *rec, int i,
+                                                             bool json, char *p)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *str;
+	struct ipaddr addr = {0, 0};
+	uint64_t v = value(i, rec, &str, &addr);
+	if (json) {
+		*p++ = '"';
+		p = put_str(p, fields_table[i].name);
+		*p++ = '"';
+		*p++ = ':';
+	}
+	enum field_kind kind = fields_table[i].kind;
+	/* empty, as an absent address is: "" in JSON (zfilter takes no
+	 * null to CSV, and writes an empty number back as "") */
+	if (kind == FIELD_UINT && str)
+		kind = FIELD_STR;
+	bool quoted = json && kind != FIELD_UINT && kind != FIELD_BOOL;
+	if (quoted)
+		*p++ = '"';
+	switch (kind) {
+	case FIELD_ADDR_OR_EMPTY:
+		if (!addr.hi && !addr.lo) /* none: not an ICMP error */
+			break;
+		/* fall through */
+	case FIELD_ADDR:
+		p = ipaddr_is_v4(addr) ? addr_format(p, ipaddr_v4(addr)) : ipaddr_format(p, addr);
+		break;
+	case FIELD_STR:
+		p = put_str(p, str ? str : "");
+		break;
+	case FIELD_BOOL:
+		p = put_str(p, v ? (json ? "true" : "1") : (json ? "false" : "0"));
+		break;
+	case FIELD_UINT:
+		p = put_u64(p, v);
+		break;
+	case FIELD_HEX:
+		for (size_t j = 0; j < rec->r.data_len && j < OUTPUT_CAPTURE_MAX && rec->r.data;
+		     j++) {
+			*p++ = hex[rec->r.data[j] >> 4];
+			*p++ = hex[rec->r.data[j] & 15];
+		}
+		break;
+	case FIELD_TIME:
+		p = put_time(p, v, rec->ts_usec);
+		break;
+	}
+	if (quoted)
+		*p++ = '"';
+	return p;
+}
+
 void output_record(const struct output *o, const struct record *rec, FILE *out)
 {
 	const struct fields *f = &o->sel;
-	static const char hex[] = "0123456789abcdef";
 	char *buf = record_buf, *p = buf;
 	bool json = o->format == OUTPUT_JSON, done = false;
 	if (json)
 		*p++ = '{';
-	for (int k = 0; k < f->n; k++) {
-		int i = f->idx[k];
-		if (i >= FIELD_COUNT) {
+	/* Two loops: a selection of the common fields only (every TCP scan's
+	 * default) pays no per-field test for a module's own fields. */
+	if (!o->decodes) {
+		for (int k = 0; k < f->n; k++) {
 			if (k)
 				*p++ = ',';
+			p = put_field(rec, f->idx[k], json, p);
+		}
+	} else {
+		for (int k = 0; k < f->n; k++) {
+			int i = f->idx[k];
+			if (k)
+				*p++ = ',';
+			if (i < FIELD_COUNT) {
+				p = put_field(rec, i, json, p);
+				continue;
+			}
 			if (json) {
 				*p++ = '"';
 				p = put_str(p, field_name(o, i));
@@ -288,58 +356,7 @@ void output_record(const struct output *o, const struct record *rec, FILE *out)
 				*p++ = ':';
 			}
 			p = put_decoded(o, rec, i - FIELD_COUNT, &done, p);
-			continue;
 		}
-		const char *str;
-		struct ipaddr addr = {0, 0};
-		uint64_t v = value(i, rec, &str, &addr);
-		if (k)
-			*p++ = ',';
-		if (json) {
-			*p++ = '"';
-			p = put_str(p, fields_table[i].name);
-			*p++ = '"';
-			*p++ = ':';
-		}
-		enum field_kind kind = fields_table[i].kind;
-		/* empty, as an absent address is: "" in JSON (zfilter takes no
-		 * null to CSV, and writes an empty number back as "") */
-		if (kind == FIELD_UINT && str)
-			kind = FIELD_STR;
-		bool quoted = json && kind != FIELD_UINT && kind != FIELD_BOOL;
-		if (quoted)
-			*p++ = '"';
-		switch (kind) {
-		case FIELD_ADDR_OR_EMPTY:
-			if (!addr.hi && !addr.lo) /* none: not an ICMP error */
-				break;
-			/* fall through */
-		case FIELD_ADDR:
-			p = ipaddr_is_v4(addr) ? addr_format(p, ipaddr_v4(addr))
-			                       : ipaddr_format(p, addr);
-			break;
-		case FIELD_STR:
-			p = put_str(p, str ? str : "");
-			break;
-		case FIELD_BOOL:
-			p = put_str(p, v ? (json ? "true" : "1") : (json ? "false" : "0"));
-			break;
-		case FIELD_UINT:
-			p = put_u64(p, v);
-			break;
-		case FIELD_HEX:
-			for (size_t j = 0;
-			     j < rec->r.data_len && j < OUTPUT_CAPTURE_MAX && rec->r.data; j++) {
-				*p++ = hex[rec->r.data[j] >> 4];
-				*p++ = hex[rec->r.data[j] & 15];
-			}
-			break;
-		case FIELD_TIME:
-			p = put_time(p, v, rec->ts_usec);
-			break;
-		}
-		if (quoted)
-			*p++ = '"';
 	}
 	if (json)
 		*p++ = '}';
