@@ -40,7 +40,7 @@ DEPS := build-essential clang libclang-rt-14-dev clang-format libgmp-dev libsodi
 	libnet1-dev libpng-dev python3 man-db groff-base iproute2 libcap2-bin nftables tcpdump tshark netsniff-ng zmap masscan nmap hyperfine parallel \
 	valgrind linux-perf dnsmasq-base bind9-dnsutils chrony snmpd snmp memcached samba samba-common-bin \
 	python3-gi gir1.2-gssdp-1.6 bash-completion mandoc sqlite3 postgresql \
-	openssh-server openssh-client slurm-wlm munge debhelper lintian dpkg-dev fakeroot
+	openssh-server openssh-client rsync slurm-wlm munge debhelper lintian dpkg-dev fakeroot
 
 COMMON_SRC := $(wildcard common/*/*.c common/*/*/*.c)
 # a tool's own run loop and helpers: its folder's files other than main.c
@@ -154,8 +154,8 @@ demo: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(PREFIX)/share/zscan/udp-probes
-	install -m 755 $(addprefix bin/,$(TOOLS)) zrecv/zscan-db $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(foreach t,$(TOOLS),$(t)/$(t).1) zrecv/zscan-db.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 755 $(addprefix bin/,$(TOOLS)) zrecv/zscan-db zrecv/zscan-merge $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(foreach t,$(TOOLS),$(t)/$(t).1) zrecv/zscan-db.1 zrecv/zscan-merge.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 conf/blocklist.conf conf/blocklist6.conf $(DESTDIR)$(SYSCONFDIR)/
 	install -m 644 $(UDP_PROBES) $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
@@ -164,8 +164,8 @@ install: all
 	done
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(TOOLS) zscan-db) \
-	      $(foreach t,$(TOOLS) zscan-db,$(DESTDIR)$(PREFIX)/share/man/man1/$(t).1) \
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(TOOLS) zscan-db zscan-merge) \
+	      $(foreach t,$(TOOLS) zscan-db zscan-merge,$(DESTDIR)$(PREFIX)/share/man/man1/$(t).1) \
 	      $(DESTDIR)$(SYSCONFDIR)/blocklist.conf $(DESTDIR)$(SYSCONFDIR)/blocklist6.conf \
 	      $(addprefix $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/,$(notdir $(UDP_PROBES))) \
 	      $(addprefix $(DESTDIR)$(PREFIX)/share/bash-completion/completions/,$(TOOLS))
