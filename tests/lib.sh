@@ -283,3 +283,23 @@ to_fd3() {
 has_output() {
 	[ -s "$1" ]
 }
+
+# The (address,port) of every SYN (not SYN-ACK, not RST) in a capture, of
+# both families, one per line, sorted.
+syn_probes() { # PCAP
+	tcpdump -r "$1" -n 2>/dev/null | grep -F 'Flags [S],' |
+		awk '{d = $5; sub(/:$/, "", d); sub(/\.[0-9]+$/, ",&", d); sub(/,\./, ",", d); print d}' | sorted
+}
+
+# csv_cols FILE COLUMN...: those columns of a CSV with a header row, named
+# as in the header, comma-joined, one row per line.
+csv_cols() {
+	python3 - "$@" <<'PY'
+import csv, sys
+rows = csv.reader(open(sys.argv[1]))
+head = next(rows)
+idx = [head.index(c) for c in sys.argv[2:]]
+for r in rows:
+    print(",".join(r[i] for i in idx))
+PY
+}

@@ -121,24 +121,6 @@ job_states() {
 		sed -E 's/.*JobState=([A-Z_]+) .*ExitCode=([0-9:]+).*/\1 \2/'
 }
 
-# the (address,port) of every SYN the scanner sent, one per line, sorted
-syn_probes() { # PCAP
-	tcpdump -r "$1" -n 2>/dev/null | grep -F 'Flags [S],' |
-		awk '{d = $5; sub(/:$/, "", d); sub(/\.[0-9]+$/, ",&", d); sub(/,\./, ",", d); print d}' | sorted
-}
-
-# COLUMNS of a CSV with a header row, comma-joined, one row per line
-csv_cols() { # FILE COLUMN...
-	python3 - "$@" <<'PY'
-import csv, sys
-rows = csv.reader(open(sys.argv[1]))
-head = next(rows)
-idx = [head.index(c) for c in sys.argv[2:]]
-for r in rows:
-    print(",".join(r[i] for i in idx))
-PY
-}
-
 test_slurm_array_shards_equal_one_scan() {
 	LAB_LIVE="198.18.4.0/22:20 198.18.12.0/24 2001:2:0:10::/120:30" LAB_TCP_PORTS="80 443" \
 		LAB_OPEN="198.18.12.0/24=443" slurm_lab_up
