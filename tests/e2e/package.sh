@@ -46,8 +46,17 @@ test_package_builds_lints_and_installs() {
 		"$(sed -n 's/^#define ZSCAN_VERSION "\(.*\)"$/\1/p' common/tool/version.h)"
 	arch=$(dpkg --print-architecture)
 
-	# the source package, before the build leaves its files in the tree
+	# the source package, before the build leaves its files in the tree;
+	# what a developer's tree also holds (the Makefile's outputs, test logs)
+	# stays out of it
+	mkdir -p "$src/bin" "$src/build/rel" "$src/tests/out-x"
+	echo planted | tee "$src/bin/zgen" "$src/build/rel/x.o" "$src/tests/out-x/log" >/dev/null
 	(cd "$T" && dpkg-source -b src) >"$T/source.log" 2>&1 || fail "dpkg-source -b: $(tail -5 "$T/source.log")"
+	rm -r "$src/bin" "$src/build" "$src/tests/out-x"
+	local planted
+	planted=$(tar -tJf "$T/zscan_$ver.tar.xz" | grep -E '^src/(bin|build|tests/out-x)/' || true)
+	[ -z "$planted" ] || fail "the source package holds build outputs: $planted"
+	tar -tJf "$T/zscan_$ver.tar.xz" | grep -qx 'src/zgen/main.c' || fail "the source package has no zgen/main.c"
 
 	# nocheck drops the unit tests; without it they run (MAKE=echo: what
 	# debian/rules would make, made by none)
