@@ -15,8 +15,13 @@
 # (the build 45 s, of which the compile about 25 s on 2 CPUs, lintian 8 s).
 
 # pkg_copy_checkout DIR: the files git knows or would add, from the work
-# tree (a file deleted there stays out)
+# tree (a file deleted there stays out); outside git, the tree without the
+# build outputs and test logs
 pkg_copy_checkout() {
+	if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		tar --exclude=./bin --exclude=./build --exclude='./tests/out*' -cf - . | tar -xf - -C "$1"
+		return
+	fi
 	git ls-files -z --cached --others --exclude-standard |
 		while IFS= read -r -d '' f; do
 			if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
@@ -38,6 +43,7 @@ test_package_builds_lints_and_installs() {
 	local src=$T/src start
 	mkdir "$src"
 	pkg_copy_checkout "$src" || fail "cannot copy the checkout"
+	[ -f "$src/debian/changelog" ] || fail "the copy of the checkout has no debian/changelog"
 
 	# the package's version is the tools' --version
 	local ver arch
