@@ -89,6 +89,13 @@ test_database_schema_types_and_refusals() {
 	echo 'saddr' >"$T/r.csv"
 	expect_error "^zscan-db: .*/m.json: no module" "$ZSCAN_DB" sqlite "$T/x.db" "$T/r.csv" "$T/m.json"
 	[ ! -e "$T/x.db" ] || fail "zscan-db made a database it could not fill"
+	# no server there: psql's own status 2 is zscan-db's 1 (not loaded)
+	echo '{"tool":"zrecv","module":"tcp_syn"}' >"$T/m2.json"
+	local rc=0
+	ZRECV=$ZS_BIN/zrecv "$ZSCAN_DB" postgres "host=$T/no-server dbname=x" "$T/r.csv" "$T/m2.json" \
+		>"$T/pg.out" 2>"$T/pg.err" || rc=$?
+	expect_eq "zscan-db postgres, no server: exit" "$rc" 1
+	grep -q "no-server" "$T/pg.err" || fail "psql's message: $(cat "$T/pg.err")"
 }
 
 test_database_tcp_syn_scans_and_the_outage_query() {
