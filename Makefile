@@ -45,7 +45,7 @@ DEPS := build-essential clang libclang-rt-14-dev clang-format libgmp-dev libsodi
 COMMON_SRC := $(wildcard common/*/*.c common/*/*/*.c)
 # a tool's own run loop and helpers: its folder's files other than main.c
 TOOL_SRC   := $(filter-out %/main.c,$(foreach t,$(TOOLS),$(wildcard $(t)/*.c)))
-GEN_SRC    := build/gen/default_blocklist.c
+GEN_SRC    := build/gen/default_blocklist.c build/gen/optnames.c
 LIB_SRC    := $(COMMON_SRC) $(GEN_SRC)
 REL_OBJ    := $(patsubst %.c,build/rel/%.o,$(LIB_SRC))
 ASAN_OBJ   := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
@@ -70,6 +70,11 @@ build/gen/default_blocklist.c: conf/blocklist.conf conf/blocklist6.conf
 	    echo "\t\"\";"; \
 	    echo "const size_t $${n}_len = sizeof $$n - 1;"; \
 	  done; } > $@.tmp && mv $@.tmp $@
+
+# every tool's long options, for the configuration file (tool/config.h)
+build/gen/optnames.c: common/tool/optnames.awk $(addsuffix /main.c,$(TOOLS))
+	@mkdir -p $(@D)
+	awk -f $^ > $@.tmp && mv $@.tmp $@
 
 build/rel/%.o: %.c | $(GEN_SRC)
 	@mkdir -p $(@D)
@@ -157,6 +162,9 @@ install: all
 	install -m 755 $(addprefix bin/,$(TOOLS)) zrecv/zscan-db zrecv/zscan-merge $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(foreach t,$(TOOLS),$(t)/$(t).1) zrecv/zscan-db.1 zrecv/zscan-merge.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 conf/blocklist.conf conf/blocklist6.conf $(DESTDIR)$(SYSCONFDIR)/
+# the example configuration: never over one already there (an edited one)
+	[ -e $(DESTDIR)$(SYSCONFDIR)/zscan.conf ] || \
+		install -m 644 conf/zscan.conf $(DESTDIR)$(SYSCONFDIR)/zscan.conf
 	install -m 644 $(UDP_PROBES) $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	for t in $(TOOLS); do \
@@ -169,6 +177,9 @@ uninstall:
 	      $(DESTDIR)$(SYSCONFDIR)/blocklist.conf $(DESTDIR)$(SYSCONFDIR)/blocklist6.conf \
 	      $(addprefix $(DESTDIR)$(PREFIX)/share/zscan/udp-probes/,$(notdir $(UDP_PROBES))) \
 	      $(addprefix $(DESTDIR)$(PREFIX)/share/bash-completion/completions/,$(TOOLS))
+# the configuration only as installed: an edited one stays
+	! cmp -s conf/zscan.conf $(DESTDIR)$(SYSCONFDIR)/zscan.conf || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/zscan.conf
 
 # The servers the tests start themselves (chrony, snmpd, memcached, samba)
 # must not start as the machine's services when installed: chrony would

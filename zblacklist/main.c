@@ -21,12 +21,14 @@
 #include "util/outbuf.h"
 #include "core/addr/targetspace.h"
 #include "tool/liststats.h"
+#include "tool/options.h"
 #include "tool/signals.h"
 #include "tool/version.h"
 
 static void usage(FILE *f)
 {
-	fputs("usage: zblacklist [--count | --cidrs] [-q] [-b file] [-w file] [--iid address]\n"
+	fputs("usage: zblacklist [--count | --cidrs] [-q] [-b file] [-C file] [-w file] [--iid "
+	      "address]\n"
 	      "                  [--no-duplicate-checking]\n"
 	      "                  [address|cidr|prefix/len-slice ...]\n",
 	      f);
@@ -56,10 +58,12 @@ static void help(void)
 	      "                         as allow entries name it), and exit\n"
 	      "      --cidrs            print that target set as the fewest CIDR blocks\n"
 	      "  -q, --quiet            no summary of skipped lines on stderr\n"
+	      "  -C, --config FILE      read options not given from FILE (see below)\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          print the version\n",
 	      stdout);
 	blocklists_help(stdout);
+	config_help(stdout);
 }
 
 enum { OPT_COUNT = 256, OPT_CIDRS, OPT_IID, OPT_NO_DUP };
@@ -74,6 +78,7 @@ static const struct option longopts[] = {
     {"version", no_argument, NULL, 'V'},
     {"iid", required_argument, NULL, OPT_IID},
     {"no-duplicate-checking", no_argument, NULL, OPT_NO_DUP},
+    {"config", required_argument, NULL, 'C'},
     {NULL, 0, NULL, 0},
 };
 
@@ -206,8 +211,9 @@ int main(int argc, char **argv)
 	struct zerr e;
 
 	bool dedup = true; /* as ZMap's zblocklist: repeats dropped */
-	opterr = 0;        /* cli_bad_option says it in one line */
-	while ((ch = getopt_long(argc, argv, ":b:w:qhV", longopts, NULL)) != -1) {
+	struct optstream s;
+	optstream_init(&s, "zblacklist", argc, argv, ":b:w:C:qhV", longopts);
+	while ((ch = optstream_next(&s)) != -1) {
 		switch (ch) {
 		case 'b':
 			ts.blocklist = optarg;

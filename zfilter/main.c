@@ -12,6 +12,7 @@
 #include "tool/closeout.h"
 #include "tool/badline.h"
 #include "tool/cli.h"
+#include "tool/options.h"
 #include "tool/signals.h"
 #include "util/outbuf.h"
 #include "resultfilter.h"
@@ -19,8 +20,9 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: zfilter [-a] [-q] [--no-dedup] [-f fields] [-O text|csv|json|zgrab2|lzr]\n"
-	      "               [-u fields] [--where expression] [-T 1|2]\n",
+	fputs("usage: zfilter [-a] [-q] [--no-dedup] [-C file] [-f fields]\n"
+	      "               [-O text|csv|json|zgrab2|lzr] [-u fields] [--where expression]\n"
+	      "               [-T 1|2]\n",
 	      f);
 }
 
@@ -52,12 +54,14 @@ static void help(void)
 	      "                          deduplicates and prints while the first parses\n"
 	      "                          (default: 2 when there are 2 CPUs to run on)\n"
 	      "  -q, --quiet          no summary of skipped lines on stderr\n"
+	      "  -C, --config FILE    read options not given from FILE (see below)\n"
 	      "  -h, --help           this help\n"
 	      "  -V, --version        print the version\n\n"
 	      "Memory: the saddr key uses a bitmap that takes 4 KiB per /17 as\n"
 	      "addresses appear, at most 512 MiB for all of IPv4; other keys use a hash\n"
 	      "set that grows by about 40 bytes plus the key per distinct key.\n",
 	      stdout);
+	config_help(stdout);
 }
 
 enum { OPT_NO_DEDUP = 256 };
@@ -73,6 +77,7 @@ static const struct option longopts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
+    {"config", required_argument, NULL, 'C'},
     {NULL, 0, NULL, 0},
 };
 
@@ -126,8 +131,9 @@ int main(int argc, char **argv)
 	write_full_abandon_on(&abandon);
 	struct resultfilter_config cfg = {.in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO};
 	int quiet = 0, ch;
-	opterr = 0; /* cli_bad_option says it in one line */
-	while ((ch = getopt_long(argc, argv, ":u:f:O:w:T:aqhV", longopts, NULL)) != -1) {
+	struct optstream s;
+	optstream_init(&s, "zfilter", argc, argv, ":u:f:O:w:T:C:aqhV", longopts);
+	while ((ch = optstream_next(&s)) != -1) {
 		switch (ch) {
 		case 'u':
 			cfg.key = optarg;

@@ -28,6 +28,7 @@
 #include "core/stage/zgenheader.h"
 #include "util/outbuf.h"
 #include "tool/liststats.h"
+#include "tool/options.h"
 #include "tool/version.h"
 #include "util/outfile.h"
 
@@ -36,10 +37,10 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: zgen [-v] [--count] [--header] [-b file] [-e seed] [-n count|percent%] [-o "
-	      "file]\n"
-	      "            [-p ports] [-T threads] [-w file] [--shards n --shard i] [--resume n]\n"
-	      "            [--iid address] [address|cidr|prefix/len-slice ...]\n",
+	fputs("usage: zgen [-v] [--count] [--header] [-b file] [-C file] [-e seed] [-n "
+	      "count|percent%]\n"
+	      "            [-o file] [-p ports] [-T threads] [-w file] [--shards n --shard i]\n"
+	      "            [--resume n] [--iid address] [address|cidr|prefix/len-slice ...]\n",
 	      f);
 }
 
@@ -71,32 +72,26 @@ static void help(void)
 	      "                         sent before); needs --seed\n"
 	      "      --header           start with a comment line '# zgen seed=S shard=I\n"
 	      "                         shards=N targets=T' (zsend records it in --metadata)\n"
+	      "  -C, --config FILE      read options not given from FILE (see below)\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          print the version\n",
 	      stdout);
 	blocklists_help(stdout);
+	config_help(stdout);
 }
 
 enum { OPT_SHARDS = 256, OPT_SHARD, OPT_COUNT, OPT_HEADER, OPT_RESUME, OPT_IID };
 
 static const struct option longopts[] = {
-    {"ports", required_argument, NULL, 'p'},
-    {"max-targets", required_argument, NULL, 'n'},
-    {"header", no_argument, NULL, OPT_HEADER},
-    {"resume", required_argument, NULL, OPT_RESUME},
-    {"seed", required_argument, NULL, 'e'},
-    {"shards", required_argument, NULL, OPT_SHARDS},
-    {"shard", required_argument, NULL, OPT_SHARD},
-    {"threads", required_argument, NULL, 'T'},
-    {"blocklist", required_argument, NULL, 'b'},
-    {"allowlist", required_argument, NULL, 'w'},
-    {"output", required_argument, NULL, 'o'},
-    {"count", no_argument, NULL, OPT_COUNT},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {"iid", required_argument, NULL, OPT_IID},
-    {NULL, 0, NULL, 0},
+    {"ports", required_argument, NULL, 'p'},       {"max-targets", required_argument, NULL, 'n'},
+    {"header", no_argument, NULL, OPT_HEADER},     {"resume", required_argument, NULL, OPT_RESUME},
+    {"seed", required_argument, NULL, 'e'},        {"shards", required_argument, NULL, OPT_SHARDS},
+    {"shard", required_argument, NULL, OPT_SHARD}, {"threads", required_argument, NULL, 'T'},
+    {"blocklist", required_argument, NULL, 'b'},   {"allowlist", required_argument, NULL, 'w'},
+    {"output", required_argument, NULL, 'o'},      {"count", no_argument, NULL, OPT_COUNT},
+    {"verbose", no_argument, NULL, 'v'},           {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},           {"iid", required_argument, NULL, OPT_IID},
+    {"config", required_argument, NULL, 'C'},      {NULL, 0, NULL, 0},
 };
 
 /* Written past stdio, checked at once: a full disk is one line, "stdout:
@@ -193,15 +188,17 @@ struct opts {
 	const char *outpath;
 };
 
-/* The getopt loop: values are checked one by one as they come (a bad one
- * ends zgen with one line, before anything is written); -h and -V answer
- * and exit. The arguments left are the allowed CIDRs. */
+/* The getopt loop over the configuration file's options and the command
+ * line's (tool/options.h): values are checked one by one as they come (a
+ * bad one ends zgen with one line, before anything is written); -h and -V
+ * answer and exit. The arguments left are the allowed CIDRs. */
 static void parse_options(int argc, char **argv, struct opts *o)
 {
 	struct zerr e;
 	int ch;
-	opterr = 0; /* cli_bad_option says it in one line */
-	while ((ch = getopt_long(argc, argv, ":p:n:e:T:b:w:o:vhV", longopts, NULL)) != -1) {
+	struct optstream s;
+	optstream_init(&s, "zgen", argc, argv, ":p:n:e:T:b:w:o:C:vhV", longopts);
+	while ((ch = optstream_next(&s)) != -1) {
 		switch (ch) {
 		case 'p':
 			ports_free(&o->ports);

@@ -12,6 +12,7 @@
 #include "tool/closeout.h"
 #include "tool/badline.h"
 #include "tool/cli.h"
+#include "tool/options.h"
 #include "tool/signals.h"
 #include "tool/version.h"
 #include "util/numparse.h"
@@ -19,7 +20,8 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: zhilbert [-q] [-p prefix/len] [-u unit] < addresses > map.png\n", f);
+	fputs("usage: zhilbert [-q] [-C file] [-p prefix/len] [-u unit] < addresses > map.png\n",
+	      f);
 }
 
 static void help(void)
@@ -41,16 +43,22 @@ static void help(void)
 	      "                      (256 x 256) for all of IPv4 (default: 24 for\n"
 	      "                      0.0.0.0/0, else LEN + 16 or as near as fits)\n"
 	      "  -q, --quiet         no summary of skipped lines on stderr\n"
+	      "  -C, --config FILE   read options not given from FILE (see below)\n"
 	      "  -h, --help          this help\n"
 	      "  -V, --version       print the version\n\n"
 	      "Memory: 4 bytes per pixel of the square, 64 MiB at 4096 x 4096.\n",
 	      stdout);
+	config_help(stdout);
 }
 
 static const struct option longopts[] = {
-    {"prefix", required_argument, NULL, 'p'}, {"unit", required_argument, NULL, 'u'},
-    {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+    {"prefix", required_argument, NULL, 'p'},
+    {"unit", required_argument, NULL, 'u'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"config", required_argument, NULL, 'C'},
+    {NULL, 0, NULL, 0},
 };
 
 static struct badline bad_lines;
@@ -81,8 +89,9 @@ int main(int argc, char **argv)
 	int len = 0, unit = -1, quiet = 0, ch, slice;
 	uint64_t v;
 	struct zerr e;
-	opterr = 0; /* cli_bad_option says it in one line */
-	while ((ch = getopt_long(argc, argv, ":p:u:qhV", longopts, NULL)) != -1) {
+	struct optstream os;
+	optstream_init(&os, "zhilbert", argc, argv, ":p:u:C:qhV", longopts);
+	while ((ch = optstream_next(&os)) != -1) {
 		switch (ch) {
 		case 'p': {
 			const char *slash = strchr(optarg, '/');

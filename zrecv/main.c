@@ -16,6 +16,7 @@
 
 #include "tool/closeout.h"
 #include "tool/cli.h"
+#include "tool/options.h"
 #include "output.h"
 #include "util/numparse.h"
 #include "probe/probe.h"
@@ -35,10 +36,9 @@
 static void usage(FILE *f)
 {
 	fputs(
-	    "usage: zrecv [-q] [-c seconds] [-f fields] [-i interface | -r file.pcap] [-k "
-	    "keyfile]\n"
-	    "             [-M module] [-N results] [-o file] [-O csv|json] [-P probes] [-s ports]\n"
-	    "             [-t seconds] [--min-hitrate percent]\n"
+	    "usage: zrecv [-q] [-c seconds] [-C file] [-f fields] [-i interface | -r file.pcap]\n"
+	    "             [-k keyfile] [-M module] [-N results] [-o file] [-O csv|json]\n"
+	    "             [-P probes] [-s ports] [-t seconds] [--min-hitrate percent]\n"
 	    "             [-Z user] [--metadata file] [--probe-args args] [--status-updates file]\n"
 	    "       zrecv --list-fields [-M module]\n"
 	    "       zrecv --schema sqlite|postgres [-M module] [-f fields]\n",
@@ -90,9 +90,11 @@ static void help(void)
 	      "                           to FILE as JSON\n"
 	      "      --status-updates FILE  write the status each second to FILE as CSV\n"
 	      "  -q, --quiet              no status line on stderr\n"
+	      "  -C, --config FILE        read options not given from FILE (see below)\n"
 	      "  -h, --help               this help\n"
 	      "  -V, --version            print the version\n",
 	      stdout);
+	config_help(stdout);
 }
 
 enum {
@@ -132,6 +134,7 @@ static const struct option longopts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
+    {"config", required_argument, NULL, 'C'},
     {NULL, 0, NULL, 0},
 };
 
@@ -182,16 +185,17 @@ struct opts {
 	int schema; /* --schema's enum schema_db, or -1 */
 };
 
-/* The getopt loop: values are checked one by one as they come (a bad one
- * ends zrecv with one line); -h and -V answer and exit. */
+/* The getopt loop over the configuration file's options and the command
+ * line's (tool/options.h): values are checked one by one as they come (a
+ * bad one ends zrecv with one line); -h and -V answer and exit. */
 static void parse_options(int argc, char **argv, struct opts *o, struct recvscan_config *cfg)
 {
 	struct zerr e;
 	uint64_t v;
 	int ch;
-	opterr = 0; /* cli_bad_option says it in one line */
-	while ((ch = getopt_long(argc, argv, ":i:r:k:M:s:P:c:t:N:O:f:o:Z:qhV", longopts, NULL)) !=
-	       -1) {
+	struct optstream s;
+	optstream_init(&s, "zrecv", argc, argv, ":i:r:k:M:s:P:c:t:N:O:f:o:Z:C:qhV", longopts);
+	while ((ch = optstream_next(&s)) != -1) {
 		switch (ch) {
 		case 'i':
 			cfg->ifname = optarg;

@@ -29,6 +29,7 @@
 #include "sendscan.h"
 #include "core/addr/targetspace.h"
 #include "tool/liststats.h"
+#include "tool/options.h"
 #include "tool/version.h"
 #include "metadata.h"
 #include "path.h"
@@ -41,13 +42,12 @@
 
 static void usage(FILE *f)
 {
-	fputs(
-	    "usage: zsend [-q] [--dryrun] [-b file] [-B bps] [-G mac] [-i interface] [-k keyfile]\n"
-	    "             [-M module] [-p port] [-P probes] [-r pps] [-s ports] [-S addresses]\n"
-	    "             [-T threads] [-X] [-Z user] [--probe-args args] [--metadata file]\n"
-	    "             [--status-updates file]\n"
-	    "       zsend --list-modules\n",
-	    f);
+	fputs("usage: zsend [-q] [--dryrun] [-b file] [-B bps] [-C file] [-G mac] [-i interface]\n"
+	      "             [-k keyfile] [-M module] [-p port] [-P probes] [-r pps] [-s ports]\n"
+	      "             [-S addresses] [-T threads] [-X] [-Z user] [--probe-args args]\n"
+	      "             [--metadata file] [--status-updates file]\n"
+	      "       zsend --list-modules\n",
+	      f);
 }
 
 static void help(void)
@@ -100,10 +100,12 @@ static void help(void)
 	      "      --status-updates FILE write the status each second to FILE as CSV\n"
 	      "      --list-modules        list the probe modules\n"
 	      "  -q, --quiet               no status line on stderr\n"
+	      "  -C, --config FILE         read options not given from FILE (see below)\n"
 	      "  -h, --help                this help\n"
 	      "  -V, --version             print the version\n",
 	      stdout);
 	blocklists_help(stdout);
+	config_help(stdout);
 }
 
 enum {
@@ -141,6 +143,7 @@ static const struct option longopts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
+    {"config", required_argument, NULL, 'C'},
     {NULL, 0, NULL, 0},
 };
 
@@ -299,16 +302,18 @@ struct opts {
 	bool have_rate, dryrun, quiet, iplayer;
 };
 
-/* The getopt loop: values are checked one by one as they come (a bad one
- * ends zsend with one line); -h, -V and --list-modules answer and exit. */
+/* The getopt loop over the configuration file's options and the command
+ * line's (tool/options.h): values are checked one by one as they come (a
+ * bad one ends zsend with one line); -h, -V and --list-modules answer and
+ * exit. */
 static void parse_options(int argc, char **argv, struct opts *o, struct sendscan_config *cfg)
 {
 	struct zerr e;
 	uint64_t v;
 	int ch;
-	opterr = 0; /* cli_bad_option says it in one line */
-	while ((ch = getopt_long(argc, argv, ":i:S:G:M:p:P:r:B:s:k:b:T:Z:XqhV", longopts, NULL)) !=
-	       -1) {
+	struct optstream s;
+	optstream_init(&s, "zsend", argc, argv, ":i:S:G:M:p:P:r:B:s:k:b:T:Z:C:XqhV", longopts);
+	while ((ch = optstream_next(&s)) != -1) {
 		switch (ch) {
 		case 'i':
 			o->ifname = optarg;

@@ -11,6 +11,16 @@ test_make_install_layout() {
 	[ -x "$T/root/opt/zs/bin/zgen" ] || fail "zgen not executable"
 	cmp -s "$T/root/etc/zscan/blocklist.conf" conf/blocklist.conf || fail "blocklist.conf differs"
 	cmp -s "$T/root/etc/zscan/blocklist6.conf" conf/blocklist6.conf || fail "blocklist6.conf differs"
+	cmp -s "$T/root/etc/zscan/zscan.conf" conf/zscan.conf || fail "zscan.conf differs"
+	# an edited configuration is neither replaced by a new install nor
+	# removed by uninstall
+	echo "rate 500" >>"$T/root/etc/zscan/zscan.conf"
+	make -s install DESTDIR="$T/root" PREFIX=/opt/zs >"$T/make.log" 2>&1 || fail "make install again: $(cat "$T/make.log")"
+	tail -1 "$T/root/etc/zscan/zscan.conf" | grep -qx "rate 500" || fail "install replaced an edited zscan.conf"
+	make -s uninstall DESTDIR="$T/root" PREFIX=/opt/zs >/dev/null 2>&1
+	[ "$(find "$T/root" -type f)" = "$T/root/etc/zscan/zscan.conf" ] || fail "uninstall: $(find "$T/root" -type f)"
+	rm "$T/root/etc/zscan/zscan.conf"
+	make -s install DESTDIR="$T/root" PREFIX=/opt/zs >"$T/make.log" 2>&1 || fail "make install: $(cat "$T/make.log")"
 	expect_eq "installed zblacklist --count" "$("$T/root/opt/zs/bin/zblacklist" --count)" 3702258432
 	make -s uninstall DESTDIR="$T/root" PREFIX=/opt/zs >/dev/null 2>&1
 	[ -z "$(find "$T/root" -type f)" ] || fail "uninstall left: $(find "$T/root" -type f)"

@@ -17,8 +17,9 @@
  *             Ethernet, SLL, raw IP, SLL2, raw IPv4, raw IPv6) through
  *             every module, a key file, a list file (an allowlist, or a
  *             blocklist for inputs of odd length), a
- *             udp payload spec and file, and a --where expression
- *             evaluated over fields taken from the rest.
+ *             udp payload spec and file, a --where expression
+ *             evaluated over fields taken from the rest, and a
+ *             configuration file (-C) with each of its lines judged.
  * A crash, a sanitizer report or a broken invariant aborts. */
 #include <fcntl.h>
 #include <stdio.h>
@@ -35,6 +36,7 @@
 #include "core/schema/filterexpr.h"
 #include "core/addr/listfile.h"
 #include "core/stage/secret.h"
+#include "tool/config.h"
 #include "net/frame.h"
 #include "zblacklist/addrfilter.h"
 #include "core/perm/limit.h"
@@ -634,6 +636,53 @@ static void fuzz_module(const struct probe_module *m, const char *in, size_t n)
 	fuzz_decode(m, &pp, in, n);
 }
 
+/* A configuration file: what it gives is one entry a line, in order, a
+ * name of option characters and a value free of control bytes (tab
+ * aside); a fault names the file and line. Each entry is judged for a
+ * tool, and an entry it applies is one of its options. */
+static void fuzz_config(const char *in, size_t n)
+{
+	static const struct option opts[] = {{"ports", required_argument, NULL, 'p'},
+	                                     {"count", no_argument, NULL, 256},
+	                                     {"config", required_argument, NULL, 'C'},
+	                                     {NULL, 0, NULL, 0}};
+	struct config c = {.n = 0};
+	struct zerr e;
+	char *text = malloc(n + 1);
+	memcpy(text, in, n);
+	text[n] = '\0';
+	strcpy(c.shown, "fuzz.conf");
+	unsigned long lines = 1;
+	for (size_t i = 0; i < n; i++)
+		lines += in[i] == '\n';
+	if (config_parse(&c, text, n, &e) < 0) {
+		if (strncmp(e.msg, "fuzz.conf:", 10) != 0)
+			abort();
+		free(text);
+		return;
+	}
+	unsigned long last = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		const struct config_entry *en = &c.entries[i];
+		if (en->line <= last || en->line > lines || !en->name[0] ||
+		    strspn(en->name,
+		           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") !=
+		        strlen(en->name))
+			abort();
+		for (const char *v = en->value; v && *v; v++)
+			if (((unsigned char)*v < 0x20 && *v != '\t') || *v == 0x7f)
+				abort();
+		last = en->line;
+		const struct option *opt = NULL;
+		int use = config_resolve(&c, en, "zgen", opts, &opt, &e);
+		if ((use == CONFIG_APPLY && (opt < opts || opt > opts + 1)) ||
+		    (use < 0 && strncmp(e.msg, "fuzz.conf:", 10) != 0))
+			abort();
+	}
+	config_free(&c);
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct {
@@ -642,7 +691,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} parsers[] = {{fuzz_targetline, NULL}, {fuzz_cidr, NULL},         {NULL, fuzz_ports},
 	               {NULL, fuzz_limit},      {fuzz_resultfilter, NULL}, {fuzz_addrfilter, NULL},
 	               {fuzz_frame, NULL},      {fuzz_keyfile, NULL},      {fuzz_listfile, NULL},
-	               {fuzz_payload, NULL},    {fuzz_where, NULL}};
+	               {fuzz_payload, NULL},    {fuzz_where, NULL},        {fuzz_config, NULL}};
 	static size_t nmodules;
 	if (!nmodules)
 		while (probe_modules[nmodules])

@@ -28,6 +28,10 @@ struct harness harness_state;
 	X(constraint_later_paint_wins)                                                             \
 	X(constraint_singles_cases)                                                                \
 	X(listfile_errors_name_file_and_line)                                                      \
+	X(config_lines_parse)                                                                      \
+	X(config_faults_name_file_and_line)                                                        \
+	X(config_lines_go_to_their_tool)                                                           \
+	X(config_file_checks)                                                                      \
 	X(factor_random_numbers)                                                                   \
 	X(cyclic_generator_has_full_order)                                                         \
 	X(perm_visits_every_element_once)                                                          \
