@@ -205,6 +205,32 @@ test_config_default_file_read_and_checked() {
 	rmdir "$d/zscan.conf"
 	expect_eq "gone again" "$("$z" -b /dev/null 198.18.0.0/30 | wc -l)" 4
 	unset ZSCAN_SYSCONFDIR
+	# a user's own file is the user's to use, another user's is not
+	mkdir -m 755 "$T/u"
+	chmod 755 "$T"
+	printf 'max-targets 1\n' >"$T/u/own.conf"
+	cp "$T/u/own.conf" "$T/u/other.conf"
+	chmod 644 "$T/u/own.conf" "$T/u/other.conf"
+	chown nobody "$T/u/own.conf"
+	chown daemon "$T/u/other.conf"
+	as_nobody() { setpriv --reuid nobody --regid nogroup --clear-groups "$@"; }
+	expect_eq "nobody's own file" "$(as_nobody "$z" -C "$T/u/own.conf" -b /dev/null 198.18.0.0/30 | wc -l)" 1
+	expect_error "^zgen: $T/u/other.conf: owned by uid $(id -u daemon), neither root nor" \
+		as_nobody "$z" -C "$T/u/other.conf" -b /dev/null 198.18.0.0/30
+}
+
+test_config_files_complete_after_dash_c() {
+	[ -r /usr/share/bash-completion/bash_completion ] || fail "bash-completion is not installed (make deps)"
+	mkdir "$T/d" && : >"$T/d/scan.conf"
+	local opt got completion=$PWD/conf/bash-completion/zscan
+	for opt in -C --config; do
+		got=$(cd "$T" && COMPLETION=$completion bash -c '
+			source /usr/share/bash-completion/bash_completion
+			source "$COMPLETION"
+			COMP_WORDS=(zsend "$1" d/sc); COMP_CWORD=2; COMP_LINE="zsend $1 d/sc"; COMP_POINT=${#COMP_LINE}
+			COMPREPLY=(); _zscan_tool zsend; printf "%s\n" "${COMPREPLY[@]}"' comp "$opt")
+		expect_eq "zsend $opt d/sc<TAB>" "$got" d/scan.conf
+	done
 }
 
 # Files no tool should read, or read whole: each refused in one line, at
