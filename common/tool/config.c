@@ -385,12 +385,36 @@ static bool in_own(const char *tool, const char *ours, const void *ctx)
 	return in_longopts(ctx, ours) != NULL;
 }
 
+/* Whether name[0..len) is the tool's name. */
+static bool names_tool(const char *tool, const char *name, size_t len)
+{
+	return strlen(tool) == len && strncmp(tool, name, len) == 0;
+}
+
 static bool is_tool(const char *name, size_t len)
 {
 	for (const struct config_known *k = config_known; k->tool; k++)
-		if (strlen(k->tool) == len && strncmp(k->tool, name, len) == 0)
+		if (names_tool(k->tool, name, len))
 			return true;
 	return false;
+}
+
+/* The option that name stands for of a tool other than `tool` (of the
+ * tool named by only[0..only_len) alone, if only), or NULL. The table
+ * lists each tool's options together: its first entry stands for it. */
+static const struct config_known *others_option(const char *tool, const char *only, size_t only_len,
+                                                const char *name)
+{
+	for (const struct config_known *k = config_known; k->tool; k++) {
+		bool first_of_tool = k == config_known || strcmp(k[-1].tool, k->tool) != 0;
+		if (!first_of_tool || strcmp(k->tool, tool) == 0 ||
+		    (only && !names_tool(k->tool, only, only_len)))
+			continue;
+		const char *theirs = ours_for(k->tool, name, in_table, NULL);
+		if (theirs)
+			return known_option(k->tool, theirs);
+	}
+	return NULL;
 }
 
 /* A value where the option wants one, none where it takes none. */
@@ -422,23 +446,15 @@ int config_resolve(const struct config *c, const struct config_entry *entry, con
 	if (config_cmdline_only(name))
 		return line_error(c, entry->line, e,
 		                  "'%s' is for the command line, not a configuration file", shown);
-	bool mine = !dot || (strlen(tool) == plen && strncmp(tool, entry->name, plen) == 0);
+	bool mine = !dot || names_tool(tool, entry->name, plen);
 	const char *ours = mine ? ours_for(tool, name, in_own, longopts) : NULL;
 	if (ours) {
 		*opt = in_longopts(longopts, ours);
 		return check_arity(c, entry, shown, (*opt)->has_arg, e) < 0 ? -1 : CONFIG_APPLY;
 	}
 	/* another tool's: the first that has it (the prefix's, if any) */
-	const struct config_known *holder = NULL;
-	for (const struct config_known *k = config_known; k->tool && !holder; k++) {
-		if ((dot && (strlen(k->tool) != plen || strncmp(k->tool, entry->name, plen))) ||
-		    strcmp(k->tool, tool) == 0 ||
-		    (k > config_known && !strcmp(k[-1].tool, k->tool)))
-			continue;
-		const char *theirs = ours_for(k->tool, name, in_table, NULL);
-		if (theirs)
-			holder = known_option(k->tool, theirs);
-	}
+	const struct config_known *holder =
+	    others_option(tool, dot ? entry->name : NULL, plen, name);
 	if (!holder && dot)
 		return line_error(c, entry->line, e, "'%s': that tool has no such option", shown);
 	if (!holder)
