@@ -78,16 +78,26 @@ EOF
 	wait_until 120 node_idle
 }
 
-# Ends the daemons, the node's first so that no job is left to it; the
-# lab's teardown ends anything still running in the namespace after this.
+# Ends the jobs left, then the daemons, the node's first; a slurmstepd
+# whose slurmd is gone keeps calling it, deaf to TERM, so any left is
+# killed. The lab's teardown ends anything else in the namespace.
 slurm_down() (
 	set +e
-	local pid
+	local pid jobs
+	if [ -n "${SLURMCTLD_PID:-}" ]; then
+		jobs=$(in_node squeue -h -o %i 2>/dev/null)
+		[ -z "$jobs" ] || in_node scancel $jobs 2>/dev/null
+		queue_empty() { [ -z "$(in_node squeue -h -o %i 2>/dev/null)" ]; }
+		poll_until 30 queue_empty
+	fi
 	for pid in "${SLURMD_PID:-}" "${SLURMCTLD_PID:-}" "${MUNGED_PID:-}"; do
 		[ -n "$pid" ] || continue
 		kill -TERM "$pid" 2>/dev/null
 		poll_until 30 is_gone "$pid" || kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
+	done
+	for pid in $(ip netns pids "$LAB_SCAN" 2>/dev/null); do
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" != slurmstepd ] || kill -KILL "$pid"
 	done
 	[ -z "${SLURM_RUN:-}" ] || rm -rf "$SLURM_RUN"
 	return 0
@@ -103,14 +113,18 @@ slurm_lab_up() {
 	echo 198.18.0.0/30 >"$T/link.block"
 }
 
-# jobs_done JOBID...: none is in the queue any more; fails the test at once
-# if a job ended otherwise than COMPLETED (or was put back in the queue
-# after its launch failed)
+# jobs_done JOBID...: none is in the queue any more. Fails the test at once
+# if one was put back in the queue (its launch failed) or waits on a
+# dependency that can no longer be met.
 jobs_done() {
-	local q bad
-	bad=$(grep -v 'JobState=COMPLETED ' "$SLURM_DIR/jobcomp.txt" 2>/dev/null | head -3 || true)
-	[ -z "$bad" ] || fail "a job did not complete: $bad; $(tail -n 3 "$T"/zscan-*.out "$SLURM_DIR/slurmd.log")"
+	local q
+	if grep -q 'JobState=PENDING ' "$SLURM_DIR/jobcomp.txt" 2>/dev/null; then
+		fail "a job's launch failed: $(grep 'JobState=PENDING ' "$SLURM_DIR/jobcomp.txt" | head -1); $(tail -n 3 "$SLURM_DIR/slurmd.log")"
+	fi
 	q=$(in_node squeue -h -o '%i %T %r' -j "$(echo "$@" | tr ' ' ,)") || return 1
+	if grep -q DependencyNeverSatisfied <<<"$q"; then
+		fail "a job waits for nothing: $q; $(cat "$SLURM_DIR/jobcomp.txt")"
+	fi
 	[ -z "$q" ]
 }
 
@@ -170,4 +184,64 @@ test_slurm_array_shards_equal_one_scan() {
 	expect_eq "merged: targets up (single)" "$(json "$m" targets_up)" "$(json "$T/single.json" targets_up)"
 	echo "  4 array tasks and the merge: $(wc -l <"$T/probes") probes, each target once;" \
 		"$(wc -l <"$T/merged") open pairs, as the lab's and one unsharded scan's"
+}
+
+# submit ARGS...: sbatch as the README has it, from $T (where the logs go),
+# with the test's tools on PATH; prints the job id
+submit() {
+	(cd "$T" && PATH="$T/path:$PATH" in_node sbatch --parsable "$@")
+}
+
+test_slurm_array_bad_range_stopped_task_and_rerun() {
+	LAB_LIVE="198.18.4.0/22:20 198.18.12.0/24" LAB_TCP_PORTS="80 443" slurm_lab_up
+	local targets=(-b "$T/link.block" -p 80,443 198.18.0.0/20) recipes=$PWD/recipes/slurm jid i
+	mkdir "$T/scan"
+	# an array whose task ids are no shard numbers: every task refuses, scans nothing
+	jid=$(ZSEND_ARGS="-b /dev/null" submit --array=1-4 "$recipes/zscan-array.sbatch" "$T/scan" "${targets[@]}")
+	wait_until 120 jobs_done "$jid"
+	expect_eq "tasks of --array=1-4" "$(job_states "$jid" | sort | uniq -c | awk '{print $1, $2, $3}')" "4 FAILED 2:0"
+	grep -q "zscan-array: --array=1-4 with 4 tasks: give 0-(N-1), or ZSCAN_SHARDS=N" "$T/zscan-${jid}_1.out" ||
+		fail "task 1 of --array=1-4: $(cat "$T/zscan-${jid}_1.out")"
+	expect_eq "files after --array=1-4" "$(ls "$T/scan")" ""
+
+	# task 0 cancelled mid-scan (200 probes/s: its shard takes 10 s)
+	jid=$(ZSEND_ARGS="-b /dev/null -r 200" ZRECV_ARGS="-c 1" \
+		submit --array=0-3 "$recipes/zscan-array.sbatch" "$T/scan" "${targets[@]}")
+	task0_sending() {
+		grep -Eqs 'zrecv: .*sent [1-9]' "$T/zscan-${jid}_0.out" && return 0
+		! grep -q "ArrayJobId=$jid ArrayTaskId=0 " "$SLURM_DIR/jobcomp.txt" 2>/dev/null ||
+			fail "task 0 ended before it sent: $(cat "$T/zscan-${jid}_0.out")"
+		return 1
+	}
+	wait_until 120 task0_sending
+	in_node scancel "${jid}_0"
+	wait_until 240 jobs_done "$jid"
+	expect_eq "tasks" "$(job_states "$jid" | sort | uniq -c | awk '{print $1, $2}')" "1 CANCELLED
+3 COMPLETED"
+	local m=$T/scan/recv-0.json
+	expect_eq "cancelled task: complete" "$(json "$m" complete)" false
+	expect_eq "cancelled task: exit_status" "$(json "$m" exit_status)" 3
+	grep -q "shard 0 of 4: exit status 3" "$T/zscan-${jid}_0.out" || fail "task 0: $(tail -3 "$T/zscan-${jid}_0.out")"
+	# the merge says the scan is not whole
+	local rc=0
+	PATH="$T/path:$PATH" bash "$recipes/zscan-merge.sbatch" "$T/scan" 2>"$T/merge.err" || rc=$?
+	expect_eq "merge of a scan with a stopped shard" "$rc" 3
+	expect_eq "merged: complete" "$(json "$T/scan/recv.json" complete)" false
+
+	# task 0 again, as the README says, then the merge
+	local seed rjid mjid
+	seed=$(json "$T/scan/recv-1.json" seed)
+	expect_eq "the seed" "$seed" "$jid"
+	rjid=$(ZSCAN_SHARDS=4 ZSCAN_SEED=$seed ZSEND_ARGS="-b /dev/null -r 20000" ZRECV_ARGS="-c 1" \
+		submit --array=0 "$recipes/zscan-array.sbatch" "$T/scan" "${targets[@]}")
+	mjid=$(submit --dependency=afterok:"$rjid" "$recipes/zscan-merge.sbatch" "$T/scan")
+	wait_until 240 jobs_done "$rjid" "$mjid"
+	expect_eq "rerun" "$(job_states "$rjid")" "COMPLETED 0:0"
+	expect_eq "merge" "$(job_states "$mjid")" "COMPLETED 0:0"
+	expect_eq "merged after the rerun: complete" "$(json "$T/scan/recv.json" complete)" true
+	csv_cols "$T/scan/results.csv" saddr sport | sorted >"$T/merged"
+	grep -v : "$LAB_DIR/open_pairs.txt" >"$T/want" || true
+	cmp -s "$T/merged" "$T/want" || fail "merged != the lab's open pairs: $(comm -3 "$T/merged" "$T/want" | head -3)"
+	echo "  --array=1-4 refused by every task; task 0 cancelled after $(json "$m" consumed) targets, exit 3;" \
+		"rerun with its seed: $(wc -l <"$T/merged") open pairs, complete"
 }
