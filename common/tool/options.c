@@ -152,8 +152,8 @@ void config_help(FILE *f)
 	config_default_path(path, sizeof path);
 	int rc = config_load(&c, path, true, &e);
 	fprintf(f,
-	        "\nOptions not given are read from %s (%s%s); -C FILE reads FILE instead,\n"
-	        "-C /dev/null none.\n",
+	        "\nOptions not given are read from %s (%s%s);\n"
+	        "-C FILE reads FILE instead, -C /dev/null none.\n",
 	        c.shown,
 	        rc == CONFIG_READ     ? "installed: read"
 	        : rc == CONFIG_ABSENT ? "absent: none is read"
