@@ -222,6 +222,10 @@ test_slurm_array_bad_range_stopped_task_and_rerun() {
 	expect_eq "cancelled task: complete" "$(json "$m" complete)" false
 	expect_eq "cancelled task: exit_status" "$(json "$m" exit_status)" 3
 	grep -q "shard 0 of 4: exit status 3" "$T/zscan-${jid}_0.out" || fail "task 0: $(tail -3 "$T/zscan-${jid}_0.out")"
+	local stopped_at
+	stopped_at=$(json "$m" consumed)
+	[ "$stopped_at" -lt "$("$ZS_BIN/zgen" --seed "$jid" --shards 4 --shard 0 "${targets[@]}" | wc -l)" ] ||
+		fail "task 0 was not stopped mid-scan: $stopped_at targets done"
 	# the merge says the scan is not whole
 	local rc=0
 	PATH="$T/path:$PATH" bash "$recipes/zscan-merge.sbatch" "$T/scan" 2>"$T/merge.err" || rc=$?
@@ -242,6 +246,6 @@ test_slurm_array_bad_range_stopped_task_and_rerun() {
 	csv_cols "$T/scan/results.csv" saddr sport | sorted >"$T/merged"
 	grep -v : "$LAB_DIR/open_pairs.txt" >"$T/want" || true
 	cmp -s "$T/merged" "$T/want" || fail "merged != the lab's open pairs: $(comm -3 "$T/merged" "$T/want" | head -3)"
-	echo "  --array=1-4 refused by every task; task 0 cancelled after $(json "$m" consumed) targets, exit 3;" \
+	echo "  --array=1-4 refused by every task; task 0 cancelled after $stopped_at targets, exit 3;" \
 		"rerun with its seed: $(wc -l <"$T/merged") open pairs, complete"
 }
