@@ -150,13 +150,18 @@ test_kubernetes_indexed_job_shards_equal_one_scan() {
 	LAB_LIVE="198.18.4.0/22:20 198.18.12.0/24 2001:2:0:10::/120:30" LAB_TCP_PORTS="80 443" \
 		LAB_OPEN="198.18.12.0/24=443" scan_lab_up
 	k8s_image
-	local K8S_COMPLETIONS
-	eval "$(/usr/bin/python3 "$K8S_CHECK" pod "$K8S_JOB" zscan | grep '^K8S_COMPLETIONS=')"
+	local K8S_COMPLETIONS K8S_ENV e recv_args=""
+	eval "$(/usr/bin/python3 "$K8S_CHECK" pod "$K8S_JOB" zscan | grep -E '^K8S_(COMPLETIONS|ENV)=')"
+	for e in "${K8S_ENV[@]}"; do
+		[[ $e != ZRECV_ARGS=* ]] || recv_args=${e#*=}
+	done
 	start_capture "$LAB_NET" zn0 "tcp and (src host 198.18.0.1 or src host 2001:2::1)"
 	local i
 	for ((i = 0; i < K8S_COMPLETIONS; i++)); do
+		# the manifest's zrecv options ('-f *': a glob if the shell let it),
+		# with a shorter cooldown
 		k8s_run "$K8S_JOB" zscan "$i" ZGEN_ARGS="$K8S_TARGETS" ZSEND_ARGS="-b /dev/null -r 20000" \
-			ZRECV_ARGS="-c 1" 2>"$T/pod-$i.err" || fail "pod $i: $(tail -3 "$T/pod-$i.err")"
+			ZRECV_ARGS="$recv_args -c 1" 2>"$T/pod-$i.err" || fail "pod $i: $(tail -3 "$T/pod-$i.err")"
 	done
 	stop_capture
 	k8s_run "$K8S_MERGE" zscan-merge 0 2>"$T/merge.err" || fail "merge: $(cat "$T/merge.err")"

@@ -145,7 +145,7 @@ test_slurm_array_shards_equal_one_scan() {
 	start_capture "$LAB_NET" zn0 "tcp and (src host 198.18.0.1 or src host 2001:2::1)"
 	# as the README says, from the directory where the logs go
 	local jid mjid recipes=$PWD/recipes/slurm
-	jid=$(cd "$T" && PATH="$T/path:$PATH" ZSEND_ARGS="-b /dev/null -r 20000" ZRECV_ARGS="-c 1" \
+	jid=$(cd "$T" && PATH="$T/path:$PATH" ZSEND_ARGS="-b /dev/null -r 20000" ZRECV_ARGS="-f * -c 1" \
 		in_node sbatch --parsable --array=0-3 "$recipes/zscan-array.sbatch" "$T/scan" "${targets[@]}")
 	mjid=$(cd "$T" && PATH="$T/path:$PATH" \
 		in_node sbatch --parsable --dependency=afterok:"$jid" "$recipes/zscan-merge.sbatch" "$T/scan")
