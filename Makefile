@@ -17,7 +17,7 @@ PREFIX  ?= /usr/local
 SYSCONFDIR ?= /etc/zscan
 DESTDIR ?=
 CC      ?= cc
-TOOLS   := zgen zblacklist zsend zrecv zfilter zhilbert
+TOOLS   := zgen zblacklist zsend zrecv zfilter zhilbert zscan
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 # -MMD -MP: each object's header dependencies, read back below

@@ -3,7 +3,7 @@
 # module names, output formats and files; each option is in the man page
 # too, and mandoc finds nothing above a warning in any man page.
 
-TOOLS_ALL="zgen zblacklist zsend zrecv zfilter zhilbert"
+TOOLS_ALL="zgen zblacklist zsend zrecv zfilter zhilbert zscan"
 COMPLETION=$PWD/conf/bash-completion/zscan
 
 # comp WORD...: what completing the last word offers, one a line, sorted

@@ -19,4 +19,5 @@ test_manpages_document_every_option() {
 	check_manpage zrecv
 	check_manpage zfilter
 	check_manpage zhilbert
+	check_manpage zscan
 }
