@@ -51,6 +51,13 @@ TABLE
 	eval "set -- ${got##* > }"
 	expect_eq "the output file, read back" "$1" "out file.csv"
 	[ "$(printf '%s\n' "$got" | wc -l)" -eq 1 ] || fail "not one line: $got"
+	# the stages are those beside zscan's binary, wherever it is, not $PATH's
+	mkdir "$T/elsewhere"
+	cp "$ZS_BIN"/z{scan,gen,send,recv,filter} "$T/elsewhere/"
+	expect_eq "a copy elsewhere" "$(PATH="$ZS_BIN:$PATH" "$T/elsewhere/zscan" --explain -p 80)" \
+		"$T/elsewhere/zgen --header -p 80 | $T/elsewhere/zsend | $T/elsewhere/zrecv | $T/elsewhere/zfilter"
+	ln -s "$T/elsewhere/zscan" "$T/zscan-link"
+	expect_eq "through a symbolic link" "$("$T/zscan-link" --explain -p 80 | cut -d' ' -f1)" "$T/elsewhere/zgen"
 	# nothing runs, no file is made
 	(cd "$T" && "$ZS_BIN/zscan" --explain -p 80 -o made.csv >/dev/null)
 	[ ! -e "$T/made.csv" ] || fail "--explain made the -o file"
