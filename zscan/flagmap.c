@@ -51,7 +51,6 @@ static const struct passflag {
     {OPT_DEDUP_METHOD, TO(ZRECV), "--dedup-method"},
     {OPT_DEDUP_WINDOW, TO(ZRECV), "--dedup-window"},
     {'q', TO(ZSEND) | TO(ZRECV) | TO(ZFILTER), "-q"},
-    {'C', TO(ZGEN) | TO(ZSEND) | TO(ZRECV) | TO(ZFILTER), "-C"},
 };
 
 static const struct passflag *passflag_of(int opt)
@@ -73,8 +72,10 @@ static void add(struct stage_cmd *s, const char *word)
 	s->argv[s->argc] = NULL;
 }
 
+/* A stage's first words: its path, and the configuration file zscan
+ * read, which the stage reads too (the lines for its own options). */
 static int start_stage(struct pipeline *p, int which, const char *bindir, size_t cap,
-                       struct zerr *e)
+                       const struct zscan_request *r, struct zerr *e)
 {
 	struct stage_cmd *s = &p->stage[p->n];
 	size_t len = strlen(bindir) + 1 + strlen(stage_names[which]) + 1;
@@ -95,6 +96,10 @@ static int start_stage(struct pipeline *p, int which, const char *bindir, size_t
 	s->argc = 0;
 	p->n++;
 	add(s, path);
+	if (r->config) {
+		add(s, "-C");
+		add(s, r->config);
+	}
 	return 0;
 }
 
@@ -138,11 +143,11 @@ int flagmap_plan(const struct zscan_request *r, const char *bindir, struct pipel
 	                                        : "saddr";
 	bool json = r->output_format && strcmp(r->output_format, "json") == 0;
 	bool to_file = r->output_file && strcmp(r->output_file, "-") != 0;
-	/* room for every flag with its value, the targets and a few words
-	 * of the stage's own */
-	size_t cap = 2 * r->nflags + 12;
+	/* room for every flag with its value, the targets, -C and a few
+	 * words of the stage's own */
+	size_t cap = 2 * r->nflags + 14;
 
-	if (start_stage(p, ZGEN, bindir, cap + (size_t)r->ntargets + 1, e) < 0)
+	if (start_stage(p, ZGEN, bindir, cap + (size_t)r->ntargets + 1, r, e) < 0)
 		return -1;
 	/* the header line tells zsend how many targets come, so that a
 	 * stream cut short is never taken for a whole one */
@@ -156,7 +161,7 @@ int flagmap_plan(const struct zscan_request *r, const char *bindir, struct pipel
 	for (int i = 0; i < r->ntargets; i++)
 		add(&p->stage[0], r->targets[i]);
 
-	if (start_stage(p, ZSEND, bindir, cap, e) < 0)
+	if (start_stage(p, ZSEND, bindir, cap, r, e) < 0)
 		return -1;
 	add_passed(&p->stage[1], ZSEND, r);
 	if (shape == DRYRUN) {
@@ -166,7 +171,7 @@ int flagmap_plan(const struct zscan_request *r, const char *bindir, struct pipel
 		return 0;
 	}
 
-	if (start_stage(p, ZRECV, bindir, cap, e) < 0)
+	if (start_stage(p, ZRECV, bindir, cap, r, e) < 0)
 		return -1;
 	struct stage_cmd *recv = &p->stage[2];
 	add_passed(recv, ZRECV, r);
@@ -194,7 +199,7 @@ int flagmap_plan(const struct zscan_request *r, const char *bindir, struct pipel
 		}
 	}
 
-	if (start_stage(p, ZFILTER, bindir, cap, e) < 0)
+	if (start_stage(p, ZFILTER, bindir, cap, r, e) < 0)
 		return -1;
 	struct stage_cmd *filter = &p->stage[3];
 	add_passed(filter, ZFILTER, r);

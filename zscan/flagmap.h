@@ -44,6 +44,7 @@ struct zscan_request {
 	const char *output_format; /* -O: NULL, "csv" or "json" */
 	const char *output_fields; /* -f */
 	const char *output_filter; /* --output-filter, "" included */
+	const char *config;        /* -C, for every stage; NULL: each reads the default */
 	bool several_ports;        /* -p names more than one */
 	bool dryrun;
 };

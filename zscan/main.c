@@ -265,12 +265,7 @@ int main(int argc, char **argv)
 	}
 	r.targets = argv + optind;
 	r.ntargets = argc - optind;
-	/* each stage reads the same file: -C's, or else the default one */
-	if (s.config_path) {
-		record(&r, &cap, 'C', s.config_path);
-		memmove(r.flags + 1, r.flags, (r.nflags - 1) * sizeof *r.flags);
-		r.flags[0] = (struct zflag){.opt = 'C', .arg = s.config_path};
-	}
+	r.config = s.config_path;
 
 	/* check */
 	if (r.output_file && !*r.output_file)

@@ -37,7 +37,7 @@ test_frontdoor_explain_table() {
 -p 80 --output-filter '' -f saddr| @/zgen --header -p 80 ! @/zsend ! @/zrecv -f saddr
 -p 80 --dryrun -o ignored.csv -c 3| @/zgen --header -p 80 ! @/zsend --dryrun
 -p 80 -d| @/zgen --header -p 80 ! @/zsend --dryrun
--p 80 -C /dev/null| @/zgen --header -C /dev/null -p 80 ! @/zsend -C /dev/null ! @/zrecv -C /dev/null ! @/zfilter -C /dev/null
+-p 80 -C /dev/null| @/zgen -C /dev/null --header -p 80 ! @/zsend -C /dev/null ! @/zrecv -C /dev/null ! @/zfilter -C /dev/null
 -p 80 -P 2 -s 40000-40999 -X --probe-ttl 32 --max-sendto-failures 10 --min-hitrate 0.5 --dedup-method full --dedup-window-size 100| @/zgen --header -p 80 ! @/zsend -P 2 -s 40000-40999 -X --probe-ttl 32 --max-sendto-failures 10 ! @/zrecv --min-hitrate 0.5 --dedup-method full --dedup-window 100 ! @/zfilter
 --target-port 80 --max-targets 10 --rate 5 --cooldown-time 1 --output-file o.txt --blacklist-file b --whitelist-file w| @/zgen --header -p 80 -n 10 -b b -w w ! @/zsend -r 5 -b b ! @/zrecv -c 1 ! @/zfilter > o.txt
 -e 7 -p 80 --resume 1234 198.18.16.0/20| @/zgen --header --seed 7 -p 80 --resume 1234 198.18.16.0/20 ! @/zsend ! @/zrecv ! @/zfilter
@@ -331,7 +331,7 @@ CONF
 	chmod 600 "$T/zscan.conf"
 	local c=$T/zscan.conf rc=0
 	expect_eq "explained" "$(explained -C "$c" 198.18.16.0/24)" \
-		"@/zgen --header -C $c -p 80 -b $T/link.block 198.18.16.0/24 | @/zsend -C $c -b $T/link.block -r 20000 -q | @/zrecv -C $c -c 1 -q | @/zfilter -C $c -q"
+		"@/zgen -C $c --header -p 80 -b $T/link.block 198.18.16.0/24 | @/zsend -C $c -b $T/link.block -r 20000 -q | @/zrecv -C $c -c 1 -q | @/zfilter -C $c -q"
 	ip netns exec "$LAB_SCAN" "$ZS_BIN/zscan" -C "$c" 198.18.16.0/24 >"$T/hosts" 2>"$T/err" || rc=$?
 	expect_eq "exit ($(cat "$T/err"))" "$rc" 0
 	expect_eq "stderr (quiet)" "$(cat "$T/err")" ""
