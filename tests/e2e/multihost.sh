@@ -181,4 +181,177 @@ test_multihost_merge_bad_input() {
 	expect_eq "full: stderr" "$(cat "$T/full.err")" "zscan-merge: stdout: write error: No space left on device"
 	expect_error '^zscan-merge: .*/nodir/m\.json: write error: No such file or directory$' \
 		"$z" -o "$T/nodir/m.json" "$T/ok.json"
+	# -o over a planted symlink replaces the link, never writes through it
+	echo precious >"$T/precious"
+	ln -s "$T/precious" "$T/link.json"
+	rc=0
+	"$z" -o "$T/link.json" <(echo "{$two,\"shard\":0}") <(echo "{$two,\"shard\":1}") || rc=$?
+	expect_eq "-o over a symlink: exit" "$rc" 0
+	expect_eq "-o over a symlink: its target" "$(cat "$T/precious")" precious
+	[ -f "$T/link.json" ] && [ ! -L "$T/link.json" ] || fail "-o over a symlink: not replaced by the file"
+}
+
+# The README's command (section "GNU parallel over ssh") as written, with
+# the lab's targets for its `-p 443 -n 1%`
+readme_parallel_command() {
+	local cmd
+	cmd=$(awk '/^### GNU parallel over ssh/ {s = 1} s && /^```sh/ {c = 1; next} c && /^```/ {exit} c' README.md)
+	[[ $cmd == *"parallel --hgrp -S @0/1/host1,@1/1/host2,@2/1/host3 "* && $cmd == *"-p 443 -n 1%"* ]] ||
+		fail "README: no parallel command with -p 443 -n 1% under 'GNU parallel over ssh': $cmd"
+	echo "${cmd//-p 443 -n 1%/$LAB_TARGETS}"
+}
+
+# Three scanner hosts with sshd and a controller (tests/lab_hosts.sh), the
+# tools under test on the hosts' PATH and the controller's, the lab-only
+# blocklist as the installed one everywhere.
+hosts_lab_up() {
+	LAB_LIVE="198.18.16.0/22:10 2001:2:0:10::/120:30" LAB_TCP_PORTS="80 443" scan_lab_up
+	source tests/lab_hosts.sh
+	trap 'lab_hosts_down; lab_down' EXIT
+	mkdir -p "$T/path" "$T/ctl"
+	ln -sf "$ZS_BIN"/zgen "$ZS_BIN"/zsend "$ZS_BIN"/zrecv "$ZS_BIN"/zfilter "$ZSCAN_MERGE" "$T/path/"
+	LAB_HOSTS_PATH=$T/path:/usr/sbin:/usr/bin:/sbin:/bin lab_hosts_up 3 "$T/hosts"
+	LAB_TARGETS="-p 80,443 198.18.16.0/22 2001:2:0:10::/120"
+	export ZSCAN_SYSCONFDIR=$T/hosts/etc
+}
+
+# run_readme DIR: the README's command in the controller, from DIR (made),
+# its output in DIR.log; prints its exit status
+run_readme() {
+	local dir=$1 cmd rc=0
+	cmd=$(readme_parallel_command)
+	mkdir -p "$dir"
+	(cd "$dir" && in_ctl env HOME="$T/ctl" PATH="$T/path:$PATH" PARALLEL_SSH="$LAB_SSH" \
+		timeout 200 bash -c "$cmd") >"$dir.log" 2>&1 || rc=$?
+	echo "$rc"
+}
+
+# the SYNs in a capture on the net namespace's links (any), as
+# "SOURCE DESTINATION,PORT" lines, sorted
+syns_by_source() { # PCAP
+	tcpdump -r "$1" -n 2>/dev/null | awk '{
+		for (i = 1; i < NF; i++) if ($i == "IP" || $i == "IP6") break
+		s = $(i + 1); d = $(i + 3); sub(/:$/, "", d)
+		sub(/\.[0-9]+$/, "", s); n = split(d, p, "."); port = p[n]; sub(/\.[0-9]+$/, "", d)
+		print s, d "," port }' | sorted
+}
+
+# The README's command over ssh to three lab hosts: host I+1 runs shard I
+# (its probes, counted on the net side, are exactly that shard's targets,
+# from its own addresses), every target is probed once, the merged
+# results are the lab's open pairs and what one host scanning the same
+# space alone finds, and the merged metadata adds up to the shards' and to
+# that scan's.
+test_multihost_parallel_ssh_scan_equals_one_host() {
+	hosts_lab_up
+	# each host has its own home: what the controller sees there came by ssh
+	in_ctl $LAB_SSH host2 'pwd && echo here >marker' >"$T/pwd"
+	expect_eq "host2's home" "$(cat "$T/pwd"),$(cat "$T/hosts/h2/marker")" "/root,here"
+	rm "$T/hosts/h2/marker"
+	[ ! -e /root/marker ] || fail "host2 wrote into the machine's /root"
+	local i
+	for i in 0 1 2; do
+		"$ZS_BIN/zgen" --seed 42 --shards 3 --shard "$i" $LAB_TARGETS | sorted >"$T/shard$i"
+	done
+	"$ZS_BIN/zgen" --seed 42 $LAB_TARGETS | sorted >"$T/all_targets"
+	grep -Eqv '^198\.18\.(16|17|18|19)\.|^2001:2:0:10::' "$T/all_targets" &&
+		fail "a target outside the lab's live prefixes: $(grep -Ev '^198\.18\.(16|17|18|19)\.|^2001:2:0:10::' "$T/all_targets" | head -3)"
+
+	start_capture "$LAB_NET" any "not port 22 and ((tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn) or (ip6 and ip6[6] == 6 and ip6[53] & 18 == 2))"
+	local rc
+	rc=$(run_readme "$T/ctl/run")
+	stop_capture "$(wc -l <"$T/all_targets")"
+	expect_eq "the README's command: exit ($(tail -n 3 "$T/ctl/run.log" | tr '\n' ' '))" "$rc" 0
+	grep -q "^0 packets dropped by kernel" "$T/tcpdump.err" || fail "the capture lost probes: $(cat "$T/tcpdump.err")"
+
+	# on the net side: every target once, each host one whole shard
+	syns_by_source "$T/cap.pcap" >"$T/syns"
+	cut -d' ' -f2 "$T/syns" | sorted >"$T/probes"
+	cmp -s "$T/probes" "$T/all_targets" ||
+		fail "probes != each target once: $(comm -3 "$T/probes" "$T/all_targets" | head -3 | tr '\n' ' ')($(wc -l <"$T/probes") probes, $(wc -l <"$T/all_targets") targets)"
+	local h
+	for h in 1 2 3; do
+		# a host's probes come from its IPv4 or its IPv6 address
+		grep -E "^(198\.18\.2\.$((4 * h + 1))|2001:2:0:f00$h::1) " "$T/syns" | cut -d' ' -f2 | sorted >"$T/from$h"
+		cmp -s "$T/from$h" "$T/shard$((h - 1))" ||
+			fail "host$h's probes != shard $((h - 1))'s targets: $(comm -3 "$T/from$h" "$T/shard$((h - 1))" | head -3 | tr '\n' ' ')"
+	done
+
+	# the results: the lab's open pairs, each once
+	local d=$T/ctl/run/scan42
+	"$ZS_BIN/zfilter" -a -f saddr,sport <"$d/results.csv" | sorted >"$T/merged"
+	expect_eq "repeats in results.csv" "$(uniq -d "$T/merged" | head -3)" ""
+	cmp -s "$T/merged" "$LAB_DIR/open_pairs.txt" ||
+		fail "merged != the lab's open pairs: $(comm -3 "$T/merged" "$LAB_DIR/open_pairs.txt" | head -3 | tr '\n' ' ')"
+	expect_eq "results.csv: header" "$(head -n 1 "$d/results.csv")" "$(head -n 1 "$d/recv-0.csv")"
+	# nothing left on the hosts
+	expect_eq "files left in the hosts' homes" "$(find "$T"/hosts/h[123] -type f -name 'recv-*' | head -3)" ""
+
+	# one host alone, the same space, unsharded
+	in_scan env ZSCAN_SYSCONFDIR="$ZSCAN_SYSCONFDIR" bash -c "'$ZS_BIN/zgen' --header --seed 42 $LAB_TARGETS |
+		'$ZS_BIN/zsend' -q -r 10000 | '$ZS_BIN/zrecv' -q -c 1 -o '$T/single.csv' --metadata '$T/single.json'"
+	"$ZS_BIN/zfilter" -f saddr,sport <"$T/single.csv" | sorted >"$T/single"
+	cmp -s "$T/merged" "$T/single" || fail "merged != one host's scan: $(comm -3 "$T/merged" "$T/single" | head -3)"
+
+	# the metadata
+	local m=$d/recv.json shards=("$d/recv-0.json" "$d/recv-1.json" "$d/recv-2.json") k
+	expect_eq "merged: complete" "$(json "$m" complete),$(json "$m" shards_merged)" "true,[0, 1, 2]"
+	for k in probes_sent successes targets_up responses_validated pcap_drops interface_drops; do
+		expect_eq "merged $k: the shards' sum" "$(json "$m" "$k")" "$(sum "$k" "${shards[@]}")"
+	done
+	expect_eq "merged: probes sent, the targets" "$(json "$m" probes_sent)" "$(wc -l <"$T/all_targets")"
+	for k in probes_sent targets_up; do
+		expect_eq "merged $k: one host's" "$(json "$m" "$k")" "$(json "$T/single.json" "$k")"
+	done
+	expect_eq "merged: targets up, the open pairs" "$(json "$m" targets_up)" "$(wc -l <"$LAB_DIR/open_pairs.txt")"
+	python3 - "$m" "${shards[@]}" <<'PY' || fail "merged duration or times"
+import json, sys
+m = json.load(open(sys.argv[1]))
+s = [json.load(open(f)) for f in sys.argv[2:]]
+assert m["duration_s"] == max(x["duration_s"] for x in s)
+assert m["start_time"] == min(x["start_time"] for x in s) and m["end_time"] == max(x["end_time"] for x in s)
+PY
+	echo "  host1-3 sent exactly shards 0-2; $(wc -l <"$T/probes") probes, each target once;" \
+		"$(wc -l <"$T/merged") open pairs, as the lab's and one host's alone"
+}
+
+# Nothing silently partial: a host whose sshd is gone, then a host whose
+# zsend fails (no route to the targets): the README's command exits
+# non-zero, zscan-merge names the missing or failed shard, and what came
+# back is merged.
+test_multihost_parallel_ssh_failures_are_reported() {
+	hosts_lab_up
+	# host3 unreachable: sshd ended
+	kill "${LAB_SSHD_PIDS[2]}"
+	wait "${LAB_SSHD_PIDS[2]}" 2>/dev/null || true
+	local rc d=$T/ctl/down/scan42
+	rc=$(run_readme "$T/ctl/down")
+	[ "$rc" != 0 ] || fail "host3 down: the command exited 0"
+	grep -q '^zscan-merge: the scan is incomplete: shard 2 of 3 missing$' "$T/ctl/down.log" ||
+		fail "host3 down: no missing shard reported: $(grep zscan-merge "$T/ctl/down.log")"
+	expect_eq "host3 down: complete" "$(json "$d/recv.json" complete)" false
+	expect_eq "host3 down: shards_missing" "$(json "$d/recv.json" shards_missing)" "[2]"
+	expect_eq "host3 down: the shards back" "$(cd "$d" && echo recv-[0-2].json)" "recv-0.json recv-1.json"
+	"$ZS_BIN/zfilter" -a -f saddr,sport <"$d/results.csv" | sorted >"$T/down"
+	cat "$d"/recv-[0-2].csv | "$ZS_BIN/zfilter" -f saddr,sport | sorted >"$T/back"
+	cmp -s "$T/down" "$T/back" || fail "host3 down: results.csv != the shards that came back"
+	expect_eq "host3 down: probes" "$(json "$d/recv.json" probes_sent)" "$(sum probes_sent "$d"/recv-[0-2].json)"
+	echo "  host3 down: exit $rc, shard 2 missing"
+
+	# host3 back; host2 up, but its zsend finds no route to the targets
+	lab_host_sshd 3
+	lab_host_answers 3
+	in_host 2 ip route add unreachable 198.18.16.0/22
+	in_host 2 ip -6 route add unreachable 2001:2:0:10::/120
+	d=$T/ctl/noroute/scan42
+	rc=$(run_readme "$T/ctl/noroute")
+	[ "$rc" != 0 ] || fail "host2's zsend failing: the command exited 0"
+	grep -q "^zsend: " "$T/ctl/noroute.log" || fail "no zsend error: $(cat "$T/ctl/noroute.log")"
+	grep -q '^zscan-merge: the scan is incomplete: shard 1 of 3 missing; recv-1\.json: failed (zrecv failed) before it knew its shard$' \
+		"$T/ctl/noroute.log" || fail "host2 failing: $(grep zscan-merge "$T/ctl/noroute.log")"
+	expect_eq "host2 failing: exit_status" "$(json "$d/recv.json" exit_status),$(json "$d/recv.json" complete)" "1,false"
+	expect_eq "host2 failing: its shard's metadata came back" "$(json "$d/recv-1.json" exit_status)" 1
+	expect_eq "host2 failing: the others merged, complete" \
+		"$(json "$d/recv.json" shards_merged),$(json "$d/recv.json" shards_incomplete)" "[0, 2],[]"
+	echo "  host2's zsend failing: exit $rc; $(grep '^zscan-merge' "$T/ctl/noroute.log")"
 }
