@@ -349,3 +349,17 @@ CONF
 	echo "rate-limit 5" >"$T/bad.conf"
 	expect_error "^zscan: $T/bad.conf:1: unknown option 'rate-limit'" "$ZS_BIN/zscan" -C "$T/bad.conf" -p 80
 }
+
+# README's way in for ZMap users, as a new user types it: the --explain
+# line prints the pipeline the README shows under it (the tools installed
+# in /usr/local/bin there, $ZS_BIN here). The other line scans the
+# Internet and is never run.
+test_frontdoor_readme_explain_line() {
+	local block cmd want
+	block=$(awk '/^A ZMap user.s command line runs as it is/ {on = 1} on && /^```sh/ {c = 1; next} c && /^```/ {exit} c' README.md)
+	cmd=$(echo "$block" | grep -- '--explain' | sed 's/ *#.*//')
+	want=$(echo "$block" | sed -n 's|^# /usr/local/bin/|/usr/local/bin/|p')
+	[ -n "$cmd" ] && [ -n "$want" ] || fail "no --explain example in README: $block"
+	expect_eq "README's zscan --explain" "$(cd "$T" && PATH="$ZS_BIN:$PATH" bash -c "$cmd")" "${want//\/usr\/local\/bin/$ZS_BIN}"
+	[ ! -e "$T/hosts.csv" ] || fail "--explain wrote hosts.csv"
+}
