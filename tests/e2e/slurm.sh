@@ -138,6 +138,7 @@ job_states() {
 test_slurm_array_shards_equal_one_scan() {
 	LAB_LIVE="198.18.4.0/22:20 198.18.12.0/24 2001:2:0:10::/120:30" LAB_TCP_PORTS="80 443" \
 		LAB_OPEN="198.18.12.0/24=443" slurm_lab_up
+	# shellcheck disable=SC2054 # -p takes a list
 	local targets=(-b "$T/link.block" -p 80,443 198.18.0.0/20 2001:2:0:10::/120)
 	mkdir "$T/scan"
 	# the probes as the lab receives them (zsend's frames bypass the
@@ -194,6 +195,7 @@ submit() {
 
 test_slurm_array_bad_range_stopped_task_and_rerun() {
 	LAB_LIVE="198.18.4.0/22:20 198.18.12.0/24" LAB_TCP_PORTS="80 443" slurm_lab_up
+	# shellcheck disable=SC2054 # -p takes a list
 	local targets=(-b "$T/link.block" -p 80,443 198.18.0.0/20) recipes=$PWD/recipes/slurm jid i
 	mkdir "$T/scan"
 	# an array whose task ids are no shard numbers: every task refuses, scans nothing
@@ -203,6 +205,17 @@ test_slurm_array_bad_range_stopped_task_and_rerun() {
 	grep -q "zscan-array: --array=1-4 with 4 tasks: give 0-(N-1), or ZSCAN_SHARDS=N" "$T/zscan-${jid}_1.out" ||
 		fail "task 1 of --array=1-4: $(cat "$T/zscan-${jid}_1.out")"
 	expect_eq "files after --array=1-4" "$(ls "$T/scan")" ""
+	# a directory others can write, where one planted a link to a file of
+	# the job's user: refused before anything is written
+	mkdir -m 1777 "$T/open"
+	echo keep >"$T/victim"
+	ln -s "$T/victim" "$T/open/results-0.csv"
+	jid=$(ZSEND_ARGS="-b /dev/null" submit --array=0 "$recipes/zscan-array.sbatch" "$T/open" "${targets[@]}")
+	wait_until 120 jobs_done "$jid"
+	expect_eq "task in a directory others can write" "$(job_states "$jid")" "FAILED 2:0"
+	grep -q "zscan-array: $T/open: others can write in it (mode 1777)" "$T/zscan-${jid}_0.out" ||
+		fail "task 0 in $T/open: $(cat "$T/zscan-${jid}_0.out")"
+	expect_eq "the file behind the planted link" "$(cat "$T/victim")" keep
 
 	# task 0 cancelled mid-scan (200 probes/s: its shard takes 10 s)
 	jid=$(ZSEND_ARGS="-b /dev/null -r 200" ZRECV_ARGS="-c 1" \
@@ -246,6 +259,6 @@ test_slurm_array_bad_range_stopped_task_and_rerun() {
 	csv_cols "$T/scan/results.csv" saddr sport | sorted >"$T/merged"
 	grep -v : "$LAB_DIR/open_pairs.txt" >"$T/want" || true
 	cmp -s "$T/merged" "$T/want" || fail "merged != the lab's open pairs: $(comm -3 "$T/merged" "$T/want" | head -3)"
-	echo "  --array=1-4 refused by every task; task 0 cancelled after $stopped_at targets, exit 3;" \
+	echo "  --array=1-4 refused by every task, and a directory others can write; task 0 cancelled after $stopped_at targets, exit 3;" \
 		"rerun with its seed: $(wc -l <"$T/merged") open pairs, complete"
 }
