@@ -112,6 +112,29 @@ test_frontdoor_stage_failure_is_not_hidden() {
 	expect_eq "output" "$(cat "$T/out")" ""
 }
 
+# zsend failing in the middle of a scan (its link gone: more sends fail
+# than --max-sendto-failures allows) fails zscan, with zsend's status
+# named, though zfilter, the last stage, ended well. At -r 400 the 4096
+# targets take 10 s or more: the link goes long before the end.
+test_frontdoor_zsend_failure_mid_scan() {
+	LAB_LIVE="198.18.16.0/24" scan_lab_up
+	echo 198.18.0.0/30 >"$T/link.block"
+	sent_400() { grep -qE '^zrecv: [0-9]+s: sent ([4-9][0-9]{2}|[0-9]{4,}) ' "$T/err"; }
+	local rc=0
+	: >"$T/err"
+	ip netns exec "$LAB_SCAN" "$ZS_BIN/zscan" -p 80 -e 7 -r 400 -c 1 --max-sendto-failures 20 \
+		-b "$T/link.block" 198.18.16.0/20 >"$T/hosts" 2>>"$T/err" &
+	local scan=$!
+	wait_until 120 sent_400
+	ip -n "$LAB_SCAN" link set zs0 down
+	wait $scan || rc=$?
+	ip -n "$LAB_SCAN" link set zs0 up
+	grep -v '^zrecv: [0-9]*s:' "$T/err"
+	expect_eq "exit" "$rc" 1
+	grep -q "more than --max-sendto-failures allows: stopped" "$T/err" || fail "zsend said nothing"
+	grep -Eq "^zscan: the scan failed: zgen [0-9]+, zsend 1, zrecv 1, zfilter 0$" "$T/err" || fail "zscan named no failing stage"
+}
+
 # --dryrun: zsend's frames on standard output, as ZMap's, nothing sent;
 # text2pcap and tshark read them back.
 test_frontdoor_dryrun_prints_the_frames() {
