@@ -28,8 +28,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: zscan [-dqX] [--explain] [-b file] [-B bps] [-c secs] [-C file] [-e seed]\n"
 	      "             [-f fields] [-G mac] [-i interface] [-M module] [-n count|percent%]\n"
-	      "             [-N results] [-o file] [-O csv|json] [-p ports] [-P probes] [-r pps]\n"
-	      "             [-s ports] [-S addresses] [-t secs] [-T threads] [-w file]\n"
+	      "             [-N results] [-o file] [-O csv|json] [-p ports] [-P probes]\n"
+	      "             [-r pps] [-s ports] [-S addresses] [-t secs] [-T threads] [-w file]\n"
 	      "             [--output-filter expr] [--probe-args args] [--shards n --shard i]\n"
 	      "             [address|cidr ...]\n",
 	      f);
