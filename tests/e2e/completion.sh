@@ -43,6 +43,10 @@ test_completion_offers_every_option_and_module() {
 	expect_eq "--dedup-method" "$(comp zrecv --dedup-method "" | tr '\n' ' ')" "default full none window "
 	mkdir -p "$T/files" && : >"$T/files/list.txt"
 	expect_eq "-b takes a file" "$(cd "$T" && comp zgen -b files/li)" "files/list.txt"
+	# -r: zrecv's reads a pcap file; zsend's (and zscan's) is the rate
+	expect_eq "zrecv -r takes a file" "$(cd "$T" && comp zrecv -r files/li)" "files/list.txt"
+	expect_eq "zsend -r is a rate" "$(cd "$T" && comp zsend -r files/li)" ""
+	expect_eq "zscan -r is a rate" "$(cd "$T" && comp zscan -r files/li)" ""
 	echo "  $n long options of $TOOLS_ALL, each completed and in its man page"
 }
 
