@@ -108,8 +108,13 @@ PY
 	expect_eq "failed: probes of the others" "$(json "$m" probes_sent)" "$(sum probes_sent "$T/r0.json" "$T/r2.json")"
 	grep -q '^zscan-merge: the scan is incomplete: shard 1 of 3 missing; .*/bad1\.json: failed (zrecv failed) before it knew its shard$' \
 		"$T/merge.err" || fail "failed: stderr: $(cat "$T/merge.err")"
-	expect_error '^zscan-merge: .*/bad1\.json: failed \(zrecv failed\) before it knew its shard, as did every file given$' \
+	expect_error "^zscan-merge: no shard's metadata among the files: .*/bad1\.json: failed \(zrecv failed\) before it knew its shard$" \
 		"$ZSCAN_MERGE" "$T/bad1.json"
+	# an empty file: a shard killed before it wrote its metadata
+	: >"$T/killed2.json"
+	expect_eq "killed: merge exit" "$(merge "$T/r0.json" "$T/r1.json" "$T/killed2.json")" 1
+	expect_eq "killed: stderr" "$(sed "s|$T/||g" "$T/merge.err")" \
+		"zscan-merge: the scan is incomplete: shard 2 of 3 missing; killed2.json: empty: its zrecv or zsend was killed before it wrote it"
 
 	# refused, nothing written: another scan's shard (seed, shard count),
 	# a shard twice, zsend's beside zrecv's, a scan without zgen's header
@@ -354,4 +359,43 @@ test_multihost_parallel_ssh_failures_are_reported() {
 	expect_eq "host2 failing: the others merged, complete" \
 		"$(json "$d/recv.json" shards_merged),$(json "$d/recv.json" shards_incomplete)" "[0, 2],[]"
 	echo "  host2's zsend failing: exit $rc; $(grep '^zscan-merge' "$T/ctl/noroute.log")"
+}
+
+# tools_in NAMESPACE...: the zsend and zrecv processes running there
+tools_in() {
+	local ns pid
+	for ns in "$@"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			case $(cat "/proc/$pid/comm" 2>/dev/null) in zsend | zrecv) echo "$ns:$pid" ;; esac
+		done
+	done
+}
+every_host_scans() { [ "$(tools_in "${LAB_HOSTS[@]}" | wc -l)" -ge 6 ]; }
+no_tool_left() { [ -z "$(tools_in "${LAB_HOSTS[@]}" "$LAB_CTL")" ]; }
+
+# A Ctrl-C to the README's command while every host scans (its -r turned
+# down so that the scans outlast the signal): every host's zsend and zrecv
+# end (GNU parallel ends the remote jobs as their ssh goes), and the
+# command's status is not 0.
+test_multihost_parallel_ssh_ctrl_c_stops_every_host() {
+	hosts_lab_up
+	local cmd rc=0
+	cmd=$(readme_parallel_command)
+	[[ $cmd == *"zsend -r 10000 "* ]] || fail "README: the command's zsend -r 10000 is gone: $cmd"
+	cmd=${cmd//zsend -r 10000 /zsend -r 100 }
+	mkdir -p "$T/ctl/int"
+	# setsid: the command leads a process group of its own, as in a
+	# terminal, and the INT goes to all of it, as a Ctrl-C does
+	(cd "$T/ctl/int" && exec ip netns exec "$LAB_CTL" setsid env HOME="$T/ctl" PATH="$T/path:$PATH" \
+		PARALLEL_SSH="$LAB_SSH" timeout 200 bash -c "$cmd") >"$T/ctl/int.log" 2>&1 &
+	local pid=$!
+	wait_until 60 every_host_scans
+	kill -INT -- -"$pid"
+	wait "$pid" || rc=$?
+	[ "$rc" != 0 ] || fail "after a Ctrl-C the command exited 0"
+	poll_until 60 no_tool_left || fail "60 s after a Ctrl-C, still running: $(tools_in "${LAB_HOSTS[@]}" "$LAB_CTL")"
+	# whatever came back, the merge does not call it whole
+	local m=$T/ctl/int/scan42/recv.json
+	[ ! -e "$m" ] || expect_eq "after a Ctrl-C: complete" "$(json "$m" complete)" false
+	echo "  Ctrl-C: exit $rc, every host's zsend and zrecv gone; $(grep -m 1 '^zscan-merge: ' "$T/ctl/int.log" || true)"
 }
