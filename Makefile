@@ -40,7 +40,8 @@ DEPS := build-essential clang libclang-rt-14-dev clang-format libgmp-dev libsodi
 	libnet1-dev libpng-dev python3 man-db groff-base iproute2 libcap2-bin nftables tcpdump tshark netsniff-ng zmap masscan nmap hyperfine parallel \
 	valgrind linux-perf dnsmasq-base bind9-dnsutils chrony snmpd snmp memcached samba samba-common-bin \
 	python3-gi gir1.2-gssdp-1.6 bash-completion mandoc sqlite3 postgresql \
-	openssh-server openssh-client rsync slurm-wlm munge debhelper lintian dpkg-dev fakeroot
+	openssh-server openssh-client rsync slurm-wlm munge debhelper lintian dpkg-dev fakeroot \
+	python3-kubernetes
 
 COMMON_SRC := $(wildcard common/*/*.c common/*/*/*.c)
 # a tool's own run loop and helpers: its folder's files other than main.c
