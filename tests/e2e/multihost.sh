@@ -138,7 +138,7 @@ PY
 	expect_error '^zscan-merge: .*/nohdr\.json: no seed: not the metadata of a shard \(give zgen --header' \
 		"$ZSCAN_MERGE" "${o[@]}" "$T/r0.json" "$T/nohdr.json"
 	expect_eq "refused: -o untouched" "$(cat "$T/out.json")" previous
-	expect_eq "refused: no temporary file left" "$(ls -A "$T" | grep -c '^\.zscan-merge' || true)" 0
+	expect_eq "refused: no temporary file left" "$(find "$T" -maxdepth 1 -name '.zscan-merge*' | wc -l)" 0
 }
 
 # Bad input a hostile or careless user gives: not JSON, the wrong JSON,
@@ -316,6 +316,12 @@ s = [json.load(open(f)) for f in sys.argv[2:]]
 assert m["duration_s"] == max(x["duration_s"] for x in s)
 assert m["start_time"] == min(x["start_time"] for x in s) and m["end_time"] == max(x["end_time"] for x in s)
 PY
+	# the merged scan loads into a database as one scan
+	ZRECV=$ZS_BIN/zrecv "$PWD/zrecv/zscan-db" sqlite "$T/scans.db" "$d/results.csv" "$m" >/dev/null ||
+		fail "zscan-db: the merged scan"
+	expect_eq "zscan-db: the scan's row, its results" \
+		"$(sqlite3 "$T/scans.db" "SELECT seed, shards, sent, hits, complete FROM scans; SELECT count(*) FROM results_tcp_syn;" | tr '\n' ' ')" \
+		"42|3|$(json "$m" probes_sent)|$(json "$m" targets_up)|1 $(wc -l <"$T/merged") "
 	echo "  host1-3 sent exactly shards 0-2; $(wc -l <"$T/probes") probes, each target once;" \
 		"$(wc -l <"$T/merged") open pairs, as the lab's and one host's alone"
 }
