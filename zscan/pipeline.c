@@ -73,9 +73,9 @@ __attribute__((noreturn)) static void exec_stage(const struct stage_cmd *s, int 
 }
 
 /* Whether pid's stop handlers are in place (tool/signals.h installs the
- * three together): a signal passed on before that would end it without a
- * word, while one from the terminal in a plain pipeline could too, this
- * one is zscan's to time. */
+ * three together). A signal passed on before that would end the stage
+ * by the default action, without a word: the terminal cannot wait for
+ * that in a plain pipeline, but zscan can. */
 static bool is_catching(pid_t pid)
 {
 	char path[64], buf[4096];
