@@ -172,6 +172,17 @@ test_frontdoor_scan_gives_zmaps_output() {
 	echo "  $(wc -l <"$T/zscan.txt") hosts as zmap prints them; $(wc -l <"$T/pairs.txt") open (host, port) pairs on two ports"
 }
 
+# Beyond ZMap: both families in one zscan, as the stages take them.
+test_frontdoor_both_families() {
+	LAB_LIVE="198.18.16.0/24:30 2001:2:0:10::/120:30" scan_lab_up
+	echo 198.18.0.0/30 >"$T/link.block"
+	local rc=0
+	in_scan "$ZS_BIN/zscan" -p 80 -q -c 1 -b "$T/link.block" 198.18.16.0/24 2001:2:0:10::/120 >"$T/hosts" 2>"$T/err" || rc=$?
+	expect_eq "exit ($(cat "$T/err"))" "$rc" 0
+	cmp -s <(sorted "$T/hosts") <(sorted "$LAB_DIR/live.txt") || fail "hosts != live: $(comm -3 <(sorted "$T/hosts") <(sorted "$LAB_DIR/live.txt") | head -3)"
+	echo "  $(grep -c : "$T/hosts") IPv6 and $(grep -vc : "$T/hosts") IPv4 hosts"
+}
+
 # The issue's example, `zscan -p 443 -n 1% -o hosts.csv`, kept inside the
 # lab by an allowlist; a seed makes the 1% sample one zgen can list.
 test_frontdoor_issue_example_with_o() {
