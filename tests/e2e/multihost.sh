@@ -99,6 +99,22 @@ PY
 	grep -q '^zscan-merge: the scan is incomplete: shard 1: zsend.s input was cut short (to continue: zgen --seed 7 --shards 3 --shard 1 --resume 39)$' "$T/merge.err" ||
 		fail "cut: the reason names the shard and its resume point: $(cat "$T/merge.err")"
 
+	# resumed as zscan-merge says, the two parts are the shard, whole
+	expect_eq "resumed part" "$(shard_scan res1 "$space --shards 3 --shard 1 --resume 39")" 0
+	expect_eq "cut and resumed: merge exit" "$(merge "$T/r0.json" "$T/res1.json" "$T/cut1.json" "$T/r2.json")" 0
+	expect_eq "cut and resumed: probes, every target once" "$(json "$m" probes_sent)" "$total"
+	expect_eq "cut and resumed: targets up" "$(json "$m" targets_up)" "$(wc -l <"$LAB_DIR/open_pairs.txt")"
+	expect_eq "cut and resumed: shards" "$(json "$m" shards_merged),$(json "$m" complete)" "[0, 1, 2],true"
+	# the resumed part alone, or resumed past the cut: a gap
+	expect_eq "resumed part alone" "$(merge "$T/r0.json" "$T/res1.json" "$T/r2.json")" 3
+	expect_eq "resumed part alone: stderr" "$(cat "$T/merge.err")" \
+		"zscan-merge: the scan is incomplete: shard 1: positions 0 to 39 never scanned (run the shard again)"
+	shard_scan res50 "$space --shards 3 --shard 1 --resume 50" >/dev/null
+	expect_eq "a gap" "$(merge "$T/r0.json" "$T/cut1.json" "$T/res50.json" "$T/r2.json")" 3
+	expect_eq "a gap: stderr" "$(cat "$T/merge.err")" \
+		"zscan-merge: the scan is incomplete: shard 1: positions 39 to 50 never scanned (run the shard again)"
+	expect_eq "a gap: incomplete" "$(json "$m" shards_incomplete)" "[1]"
+
 	# a shard whose zsend failed (an interface that does not exist)
 	expect_eq "failed shard" "$(ZSEND_ARGS="-i zsnone" shard_scan bad1 "$space --shards 3 --shard 1")" 1
 	# (zrecv never learnt its shard: zgen's header never reached it)
