@@ -1535,6 +1535,11 @@ static int run_block(struct run *ru, struct linereader *lr, const char *p, size_
 			rc = read_header(ru, line, ll, quoted, at.first, e);
 			continue;
 		}
+		/* the same header row again: the next of several result files
+		 * given as one stream (cat recv-*.csv), not a row */
+		if (ru->fmt == CSV && ll == ru->header_len &&
+		    memcmp(line, ru->header_copy, ll) == 0)
+			continue;
 		uint32_t addr = 0;
 		struct ipaddr a6 = {0, 0};
 		size_t keylen = 0;

@@ -1136,6 +1136,30 @@ test_zfilter_no_header_says_so() {
 	expect_eq "exit" "$rc" 2
 }
 
+# Several result files in one stream (cat recv-*.csv, as the shard merges
+# do): a line equal to the header row is the next file's header, skipped
+# in every mode, not a bad row; a row that only looks like it is not.
+test_zfilter_concatenated_files_skip_repeated_headers() {
+	printf 'saddr,sport,success\n198.51.100.1,80,1\n' >"$T/a.csv"
+	printf 'saddr,sport,success\n198.51.100.2,80,1\n198.51.100.1,80,1\n' >"$T/b.csv"
+	local mode
+	for mode in "" "-a" "-a --no-dedup" "--no-dedup -u saddr"; do
+		# shellcheck disable=SC2086
+		cat "$T/a.csv" "$T/b.csv" "$T/a.csv" | "$ZS_BIN/zfilter" $mode -f saddr -O csv >"$T/out" 2>"$T/err" ||
+			fail "'$mode': exit $?: $(cat "$T/err")"
+		[ ! -s "$T/err" ] || fail "'$mode': $(cat "$T/err")"
+		case $mode in
+		*no-dedup*) expect_eq "'$mode'" "$(tr '\n' ' ' <"$T/out")" "saddr 198.51.100.1 198.51.100.2 198.51.100.1 198.51.100.1 " ;;
+		*) expect_eq "'$mode'" "$(tr '\n' ' ' <"$T/out")" "saddr 198.51.100.1 198.51.100.2 " ;;
+		esac
+	done
+	# a header with other columns, or one spaced differently, is a bad row
+	printf 'saddr,sport, success\n' >>"$T/a.csv"
+	expect_eq "a different header line: a bad row" \
+		"$(cat "$T/a.csv" | "$ZS_BIN/zfilter" -a 2>&1 >/dev/null | head -1)" \
+		"zfilter: stdin:3: saddr is not an IP address: 'saddr,sport, success'"
+}
+
 # A UTF-8 byte-order mark that starts the input is no part of the first
 # line, in CSV and JSON, with CRLF, even when it comes a byte at a time; a
 # BOM alone is an empty input. ("no column 'saddr'" for CSV, "the header
