@@ -58,17 +58,30 @@ k8s_run() {
 	done
 	local ro=""
 	[ "$K8S_READONLY_ROOT" = 1 ] && ro="mount -o remount,bind,ro /"
+	# a pod of its own pids has its own /proc, as a container does: zrecv
+	# looks up the pid zsend left there
 	local pidns=()
-	[ "${K8S_PID1:-0}" = 0 ] || pidns=(--pid --fork)
+	[ "${K8S_PID1:-0}" = 0 ] || pidns=(--pid --fork --mount-proc)
 	ip netns exec "$LAB_SCAN" unshare --mount --propagation private "${pidns[@]}" -- bash -c '
 		set -e
-		vol=$1 ro=$2
-		shift 2
+		checkout=$1 vol=$2 ro=$3
+		shift 3
+		# the checkout (the binaries the image links to, the volume in the
+		# scratch directory) is reached again through the working directory
+		# when an emptyDir over /tmp hides it (a checkout under /tmp);
+		# mount must not make "." a path, which would name the new, empty
+		# directory
+		cd "$checkout"
 		while [ "$1" != -- ]; do mount -t tmpfs -o mode=777 emptydir "$1"; shift; done
 		shift
+		if [ ! -d "$vol" ]; then
+			mkdir -p "$checkout"
+			mount --no-canonicalize --bind . "$checkout"
+		fi
+		cd /
 		mount --bind "$vol" "$vol"
 		$ro
-		exec "$@"' _ "$T/vol" "$ro" "${tmpfs[@]}" -- \
+		exec "$@"' _ "$PWD" "$T/vol" "$ro" "${tmpfs[@]}" -- \
 		env -i PATH="$T/img/bin:/usr/bin:/bin" HOME=/ "${K8S_ENV[@]}" \
 		JOB_COMPLETION_INDEX="$index" ZSCAN_DIR="$T/vol" "$@" \
 		setpriv --reuid "$K8S_UID" --regid "$K8S_GID" "${groups[@]}" \
