@@ -97,7 +97,13 @@ lab_host_answers() { # I
 lab_hosts_ssh() { # N
 	local n=$1 i d=$LAB_HOSTS_DIR/ssh
 	ssh-keygen -q -t ed25519 -N '' -C zscan-lab-client -f "$d/id"
-	cp "$d/id.pub" "$d/authorized_keys"
+	# in each host's home, where sshd's StrictModes checks only that home
+	# and / above it (an absolute path would be checked all the way up: a
+	# checkout under /tmp, mode 1777, is refused)
+	for ((i = 1; i <= n; i++)); do
+		mkdir -p -m 700 "$LAB_HOSTS_DIR/h$i" "$LAB_HOSTS_DIR/h$i/.ssh"
+		cp "$d/id.pub" "$LAB_HOSTS_DIR/h$i/.ssh/authorized_keys"
+	done
 	: >"$d/known_hosts"
 	{
 		echo "# the lab's hosts only (ssh -F this file)"
@@ -113,7 +119,7 @@ lab_hosts_ssh() { # N
 		ssh-keygen -q -t ed25519 -N '' -C "host$i" -f "$d/host$i"
 		echo "${LAB_HOST_ADDR[i - 1]} $(cut -d' ' -f1,2 "$d/host$i.pub")" >>"$d/known_hosts"
 		printf '%s\n' "ListenAddress ${LAB_HOST_ADDR[i - 1]}:22" "HostKey $d/host$i" \
-			"PidFile $LAB_HOSTS_DIR/sshd$i.pid" "AuthorizedKeysFile $d/authorized_keys" \
+			"PidFile $LAB_HOSTS_DIR/sshd$i.pid" 'AuthorizedKeysFile .ssh/authorized_keys' \
 			'PermitRootLogin prohibit-password' 'PasswordAuthentication no' \
 			'KbdInteractiveAuthentication no' 'UsePAM no' \
 			'AllowTcpForwarding no' 'X11Forwarding no' 'PrintMotd no' 'UseDNS no' \
