@@ -8,6 +8,21 @@ fail() {
 	exit 1
 }
 
+# release_build_only: true for the tests of the sanitizer builds, after
+# saying so. A test of how zscan fits an outside system (Slurm, ssh and GNU
+# parallel, a Kubernetes pod, a Debian package) checks the recipe and the
+# system on the other side: it runs once, with the release build's tests,
+# which keeps the suite's time in bounds; the tools' own code is under the
+# sanitizers in every other test.
+#   release_build_only && return 0
+release_build_only() {
+	if [[ $ZS_BIN == */build/*/bin ]]; then
+		echo "  (runs once, with the release build's tests: a recipe and an outside system)"
+		return 0
+	fi
+	return 1
+}
+
 # expect_eq WHAT GOT WANT
 expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
