@@ -89,6 +89,25 @@ test_database_schema_types_and_refusals() {
 	echo 'saddr' >"$T/r.csv"
 	expect_error "^zscan-db: .*/m.json: no module" "$ZSCAN_DB" sqlite "$T/x.db" "$T/r.csv" "$T/m.json"
 	[ ! -e "$T/x.db" ] || fail "zscan-db made a database it could not fill"
+	# file names are data: one that sqlite3's .import would run as a
+	# command ('|...'), one that head and sed would take as an option, one
+	# with a quote; a load that fails leaves no scan row behind
+	mkdir "$T/names"
+	printf 'saddr,success\n198.18.0.9,1\n' >"$T/names/r.csv"
+	sed 's/}$/,"module":"tcp_syn"}/' <<<'{"tool":"zrecv"}' >"$T/names/m.json"
+	local name
+	for name in "|touch PWNED;cat r.csv" "-n5.csv" "it's.csv"; do
+		cp "$T/names/r.csv" "$T/names/$name"
+		(cd "$T/names" && ZRECV=$ZS_BIN/zrecv "$ZSCAN_DB" sqlite n.db "$name" m.json >/dev/null) ||
+			fail "zscan-db on '$name'"
+	done
+	[ ! -e "$T/names/PWNED" ] || fail "a file name ran as a command"
+	expect_eq "loads, by name" "$(sqlite3 "$T/names/n.db" "SELECT count(*) FROM scans")" 3
+	printf 'saddr,nosuch\n198.18.0.9,1\n' >"$T/names/bad.csv"
+	(cd "$T/names" && ZRECV=$ZS_BIN/zrecv "$ZSCAN_DB" sqlite n.db bad.csv m.json >/dev/null 2>&1) &&
+		fail "a load into no such column succeeded"
+	expect_eq "a failed load leaves no scan row" "$(sqlite3 "$T/names/n.db" "SELECT count(*) FROM scans")" 3
+
 	# no server there: psql's own status 2 is zscan-db's 1 (not loaded)
 	echo '{"tool":"zrecv","module":"tcp_syn"}' >"$T/m2.json"
 	local rc=0
