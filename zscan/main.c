@@ -294,6 +294,10 @@ int main(int argc, char **argv)
 			err(ZS_EXIT_FAIL, "%s: zscan runs the stages beside it", p.stage[i].path);
 	int out_fd = p.redirect ? open_output(p.redirect) : -1;
 	int wstatus[PIPELINE_MAX_STAGES] = {0};
+	/* the stages skip the configuration file's lines for zscan's own
+	 * options: zscan has given each what it takes of them */
+	if (setenv("ZSCAN_FRONT_DOOR", "1", 1) < 0)
+		err(ZS_EXIT_FAIL, "setenv");
 	int rc = pipeline_run(&p, out_fd, wstatus, &e);
 	if (out_fd >= 0)
 		close(out_fd);

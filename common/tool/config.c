@@ -30,6 +30,19 @@ static const struct {
     {"output-filter", "where", "zfilter"},
 };
 
+/* Names of a file both zsend and zrecv write (each its own): a line
+ * without a tool's name before it goes to zrecv alone, as ZMap's
+ * metadata-file does, so that two tools never write one file. */
+static const char *const zrecv_alone[] = {"metadata", "status-updates"};
+
+static bool is_zrecv_alone(const char *name)
+{
+	for (size_t i = 0; i < sizeof zrecv_alone / sizeof zrecv_alone[0]; i++)
+		if (strcmp(name, zrecv_alone[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Options that ask a tool to answer and exit, or name the file itself:
  * in a file they would change every run. */
 static const char *const cmdline_only[] = {
@@ -447,6 +460,8 @@ int config_resolve(const struct config *c, const struct config_entry *entry, con
 		return line_error(c, entry->line, e,
 		                  "'%s' is for the command line, not a configuration file", shown);
 	bool mine = !dot || names_tool(tool, entry->name, plen);
+	if (!dot && is_zrecv_alone(name) && strcmp(tool, "zrecv") != 0)
+		mine = false;
 	const char *ours = mine ? ours_for(tool, name, in_own, longopts) : NULL;
 	if (ours) {
 		*opt = in_longopts(longopts, ours);
@@ -460,4 +475,9 @@ int config_resolve(const struct config *c, const struct config_entry *entry, con
 	if (!holder)
 		return line_error(c, entry->line, e, "unknown option '%s'", shown);
 	return check_arity(c, entry, shown, holder->has_arg, e) < 0 ? -1 : CONFIG_SKIP;
+}
+
+bool config_front_door_takes(const struct config_entry *entry)
+{
+	return !strchr(entry->name, '.') && ours_for("zscan", entry->name, in_table, NULL) != NULL;
 }

@@ -83,6 +83,14 @@ int config_resolve(const struct config *c, const struct config_entry *entry, con
  * exclude each other (rate and bandwidth, interface and read...). */
 bool config_overridden(const char *line, const char *given);
 
+/* Whether a line is the front door's (zscan's): one without a tool's name
+ * before it, naming one of zscan's options. zscan applies those lines and
+ * gives each stage what it takes of them on its command line; the stages
+ * it runs (environment ZSCAN_FRONT_DOOR=1) skip them, so that no stage
+ * also applies a line zscan meant for another (output-file is zfilter's
+ * output under zscan, probe-module zsend's alone). */
+bool config_front_door_takes(const struct config_entry *entry);
+
 /* Whether an option is for the command line only (help, version,
  * config, list-modules...): a file line naming it is refused. */
 bool config_cmdline_only(const char *name);

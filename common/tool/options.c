@@ -47,6 +47,14 @@ static bool given_on_command_line(const struct optstream *s, const struct option
 	return false;
 }
 
+/* A stage that zscan runs: zscan has applied the file's lines for its own
+ * options, and handed this stage what it takes of them. */
+static bool under_front_door(const struct optstream *s)
+{
+	const char *v = getenv("ZSCAN_FRONT_DOOR");
+	return v && strcmp(v, "1") == 0 && strcmp(s->tool, "zscan") != 0;
+}
+
 /* The file, -C's or the default, every line of it judged before any
  * value is used: a fault anywhere is found before the tool does a thing.
  * use[i]: the option line i gives, or NULL (another tool's, or one the
@@ -67,7 +75,8 @@ static void load_config(struct optstream *s)
 		    config_resolve(&s->conf, &s->conf.entries[i], s->tool, s->longopts, &opt, &e);
 		if (use < 0)
 			errx(ZS_EXIT_USAGE, "%s", e.msg);
-		if (use == CONFIG_APPLY && !given_on_command_line(s, opt))
+		if (use == CONFIG_APPLY && !given_on_command_line(s, opt) &&
+		    !(under_front_door(s) && config_front_door_takes(&s->conf.entries[i])))
 			s->use[i] = opt;
 	}
 }

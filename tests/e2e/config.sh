@@ -351,3 +351,37 @@ EOF
 	grep -q '"complete":true' "$T/recv.json" || fail "zrecv's metadata: $(head -c 300 "$T/recv.json")"
 	echo "  $(wc -l <"$T/found") hosts up, the lab's ground truth, every setting from $T/scan.conf"
 }
+
+# One file for zscan and its stages: a line naming one of zscan's options
+# is zscan's, which hands each stage what it takes of it; the stages zscan
+# runs (ZSCAN_FRONT_DOOR=1) skip it, so that zrecv does not also write
+# zscan's output-file or take a probe-module zscan gave zsend alone. And
+# metadata and status-updates, files both zsend and zrecv write, go to
+# zrecv alone unless a tool's name comes first (zsend.metadata).
+test_config_front_door_lines_and_one_writer_per_file() {
+	local c=$T/scan.conf
+	printf 'output-file %s\nprobe-module icmp_echo\nmetadata %s\n' "$T/res.csv" "$T/m.json" >"$c"
+	chmod 600 "$c"
+	make_key "$T/key"
+	python3 -c 'import struct,sys; sys.stdout.buffer.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))' >"$T/empty.pcap"
+	# alone, zrecv applies all three
+	"$ZS_BIN/zrecv" -q -C "$c" -r "$T/empty.pcap" -k "$T/key" >"$T/out" || fail "zrecv alone: exit $?"
+	[ -s "$T/res.csv" ] && [ ! -s "$T/out" ] || fail "zrecv alone: output-file not applied"
+	expect_eq "zrecv alone: module" "$(json "$T/m.json" module)" icmp_echo
+	rm -f "$T/res.csv" "$T/m.json"
+	# under zscan, the lines of zscan's options are zscan's
+	ZSCAN_FRONT_DOOR=1 "$ZS_BIN/zrecv" -q -C "$c" -r "$T/empty.pcap" -k "$T/key" >"$T/out" ||
+		fail "zrecv under zscan: exit $?"
+	[ ! -e "$T/res.csv" ] || fail "zrecv under zscan wrote zscan's output-file"
+	head -n 1 "$T/out" | grep -q '^saddr,' || fail "zrecv under zscan: no results on stdout"
+	expect_eq "zrecv under zscan: module (zscan gave -M to zsend)" "$(json "$T/m.json" module)" tcp_syn
+	rm -f "$T/m.json"
+	# metadata: zsend leaves the plain name to zrecv, takes zsend.metadata
+	"$ZS_BIN/zgen" --header -p 80 -b /dev/null 198.18.0.0/31 >"$T/targets"
+	"$ZS_BIN/zsend" -q -C "$c" --dryrun -S 198.18.0.1 -b /dev/null <"$T/targets" >/dev/null || fail "zsend: exit $?"
+	[ ! -e "$T/m.json" ] || fail "zsend wrote the plain metadata line's file"
+	printf 'zsend.metadata %s\nzrecv.metadata %s\n' "$T/s.json" "$T/r.json" >"$c"
+	"$ZS_BIN/zsend" -q -C "$c" --dryrun -S 198.18.0.1 -b /dev/null <"$T/targets" >/dev/null || fail "zsend: exit $?"
+	expect_eq "zsend.metadata" "$(json "$T/s.json" tool)" zsend
+	[ ! -e "$T/r.json" ] || fail "zsend wrote zrecv.metadata's file"
+}
