@@ -256,4 +256,11 @@ test_kubernetes_pod_stopped_by_the_kubelet_then_retried() {
 	comm -12 "$T/shard0" "$LAB_DIR/open_pairs.txt" >"$T/want"
 	cmp -s "$T/found" "$T/want" || fail "retried: found != the shard's open pairs: $(comm -3 "$T/found" "$T/want" | head -3)"
 	echo "  TERM to PID 1 after $shard0 targets: exit 3, metadata incomplete; the retry: $(wc -l <"$T/found") of the shard's open pairs, complete"
+
+	# a pod whose zgen fails (a list missing on its node) fails, though
+	# zsend and zrecv, given no target, end well: the pipeline's status
+	rc=0
+	k8s_run "$K8S_JOB" zscan 1 ZGEN_ARGS="-w /nonexistent/list" ZSEND_ARGS="-b /dev/null" \
+		ZRECV_ARGS="-c 1" 2>"$T/fail.err" || rc=$?
+	expect_eq "a pod whose zgen failed: exit ($(grep zgen "$T/fail.err" | head -1))" "$rc" 2
 }
