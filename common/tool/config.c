@@ -168,6 +168,10 @@ int config_load(struct config *c, const char *path, bool is_default, struct zerr
 	int fd = open(path, flags);
 	if (fd < 0 && is_default && errno == ENOENT)
 		return CONFIG_ABSENT;
+	/* a file the admin kept to root (mode 600, for root's scans) is not
+	 * this user's: their tools run without it, as without a file */
+	if (fd < 0 && is_default && errno == EACCES)
+		return CONFIG_UNREADABLE;
 	if (fd < 0 && is_default && errno == ELOOP)
 		return zerr_set(e,
 		                "%s: a symbolic link: the default file must not be one (name "

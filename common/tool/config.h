@@ -44,14 +44,16 @@ struct config {
  * ZSCAN_SYSCONFDIR), else the build's SYSCONFDIR's. */
 void config_default_path(char *path, size_t size);
 
-enum { CONFIG_READ = 0, CONFIG_ABSENT = 1 };
+enum { CONFIG_READ = 0, CONFIG_ABSENT = 1, CONFIG_UNREADABLE = 2 };
 
 /* Reads and parses path into c (empty for /dev/null). The file must be a
  * regular file owned by root or the real user, writable by no one else,
  * at most CONFIG_MAX_BYTES. The default file (is_default) must not be a
- * symbolic link, and may be absent (CONFIG_ABSENT, c empty); a file named
- * by -C is the user's choice and may be reached through one. Returns
- * CONFIG_READ, CONFIG_ABSENT, or -1 with e naming the file (and line). */
+ * symbolic link, and may be absent (CONFIG_ABSENT, c empty) or not
+ * readable by this user (CONFIG_UNREADABLE, c empty: kept to root); a
+ * file named by -C is the user's choice and may be reached through one.
+ * Returns CONFIG_READ, CONFIG_ABSENT, CONFIG_UNREADABLE, or -1 with e
+ * naming the file (and line). */
 int config_load(struct config *c, const char *path, bool is_default, struct zerr *e);
 
 /* Parses text (len bytes, NUL-terminated, modified in place; c->text is

@@ -164,9 +164,10 @@ void config_help(FILE *f)
 	        "\nOptions not given are read from %s (%s%s);\n"
 	        "-C FILE reads FILE instead, -C /dev/null none.\n",
 	        c.shown,
-	        rc == CONFIG_READ     ? "installed: read"
-	        : rc == CONFIG_ABSENT ? "absent: none is read"
-	                              : "refused: ",
+	        rc == CONFIG_READ         ? "installed: read"
+	        : rc == CONFIG_ABSENT     ? "absent: none is read"
+	        : rc == CONFIG_UNREADABLE ? "not readable by this user: none is read"
+	                                  : "refused: ",
 	        rc < 0 ? e.msg : "");
 	if (rc == CONFIG_READ)
 		config_free(&c);

@@ -385,3 +385,19 @@ test_config_front_door_lines_and_one_writer_per_file() {
 	expect_eq "zsend.metadata" "$(json "$T/s.json" tool)" zsend
 	[ ! -e "$T/r.json" ] || fail "zsend wrote zrecv.metadata's file"
 }
+
+# A default file kept to root (mode 600, for root's scans) is not another
+# user's: their tools run as with no file, and --help says why.
+test_config_default_file_kept_to_root() {
+	local d=$T/etc
+	mkdir -p "$d" && chmod 755 "$T" "$d"
+	printf 'max-targets 1\n' >"$d/zscan.conf"
+	chmod 600 "$d/zscan.conf"
+	expect_eq "root reads it" "$(ZSCAN_SYSCONFDIR=$d "$ZS_BIN/zgen" -b /dev/null 198.18.0.0/30 | wc -l)" 1
+	expect_eq "nobody runs without it" \
+		"$(ZSCAN_SYSCONFDIR=$d setpriv --reuid nobody --regid nogroup --clear-groups "$ZS_BIN/zgen" -b /dev/null 198.18.0.0/30 | wc -l)" 4
+	ZSCAN_SYSCONFDIR=$d setpriv --reuid nobody --regid nogroup --clear-groups "$ZS_BIN/zgen" --help |
+		grep -q "not readable by this user: none is read" || fail "--help does not say it"
+	# named with -C, it is an error, as any file that cannot be read
+	expect_error "zscan.conf" setpriv --reuid nobody --regid nogroup --clear-groups "$ZS_BIN/zgen" -C "$d/zscan.conf" 198.18.0.0/30
+}
