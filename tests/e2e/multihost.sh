@@ -107,6 +107,11 @@ PY
 	expect_eq "cut and resumed: probes, every target once" "$(json "$m" probes_sent)" "$total"
 	expect_eq "cut and resumed: targets up" "$(json "$m" targets_up)" "$(wc -l <"$LAB_DIR/open_pairs.txt")"
 	expect_eq "cut and resumed: shards" "$(json "$m" shards_merged),$(json "$m" complete)" "[0, 1, 2],true"
+	# zsend's: zgen's count of a shard's targets is the shard's, once,
+	# though the shard came in two parts
+	expect_eq "zsend's, cut and resumed: merge exit" \
+		"$(merge "$T/r0.s.json" "$T/res1.s.json" "$T/cut1.s.json" "$T/r2.s.json")" 0
+	expect_eq "zsend's, cut and resumed: zgen_targets" "$(json "$m" zgen_targets)" "$total"
 	# the resumed part alone, or resumed past the cut: a gap
 	expect_eq "resumed part alone" "$(merge "$T/r0.json" "$T/res1.json" "$T/r2.json")" 3
 	expect_eq "resumed part alone: stderr" "$(cat "$T/merge.err")" \
@@ -193,6 +198,11 @@ test_multihost_merge_bad_input() {
 	local bad=$'\e[31mred\x01.json'
 	echo x >"$T/$bad"
 	expect_error '^zscan-merge: .*/\\x1b\[31mred\\x01\.json: not JSON' "$z" "$T/$bad"
+	echo "{$good,\"duration_s\":1e400}" >"$T/inf.json"
+	expect_error '^zscan-merge: .*/inf\.json: not JSON: 1e400 is out of a number.s range' "$z" "$T/inf.json"
+	# a file that says complete with a failing status is not taken at its word
+	local said='"tool":"zrecv","module":"tcp_syn","complete":true,"seed":1,"shards":1,"shard":0'
+	expect_eq "complete, exit status 3" "$(merge <(echo "{$said,\"exit_status\":3}"))" 3
 	# a pipe is read: metadata straight from ssh
 	local two='"tool":"zrecv","module":"tcp_syn","complete":true,"exit_status":0,"seed":1,"shards":2'
 	expect_eq "from pipes" "$(merge <(echo "{$two,\"shard\":0}") <(echo "{$two,\"shard\":1}"))" 0
