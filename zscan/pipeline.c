@@ -254,10 +254,11 @@ void pipeline_describe(const struct pipeline *p, const int wstatus[], char *buf,
 	}
 }
 
-/* Bytes a word may hold and still need no quotes in any shell. */
+/* Bytes a word may hold and still need no quotes in any shell (a leading
+ * '=' is zsh's path of a command). */
 static bool is_plain(const char *w)
 {
-	if (!*w)
+	if (!*w || *w == '=')
 		return false;
 	for (const char *c = w; *c; c++)
 		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"

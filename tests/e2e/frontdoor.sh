@@ -51,6 +51,9 @@ TABLE
 	eval "set -- ${got##* > }"
 	expect_eq "the output file, read back" "$1" "out file.csv"
 	[ "$(printf '%s\n' "$got" | wc -l)" -eq 1 ] || fail "not one line: $got"
+	# a word that starts with '=' is quoted (zsh reads =ls as a path)
+	got=$("$ZS_BIN/zscan" --explain -p 80 -b =ls 198.18.0.0/30)
+	[[ $got == *" -b '=ls' "* ]] || fail "=ls not quoted: $got"
 	# the stages are those beside zscan's binary, wherever it is, not $PATH's
 	mkdir "$T/elsewhere"
 	cp "$ZS_BIN"/z{scan,gen,send,recv,filter} "$T/elsewhere/"
