@@ -8,8 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Whether the directory path is in is shared: others may write there and
- * only its sticky bit keeps their files apart (/tmp). */
+/* Whether the directory path is in is shared: others than its owner may
+ * write there, so a name in it may be another user's link or file (/tmp,
+ * sticky, and as much a directory of mode 0777 or 0775, where the kernel's
+ * protected_symlinks does not help). */
 static bool in_shared_dir(const char *path)
 {
 	char dir[4096];
@@ -20,7 +22,7 @@ static bool in_shared_dir(const char *path)
 	memcpy(dir, slash ? path : ".", n);
 	dir[n] = '\0';
 	struct stat st;
-	return stat(dir, &st) < 0 || ((st.st_mode & S_ISVTX) && (st.st_mode & S_IWOTH));
+	return stat(dir, &st) < 0 || (st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
 int outfile_open(struct outfile *o, const char *path, struct zerr *e)

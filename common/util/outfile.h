@@ -23,7 +23,8 @@ struct outfile {
 /* Opens path for writing without emptying it (creating it if need be).
  * It waits on no FIFO: one that nobody reads is refused ("PATH: a FIFO
  * that nobody reads"), where open(2) would block for ever. In a shared
- * directory (sticky and world-writable, such as /tmp) it also follows no
+ * directory (one that group or others may write: /tmp, or mode 0777 or
+ * 0775) it also follows no
  * link and refuses another user's file, so nothing planted there can be
  * written through. Errors name the path. */
 int outfile_open(struct outfile *o, const char *path, struct zerr *e);

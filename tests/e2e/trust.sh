@@ -248,6 +248,11 @@ test_trust_planted_files_are_refused() {
 	runuser -u $attacker -- mkfifo -m 666 "$out"
 	expect_error "$out: a FIFO that nobody reads, in a shared directory" timeout 30 "$ZS_BIN/zgen" -n 3 -o "$out"
 	rm "$out"
+	# as much in a directory anyone may write without the sticky bit,
+	# where the kernel's protected_symlinks does not apply
+	mkdir -m 0777 "$T/nk/open" && chmod 0777 "$T/nk/open"
+	runuser -u $attacker -- ln -s "$precious" "$T/nk/open/out"
+	expect_error "$T/nk/open/out: a symbolic link in a shared directory" "$ZS_BIN/zgen" -n 3 -o "$T/nk/open/out"
 	expect_eq "the link's target" "$(cat "$precious")" precious
 }
 
