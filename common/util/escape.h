@@ -11,8 +11,11 @@
  * size - 1 bytes; cut short with "..." when it does not fit); returns out. */
 char *escape_bytes(char *out, size_t size, const char *p, size_t n);
 
-/* The lighter form for a whole message: only control bytes (below 0x20,
- * and 0x7f) become \xNN, so a message stays one line whatever it quotes.
+/* The lighter form for a whole message: control bytes (below 0x20, and
+ * 0x7f) become \xNN, and so do the bytes of invalid UTF-8 and of the
+ * characters that are controls or turn text around (C1, bidi overrides
+ * and isolates, line separators), so a message stays one line, shown as it
+ * is, whatever it quotes; other UTF-8 (a name in Greek) stays readable.
  * s (NUL-terminated) into out, as escape_bytes cuts it; returns out. */
 char *escape_controls(char *out, size_t size, const char *s);
 

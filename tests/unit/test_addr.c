@@ -90,4 +90,25 @@ void test_escape_shows_every_byte(void)
 	CHECK(strcmp(escape_bytes(small, sizeof small, "abc", 3), "abc") == 0);
 	CHECK(strcmp(escape_bytes(small, sizeof small, "\x01\x02", 2), "\\x01...") == 0 ||
 	      strcmp(escape_bytes(small, sizeof small, "\x01\x02", 2), "...") == 0);
+	/* the message form: readable UTF-8 stays, controls, C1, bidi
+	 * overrides and broken UTF-8 do not */
+	CHECK(strcmp(escape_controls(out, sizeof out, "caf\xc3\xa9 \xce\xb1"),
+	             "caf\xc3\xa9 \xce\xb1") == 0);
+	CHECK(strcmp(escape_controls(out, sizeof out, "a\x1b[31m"), "a\\x1b[31m") == 0);
+	CHECK(strcmp(escape_controls(out, sizeof out,
+	                             "80\xc2\x9b"
+	                             "31m"),
+	             "80\\xc2\\x9b31m") == 0);
+	CHECK(strcmp(escape_controls(out, sizeof out,
+	                             "x\xe2\x80\xae"
+	                             "y"),
+	             "x\\xe2\\x80\\xaey") == 0);
+	CHECK(strcmp(escape_controls(out, sizeof out, "\xe2\x81\xa6"), "\\xe2\\x81\\xa6") == 0);
+	CHECK(strcmp(escape_controls(out, sizeof out, "\xff\xc3"), "\\xff\\xc3") == 0);
+	CHECK(strcmp(escape_controls(out, sizeof out, "\xc0\xaf"), "\\xc0\\xaf") ==
+	      0); /* overlong '/' */
+	CHECK(strcmp(escape_controls(out, sizeof out, "\xed\xa0\x80"), "\\xed\\xa0\\x80") ==
+	      0); /* surrogate */
+	CHECK(strcmp(escape_controls(out, sizeof out, "\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80") ==
+	      0);
 }
