@@ -321,3 +321,20 @@ for r in rows:
     print(",".join(r[i] for i in idx))
 PY
 }
+
+# merged_is_one_scan CSV ZGEN-ARGS...: a sharded scan's merged results
+# (CSV, zrecv's columns) hold each (address, port) once, are the lab's
+# open pairs, and are what one unsharded scan of ZGEN-ARGS finds; that
+# scan's zrecv metadata is left in $T/single.json, its pairs in $T/single
+# and the merged ones in $T/merged.
+merged_is_one_scan() {
+	local csv=$1
+	shift
+	csv_cols "$csv" saddr sport | sorted >"$T/merged"
+	expect_eq "repeats in the merged results" "$(uniq -d "$T/merged" | head -3)" ""
+	cmp -s "$T/merged" "$LAB_DIR/open_pairs.txt" ||
+		fail "merged != the lab's open pairs: $(comm -3 "$T/merged" "$LAB_DIR/open_pairs.txt" | head -3)"
+	ZSEND_ARGS="-r 20000" ZRECV_ARGS="--metadata $T/single.json" pipeline "$@" |
+		"$ZS_BIN/zfilter" -f saddr,sport | sorted >"$T/single"
+	cmp -s "$T/merged" "$T/single" || fail "merged != one unsharded scan: $(comm -3 "$T/merged" "$T/single" | head -3)"
+}

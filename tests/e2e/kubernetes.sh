@@ -189,12 +189,7 @@ test_kubernetes_indexed_job_shards_equal_one_scan() {
 		fail "probes != targets ($(wc -l <"$T/probes") probes, $(wc -l <"$T/all_targets") targets): $(comm -3 "$T/probes" "$T/all_targets" | head -3)"
 
 	# merged: the lab's open pairs, what one unsharded scan finds
-	csv_cols "$T/vol/results.csv" saddr sport | sorted >"$T/merged"
-	cmp -s "$T/merged" "$LAB_DIR/open_pairs.txt" ||
-		fail "merged != the lab's open pairs: $(comm -3 "$T/merged" "$LAB_DIR/open_pairs.txt" | head -3)"
-	ZSEND_ARGS="-r 20000" ZRECV_ARGS="--metadata $T/single.json" pipeline -p 80,443 198.18.0.0/20 2001:2:0:10::/120 |
-		"$ZS_BIN/zfilter" -f saddr,sport | sorted >"$T/single"
-	cmp -s "$T/merged" "$T/single" || fail "merged != one unsharded scan: $(comm -3 "$T/merged" "$T/single" | head -3)"
+	merged_is_one_scan "$T/vol/results.csv" -p 80,443 198.18.0.0/20 2001:2:0:10::/120
 	local m=$T/vol/recv.json
 	expect_eq "merged: complete" "$(json "$m" complete)" true
 	expect_eq "merged: shards" "$(json "$m" shards)" "$K8S_COMPLETIONS"

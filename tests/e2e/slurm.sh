@@ -169,13 +169,7 @@ test_slurm_array_shards_equal_one_scan() {
 		fail "probes != targets ($(wc -l <"$T/probes") probes, $(wc -l <"$T/all_targets") targets): $(comm -3 "$T/probes" "$T/all_targets" | head -3)"
 
 	# the merged results: the lab's open pairs, and what one unsharded scan finds
-	csv_cols "$T/scan/results.csv" saddr sport | sorted >"$T/merged"
-	expect_eq "repeats in the merged results" "$(uniq -d "$T/merged" | head -3)" ""
-	cmp -s "$T/merged" "$LAB_DIR/open_pairs.txt" ||
-		fail "merged != the lab's open pairs: $(comm -3 "$T/merged" "$LAB_DIR/open_pairs.txt" | head -3)"
-	ZSEND_ARGS="-r 20000" ZRECV_ARGS="--metadata $T/single.json" pipeline -p 80,443 198.18.0.0/20 2001:2:0:10::/120 |
-		"$ZS_BIN/zfilter" -f saddr,sport | sorted >"$T/single"
-	cmp -s "$T/merged" "$T/single" || fail "merged != one unsharded scan: $(comm -3 "$T/merged" "$T/single" | head -3)"
+	merged_is_one_scan "$T/scan/results.csv" -p 80,443 198.18.0.0/20 2001:2:0:10::/120
 
 	# the merged metadata: the shards' counts add up to the single scan's
 	local m=$T/scan/recv.json
