@@ -214,6 +214,12 @@ test_multihost_merge_bad_input() {
 	expect_eq "full: stderr" "$(cat "$T/full.err")" "zscan-merge: stdout: write error: No space left on device"
 	expect_error '^zscan-merge: .*/nodir/m\.json: write error: No such file or directory$' \
 		"$z" -o "$T/nodir/m.json" "$T/ok.json"
+	# -o a device: written in place (a full one fails), never replaced by a file
+	expect_error '^zscan-merge: /dev/full: write error: No space left on device$' "$z" -o /dev/full "$T/ok.json"
+	[ -c /dev/full ] || fail "-o /dev/full replaced the device"
+	"$z" -o /dev/stdout "$T/ok.json" >"$T/via-stdout.json" 2>/dev/null || true
+	grep -q '"tool":"zrecv"' "$T/via-stdout.json" || fail "-o /dev/stdout: $(head -c 200 "$T/via-stdout.json")"
+	[ -L /dev/stdout ] || fail "-o /dev/stdout replaced the link"
 	# -o over a planted symlink replaces the link, never writes through it
 	echo precious >"$T/precious"
 	ln -s "$T/precious" "$T/link.json"
